@@ -1,0 +1,3 @@
+from jervis.cli import main
+
+main()

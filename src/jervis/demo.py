@@ -1,0 +1,66 @@
+"""`jervis demo`: the embedded Iraq 2006-2008 data into a fresh store, then what it holds."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+from rich.console import Console
+
+from jervis.store.ingest import ingest_counts
+from jervis.store.query import events
+
+
+def embedded_data_dir() -> Path:
+    """The folder of the shipped Iraq 2006-2008 Parquet files."""
+    return Path(str(resources.files("jervis.data").joinpath("iraq_2006_2008")))
+
+
+def demo_dyad_path() -> Path:
+    return Path(str(resources.files("jervis.data").joinpath("dyads/iraq-2006-2008.toml")))
+
+
+def run_demo(out: Path, *, console: Console, as_json: bool = False) -> dict:
+    out.mkdir(parents=True, exist_ok=True)
+    db = out / "jervis.duckdb"
+    for stale in (db, db.with_suffix(".duckdb.wal")):
+        if stale.exists():
+            stale.unlink()
+    counts = ingest_counts([embedded_data_dir()], db=db)
+    frame = events(db)
+    air = frame[frame["actor"] == "US-led coalition"]
+    attacks = frame[frame["actor"] == "insurgents"]
+    summary = {
+        "database": str(db),
+        "ingest": counts.as_dict(),
+        "air_operations": int(len(air)),
+        "insurgent_attacks": int(len(attacks)),
+        "by_mode": {k: int(v) for k, v in frame.groupby("mode").size().items()},
+        "period": [str(frame["date"].min().date()), str(frame["date"].max().date())],
+    }
+    analysis = _analyse(db, out, console)
+    if analysis is not None:
+        summary["verdict_file"] = str(out / "verdict.json")
+    if as_json:
+        console.print_json(json.dumps(summary))
+        return summary
+    console.print("[bold]jervis demo[/]: Iraq 2006-2008 (Papadogeorgou, Imai, Lyall & Li 2022; data MIT, geocausal)")
+    console.print(
+        f"stored {counts.stored:,} events in {db}: "
+        f"{summary['air_operations']:,} air operations (US-led coalition) and "
+        f"{summary['insurgent_attacks']:,} insurgent attacks, {summary['period'][0]} .. {summary['period'][1]}"
+    )
+    console.print("by mode: " + ", ".join(f"{k} {v:,}" for k, v in summary["by_mode"].items()))
+    return summary
+
+
+def _analyse(db: Path, out: Path, console: Console):
+    """Analyse the demo dyad when the analysis part is installed (issue 3); None otherwise."""
+    try:
+        from jervis.analysis.api import analyze
+    except ModuleNotFoundError:
+        return None
+    verdict = analyze(demo_dyad_path(), db=db)
+    (out / "verdict.json").write_text(verdict.to_json())
+    return verdict

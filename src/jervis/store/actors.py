@@ -1,0 +1,163 @@
+"""Actor normalisation: raw names from sources and text -> one canonical name and a side hint.
+
+The dictionary is data (src/jervis/data/actors.toml, documented in docs/actors.md); users add
+their own TOML file with the same layout, whose entries win. Matching is deliberately simple
+and predictable: an exact match on a normalised key (case, accents, punctuation and a trailing
+"(2017-2021)" period ignored), then the entry's regular expressions. Short all-capital aliases
+(acronyms like "US", "KH", "IS") only match with the same capitals, so the pronoun "us" or the
+verb "is" never become actors.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from jervis.errors import JervisError
+
+_PERIOD = re.compile(r"\s*\((?:\d{4}\s*-\s*(?:\d{4})?|\d{4})\)\s*$")
+_PUNCT = re.compile(r"[^\w\s]")
+_SPACE = re.compile(r"\s+")
+
+
+def normalise_key(raw: str) -> str:
+    """The comparison key: no accents, apostrophes or punctuation, one space, lower case."""
+    text = unicodedata.normalize("NFKD", raw)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = _PERIOD.sub("", text)
+    text = text.replace("'", "").replace("\u2019", "").replace("`", "")
+    text = _PUNCT.sub(" ", text)
+    return _SPACE.sub(" ", text).strip().casefold()
+
+
+def _is_acronym(alias: str) -> bool:
+    letters = alias.replace(".", "")
+    return len(letters) <= 4 and letters.isalpha() and letters.isupper()
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    aliases: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = ()
+    side: str | None = None
+    kind: str | None = None
+    source: str = "jervis"
+
+
+@dataclass
+class ActorDictionary:
+    """Alias dictionary with exact-key and pattern lookup; later files override earlier ones."""
+
+    actors: dict[str, Actor] = field(default_factory=dict)
+    _keys: dict[str, str] = field(default_factory=dict, repr=False)
+    _acronyms: dict[str, str] = field(default_factory=dict, repr=False)
+    _patterns: list[tuple[re.Pattern[str], str]] = field(default_factory=list, repr=False)
+
+    @classmethod
+    def load(cls, *extra: str | Path) -> ActorDictionary:
+        """The shipped dictionary, then JERVIS_ACTORS, then the given files (last wins)."""
+        paths: list[str | Path] = []
+        env = os.environ.get("JERVIS_ACTORS")
+        if env:
+            paths.extend(p for p in env.split(os.pathsep) if p)
+        paths.extend(extra)
+        return _load_cached(tuple(str(p) for p in paths))
+
+    def add(self, actor: Actor) -> None:
+        self.actors[actor.name] = actor
+        for alias in (actor.name, *actor.aliases):
+            if _is_acronym(alias):
+                self._acronyms[alias.replace(".", "")] = actor.name
+            else:
+                self._keys[normalise_key(alias)] = actor.name
+        for pattern in actor.patterns:
+            self._patterns.insert(0, (re.compile(pattern, re.IGNORECASE), actor.name))
+
+    def lookup(self, raw: str | None) -> str | None:
+        """The canonical name for a raw name, or None when the dictionary does not know it."""
+        if raw is None:
+            return None
+        text = raw.strip()
+        if not text:
+            return None
+        compact = _PERIOD.sub("", text).replace(".", "").strip()
+        if compact in self._acronyms:
+            return self._acronyms[compact]
+        key = normalise_key(text)
+        if key in self._keys:
+            return self._keys[key]
+        for pattern, name in self._patterns:
+            if pattern.match(text):
+                return name
+        return None
+
+    def normalise(self, raw: str | None) -> tuple[str | None, str | None]:
+        """(canonical name, side hint). Unknown names are kept, tidied, with no side."""
+        if raw is None or not str(raw).strip():
+            return None, None
+        name = self.lookup(str(raw))
+        if name is None:
+            return _PERIOD.sub("", str(raw)).strip(), None
+        return name, self.actors[name].side
+
+    def side_of(self, name: str | None) -> str | None:
+        actor = self.actors.get(name or "")
+        return actor.side if actor else None
+
+    def aliases(self) -> dict[str, str]:
+        """Every alias (original spelling) -> canonical name; acronyms are case-sensitive."""
+        out: dict[str, str] = {}
+        for actor in self.actors.values():
+            for alias in (actor.name, *actor.aliases):
+                out[alias] = actor.name
+        return out
+
+
+def _read_file(path: str, source: str) -> list[Actor]:
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        raise JervisError("actor dictionary not found", path=path) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise JervisError(f"not a valid TOML actor dictionary ({exc})", path=path) from None
+    actors = []
+    for i, entry in enumerate(data.get("actor", []), start=1):
+        if "name" not in entry:
+            raise JervisError(f"[[actor]] entry {i} has no name", path=path)
+        for pattern in entry.get("patterns", []):
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise JervisError(f"actor {entry['name']!r}: bad pattern ({exc})", path=path) from None
+        actors.append(
+            Actor(
+                name=entry["name"],
+                aliases=tuple(entry.get("aliases", [])),
+                patterns=tuple(entry.get("patterns", [])),
+                side=entry.get("side"),
+                kind=entry.get("kind"),
+                source=source,
+            )
+        )
+    return actors
+
+
+@lru_cache(maxsize=8)
+def _load_cached(extra: tuple[str, ...]) -> ActorDictionary:
+    dictionary = ActorDictionary()
+    shipped = resources.files("jervis.data").joinpath("actors.toml")
+    with resources.as_file(shipped) as path:
+        for actor in _read_file(str(path), "jervis"):
+            dictionary.add(actor)
+    for path in extra:
+        for actor in _read_file(path, Path(path).name):
+            dictionary.add(actor)
+    return dictionary
