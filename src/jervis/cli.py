@@ -82,7 +82,7 @@ def ingest(
     if as_json:
         _print_json(counts.as_dict())
         return
-    rows = [{k: f["path"] if k == "path" else f[k] for k in
+    rows = [{k: Path(f["path"]).name if k == "path" else f[k] for k in
              ("path", "format", "read", "stored", "quarantined", "duplicates", "updated")} for f in counts.files]  # fmt: skip
     console.print(_table("Ingested", rows))
     console.print(

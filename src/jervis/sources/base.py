@@ -176,9 +176,11 @@ def _unique(names: list[str]) -> list[str]:
 
 def raw_json(frame: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
     """The original row as a JSON object (column -> text), for quarantine."""
-    records = frame[list(columns)].to_dict("records")
-    out = [json.dumps(r, ensure_ascii=False, default=str) for r in records]
-    raw = pd.Series(out, index=frame.index, dtype=object)
+    if frame.empty:
+        return pd.Series([], index=frame.index, dtype=object)
+    # pandas' C JSON writer; embedded newlines are escaped, so one output line per row.
+    text = frame[list(columns)].to_json(orient="records", lines=True, force_ascii=False, date_format="iso")
+    raw = pd.Series(text.rstrip("\n").split("\n"), index=frame.index, dtype=object)
     if "_raw_fields" in frame:
         broken = frame["_raw_fields"].astype(bool)
         raw[broken] = frame.loc[broken, "_raw_fields"]

@@ -11,6 +11,8 @@ import getpass
 import glob
 import hashlib
 import json
+import shutil
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -19,12 +21,13 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow.parquet as pq
 
 from jervis import __version__
 from jervis.errors import JervisError
 from jervis.sources import SourceInfo, detect_reader
 from jervis.store.actors import ActorDictionary
-from jervis.store.db import connect
+from jervis.store.db import connect, resolve_db
 from jervis.store.schema import COLUMNS
 from jervis.store.validate import check_batch
 
@@ -112,6 +115,9 @@ def ingest_counts(
     dictionary = ActorDictionary.load(*actors)
     total = IngestCounts()
     con = connect(db)
+    # Bounded memory for files larger than RAM: DuckDB spills to disk beyond this.
+    con.execute("SET memory_limit = '512MB'")
+    con.execute("SET preserve_insertion_order = false")
     try:
         _sync_actors(con, dictionary)
         for path, explicit in files:
@@ -127,6 +133,7 @@ def ingest_counts(
             counts = _ingest_frames(
                 con, frames, source_file=str(path), sha256=_sha256(path), format=reader.name,
                 info=reader.info, actors=dictionary, progress=progress,
+                staging_dir=str(resolve_db(db).resolve().parent),
             )  # fmt: skip
             counts.files.append({"path": str(path), "format": reader.name, **counts.as_dict()})
             total.add(counts)
@@ -176,60 +183,41 @@ def _ingest_frames(
     info: SourceInfo,
     actors: ActorDictionary,
     progress: ProgressCallback | None,
+    staging_dir: str | None = None,
 ) -> IngestCounts:
     counts = IngestCounts()
     occurrences: Counter[str] = Counter()
     started = datetime.now(UTC).replace(tzinfo=None)
+    staging = Path(tempfile.mkdtemp(prefix=".jervis-staging-", dir=staging_dir))
     con.execute("BEGIN TRANSACTION")
     try:
         ingest_id = con.execute("SELECT nextval('ingest_seq')").fetchone()[0]
-        con.execute("DROP TABLE IF EXISTS _staging")
-        con.execute(
-            "CREATE TABLE _staging AS SELECT * EXCLUDE (ingest_id), 0::BIGINT AS _line "
-            "FROM events LIMIT 0"
-        )
+        # Checked rows are staged in Parquet files, not in the open transaction, so memory
+        # stays flat however large the file; DuckDB then streams them in one statement.
+        parts = 0
         for frame in frames:
             if frame.empty:
                 continue
             checked = check_batch(frame, source_dataset=info.dataset, actors=actors, occurrences=occurrences)
             counts.read += len(frame)
             if checked.good.num_rows:
-                con.register("_batch", checked.good)
-                con.execute(f"INSERT INTO _staging SELECT {_EVENT_COLS}, _line FROM _batch")
-                con.unregister("_batch")
+                pq.write_table(checked.good, staging / f"{parts:06d}.parquet", compression="lz4")
+                parts += 1
             if not checked.bad.empty:
                 _quarantine(con, checked.bad, ingest_id, source_file, info.dataset)
                 counts.quarantined += len(checked.bad)
             if progress:
                 progress(source_file, counts.read)
-        staged, distinct = con.execute(
-            "SELECT count(*), count(DISTINCT event_id) FROM _staging"
-        ).fetchone()
-        in_file_duplicates = staged - distinct
-        con.execute(
-            "CREATE TEMP TABLE _first AS SELECT * FROM _staging "
-            "QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY _line) = 1"
-        )
-        same, changed = con.execute(
-            "SELECT count(*) FILTER (WHERE e.row_hash = f.row_hash), "
-            "count(*) FILTER (WHERE e.row_hash <> f.row_hash) "
-            "FROM _first f JOIN events e USING (event_id)"
-        ).fetchone()
-        if changed:
-            con.execute(
-                "DELETE FROM events WHERE event_id IN (SELECT f.event_id FROM _first f "
-                "JOIN events e USING (event_id) WHERE e.row_hash <> f.row_hash)"
-            )
-        con.execute(
-            f"INSERT INTO events SELECT {_EVENT_COLS}, ? FROM _first f "
-            "WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.event_id = f.event_id)",
-            [ingest_id],
-        )
+        if parts:
+            staged_files = [str(p) for p in sorted(staging.glob("*.parquet"))]
+            con.read_parquet(staged_files).create_view("_staged", replace=True)
+            same, changed, in_file_duplicates, distinct = _merge_staged(con, ingest_id)
+            con.execute("DROP VIEW _staged")
+        else:
+            same = changed = in_file_duplicates = distinct = 0
         counts.stored = distinct - same
         counts.updated = changed
         counts.duplicates = in_file_duplicates + same
-        con.execute("DROP TABLE _first")
-        con.execute("DROP TABLE _staging")
         con.execute(
             "INSERT INTO ingests VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
@@ -246,8 +234,44 @@ def _ingest_frames(
     except BaseException:
         con.execute("ROLLBACK")
         raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     assert counts.read == counts.stored + counts.quarantined + counts.duplicates
     return counts
+
+
+def _merge_staged(con: duckdb.DuckDBPyConnection, ingest_id: int) -> tuple[int, int, int, int]:
+    """Merge the staged rows into events; returns (same, changed, in-file duplicates, distinct).
+
+    The first row of an id wins inside a file; an id already stored with the same content hash
+    is a duplicate, with another hash the stored row is replaced.
+    """
+    staged, distinct = con.execute("SELECT count(*), count(DISTINCT event_id) FROM _staged").fetchone()
+    con.execute(
+        "CREATE TEMP TABLE _repeats AS SELECT event_id, min(_line) AS keep FROM _staged "
+        "GROUP BY event_id HAVING count(*) > 1"
+    )
+    con.execute(
+        "CREATE TEMP VIEW _first AS SELECT * FROM _staged s WHERE NOT EXISTS "
+        "(SELECT 1 FROM _repeats r WHERE r.event_id = s.event_id AND r.keep <> s._line)"
+    )
+    con.execute(
+        "CREATE TEMP TABLE _known AS SELECT f.event_id, e.row_hash = f.row_hash AS same "
+        "FROM _first f JOIN events e USING (event_id)"
+    )
+    same, changed = con.execute(
+        "SELECT count(*) FILTER (WHERE same), count(*) FILTER (WHERE NOT same) FROM _known"
+    ).fetchone()
+    if changed:
+        con.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM _known WHERE NOT same)")
+    con.execute(
+        f"INSERT INTO events SELECT {_EVENT_COLS}, ? FROM _first f "
+        "WHERE NOT EXISTS (SELECT 1 FROM _known k WHERE k.same AND k.event_id = f.event_id)",
+        [ingest_id],
+    )
+    for name in ("VIEW _first", "TABLE _known", "TABLE _repeats"):
+        con.execute(f"DROP {name}")
+    return same, changed, staged - distinct, distinct
 
 
 def _quarantine(con, bad: pd.DataFrame, ingest_id: int, source_file: str, dataset: str) -> None:

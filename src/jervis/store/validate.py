@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from jervis.store.actors import ActorDictionary
 from jervis.store.schema import (
@@ -26,6 +27,7 @@ from jervis.store.schema import (
 
 _BLANKS = {"", "na", "n/a", "null", "none", "nan"}
 _BLANK_SPELLINGS = _BLANKS | {b.upper() for b in _BLANKS} | {b.title() for b in _BLANKS} | {"NaN", "N/a"}
+_BLANK_ARRAY = pa.array(sorted(_BLANK_SPELLINGS), type=pa.string())
 _CONTENT = [c for c in COLUMNS if c != "event_id"]
 
 
@@ -38,16 +40,17 @@ class Checked:
 
 
 def _text(series: pd.Series) -> pd.Series:
-    """Strings stripped; blanks and NA spellings become None."""
+    """Strings stripped; blanks and NA spellings become None (Arrow kernels: this is hot)."""
     s = series.astype(object)
-    present = s.notna()
-    out = pd.Series(None, index=s.index, dtype=object)
-    if not present.any():
-        return out
-    values = s[present].astype(str).str.strip()
-    values = values[~values.isin(_BLANK_SPELLINGS)]
-    out[values.index] = values
-    return out
+    if not s.notna().any():
+        return pd.Series(None, index=s.index, dtype=object)
+    try:
+        arr = pa.array(s, type=pa.string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # numbers or dates in a text column
+        arr = pa.array(s.map(lambda v: None if v is None or v != v else str(v)), type=pa.string())
+    arr = pc.utf8_trim_whitespace(arr)
+    arr = pc.if_else(pc.is_in(arr, value_set=_BLANK_ARRAY), None, arr)
+    return pd.Series(arr.to_pandas(), index=s.index, dtype=object)
 
 
 class _Reasons:
@@ -204,7 +207,11 @@ def _assign_ids(good: pd.DataFrame, given_ids: pd.Series, occurrences: Counter[s
     The k-th identical row of a file gets suffix k, so genuinely repeated events (two IEDs at
     the same place on the same day) are kept, while re-ingesting the file maps to the same ids.
     """
-    content = good[_CONTENT].astype(str)
+    # Fixed dtypes, so the same row hashes the same whatever else is in its batch or format.
+    content = good[_CONTENT].copy()
+    for column in (*INT_COLUMNS, "latitude", "longitude", "geo_precision", "confidence"):
+        content[column] = content[column].astype("float64")
+    content["date"] = content["date"].astype("datetime64[ns]")
     hashes = pd.util.hash_pandas_object(content, index=False).map("{:016x}".format)
     good["row_hash"] = hashes.values
     given = _text(given_ids.reset_index(drop=True)).set_axis(good.index)
