@@ -22,6 +22,7 @@ from pathlib import Path
 from jervis.errors import JervisError
 
 _PERIOD = re.compile(r"\s*\((?:\d{4}\s*-\s*(?:\d{4})?|\d{4})\)\s*$")
+_QUALIFIER = re.compile(r"\s*\([^()]*\)\s*$")
 _PUNCT = re.compile(r"[^\w\s]")
 _SPACE = re.compile(r"\s+")
 
@@ -96,6 +97,9 @@ class ActorDictionary:
         for pattern, name in self._patterns:
             if pattern.match(text):
                 return name
+        bare = _QUALIFIER.sub("", text)  # "Kataib Hezbollah (US attribution)"
+        if bare != text and bare:
+            return self.lookup(bare)
         return None
 
     def normalise(self, raw: str | None) -> tuple[str | None, str | None]:

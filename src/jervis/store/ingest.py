@@ -129,10 +129,11 @@ def ingest_counts(
                 total.skipped.append(str(path))
                 continue
             options = {"mapping": Path(mapping)} if mapping else {}
+            info = reader.info_for(mapping) if mapping and hasattr(reader, "info_for") else reader.info
             frames = reader.read(path, **options)
             counts = _ingest_frames(
                 con, frames, source_file=str(path), sha256=_sha256(path), format=reader.name,
-                info=reader.info, actors=dictionary, progress=progress,
+                info=info, actors=dictionary, progress=progress,
                 staging_dir=str(resolve_db(db).resolve().parent),
             )  # fmt: skip
             counts.files.append({"path": str(path), "format": reader.name, **counts.as_dict()})

@@ -107,7 +107,12 @@ def events(
     t = t.order_by(["date", "event_id"])
     if limit:
         t = t.limit(limit)
-    return t.to_pyarrow() if as_arrow else t.to_pandas()
+    if as_arrow:
+        return t.to_pyarrow()
+    frame = t.to_pandas()
+    for column in (*INT_COLUMNS, "geo_precision"):
+        frame[column] = frame[column].astype("Int64")  # unknown stays <NA>, counts stay whole
+    return frame
 
 
 def dyad_table(dyad: Dyad, backend: Any) -> ir.Table:

@@ -126,7 +126,11 @@ def check_batch(
     out["date"] = date
     time = _text(frame["time"])
     time = time.where(time.isna() | (time.astype(str).str.len() != 5), time + ":00")
-    bad_time = time.notna() & ~time.astype(str).str.fullmatch(r"([01]\d|2[0-3]):[0-5]\d:[0-5]\d")
+    well_formed = pc.fill_null(
+        pc.match_substring_regex(pa.array(time, type=pa.string()), r"^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$"),
+        True,
+    )
+    bad_time = pd.Series(~well_formed.to_numpy(zero_copy_only=False), index=time.index)
     reasons.add(bad_time, "bad time", time, " (want HH:MM:SS UTC)")
     out["time"] = time
     precision = _text(frame["date_precision"]).str.lower()
@@ -171,7 +175,7 @@ def check_batch(
         named = raw.map({k: v[0] for k, v in lookup.items()})
         hint = raw.map({k: v[1] for k, v in lookup.items()})
         out[role] = given.where(given.notna(), named)
-        canon_hint = out[role].map(actors.side_of)
+        canon_hint = out[role].map({n: actors.side_of(n) for n in pd.unique(out[role].dropna())})
         side = out[f"{role}_side"]
         out[f"{role}_side"] = side.where(side.notna(), canon_hint.where(canon_hint.notna(), hint))
 
