@@ -52,6 +52,14 @@ def run_demo(out: Path, *, console: Console, as_json: bool = False) -> dict:
         f"{summary['insurgent_attacks']:,} insurgent attacks, {summary['period'][0]} .. {summary['period'][1]}"
     )
     console.print("by mode: " + ", ".join(f"{k} {v:,}" for k, v in summary["by_mode"].items()))
+    if analysis is not None:
+        from jervis.analysis.commands import verdict_table
+
+        data = analysis.to_dict()
+        console.print(verdict_table(data))
+        for item in data["directions"]:
+            console.print(f"[bold]{item['from']} -> {item['to']}:[/bold] {item['summary']}")
+        console.print(f"verdict written to {out / 'verdict.json'}")
     return summary
 
 

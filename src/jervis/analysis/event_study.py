@@ -1,0 +1,307 @@
+"""Event study: does side Y's rate change after side X acts, compared with ordinary days?
+
+For every action day t of X (optionally only "onsets": the first action after ``onset_gap``
+quiet bins), Y's count in the ``window`` bins after (t+1..t+k) is compared with the ``window``
+bins before (t-k..t-1). Day t itself is left out: with daily dates we cannot tell whether Y's
+events that day came before or after X's action.
+
+Why a ratio *relative to placebo days* (difference in differences)? The raw after/before ratio
+at action days is biased whenever Y has a trend (a rising series gives ratios > 1 anywhere) or
+when X tends to act right after bursts of Y (the "before" window is then high and Y's own
+regression to the mean looks like deterrence). So the estimate is
+
+    (sum of Y after / sum of Y before, at X's action days)
+    / (the same ratio expected at placebo days)
+
+where placebo days are drawn uniformly from the covered days of the same period *within the
+same stratum of Y's before-window count* (quintiles), so that placebo days have had as much
+recent Y activity as the action days. Under "X has no effect on Y" the estimate is about 1;
+> 1 means Y's attacks rose after X acted (provocation), < 1 that they fell (deterrence).
+
+Action days are weighted by X's number of actions that day (``weights="actions"``), so that a
+day with six air strikes counts six times; with dense X (an action almost every day) this turns
+the contrast into "busy days vs ordinary days". Onsets always weigh 1.
+
+Inference: (a) permutation: the same statistic at ``n_placebo`` sets of placebo days (each
+action weight attached to a random day of its stratum) gives the null distribution, an
+equal-tailed p-value and ``ci95``: the permutation test inverted under a constant
+multiplicative effect, [estimate / q97.5, estimate / q2.5] of the placebo estimates, so the
+interval and the p-value always agree (``placebo_test``, shared with the other methods);
+(b) a moving-block bootstrap of the two series (blocks of ``block_length`` days, default four
+windows, the statistic recomputed on each replicate) gives ``bootstrap_ci95``.
+
+Measured (200 simulations per truth, jervis simulator, two years, rates 2 and 3 a day): with
+no effect the placebo test rejected in 0% of runs (conservative: iid placebo days ignore X's
+clustering) and it found IRR 0.6 / 1.6 in 100% / 97.5%. The block bootstrap was ~20% too
+narrow (sd 0.0153 vs a true 0.0187; 8-13% of intervals missed 1) whatever the block length,
+and whether days' window sums or the raw series were resampled, so it is reported but the
+verdict reads ``ci95``. When B provokes A and A has no effect on B, matching on B's
+before-window kept A->B false alarms at 6.5% (200 runs); unmatched placebo days gave 72%
+(40 runs). Everything runs on cumulative sums and fancy indexing: 1,000 placebos on two
+years of days take milliseconds.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from jervis.errors import JervisError
+
+MIN_ACTION_DAYS = 10  # fewer action days than this: no estimate (the verdict says why)
+N_STRATA = 5
+
+
+def split_direction(direction: str) -> tuple[str, str]:
+    """'A->B' -> ('A', 'B'): X is the side whose actions we study, Y the responding side."""
+    parts = [p.strip() for p in str(direction).split("->")]
+    if len(parts) != 2 or set(parts) != {"A", "B"}:
+        raise JervisError(f"direction must be 'A->B' or 'B->A', not {direction!r}")
+    return parts[0], parts[1]
+
+
+def placebo_test(estimate: float, placebo: np.ndarray) -> tuple[float, tuple[float, float]]:
+    """Equal-tailed permutation p-value and 95% interval of a ratio against placebo ratios.
+
+    ``placebo`` holds the statistic at placebo timings, already divided by its null centre
+    (so ~1 under no effect). p = twice the smaller tail share (with the +1 correction); the
+    interval inverts the test under a constant multiplicative effect: [estimate / q97.5,
+    estimate / q2.5]. Both use the same tails, so the interval excludes 1 exactly when p < 0.05
+    (up to the +1 correction), even when the placebo distribution is skewed.
+    """
+    logs = np.log(placebo[np.isfinite(placebo) & (placebo > 0)])
+    obs = float(np.log(estimate))
+    n = len(logs)
+    upper = (1 + np.sum(logs >= obs - 1e-12)) / (1 + n)
+    lower = (1 + np.sum(logs <= obs + 1e-12)) / (1 + n)
+    q_lo, q_hi = np.quantile(logs, [0.025, 0.975])
+    return float(min(1.0, 2 * min(upper, lower))), (
+        float(estimate / np.exp(q_hi)), float(estimate / np.exp(q_lo))
+    )  # fmt: skip
+
+
+def covered_window(covered: np.ndarray, t: np.ndarray, k: int) -> np.ndarray:
+    """True where every bin in t-k..t+k is inside the data (never bridge a coverage gap)."""
+    gaps = np.concatenate([[0], np.cumsum(~covered)])
+    return (gaps[t + k + 1] - gaps[t - k]) == 0
+
+
+def strata_of(values: np.ndarray, n_strata: int = N_STRATA) -> np.ndarray:
+    """Quantile strata (0..s-1) of a count; ties collapse strata, so low counts give few."""
+    edges = np.unique(np.quantile(values, np.linspace(0, 1, n_strata + 1)[1:-1]))
+    return np.searchsorted(edges, values, side="right")
+
+
+def _not_applicable(reason: str, n: int, **details: Any) -> dict[str, Any]:
+    return {"applicable": False, "reason": reason, "estimate": None, "ci95": None,
+            "p_value": None, "n": int(n), **details}  # fmt: skip
+
+
+class EventStudy:
+    """Y's rate after vs before X's actions, relative to matched placebo days.
+
+    Parameters are stored only; ``fit(series, direction)`` does the work.
+    """
+
+    def __init__(
+        self,
+        window: int = 7,
+        onset_gap: int | None = None,
+        n_placebo: int = 1000,
+        n_boot: int = 1000,
+        block_length: int | None = None,
+        weights: str = "actions",
+        seed: int | None = None,
+    ):
+        self.window = window
+        self.onset_gap = onset_gap
+        self.n_placebo = n_placebo
+        self.n_boot = n_boot
+        self.block_length = block_length
+        self.weights = weights
+        self.seed = seed
+
+    def _check_params(self) -> None:
+        if int(self.window) < 1:
+            raise JervisError(f"window must be >= 1 bin, not {self.window}")
+        if self.onset_gap is not None and int(self.onset_gap) < 1:
+            raise JervisError(f"onset_gap must be None or >= 1, not {self.onset_gap}")
+        if self.weights not in ("actions", "days"):
+            raise JervisError(f"weights must be 'actions' or 'days', not {self.weights!r}")
+
+    def fit(self, series: Any, direction: str = "A->B") -> EventStudy:
+        """Compute the pooled after/before ratio at X's actions, placebos and bootstrap."""
+        self._check_params()
+        x_side, y_side = split_direction(direction)
+        k = int(self.window)
+        x = series.counts[x_side].to_numpy(dtype=float)
+        y = series.counts[y_side].to_numpy(dtype=float)
+        covered = np.asarray(getattr(series, "covered", np.ones(len(y), bool)), dtype=bool)
+        self.direction_ = f"{x_side}->{y_side}"
+        self.block_length_ = int(self.block_length or 4 * k)
+        rng = np.random.default_rng(self.seed)
+        n = len(y)
+        if n < 2 * k + 1:
+            self.summary_ = _not_applicable(f"the period has {n} bins, fewer than 2*window+1", 0)
+            return self
+        t = np.arange(k, n - k)
+        t = t[covered_window(covered, t, k)]
+        cy = np.concatenate([[0.0], np.cumsum(y)])
+        before = cy[t] - cy[t - k]
+        after = cy[t + k + 1] - cy[t + 1]
+        weight = x[t] if self.weights == "actions" else (x[t] > 0).astype(float)
+        if self.onset_gap:
+            g = int(self.onset_gap)
+            cx = np.concatenate([[0.0], np.cumsum(x)])
+            quiet = (t >= g) & ((cx[t] - cx[np.maximum(t - g, 0)]) == 0)
+            weight = ((x[t] > 0) & quiet).astype(float)
+        self.t_ = t
+        self.after_, self.before_, self.weight_ = after, before, weight
+        act = weight > 0
+        n_days = int(act.sum())
+        self.n_action_days_ = n_days
+        self.n_actions_ = float(weight.sum())
+        if n_days < MIN_ACTION_DAYS:
+            self.summary_ = _not_applicable(
+                f"only {n_days} action days of {x_side} with full windows "
+                f"(need {MIN_ACTION_DAYS})", n_days)  # fmt: skip
+            return self
+        if np.ptp(weight) == 0:
+            self.summary_ = _not_applicable(
+                f"{x_side} acts on every usable day with the same weight: no ordinary days to "
+                "compare with (try weights='actions' or a longer bin)", n_days)  # fmt: skip
+            return self
+        a_act, b_act = float(weight @ after), float(weight @ before)
+        stratum = strata_of(before)
+        self.stratum_ = stratum
+        ref_ratio = self._reference(after, before, weight, stratum)
+        if b_act <= 0 or a_act <= 0 or not np.isfinite(ref_ratio) or ref_ratio <= 0:
+            self.summary_ = _not_applicable(
+                f"{y_side} has no events in the windows around {x_side}'s actions", n_days
+            )
+            return self
+        self.ratio_actions_ = a_act / b_act
+        self.ratio_reference_ = ref_ratio
+        self.estimate_ = self.ratio_actions_ / ref_ratio
+        self.placebo_ = self._placebos(after, before, weight, stratum, rng) / ref_ratio
+        self.p_value_, self.ci95_ = placebo_test(self.estimate_, self.placebo_)
+        boot = self._bootstrap(x, y, covered, before, rng)
+        boot = boot[np.isfinite(boot) & (boot > 0)]
+        self.boot_ = boot
+        self.bootstrap_ci95_ = (
+            (float(np.quantile(boot, 0.025)), float(np.quantile(boot, 0.975)))
+            if len(boot) >= 20 else (float("nan"), float("nan"))
+        )  # fmt: skip
+        self.summary_ = self._summary(series, x_side, y_side, a_act, b_act)
+        return self
+
+    @staticmethod
+    def _reference(after, before, weight, stratum) -> float:
+        """Expected after/before at placebo days: per-stratum day means, weighted like actions."""
+        s = int(stratum.max()) + 1
+        days = np.bincount(stratum, minlength=s)
+        w = np.bincount(stratum, weights=weight, minlength=s)
+        mean_a = np.bincount(stratum, weights=after, minlength=s) / np.maximum(days, 1)
+        mean_b = np.bincount(stratum, weights=before, minlength=s) / np.maximum(days, 1)
+        return float((w @ mean_a) / (w @ mean_b)) if w @ mean_b > 0 else float("nan")
+
+    def _placebos(self, after, before, weight, stratum, rng) -> np.ndarray:
+        """Pooled after/before when each action's weight sits on a random day of its stratum."""
+        num = np.zeros(self.n_placebo)
+        den = np.zeros(self.n_placebo)
+        for s in np.unique(stratum[weight > 0]):
+            pool = np.flatnonzero(stratum == s)
+            w = weight[(weight > 0) & (stratum == s)]
+            draw = pool[rng.integers(0, len(pool), size=(self.n_placebo, len(w)))]
+            num += after[draw] @ w
+            den += before[draw] @ w
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return num / den
+
+    def _bootstrap(self, x, y, covered, before, rng) -> np.ndarray:
+        """Bootstrap replicates in batches of ~2 million (replicate x day) cells."""
+        batch = max(1, 2_000_000 // max(len(y), 1))
+        sizes = [min(batch, self.n_boot - i) for i in range(0, self.n_boot, batch)]
+        return np.concatenate([self._replicates(x, y, covered, before, rng, b) for b in sizes])
+
+    def _replicates(self, x, y, covered, before, rng, n_boot: int) -> np.ndarray:
+        """Moving-block bootstrap of the *series*: blocks of (x, y) days are resampled and the
+        whole statistic (windows, weights, strata, reference) recomputed on each replicate.
+
+        (Resampling per-day window sums instead would break the identity after(t) =
+        before(t + k + 1).) Still ~20% too narrow in simulations: see the module docstring.
+        """
+        n, k = len(y), int(self.window)
+        L = max(2 * k + 1, min(self.block_length_, n))
+        n_blocks = int(np.ceil(n / L))
+        starts = rng.integers(0, n - L + 1, size=(n_boot, n_blocks))
+        idx = (starts[:, :, None] + np.arange(L)).reshape(n_boot, -1)[:, :n]
+        xb, yb, cb = x[idx], y[idx], covered[idx]
+        edges = np.unique(np.quantile(before, np.linspace(0, 1, N_STRATA + 1)[1:-1]))
+        t = np.arange(k, n - k)
+        zero = np.zeros((n_boot, 1))
+        cy = np.concatenate([zero, np.cumsum(yb, 1)], 1)
+        holes = np.concatenate([zero, np.cumsum(~cb, 1)], 1)
+        ok = (holes[:, t + k + 1] - holes[:, t - k]) == 0
+        b = cy[:, t] - cy[:, t - k]
+        a = cy[:, t + k + 1] - cy[:, t + 1]
+        xt = xb[:, t]
+        w = xt if self.weights == "actions" else (xt > 0).astype(float)
+        if self.onset_gap:
+            g = int(self.onset_gap)
+            cx = np.concatenate([zero, np.cumsum(xb, 1)], 1)
+            quiet = (t >= g) & ((cx[:, t] - cx[:, np.maximum(t - g, 0)]) == 0)
+            w = ((xt > 0) & quiet).astype(float)
+        w, a, b = w * ok, a * ok, b * ok
+        stratum = np.searchsorted(edges, b, side="right")
+        s = len(edges) + 1
+        flat = (np.arange(n_boot)[:, None] * s + stratum).ravel()
+
+        def per(v: np.ndarray) -> np.ndarray:
+            return np.bincount(flat, weights=v.ravel(), minlength=n_boot * s).reshape(-1, s)
+
+        with np.errstate(divide="ignore", invalid="ignore"):
+            days = per(ok.astype(float))
+            mean_a = np.where(days > 0, per(a) / days, 0.0)
+            mean_b = np.where(days > 0, per(b) / days, 0.0)
+            ws = per(w)
+            r_ref = (ws * mean_a).sum(1) / (ws * mean_b).sum(1)
+            r_act = (w * a).sum(1) / (w * b).sum(1)
+            return r_act / r_ref
+
+    def _summary(self, series, x_side, y_side, a_act, b_act) -> dict[str, Any]:
+        lo, hi = np.quantile(self.placebo_[np.isfinite(self.placebo_)], [0.025, 0.975])
+        return {
+            "applicable": True,
+            "estimate": round(float(self.estimate_), 4),
+            "ci95": [round(self.ci95_[0], 4), round(self.ci95_[1], 4)],
+            "ci95_method": "placebo (inverted permutation test)",
+            "bootstrap_ci95": [round(b, 4) for b in self.bootstrap_ci95_],
+            "p_value": round(self.p_value_, 4),
+            "n": self.n_action_days_,
+            "measure": "rate ratio of Y after/before X's actions, relative to matched placebo days",
+            "from": x_side,
+            "to": y_side,
+            "horizon_days": int(self.window) if getattr(series, "bin", "day") == "day" else None,
+            "window_bins": int(self.window),
+            "bin": getattr(series, "bin", "day"),
+            "onset_gap": self.onset_gap,
+            "weights": "onsets" if self.onset_gap else self.weights,
+            "n_actions": round(self.n_actions_, 1),
+            "y_after": a_act,
+            "y_before": b_act,
+            "ratio_at_actions": round(float(self.ratio_actions_), 4),
+            "ratio_at_placebo": round(float(self.ratio_reference_), 4),
+            "placebo_ci95": [round(float(lo), 4), round(float(hi), 4)],
+            "n_placebo": int(self.n_placebo),
+            "n_boot": int(self.n_boot),
+            "block_length": self.block_length_,
+            "seed": self.seed,
+        }
+
+    def summary(self) -> dict[str, Any]:
+        """Plain JSON-serialisable results (``estimate`` is None when not applicable)."""
+        if not hasattr(self, "summary_"):
+            raise JervisError("call fit(series) before summary()")
+        return dict(self.summary_)

@@ -1,0 +1,66 @@
+"""Count regression: known IRRs recovered, lag selection reported, real data handled."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from jervis.analysis.count_regression import CountRegression
+from jervis.analysis.simulate import simulate
+from jervis.errors import JervisError
+
+
+@pytest.mark.parametrize("irr", [0.6, 1.0, 1.6])
+def test_recovers_a_known_irr_with_a_covering_interval(irr):
+    series = simulate(n_days=730, seed=21, cross_irr={"A->B": irr}, trend=0.5, as_series=True)
+    model = CountRegression().fit(series, direction="A->B")
+    lo, hi = model.ci95_
+    assert lo <= irr <= hi
+    assert lo < model.irr_ < hi and 0 < model.p_value_ <= 1
+    if irr != 1.0:
+        assert model.p_value_ < 0.01
+    summary = model.summary()
+    json.dumps(summary)
+    assert summary["measure"] == "incidence_rate_ratio" and summary["horizon_days"] == 7
+    assert (
+        summary["own_lags"] == model.lags_ and str(model.lags_) in summary["information_criterion"]
+    )
+
+
+def test_lag_selection_picks_the_lowest_criterion_and_bic_is_stricter():
+    series = simulate(n_days=730, seed=4, cross_irr={"B->A": 1.6}, as_series=True)
+    aic = CountRegression(lag_selection="aic").fit(series, direction="B->A")
+    bic = CountRegression(lag_selection="bic").fit(series, direction="B->A")
+    assert aic.ic_[aic.lags_] == min(aic.ic_.values())
+    assert bic.lags_ <= aic.lags_
+    assert list(aic.ic_) == list(range(0, 7))  # own lags 0..h-1 next to the h-day mean
+
+
+def test_distributed_lags_estimate_the_same_sum():
+    series = simulate(n_days=1460, seed=8, cross_irr={"A->B": 1.6}, as_series=True)
+    summed = CountRegression().fit(series)
+    distributed = CountRegression(lag_structure="distributed").fit(series)
+    assert distributed.ci95_[0] <= 1.6 <= distributed.ci95_[1]
+    assert abs(np.log(distributed.irr_) - np.log(summed.irr_)) < 0.15
+    assert distributed.se_ >= summed.se_ * 0.9  # more parameters, no more precision
+
+
+def test_moment_dispersion_is_close_to_maximum_likelihood():
+    series = simulate(n_days=730, seed=2, as_series=True)
+    ml = CountRegression().fit(series)
+    moments = CountRegression(dispersion="moments").fit(series)
+    assert moments.alpha_ == pytest.approx(ml.alpha_, abs=0.15)
+    assert moments.irr_ == pytest.approx(ml.irr_, rel=0.05)
+
+
+def test_user_errors():
+    series = simulate(n_days=200, seed=1, as_series=True)
+    with pytest.raises(JervisError):
+        CountRegression(lag_selection="hqic").fit(series)
+    with pytest.raises(JervisError):
+        CountRegression().fit(series, direction="A->C")
+    short = simulate(n_days=40, seed=1, as_series=True)
+    with pytest.raises(JervisError, match="too few bins"):
+        CountRegression().fit(short)
