@@ -30,6 +30,9 @@ def test_user_errors_are_one_line_without_traceback(tmp_path, db):
     assert "missing.csv" in result.stderr and "no such file" in result.stderr
     result = run("events", "--db", str(tmp_path / "none.duckdb"))
     assert result.returncode == 2 and "no such database" in result.stderr
+    result = run("analyze", "--dyad", str(tmp_path / "nope.toml"), "--db", str(db))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "nope.toml: no such dyad file" in result.stderr
 
 
 def test_events_export_formats(fixtures, db, tmp_path):
@@ -47,5 +50,11 @@ def test_events_export_formats(fixtures, db, tmp_path):
 def test_demo_prints_embedded_counts(tmp_path):
     result = run("demo", "--out", str(tmp_path / "demo"))
     assert result.returncode == 0, result.stderr
-    assert "6,039 air operations" in result.stdout
-    assert "106,274 insurgent attacks" in result.stdout
+    text = " ".join(result.stdout.split())  # Rich wraps long lines when not on a terminal
+    assert "6,039 air operations" in text and "106,274 insurgent attacks" in text
+    for direction in ("US-led coalition -> insurgents", "insurgents -> US-led coalition"):
+        assert direction.split()[0] in text
+    verdict = json.loads((tmp_path / "demo" / "verdict.json").read_text())
+    assert {d["verdict"] for d in verdict["directions"]} <= {
+        "deters", "provokes", "no_detectable_effect", "inconclusive",
+    }  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 from importlib import resources
 from pathlib import Path
 
@@ -45,21 +46,22 @@ def run_demo(out: Path, *, console: Console, as_json: bool = False) -> dict:
     if as_json:
         console.print_json(json.dumps(summary))
         return summary
-    console.print("[bold]jervis demo[/]: Iraq 2006-2008 (Papadogeorgou, Imai, Lyall & Li 2022; data MIT, geocausal)")
-    console.print(
+    say = partial(console.print, soft_wrap=True)  # plain lines stay whole in logs and pipes
+    say("[bold]jervis demo[/]: Iraq 2006-2008 (Papadogeorgou, Imai, Lyall & Li 2022; data MIT, geocausal)")
+    say(
         f"stored {counts.stored:,} events in {db}: "
         f"{summary['air_operations']:,} air operations (US-led coalition) and "
         f"{summary['insurgent_attacks']:,} insurgent attacks, {summary['period'][0]} .. {summary['period'][1]}"
     )
-    console.print("by mode: " + ", ".join(f"{k} {v:,}" for k, v in summary["by_mode"].items()))
+    say("by mode: " + ", ".join(f"{k} {v:,}" for k, v in summary["by_mode"].items()))
     if analysis is not None:
         from jervis.analysis.commands import verdict_table
 
         data = analysis.to_dict()
         console.print(verdict_table(data))
         for item in data["directions"]:
-            console.print(f"[bold]{item['from']} -> {item['to']}:[/bold] {item['summary']}")
-        console.print(f"verdict written to {out / 'verdict.json'}")
+            say(f"[bold]{item['from']} -> {item['to']}:[/bold] {item['summary']}")
+        say(f"verdict written to {out / 'verdict.json'}")
     return summary
 
 

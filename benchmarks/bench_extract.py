@@ -1,0 +1,236 @@
+"""Extraction throughput: articles/s and sentences/s of the rule-based backend, --jobs 1 and 2.
+
+The corpus is real news text: the M2E2 Voice of America sentences (tests/fixtures/m2e2), in file
+order, joined into ~600-word articles, each dated by its VOA story id. It is cycled with a shifted
+start so a longer corpus never repeats an article verbatim. The yardstick, timed in the same run
+on the same texts, is a bare spaCy blank-English tokenizer + sentencizer pass: the least any
+spaCy-based extractor must do. The ratio says what the rules cost on top of that.
+
+    .venv/bin/python benchmarks/bench_extract.py                  # JSON on stdout
+    .venv/bin/python benchmarks/bench_extract.py --write-docs     # also update docs/benchmarks.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+M2E2 = ROOT / "tests" / "fixtures" / "m2e2" / "text_only_event.compact.jsonl"
+DOCS = ROOT / "docs" / "benchmarks.md"
+SECTION = "## Extraction throughput"
+
+
+def build_corpus(n_articles: int, words: int = 600, offset: int = 0) -> list[dict]:
+    """~``words``-word articles of M2E2 sentences, story by story, with a publication date.
+
+    The first lap keeps the file's story order; each later lap shuffles the stories (seeded), so
+    no article repeats verbatim. The date is the first story's own, moved by a week per lap plus
+    ``offset`` days: no two timed runs share a publication date, so no cache keyed on the date
+    can carry work from one run into the next.
+    """
+    stories: dict[str, list[tuple[str, date]]] = {}
+    for line in M2E2.read_text(encoding="utf-8").splitlines():
+        if not line:
+            continue
+        r = json.loads(line)
+        text = r["sentence"].strip()
+        if not re.search(r"[.!?\"'\u201d]$", text):
+            text += "."
+        found = re.search(r"(\d{4})\.(\d{2})\.(\d{2})", r["sentence_id"])
+        day = date(*map(int, found.groups())) if found else date(2016, 1, 1)
+        stories.setdefault(r["sentence_id"].rsplit("_", 1)[0], []).append((text, day))
+
+    def laps():
+        order = list(stories)
+        lap = 0
+        while True:
+            if lap:
+                random.Random(lap).shuffle(order)
+            for key in order:
+                for text, day in stories[key]:
+                    yield lap, text, day
+            lap += 1
+
+    stream = laps()
+    articles: list[dict] = []
+    while len(articles) < n_articles:
+        body, count, published, lap = [], 0, None, 0
+        while count < words:
+            lap, text, day = next(stream)
+            published = published or day
+            body.append(text)
+            count += len(text.split())
+        paragraphs = [" ".join(body[k : k + 4]) for k in range(0, len(body), 4)]
+        n = len(articles)
+        published += timedelta(days=7 * lap + offset)
+        articles.append({"id": f"bench-{n}", "published": published.isoformat(),
+                         "title": f"Article {n}", "text": "\n\n".join(paragraphs)})  # fmt: skip
+    return articles
+
+
+def time_spacy(texts: list[str]) -> tuple[float, int]:
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    started = time.perf_counter()
+    n = sum(len(list(doc.sents)) for doc in nlp.pipe(texts))
+    return time.perf_counter() - started, n
+
+
+def time_extract(path: Path, jobs: int) -> tuple[float, int]:
+    from jervis.text.extract import extract
+
+    started = time.perf_counter()
+    events = extract([path], jobs=jobs)
+    return time.perf_counter() - started, len(events)
+
+
+def machine() -> dict:
+    import psutil
+
+    model = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "nproc": os.cpu_count(),
+        "ram_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "cpu": model,
+        "python": platform.python_version(),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def run(n_articles: int, repeat: int, jobs_list: list[int]) -> dict:
+    from jervis.text.extract import extract_text
+
+    articles = build_corpus(n_articles)
+    texts = [a["text"] for a in articles]
+    words = sum(len(t.split()) for t in texts)
+    extract_text(texts[0], published=articles[0]["published"])  # load spaCy, lexicon, gazetteer
+    result = {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": machine(),
+        "articles": len(articles),
+        "mean_words": round(words / len(articles)),
+        "repeat": repeat,
+    }
+    spacy_times: list[float] = []
+    times: dict[int, list[float]] = {jobs: [] for jobs in jobs_list}
+    events: dict[int, int] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for r in range(repeat):
+            seconds, sentences = time_spacy(texts)
+            spacy_times.append(seconds)
+            for k, jobs in enumerate(jobs_list):
+                offset = r * len(jobs_list) + k + 1  # fresh dates for every timed run
+                path = Path(tmp) / f"corpus-{r}-{jobs}.jsonl"
+                lines = (json.dumps(a) for a in build_corpus(n_articles, offset=offset))
+                path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+                seconds, events[jobs] = time_extract(path, jobs)
+                times[jobs].append(seconds)
+    result["sentences"] = sentences
+    base = min(spacy_times)
+    result["spacy_blank"] = _rates(base, spacy_times, len(articles), sentences)
+    for jobs in jobs_list:
+        rates = _rates(min(times[jobs]), times[jobs], len(articles), sentences)
+        rates["events"] = events[jobs]
+        rates["time_ratio_to_spacy"] = round(min(times[jobs]) / base, 2)
+        result[f"rules_jobs{jobs}"] = rates
+    return result
+
+
+def _rates(best: float, times: list[float], articles: int, sentences: int) -> dict:
+    return {
+        "seconds_best": round(best, 3),
+        "seconds_median": round(statistics.median(times), 3),
+        "articles_per_s": round(articles / best, 1),
+        "sentences_per_s": round(sentences / best, 1),
+    }
+
+
+def markdown(r: dict) -> str:
+    m = r["machine"]
+    lines = [
+        SECTION,
+        "",
+        f"Measured {r['date']} with `benchmarks/bench_extract.py` on {m['nproc']} CPUs "
+        f"({m['cpu']}), {m['ram_gb']} GB RAM, Python {m['python']}; load average at start "
+        f"{m['load_average'][0]} (the machine is shared, so these are lower bounds).",
+        "",
+        f"Corpus: {r['articles']} articles of ~{r['mean_words']} words ({r['sentences']:,} "
+        "sentences) of M2E2 Voice of America sentences, story by story (932 sentences, "
+        "~26,000 words, cycled with the stories shuffled on each later lap), each dated by its "
+        "story id plus a week per lap; every timed run gets fresh dates, so no date-keyed cache "
+        "carries over. "
+        f"Best of {r['repeat']} runs (median in brackets). Extraction reads the articles from a "
+        "JSONL file with `jervis.text.extract.extract(paths, jobs=N)`; spaCy, lexicon and "
+        "gazetteer are loaded before timing (the gazetteer takes 1-3 s once per process; "
+        "`--jobs 2` workers are forked and inherit it). Reproduce: "
+        "`.venv/bin/python benchmarks/bench_extract.py --write-docs`.",
+        "",
+        "| pass | articles/s | sentences/s | time (s) | time / spaCy pass | events |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    s = r["spacy_blank"]
+    lines.append(
+        f"| spaCy blank `en` tokenizer + sentencizer | {s['articles_per_s']} | "
+        f"{s['sentences_per_s']} | {s['seconds_best']} ({s['seconds_median']}) | 1.00 | |"
+    )
+    for key in sorted(k for k in r if k.startswith("rules_jobs")):
+        x = r[key]
+        lines.append(
+            f"| rules backend, `--jobs {key.removeprefix('rules_jobs')}` | {x['articles_per_s']} | "
+            f"{x['sentences_per_s']} | {x['seconds_best']} ({x['seconds_median']}) | "
+            f"{x['time_ratio_to_spacy']} | {x['events']} |"
+        )
+    best = max(r[k]["articles_per_s"] for k in r if k.startswith("rules_jobs"))
+    verdict = "meets" if best >= 50 else "misses"
+    lines += ["", f"Target: at least 50 articles/s; best here {best}/s ({verdict} it).", ""]
+    return "\n".join(lines)
+
+
+def write_section(text: str, path: Path = DOCS) -> None:
+    """Replace (or add) only this section; other sections of the file are left as they are."""
+    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
+    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
+    if pattern.search(old):
+        new = pattern.sub(lambda _: text + "\n", old, count=1)
+    else:
+        new = old.rstrip("\n") + "\n\n" + text + "\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=300)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--write-docs", action="store_true", help="update docs/benchmarks.md")
+    args = parser.parse_args(argv)
+    result = run(args.articles, args.repeat, args.jobs)
+    sys.stdout.write(json.dumps(result, indent=2) + "\n")
+    if args.write_docs:
+        write_section(markdown(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

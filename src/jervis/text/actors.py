@@ -1,0 +1,357 @@
+"""Who did it and to whom: noun phrases around a mention, roles by position and voice.
+
+Candidates are the alias dictionary's names (jervis.store.actors.ActorDictionary) and generic
+armed or victim phrases ("Burundian militiamen", "US and British soldiers"). Roles follow the
+grammar of news English, without a parser:
+- passive ("were killed by X", "was attacked by X"): X acts, the subject is the target;
+- active verb ("X shelled Y", "X killed two Y"): the phrase before acts, the one after is hit;
+- attack noun ("X's air strikes on Y", "a Taliban attack", "an attack by X on Y", "X carried
+  out air strikes on Y"): modifiers, "by" and the support verb's subject act; "on/against" Y.
+- "clashes between X and Y", "X clashed with Y": X and Y fight (FIGHT).
+Unknown perpetrators stay unknown: "unidentified gunmen" gives actor None (actor_raw kept).
+Coordinated names ("US and British soldiers") become "US forces; UK forces"; the side is kept
+when all parts share it. Reporters and sources ("a coalition spokesman said") are not actors.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from jervis.text.numbers import NUMBER
+
+_HEAD = (r"(?:soldiers?|troops?|forces|army|military|militants?|militias?|militiamen|rebels?|"
+         r"insurgents?|guerrillas?|gunmen|gunman|attackers?|assailants?|fighters|jihadists?|"
+         r"terrorists?|extremists?|police(?:men)?|policem[ae]n|officers?|servicemen|service\s+"
+         r"members|guards?|warplanes?|jets?|aircraft|helicopters?|gunships?|drones?|tanks?|"
+         r"civilians?|refugees|villagers|protesters|demonstrators|worshippers|students|children|"
+         r"people|youths|detainees|prisoners|immigrants|journalists?|workers|residents|agents|"
+         r"wom[ae]n|m[ae]n|boys?|girls?|child|teenagers?|farmers?|shepherds?|fishermen|"
+         r"bombers?|commanders?|leaders?|officials?|personnel|marines|contractors|diplomats|"
+         r"population|positions|targets|camps?|bases?|convoy|checkpoint|patrol|village|town)")
+_MOD = (r"(?:armed|masked|unidentified|unknown|suspected|security|government|opposition|rebel|"
+        r"local|foreign|coalition|pro-government|tribal|regular|nationalist|Islamist|allied|"
+        r"border|riot|special|top|senior|[a-z]+-(?:led|backed|aligned|allied|based))")
+_CAP = r"(?:[A-Z][\w'.-]*|U\.S\.|al-[A-Z][\w'-]*)"
+# lower-case modifiers after a name ("Moslem fundamentalist demonstrators"), never verbs
+_LOWER_MOD = (r"(?!(?:a|an|the|and|or|of|in|on|at|to|by|with|for|from|was|were|is|are|has|have|"
+              r"had|been|be|that|who|which|near|into|than)\b)[a-z][\w-]*(?<!ed)(?<!ing)")
+NP_RE = re.compile(
+    r"(?:\b" + _CAP + r"(?:\s+(?:and|or|&)\s+" + _CAP + r"|,\s+" + _CAP + r"|\s+" + _CAP
+    + r"){0,4}\s+(?:" + _LOWER_MOD + r"\s+){0,2}?)?(?:" + _MOD + r"\s+){0,3}(?i:" + _HEAD + r")\b"
+)
+# Proper names as a last resort ("Israel", "Juba", "Prime Minister Iyad Allawi").
+_NAME_RE = re.compile(r"\b(?:[A-Z][\w'.-]*[a-z][\w'.-]*|[A-Z]{2,})(?:\s+(?:[A-Z][\w'.-]+|al-[A-Z][\w'-]+))*")
+_NOT_NAME = re.compile(r"^(?:The|A|An|After|Before|In|On|At|But|And|As|When|While|If|It|He|She|"
+                       r"They|We|I|This|That|These|Those|There|Its|Their|His|Her|Monday|Tuesday|"
+                       r"Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|"
+                       r"May|June|July|August|September|October|November|December|Mr|Mrs|Ms|"
+                       r"FILE|WATCH|Meanwhile|However|Also|Officials|Police|Witnesses|Another|Separately|"
+                       r"Some|Several|Many|One|Two|Three|Four|Five|Earlier|Later|Hours|Days|"
+                       r"Both|Each|Other|Such|No|Yet|Still|Then|Now|Today|Yesterday|Last|"
+                       r"According|Since|Despite|During|Following|Amid|With|For|From|By|Katyushas?|Grads?|"
+                       r"Scuds?|Hellfires?|Predators?|Reapers?|Tomahawks?|Kornets?|RPGs?|IEDs?)\b")
+# An instrument is not an actor unless someone owns it ("US drones" is; "a drone" is not).
+_INSTRUMENT = re.compile(r"^(?:[a-z][\w-]*\s+){0,3}(?:drones?|aircraft|jets?|warplanes?|"
+                         r"helicopters?|tanks?|rockets?|missiles?|bombs?|bombers?|mortars?)$")
+_PRONOUN_SUBJECT = re.compile(r"\b(?:it|they|we)\s+(?:had\s+|has\s+|have\s+|also\s+)?$", re.I)
+_SOURCE_SUBJECT = re.compile(r"^\s*(?:the\s+)?(.{2,60}?)\s+(?:said|says|announced|stated|claimed|"
+                             r"confirmed|reported)\b", re.I)
+_PLACE_HEAD = re.compile(r"\b(?:village|town|base|bases|camp|camps|positions|targets|checkpoint|"
+                         r"convoy|patrol|area|areas|city|building|post|headquarters|depots?|"
+                         r"facilit(?:y|ies)|sites?|military)$", re.I)
+_REPELLED = re.compile(r"\b(?:repel\w*|repuls\w*|thwart\w*|foil\w*|fended\s+off|beat\s+back|"
+                       r"survived|withstood|came\s+under|come\s+under|was\s+hit\s+by)\s+"
+                       r"(?:[\w-]+\s+){0,3}$", re.I)
+_DEMONYM = re.compile(r"([A-Z][a-z]+(?:an|ian|ish|i|ese|ch))\s+(?:[a-z-]+\s+){0,2}$")
+_POSSESSIVE_PRONOUN = re.compile(r"\b(?:its|their)\s+(?:[\w-]+\s+){0,2}$", re.I)
+_MOD_GAP = re.compile(r"^(?:'s)?\s*(?:[\w-]+\s+){0,2}$")
+_GAP_STOP = re.compile(r"\b(?:by|in|on|at|of|with|was|were|has|have|had|been|is|are|and|or|to|"
+                       r"for|from|after|during|killed|wounded|said)\b", re.I)
+_UNKNOWN = re.compile(r"\b(?:unidentified|unknown|suspected|masked|anonymous|unnamed)\b", re.I)
+_REPORTER_AFTER = re.compile(r"^,?\s*(?:spokes\w+|officials?|sources?|said|says|told|reported|"
+                             r"statement|ministry|claimed\s+responsibility|confirmed|noted|added|"
+                             r"announced|stated|claims|claimed|believes|argued|urged|warned|"
+                             r"described|wrote|tweeted)\b", re.I)  # fmt: skip
+_DET = re.compile(r"^(?:the|a|an|its|their|his|her|our|these|those|this|that|some)\s+", re.I)
+_SUPPORT = re.compile(r"\b(?:carried\s+out|launched|conducted|staged|mounted|claimed|unleashed|"
+                      r"began|started|made|executed|stepped\s+up|continued)\b", re.I)  # fmt: skip
+_SKIP_BEFORE = re.compile(r"(?:\s+(?:today|yesterday|on\s+\w+day|\w+day|have|has|had|reportedly|"
+                          r"also|then|later|allegedly|routinely|again|who|which|was|were|been|"
+                          r"being|is|are|be|got|fatally|critically|seriously|\w+ly))*\s*$",
+                          re.I)  # fmt: skip
+
+
+_LEADING_COUNT = re.compile(r"^(?:" + NUMBER + r")\s+(?:of\s+)?", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Party:
+    name: str | None  # canonical (None: unknown perpetrator)
+    raw: str
+    side: str | None
+    start: int  # within the sentence
+    end: int
+
+
+@lru_cache(maxsize=1)
+def _dictionary():
+    from jervis.store.actors import ActorDictionary
+
+    return ActorDictionary.load()
+
+
+@lru_cache(maxsize=1)
+def _alias_res() -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    aliases = _dictionary().aliases()
+    acronyms = sorted({a for a in aliases if a.replace(".", "").isupper() and len(a) <= 5},
+                      key=len, reverse=True)  # fmt: skip
+    words = sorted({a for a in aliases if a not in acronyms and len(a) > 2}, key=len, reverse=True)
+
+    def alt(items, flags):
+        if not items:
+            return None
+        body = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in items)
+        return re.compile(r"(?<![\w-])(?:" + body + r")(?![\w-])", flags)
+
+    return alt(acronyms, 0), alt(words, re.IGNORECASE)
+
+
+def candidates(norm: str) -> list[tuple[int, int]]:
+    """Spans of actor-like phrases in a sentence, longest first where they overlap."""
+    return list(_candidates(norm))
+
+
+@lru_cache(maxsize=256)
+def _candidates(norm: str) -> tuple[tuple[int, int], ...]:
+    spans: list[tuple[int, int]] = []
+    acr, words = _alias_res()
+    for pattern in (words, acr, NP_RE):
+        if pattern is None:
+            continue
+        for m in pattern.finditer(norm):
+            spans.append((m.start(), m.end()))
+    for m in _NAME_RE.finditer(norm):
+        text = m.group(0)
+        start = m.start()
+        lead = _NOT_NAME.match(text)
+        while lead and text:
+            text = text[lead.end() :].lstrip()
+            start = m.end() - len(text)
+            lead = _NOT_NAME.match(text)
+        if not text or not text[0].isupper():
+            continue
+        single = " " not in text
+        opening = start == 0 or norm[max(0, start - 2) : start].strip() in ("-", '"', "'", "(")
+        if single and (opening or norm[m.end() : m.end() + 1] == "-") and not _is_country(text):
+            continue  # a capitalised first word ("Smoke rises ...") or a headline join
+        spans.append((start, m.end()))
+    spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
+    out: list[tuple[int, int]] = []
+    for span in spans:
+        if out and span[0] < out[-1][1]:
+            if span[1] > out[-1][1]:
+                out[-1] = (out[-1][0], span[1])  # overlapping: take the union
+            continue
+        out.append(span)
+    return tuple(s for s in out if not _REPORTER_AFTER.match(norm[s[1] : s[1] + 25]))
+
+
+def _is_country(name: str) -> bool:
+    from jervis.sources.countries import to_iso3
+
+    try:
+        return to_iso3(name) is not None
+    except Exception:  # noqa: BLE001 - a lookup failure just means "not a country"
+        return False
+
+
+def normalise_party(raw: str, start: int, end: int) -> Party:
+    """Canonical name(s) and side for a raw phrase, through the alias dictionary."""
+    raw = _DET.sub("", raw.strip(" ,.\"'"))
+    lead = _LEADING_COUNT.match(raw)
+    if lead and lead.end() < len(raw):
+        start += len(raw) - len(raw[lead.end() :])
+        raw = raw[lead.end() :]
+    if _UNKNOWN.search(raw):
+        return Party(None, raw, None, start, end)
+    dictionary = _dictionary()
+    parts = _conjuncts(raw)
+    names: list[str] = []
+    sides: set[str | None] = set()
+    for part in parts:
+        name, side = dictionary.normalise(part)
+        if name is None:
+            continue
+        if dictionary.lookup(part) is None:
+            # try the phrase without its head noun ("Kurdish fighters" -> "Kurdish")
+            head = re.sub(r"\s+\w+$", "", part)
+            if head != part and dictionary.lookup(head) is not None:
+                name, side = dictionary.normalise(head)
+        if name not in names:
+            names.append(name)
+        sides.add(side)
+    if not names:
+        return Party(raw, raw, None, start, end)
+    side = sides.pop() if len(sides) == 1 else None
+    return Party("; ".join(names), raw, side, start, end)
+
+
+def _conjuncts(raw: str) -> list[str]:
+    """'US and British soldiers' -> ['US soldiers', 'British soldiers']."""
+    match = re.match(r"^(.+?)\s+(?:and|&)\s+(.+?)\s+(" + _HEAD + r")$", raw)
+    if match and " " not in match.group(1).strip():
+        head = match.group(3)
+        return [f"{match.group(1)} {head}", f"{match.group(2)} {head}"]
+    if re.search(r"\s+(?:and|&)\s+", raw) and not re.search(_HEAD + "$", raw):
+        return [p.strip() for p in re.split(r"\s+(?:and|&)\s+|,\s+", raw) if p.strip()]
+    return [raw]
+
+
+def _nearest_before(spans, pos: int, limit: int) -> tuple[int, int] | None:
+    best = None
+    for span in spans:
+        if span[1] <= pos and pos - span[1] <= limit:
+            best = span
+    return best
+
+
+def _first_after(spans, pos: int, limit: int) -> tuple[int, int] | None:
+    for span in spans:
+        if span[0] >= pos and span[0] - pos <= limit:
+            return span
+    return None
+
+
+def assign_roles(norm: str, hits, trigger_spans) -> tuple[Party | None, Party | None]:
+    """(actor, target) for a mention whose hits are given (sentence offsets)."""
+    spans = [s for s in candidates(norm) if not any(a <= s[0] < b for a, b in trigger_spans)]
+    first = hits[0]
+    actor = target = None
+    start, end = first.start, hits[-1].end
+
+    def party(span):
+        return normalise_party(norm[span[0] : span[1]], span[0], span[1]) if span else None
+
+    between = re.search(r"\bbetween\s+(.+?)\s+and\s+(.+?)(?:[,.;]|\s+(?:in|on|near|at)\s|$)",
+                        norm[start : end + 80])  # fmt: skip
+    if between and any(h.trigger.event == "FIGHT" for h in hits):
+        base = start
+        return (normalise_party(between.group(1), base + between.start(1), base + between.end(1)),
+                normalise_party(between.group(2), base + between.start(2), base + between.end(2)))
+    verb = next((h for h in hits if h.trigger.kind in ("verb", "casualty")), None)
+    noun = next((h for h in hits if h.trigger.kind == "noun"), None)
+    passive = next((h for h in hits if h.passive), None)
+    if passive is not None:
+        by = re.match(r"\s+by\s+", norm[passive.end :])
+        if by:
+            actor = party(_first_after(spans, passive.end + by.end(), 15))
+        target = party(_nearest_before(spans, _subject_end(norm, passive.start), 60))
+    if (verb is not None and noun is not None and noun.start < verb.start and passive is None
+            and "," not in norm[noun.end : verb.start]):
+        # "an attack ... wounded 3 troops": the noun is the verb's subject; the object is hit
+        target = party(_first_after(spans, verb.end, 40))
+    if noun is not None and actor is None:
+        by = re.search(r"\bby\s+", norm[noun.end : noun.end + 40])
+        if by:
+            actor = party(_first_after(spans, noun.end + by.end(), 10))
+        if actor is None:
+            mod = _nearest_before(spans, noun.start, 25)
+            gap = norm[mod[1] : noun.start] if mod else ""
+            verbish = any(w.endswith("ed") for w in gap.split())
+            if mod and _MOD_GAP.match(gap) and not _GAP_STOP.search(gap) and not verbish:
+                actor = party(mod)
+        if actor is None:
+            support = None
+            for m in _SUPPORT.finditer(norm[: noun.start]):
+                support = m
+            if support and noun.start - support.end() < 60:
+                actor = party(_nearest_before(spans, _subject_end(norm, support.start()), 60))
+    if noun is not None and target is None:
+        preps = r"on|against|targeting|with" if noun.trigger.event == "FIGHT" else r"on|against|targeting"
+        on = re.search(r"\b(?:" + preps + r")\s+", norm[noun.end : noun.end + 50])
+        if on:
+            target = party(_first_after(spans, noun.end + on.end(), 30))
+    if verb is not None and passive is None:
+        if actor is None and (noun is None or noun.start > verb.start):
+            actor = party(_nearest_before(spans, _subject_end(norm, verb.start), 60))
+        if target is None:
+            target = party(_first_after(spans, verb.end, 40))
+        if actor is None and re.search(r"\bwith\b", norm[verb.end : verb.end + 3]):
+            actor = None
+    victim = None
+    for hit in hits:
+        if hit.trigger.kind == "casualty" and not hit.passive:
+            victim = party(_first_after(spans, hit.end, 40))
+            break
+    place_like = target is not None and _PLACE_HEAD.search(target.raw)
+    if victim is not None and (victim.side or place_like) and (target is None or target.side is None):
+        target = victim  # "struck Camp Taji, ..., killing two American soldiers"
+    if actor is None and noun is not None and verb is None:
+        # "Burmese troops have captured ... after five days of fighting": the clause's subject
+        first_span = spans[0] if spans else None
+        if first_span and first_span[1] <= noun.start and len(norm[: first_span[0]].split()) <= 2:
+            if _REPELLED.search(norm[: noun.start]):
+                target = target or party(first_span)  # "Ukrainian forces repelled 12 attacks"
+            else:
+                actor = party(first_span)
+    if actor is None:
+        demonym = _DEMONYM.search(norm[max(0, first.start - 30) : first.start])
+        if demonym:  # "Russian shelling", "Israeli air strikes": that country's forces
+            found = normalise_party(f"{demonym.group(1)} forces", 0, 0)
+            if found.side:
+                start_d = max(0, first.start - 30) + demonym.start(1)
+                actor = Party(found.name, demonym.group(1), found.side, start_d,
+                              start_d + len(demonym.group(1)))
+    if actor is None and _POSSESSIVE_PRONOUN.search(norm[max(0, first.start - 30) : first.start]):
+        source = _SOURCE_SUBJECT.match(norm)  # "Moscow said its missiles struck ..."
+        if source:
+            actor = normalise_party(source.group(1), source.start(1), source.end(1))
+    if actor is None and verb is None and noun is not None:
+        support = None
+        for m in _SUPPORT.finditer(norm[: noun.start]):
+            support = m
+        if support and _PRONOUN_SUBJECT.search(norm[: support.start()]):
+            source = _SOURCE_SUBJECT.match(norm)  # "The US military said it carried out strikes"
+            if source:
+                actor = normalise_party(source.group(1), source.start(1), source.end(1))
+    if target is not None:
+        target = _with_conjunct(norm, spans, target)
+    if actor is not None and _INSTRUMENT.match(actor.raw):
+        actor = None
+    if actor and target and actor.raw == target.raw:
+        target = None
+    return actor, target
+
+
+_CONJ = re.compile(r"^\s*(?:,\s*)?(?:and|&)\s+(?:an?\s+|" + NUMBER + r"\s+)?", re.IGNORECASE)
+
+
+def _with_conjunct(norm: str, spans, party: Party) -> Party:
+    """'two American troops and a British soldier' -> both names, one side if they share it."""
+    match = _CONJ.match(norm[party.end : party.end + 30])
+    if not match:
+        return party
+    nxt = _first_after(spans, party.end + match.end(), 0)
+    if nxt is None:
+        return party
+    other = normalise_party(norm[nxt[0] : nxt[1]], nxt[0], nxt[1])
+    if other.name is None or party.name is None or other.name == party.name:
+        return party
+    names = [n for n in (party.name.split("; ") + other.name.split("; ")) if n]
+    side = party.side if party.side == other.side else None
+    raw = norm[party.start : nxt[1]]
+    return Party("; ".join(dict.fromkeys(names)), raw, side, party.start, nxt[1])
+
+
+def _subject_end(norm: str, pos: int) -> int:
+    """Skip adverbs, auxiliaries, day names and a (parenthesis) back to the subject's end."""
+    while True:
+        match = _SKIP_BEFORE.search(norm[:pos])
+        pos = match.start() if match else pos
+        head = norm[:pos].rstrip()
+        if head.endswith(")") and "(" in head:
+            pos = head.rindex("(")
+            continue
+        return pos

@@ -1,0 +1,223 @@
+"""Date cues in a sentence and their resolution against the publication date.
+
+Rules (documented in docs/extraction.md):
+- A weekday name is the most recent such day on or before publication (wire style: an article
+  published on a Wednesday says "Wednesday" for that day, "last Wednesday" for a week earlier
+  only when the same weekday is meant; "last Wednesday" on a Saturday is the same as "Wednesday").
+- "today", "hours ago", "this morning", "tonight" -> publication day; "yesterday", "last night",
+  "overnight" -> the day before; "N days ago" -> N days before; all precision "day".
+- "the next day", "the following day", "a day later" -> the day after the previous event's date.
+- "last week", "this week", "earlier this week" -> precision "week"; "last month" and "in June"
+  -> precision "month"; "last year", "in 2014" -> precision "year".
+- Explicit dates ("March 11", "11 March 2020", "2020-03-11") are parsed by dateparser with the
+  publication date as RELATIVE_BASE and PREFER_DATES_FROM='past'; only these candidate phrases
+  go to dateparser (it is slow), never every token.
+- No cue: the publication date with precision "week" (news reports events of the last days); no
+  publication date either: date None, precision "unknown".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
+           "december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")  # fmt: skip
+_PART = r"(?:\s+(?:morning|afternoon|evening|night|midday|noon))?"
+
+_PATTERNS: list[tuple[str, str]] = [
+    ("iso", r"\b\d{4}-\d{2}-\d{2}\b"),
+    ("explicit", r"\b(?:" + _MONTHS + r")\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?\b"),
+    ("explicit", r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:" + _MONTHS + r")\.?(?:,?\s+\d{4})?\b"),
+    ("weekday", r"\b(?:(?:on|last|this|early|late|past)\s+)?(?:" + "|".join(_WEEKDAYS) + r")" + _PART
+     + r"\b"),
+    ("hours_ago", r"\b(?:(?:a\s+few|several|\d+|two|three|four|five|six|some)\s+)?hours?\s+ago\b"),
+    ("today", r"\b(?:today|tonight|this\s+(?:morning|afternoon|evening)|earlier\s+today|"
+     r"on\s+the\s+same\s+day\s+as\s+publication)\b"),
+    ("yesterday", r"\b(?:yesterday|last\s+night|overnight|the\s+previous\s+night)\b"),
+    ("days_ago", r"\b(?:a|one|two|three|four|five|six|\d+)\s+days?\s+(?:ago|earlier)\b"),
+    ("next_day", r"\b(?:the\s+(?:next|following)\s+(?:day|morning|night|evening)|a\s+day\s+later|"
+     r"the\s+day\s+after)\b"),
+    ("week", r"\b(?:last|this|past|earlier\s+this|late\s+last|previous)\s+week(?:end)?\b"),
+    ("month", r"\b(?:last|this|earlier\s+this|late\s+last)\s+month\b"),
+    ("month_name", r"\b(?:in|during|since|last|early|late|mid-?)\s+(?:" + _MONTHS
+     + r")\b(?:\s+\d{4})?"),
+    ("year", r"\b(?:in|during|of)\s+(?:19|20)\d{2}\b|\blast\s+year\b"),
+    ("years_ago", r"\b(?:a|one|two|three|four|five|six|seven|eight|nine|ten|several|many|\d+)\s+"
+     r"(?:years?|decades?)\s+(?:ago|earlier)\b"),
+]
+CUE_RE = re.compile("|".join(f"(?P<{kind}{i}>{pat})" for i, (kind, pat) in enumerate(_PATTERNS)),
+                    re.IGNORECASE)  # fmt: skip
+_YEARS = {"seven": 7, "eight": 8, "nine": 9, "ten": 10, "several": 3, "many": 5}
+_NUM = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+@dataclass(frozen=True)
+class DateCue:
+    kind: str
+    text: str
+    start: int  # offsets within the sentence
+    end: int
+
+
+def find_cues(sentence: str) -> list[DateCue]:
+    """All date expressions in a (normalised) sentence, in order."""
+    out = []
+    for match in CUE_RE.finditer(sentence):
+        kind = re.sub(r"\d+$", "", match.lastgroup or "")
+        out.append(DateCue(kind, match.group(0), match.start(), match.end()))
+    return out
+
+
+def to_date(value: date | datetime | str | None) -> date | None:
+    """A publication date from a date, datetime or ISO-like string (None stays None)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        parsed = _dateparser(text, None)
+        if parsed is None:
+            from jervis.errors import JervisError
+
+            raise JervisError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
+        return parsed
+
+
+def resolve(
+    cue: DateCue | None, published: date | None, previous: date | None = None
+) -> tuple[date | None, str]:
+    """(date, precision) for a cue; see the module docstring for the rules."""
+    if cue is None:
+        return (published, "week") if published else (None, "unknown")
+    kind, text = cue.kind, cue.text.lower()
+    if kind == "iso":
+        return date.fromisoformat(cue.text), "day"
+    if kind == "explicit":
+        if published is None and not re.search(r"\d{4}", cue.text):
+            return None, "unknown"  # "March 11" of which year?
+        parsed = _dateparser(cue.text, published)
+        if parsed is None:
+            return (published, "week") if published else (None, "unknown")
+        if published and parsed > published and not re.search(r"\d{4}", cue.text):
+            parsed = parsed.replace(year=parsed.year - 1)
+        return parsed, "day"
+    if published is None:
+        if kind == "year":
+            match = re.search(r"(?:19|20)\d{2}", text)
+            if match:
+                return date(int(match.group(0)), 1, 1), "year"
+        return None, "unknown"
+    if kind == "weekday":
+        name = next(w for w in _WEEKDAYS if w in text)
+        back = (published.weekday() - _WEEKDAYS.index(name)) % 7
+        if back == 0 and re.match(r"(?:last|past)\b", text):
+            back = 7
+        return published - timedelta(days=back), "day"
+    if kind in ("hours_ago", "today"):
+        return published, "day"
+    if kind == "yesterday":
+        return published - timedelta(days=1), "day"
+    if kind == "days_ago":
+        word = text.split()[0]
+        n = int(word) if word.isdigit() else _NUM.get(word, 1)
+        return published - timedelta(days=n), "day"
+    if kind == "next_day":
+        if previous is None:
+            return published, "week"
+        return previous + timedelta(days=1), "day"
+    if kind == "week":
+        if text.startswith(("last", "late last", "previous")):
+            return published - timedelta(days=7), "week"
+        return published, "week"
+    if kind == "month":
+        if text.startswith(("last", "late last")):
+            first = published.replace(day=1) - timedelta(days=1)
+            return first.replace(day=1), "month"
+        return published.replace(day=1), "month"
+    if kind == "month_name":
+        parsed = _dateparser(re.sub(r"^(?:in|during|since|last|early|late|mid-?)\s+", "", text),
+                             published)  # fmt: skip
+        if parsed is None:
+            return published, "week"
+        if parsed > published:
+            parsed = parsed.replace(year=parsed.year - 1)
+        return parsed.replace(day=1), "month"
+    if kind == "years_ago":
+        word = text.split()[0]
+        n = int(word) if word.isdigit() else _NUM.get(word, _YEARS.get(word, 2))
+        n *= 10 if "decade" in text else 1
+        return date(published.year - n, 1, 1), "year"
+    if kind == "year":
+        match = re.search(r"(?:19|20)\d{2}", text)
+        year = int(match.group(0)) if match else published.year - 1
+        return date(year, 1, 1), "year"
+    return published, "week"
+
+
+_MONTH_NUM = {m[:3]: i for i, m in enumerate(
+    "january february march april may june july august september october november december".split(),
+    start=1)}  # fmt: skip
+_FAST = (
+    re.compile(r"^(?P<m>[a-z]+)\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{4}))?$", re.I),
+    re.compile(r"^(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>[a-z]+)\.?(?:,?\s+(?P<y>\d{4}))?$",
+               re.I),
+    re.compile(r"^(?P<m>[a-z]+)(?:\s+(?P<y>\d{4}))?$", re.I),
+)
+
+
+def _fast_parse(text: str, base: date | None) -> date | None:
+    """Common English date forms without dateparser (which costs milliseconds per call)."""
+    for pattern in _FAST:
+        match = pattern.match(text.strip())
+        if not match:
+            continue
+        month = _MONTH_NUM.get(match.group("m")[:3].lower())
+        if month is None:
+            return None
+        groups = match.groupdict()
+        year = int(groups["y"]) if groups.get("y") else (base.year if base else date.today().year)
+        try:
+            return date(year, month, int(groups.get("d") or 1))
+        except ValueError:
+            return None
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _dateparser(text: str, base: date | None) -> date | None:
+    fast = _fast_parse(text, base)
+    if fast is not None:
+        return fast
+    import dateparser
+
+    settings = {"PREFER_DATES_FROM": "past", "PREFER_DAY_OF_MONTH": "first",
+                "REQUIRE_PARTS": [], "RETURN_AS_TIMEZONE_AWARE": False}  # fmt: skip
+    if base is not None:
+        settings["RELATIVE_BASE"] = datetime(base.year, base.month, base.day, 12)
+    parsed = dateparser.parse(text, languages=["en"], settings=settings)
+    return parsed.date() if parsed else None
+
+
+def is_background(day: date | None, precision: str, published: date | None) -> bool:
+    """An event dated more than a year before publication, or only by a past year, is history.
+
+    ("bomb attacks on the US embassy in 1983", "the militias the US helped 2014-2017"): a news
+    report mentions it as background, it is not news. Without a publication date, an event
+    dated only by its year is taken as background too (news dates its events by day or week).
+    """
+    if day is None:
+        return False
+    if published is None:
+        return precision == "year"
+    if precision == "year":
+        return day.year < published.year
+    return (published - day).days > 365

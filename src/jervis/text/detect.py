@@ -1,0 +1,194 @@
+"""Event mentions in one sentence: triggers found, checked, and grouped into mentions.
+
+A *hit* is one trigger match ("attack", "killed", "air strikes"). Hits that survive the checks in
+:mod:`jervis.text.negation` and are close together in one clause form a *mention*: "a rocket
+attack killed two soldiers" is one mention with two hits. A participle after a comma (", killing
+three") belongs to the mention before it. Two mentions in one sentence ("After a rocket attack
+killed two soldiers Wednesday, the US carried out air strikes Thursday") stay apart.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from jervis.text.lexicon import Lexicon, Trigger
+from jervis.text.negation import definite_before, is_background, is_passive, reject_reason
+from jervis.text.pipeline import Sentence
+
+_JOIN_GAP = 45  # characters between hits of one mention
+_PARTICIPLE = re.compile(r",?\s*(?:and\s+)?$")
+_PP_ONLY = re.compile(r"^\s*(?:(?:in|during|by|from|under|after|while|at|near|on)\s+)?(?:(?:the|a|an|"
+                      r"recent|latest|two|three|several|[\w'-]+)\s+){0,4}$", re.IGNORECASE)  # fmt: skip
+_CASUALTY_AFTER = re.compile(r"^[^,;.]{0,60}?\b(?:killed|killing|kills?|wounded|wounding|injured|"
+                             r"injuring|destroyed|damaged)\b", re.IGNORECASE)  # fmt: skip
+# An explosion that harms by accident is no attack: "a gas explosion killed five".
+_ACCIDENTAL = re.compile(r"\b(?:gas|boiler|accidental|industrial|factory|fireworks?|volcanic|"
+                         r"methane|tanker|pipeline|cylinder)\s+$", re.IGNORECASE)  # fmt: skip
+_CASUALTY_WORD = re.compile(r"(?:kill|wound|injur|maim)", re.IGNORECASE)
+# "Wednesday's attack", "last week's bombing": a dated possessive names one specific event.
+_DATED = re.compile(r"\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun|yester|to)day|tonight|last\s+"
+                    r"(?:night|week|month)|(?:this|last)\s+(?:week|weekend)|weekend)'s\s+"
+                    r"(?:[\w-]+\s+){0,2}$", re.IGNORECASE)  # fmt: skip
+_VICTIMS = re.compile(r"((?:[\w'-]+\s+){1,3})(?:were|was|have\s+been|had\s+been|has\s+been)\s+"
+                      r"(?:\w+ly\s+)?$", re.IGNORECASE)  # fmt: skip
+_ON_PEOPLE = re.compile(r"\s+(?:on|against)\s+(?:[\w'-]+\s+){0,2}(?:civilians|citizens|villagers|"
+                        r"residents|worshippers|pilgrims|children|women|students|refugees|"
+                        r"migrants|minorities|"
+                        r"Christians|Muslims|Jews|Shi'?ites|Sunnis|Kurds|Yazidis|protesters|"
+                        r"demonstrators|people)\b", re.IGNORECASE)  # fmt: skip
+_MISHAP = re.compile(r"\b(?:crash\w*|accident\w*|collision|collided|fell|drown\w*|earthquake|"
+                     r"flood\w*|storm|avalanche|landslide|disease|illness|covid|heart|training|"
+                     r"exercise|"
+                     r"friendly\s+fire|natural\s+causes)\b", re.IGNORECASE)  # fmt: skip
+_DATED_NOUN = re.compile(r"(?:counter-?)?attack|bomb|blast|explosion|assault", re.IGNORECASE)
+_LINK = re.compile(r"^\s*(?:\w+\s+){0,6}?(?:in|during|with|by|using|from|after)\s+(?:an?|the)\s+",
+                   re.IGNORECASE)  # fmt: skip
+
+
+@dataclass
+class Hit:
+    start: int  # within the sentence
+    end: int
+    text: str
+    trigger: Trigger
+    passive: bool = False
+    definite: bool = False
+
+
+@dataclass
+class Mention:
+    sentence: Sentence
+    hits: list[Hit] = field(default_factory=list)
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def start(self) -> int:
+        return self.hits[0].start
+
+    @property
+    def end(self) -> int:
+        return self.hits[-1].end
+
+    @property
+    def strong(self) -> bool:
+        return any(h.trigger.kind != "casualty" and not h.trigger.weak for h in self.hits)
+
+
+def find_hits(lex: Lexicon, sentence: Sentence) -> tuple[list[Hit], list[tuple[str, str]]]:
+    """Trigger hits that pass the checks, and (text, reason) for those that do not."""
+    norm = sentence.norm
+    kept: list[Hit] = []
+    rejected: list[tuple[str, str]] = []
+    if lex.prefilter is not None and not lex.prefilter.search(norm):
+        return kept, rejected  # fast path: no trigger stem at all
+    shadow, prev_end = -1, 0  # a phrase that only describes victims ("civilians killed in ...")
+    for match in lex.trigger_re.finditer(norm):
+        trigger = lex.trigger_of(match)
+        start, end = match.start(), match.end()
+        reason = reject_reason(lex, norm, start, end)
+        if reason is None and start <= shadow and _PP_ONLY.match(norm[prev_end:start]):
+            reason = "victim reference"
+        if reason in ("victim reference", "nominal"):
+            shadow, prev_end = end + 70, end
+        if reason is None and is_background(lex, norm, start):
+            reason = "background"
+        if reason:
+            rejected.append((match.group(0), reason))
+            continue
+        kept.append(
+            Hit(start, end, match.group(0), trigger, passive=is_passive(norm, start, end),
+                definite=definite_before(norm, start))  # fmt: skip
+        )
+    return kept, rejected
+
+
+def _corroborated(lex: Lexicon, norm: str, hit: Hit, strong_in_sentence: bool) -> bool:
+    """Weak and casualty triggers need an armed agent, a weapon or a strong trigger nearby."""
+    if hit.trigger.kind != "casualty" and not hit.trigger.weak:
+        return True
+    if strong_in_sentence:
+        return True
+    if _ACCIDENTAL.search(norm[max(0, hit.start - 20) : hit.start]):
+        return False
+    if _DATED_NOUN.match(hit.text) and _DATED.search(norm[max(0, hit.start - 40) : hit.start]):
+        return True
+    if hit.trigger.kind == "noun" and _ON_PEOPLE.match(norm[hit.end : hit.end + 50]):
+        return True  # "attacks on LGBT citizens": violence against people, not against a bill
+    lo, hi = max(0, hit.start - 80), min(len(norm), hit.end + 80)
+    window = norm[lo : hit.start] + " " + norm[hit.end : hi]
+    if lex.cues["weapon"].search(window):
+        return True
+    if hit.trigger.kind != "casualty" and _CASUALTY_AFTER.match(norm[hit.end : hit.end + 90]):
+        return True  # "a minefield explosion near Samarra killed two youths"
+    if hit.trigger.kind == "casualty":
+        if hit.passive:
+            by = re.search(r"\bby\s+((?:[\w'-]+\s+){0,4}[\w'-]+)", norm[hit.end : hit.end + 50])
+            if by:  # the agent is named: armed or not decides
+                agent = by.group(1)
+                return bool(lex.cues["armed"].search(agent) or lex.cues["weapon"].search(agent))
+            # "three soldiers were killed", "20 officers were hurt": armed men as the victims
+            victims = _VICTIMS.search(norm[max(0, hit.start - 60) : hit.start])
+            if _MISHAP.search(norm[hit.end : hit.end + 80]):
+                return False  # "two soldiers were killed in a helicopter crash"
+            return bool(victims and lex.cues["armed"].search(victims.group(1)))
+        subject = norm[max(0, hit.start - 50) : hit.start]
+        return bool(lex.cues["armed"].search(subject))
+    return bool(lex.cues["armed"].search(window))
+
+
+def find_mentions(lex: Lexicon, sentence: Sentence) -> tuple[list[Mention], list[tuple[str, str]]]:
+    """Mentions of violent events in a sentence (headings yield none)."""
+    if sentence.heading:
+        return [], []
+    hits, rejected = find_hits(lex, sentence)
+    if not hits:
+        return [], rejected
+    # a casualty verb goes with the attack words of its sentence: rejected with them
+    had_rejected = any(not _CASUALTY_WORD.match(text) for text, _ in rejected)
+    norm = sentence.norm
+    strong = any(h.trigger.kind != "casualty" and not h.trigger.weak for h in hits)
+    good = []
+    for hit in hits:
+        if hit.trigger.kind == "casualty":
+            continue
+        if _corroborated(lex, norm, hit, strong):
+            good.append(hit)
+        else:
+            rejected.append((hit.text, "uncorroborated"))
+    for hit in hits:  # a casualty verb beside a kept attack word is part of that attack
+        if hit.trigger.kind != "casualty":
+            continue
+        alone = not any(h.trigger.kind != "casualty" for h in hits)
+        if good or (alone and not had_rejected and _corroborated(lex, norm, hit, False)):
+            good.append(hit)
+        else:
+            rejected.append((hit.text, "uncorroborated"))
+    good.sort(key=lambda h: h.start)
+    mentions: list[Mention] = []
+    for hit in good:
+        if mentions and _joins(norm, mentions[-1], hit):
+            mentions[-1].hits.append(hit)
+        else:
+            mentions.append(Mention(sentence, [hit]))
+    return mentions, rejected
+
+
+def _joins(norm: str, mention: Mention, hit: Hit) -> bool:
+    gap = norm[mention.end : hit.start]
+    if re.search(r"[;:]|\b(?:but|while|whereas)\b", gap):
+        return False
+    participle = hit.text.lower().endswith("ing")
+    if hit.trigger.kind == "casualty" and len(gap) <= 160 and re.search(r",?\s+and\s+$", gap):
+        return True  # "killed three soldiers ... in Karbala, and wounded 12": one predicate
+    if "," in gap and not participle and hit.trigger.kind != "noun":
+        return False  # ", US jets struck ...": a new clause with its own subject
+    if len(gap) <= _JOIN_GAP and "(" not in gap:
+        return True
+    if hit.trigger.kind == "casualty" and len(gap) <= 80 and not re.search(r"[,(]", gap):
+        return True  # "an attack with rockets on the same base wounded three"
+    if hit.trigger.kind == "casualty" and hit.text.lower().endswith("ing"):
+        return bool(re.search(r",\s*(?:and\s+)?$", gap)) or len(gap) <= 120
+    if hit.trigger.kind == "noun" and len(gap) <= 90 and _LINK.match(gap):
+        return True
+    return False

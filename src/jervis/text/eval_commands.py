@@ -1,0 +1,113 @@
+"""`jervis eval extract`: score the extractor (or the keyword baseline) on a gold set.
+
+Presentation only: the numbers come from :func:`jervis.text.evaluate.evaluate`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from jervis.errors import JervisError
+
+eval_app = typer.Typer(help="Score jervis against gold data.", no_args_is_help=True)
+console = Console()
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `eval` command group to the main CLI."""
+    app.add_typer(eval_app, name="eval")
+
+
+@eval_app.command("extract")
+def extract_cmd(
+    gold: Annotated[Path, typer.Option("--gold", help="Gold file: gold.json, PLOVER GSR or M2E2.")],
+    kind: Annotated[str, typer.Option(help="auto, seed, plover or m2e2.")] = "auto",
+    backend: Annotated[str, typer.Option(help="Extractor backend: rules or spacy.")] = "rules",
+    baseline: Annotated[
+        bool, typer.Option("--baseline", help="Score the keyword baseline instead.")
+    ] = False,
+    limit: Annotated[int | None, typer.Option(help="Only the first N gold documents.")] = None,
+    examples: Annotated[int, typer.Option(help="Misses and false alarms to list.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+) -> None:
+    """Event detection P/R/F1, per-field accuracy and a mode confusion table."""
+    from jervis.text.evaluate import evaluate
+
+    if kind not in ("auto", "seed", "plover", "m2e2"):
+        raise JervisError(f"unknown --kind {kind!r}; choose auto, seed, plover or m2e2")
+    extractor = None
+    if baseline:
+        from jervis.text.baseline import extract_text as extractor
+
+        backend = "keyword-baseline"
+    report = evaluate(gold, kind, backend=backend, extractor=extractor, limit=limit,
+                      examples=examples)  # fmt: skip
+    summary = report.summary()
+    if as_json:
+        sys.stdout.write(json.dumps(summary, indent=2, ensure_ascii=False, default=str) + "\n")
+        return
+    render(summary, console)
+
+
+def _pct(value: float | None) -> str:
+    return "" if value is None else f"{100 * value:.1f}%"
+
+
+def render(s: dict, out: Console) -> None:
+    """Rich tables for an :meth:`EvalReport.summary`."""
+    head = Table(title=f"{s['kind']} gold ({s['gold']}), {s['backend']}, unit={s['unit']}",
+                 title_justify="left")  # fmt: skip
+    for col in (
+        "docs",
+        "pos",
+        "neg",
+        "TP",
+        "FP",
+        "FN",
+        "prec",
+        "recall",
+        "F1",
+        "FP rate",
+        "docs/s",
+    ):
+        head.add_column(col, justify="right")
+    head.add_row(
+        str(s["documents"]), str(s["positives"]), str(s["negatives"]), str(s["tp"]), str(s["fp"]),
+        str(s["fn"]), f"{s['precision']:.3f}", f"{s['recall']:.3f}", f"{s['f1']:.3f}",
+        _pct(s["fp_rate"]), str(s["docs_per_second"] or ""),
+    )  # fmt: skip
+    out.print(head)
+    if s["ambiguous"]:
+        out.print(f"ambiguous (death only, left out): {s['ambiguous']}, "
+                  f"extracted on {s['ambiguous_flagged']}")  # fmt: skip
+    if s["unit"] == "record" and s["extra_events"]:
+        out.print(f"extra events in detected positive records: {s['extra_events']}")
+    fields = Table(title="Fields on matched events", title_justify="left")
+    for col in ("field", "scored", "correct", "accuracy"):
+        fields.add_column(col, justify="right" if col != "field" else "left")
+    for name, f in s["fields"].items():
+        fields.add_row(name, str(f["scored"]), str(f["correct"]), _pct(f["accuracy"]))
+    out.print(fields)
+    confusion = s["mode_confusion"]
+    if confusion:
+        cols = sorted({p for row in confusion.values() for p in row})
+        table = Table(title="Mode: gold (rows) x extracted (columns)", title_justify="left")
+        table.add_column("gold")
+        for c in cols:
+            table.add_column(c, justify="right")
+        for label in sorted(confusion):
+            table.add_row(label, *(str(confusion[label].get(c, "")) for c in cols))
+        out.print(table)
+    for title, rows in (("Missed", s["misses"]), ("False alarms", s["false_alarms"])):
+        if rows:
+            out.print(f"[bold]{title}[/] (first {len(rows)}):")
+            for r in rows:
+                text = r.get("text") or r.get("evidence") or ""
+                out.print(f"  {r['doc_id']}: {text[:160]}", highlight=False)

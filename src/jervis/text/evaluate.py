@@ -1,0 +1,411 @@
+"""Score an extractor against a gold set: detection P/R/F1, per-field accuracy, mode confusion.
+
+Two units, because the gold sets differ:
+
+- ``record`` (PLOVER, M2E2: one short text per record): a record counts as detected when the
+  extractor returns at least one ASSAULT or FIGHT event for it. Extra events in a positive record
+  are reported, not counted as false positives (one sentence may well describe two attacks).
+- ``event`` (the seed article: several events per document): predicted events are matched one to
+  one to gold events, by evidence overlap and date; unmatched predictions are false positives.
+
+Fields are scored on matched pairs only, and only where the gold states them (a gold ``None``
+means "not said" and is skipped). "Violent" here means ASSAULT or FIGHT: a COERCE event for an
+arrest is right on PLOVER's COERCE records and must not count against the extractor.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jervis.text.goldsets import GoldDoc, GoldEvent, read_gold
+
+DETECTED = frozenset({"ASSAULT", "FIGHT"})
+FIELDS = ("date", "actor", "target", "mode", "place", "killed", "wounded", "deaths")
+_GENERIC = frozenset(
+    """the a an of and in on at to by for with from his her their its this that those these
+    forces force troops troop soldiers soldier military army men people group groups members
+    member unit units some several other others two three one""".split()
+)
+_WORD = re.compile(r"[^\W_]+")
+
+Extractor = Callable[..., Sequence[Any]]
+_WARM_UP = "Rockets hit Camp Taji near Baghdad on 11 March, killing two US soldiers."
+
+
+@dataclass
+class FieldScore:
+    scored: int = 0
+    correct: int = 0
+
+    @property
+    def accuracy(self) -> float | None:
+        return round(self.correct / self.scored, 4) if self.scored else None
+
+
+@dataclass
+class EvalReport:
+    """What :func:`evaluate` measured; :meth:`summary` is the JSON the CLI prints."""
+
+    kind: str
+    gold: str
+    unit: str
+    backend: str
+    documents: int = 0
+    positives: int = 0
+    negatives: int = 0
+    ambiguous: int = 0
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    negatives_flagged: int = 0
+    ambiguous_flagged: int = 0
+    extra_events: int = 0
+    seconds: float = 0.0
+    fields: dict[str, FieldScore] = field(default_factory=lambda: {f: FieldScore() for f in FIELDS})
+    mode_confusion: dict[str, dict[str, int]] = field(default_factory=dict)
+    misses: list[dict[str, Any]] = field(default_factory=list)
+    false_alarms: list[dict[str, Any]] = field(default_factory=list)
+    field_errors: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def fp_rate(self) -> float | None:
+        """Share of negative documents for which a violent event was extracted."""
+        return self.negatives_flagged / self.negatives if self.negatives else None
+
+    def summary(self) -> dict[str, Any]:
+        """Plain JSON-serialisable data."""
+        out = {
+            k: v for k, v in asdict(self).items()
+            if k not in ("fields", "misses", "false_alarms", "field_errors")
+        }  # fmt: skip
+        out.update(
+            precision=round(self.precision, 4), recall=round(self.recall, 4),
+            f1=round(self.f1, 4),
+            fp_rate=None if self.fp_rate is None else round(self.fp_rate, 4),
+            seconds=round(self.seconds, 3),
+            docs_per_second=round(self.documents / self.seconds, 1) if self.seconds else None,
+            fields={
+                f: {"scored": s.scored, "correct": s.correct, "accuracy": s.accuracy}
+                for f, s in self.fields.items() if s.scored
+            },
+            misses=self.misses, false_alarms=self.false_alarms, field_errors=self.field_errors,
+        )  # fmt: skip
+        return out
+
+
+def evaluate(
+    gold: str | Path,
+    kind: str = "auto",
+    *,
+    backend: str = "rules",
+    extractor: Extractor | None = None,
+    limit: int | None = None,
+    examples: int = 20,
+) -> EvalReport:
+    """Run the extractor (default: :func:`jervis.text.extract.extract_text`) over a gold set."""
+    kind, docs = read_gold(gold, kind)
+    if limit is not None:
+        docs = docs[:limit]
+    if extractor is None:
+        from jervis.text.extract import extract_text
+
+        def extractor(text, **kw):  # noqa: ANN001 - thin adapter
+            return extract_text(text, backend=backend, **kw)
+
+    return score(docs, extractor, kind=kind, gold=str(gold), backend=backend, examples=examples)
+
+
+def score(
+    docs: Sequence[GoldDoc],
+    extractor: Extractor,
+    *,
+    kind: str = "custom",
+    gold: str = "",
+    backend: str = "rules",
+    examples: int = 20,
+) -> EvalReport:
+    """Score ``extractor(text, published=..., doc_id=...)`` on already-read gold documents."""
+    unit = "event" if any(len(d.events) > 1 for d in docs) or kind == "seed" else "record"
+    report = EvalReport(kind=kind, gold=gold, unit=unit, backend=backend, documents=len(docs))
+    # Load models, dictionaries and dateparser before the clock starts.
+    extractor(_WARM_UP, published="2020-03-14", doc_id=None)
+    started = time.perf_counter()
+    predictions = []
+    for doc in docs:
+        preds = extractor(doc.text, published=doc.published, doc_id=doc.doc_id)
+        predictions.append([p for p in preds if _get(p, "event") in DETECTED])
+    report.seconds = time.perf_counter() - started
+    for doc, preds in zip(docs, predictions, strict=True):
+        _score_doc(report, doc, preds, unit, examples)
+    return report
+
+
+def _score_doc(report: EvalReport, doc: GoldDoc, preds: list, unit: str, examples: int) -> None:
+    if doc.ambiguous:
+        report.ambiguous += 1
+        report.ambiguous_flagged += bool(preds)
+        return
+    if doc.negative:
+        report.negatives += 1
+        if preds:
+            report.negatives_flagged += 1
+            report.fp += len(preds) if unit == "event" else 1
+            if len(report.false_alarms) < examples:
+                report.false_alarms.append(_example(doc, preds[0]))
+        return
+    report.positives += 1
+    if unit == "record":
+        if not preds:
+            report.fn += 1
+            if len(report.misses) < examples:
+                report.misses.append({"doc_id": doc.doc_id, "text": doc.text[:300]})
+            return
+        report.tp += 1
+        report.extra_events += len(preds) - 1
+        gold = doc.events[0]
+        best = max(
+            preds, key=lambda p: _overlap(_pred_span(p, doc.text), gold.spans.get("trigger"))
+        )
+        _score_fields(report, doc, gold, best, examples)
+        return
+    pairs = _match(doc, preds)
+    report.tp += len(pairs)
+    report.fn += len(doc.events) - len(pairs)
+    report.fp += len(preds) - len(pairs)
+    matched_gold = {id(g) for g, _ in pairs}
+    matched_pred = {id(p) for _, p in pairs}
+    for g in doc.events:
+        if id(g) not in matched_gold and len(report.misses) < examples:
+            report.misses.append({"doc_id": doc.doc_id, "key": g.key, "evidence": g.evidence})
+    for p in preds:
+        if id(p) not in matched_pred and len(report.false_alarms) < examples:
+            report.false_alarms.append(_example(doc, p))
+    for g, p in pairs:
+        _score_fields(report, doc, g, p, examples)
+
+
+# -- matching -------------------------------------------------------------------------------
+def _get(pred: Any, name: str, default: Any = None) -> Any:
+    if isinstance(pred, dict):
+        return pred.get(name, default)
+    return getattr(pred, name, default)
+
+
+def _pred_span(pred: Any, text: str) -> tuple[int, int] | None:
+    spans = [s for s in (_get(pred, "spans") or {}).values() if s and s[1] > s[0]]
+    if spans:
+        return min(s[0] for s in spans), max(s[1] for s in spans)
+    evidence = _get(pred, "evidence")
+    if evidence:
+        at = text.find(evidence)
+        if at >= 0:
+            return at, at + len(evidence)
+    return None
+
+
+def _gold_span(gold: GoldEvent, text: str) -> tuple[int, int] | None:
+    if gold.evidence:
+        at = text.find(gold.evidence)
+        if at >= 0:
+            return at, at + len(gold.evidence)
+    spans = [s for v in gold.spans.values() for s in v]
+    return (min(s[0] for s in spans), max(s[1] for s in spans)) if spans else None
+
+
+def _overlap(a: tuple[int, int] | None, spans) -> int:
+    if a is None or not spans:
+        return 0
+    if isinstance(spans, tuple):
+        spans = [spans]
+    return sum(max(0, min(a[1], b[1]) - max(a[0], b[0])) for b in spans)
+
+
+def _match(doc: GoldDoc, preds: list) -> list[tuple[GoldEvent, Any]]:
+    """Greedy one-to-one matching: evidence overlap and same date make a pair."""
+    scored = []
+    for gi, g in enumerate(doc.events):
+        gspan = _gold_span(g, doc.text)
+        for pi, p in enumerate(preds):
+            overlap = _overlap(_pred_span(p, doc.text), gspan) > 0
+            same_day = g.date is not None and _date(p) == g.date
+            if not (overlap or same_day):
+                continue
+            points = (
+                2 * overlap + 2 * same_day + (g.modes is not None and _get(p, "mode") in g.modes)
+            )
+            scored.append((points, -gi, -pi, gi, pi))
+    pairs, used_g, used_p = [], set(), set()
+    for _, _, _, gi, pi in sorted(scored, reverse=True):
+        if gi not in used_g and pi not in used_p:
+            used_g.add(gi)
+            used_p.add(pi)
+            pairs.append((doc.events[gi], preds[pi]))
+    return pairs
+
+
+# -- fields ---------------------------------------------------------------------------------
+def _date(pred: Any) -> str | None:
+    value = _get(pred, "date")
+    return None if value is None else str(value)[:10]
+
+
+def _words(text: str | None) -> set[str]:
+    out = set()
+    for w in _WORD.findall((text or "").replace(".", "").casefold()):
+        if w in _GENERIC or len(w) < 2:
+            continue
+        out.add(w[:-1] if len(w) > 3 and w.endswith("s") else w)
+    return out
+
+
+def _span_text(pred: Any, text: str, *names: str) -> list[str]:
+    spans = _get(pred, "spans") or {}
+    return [text[s[0] : s[1]] for n in names if (s := spans.get(n)) and s[1] > s[0]]
+
+
+def _names_agree(pred_texts: list[str | None], gold_texts: Sequence[str]) -> bool:
+    """Same name: a shared content word, containment, or the same actor-dictionary entry."""
+    gold_words = set().union(*(_words(g) for g in gold_texts)) if gold_texts else set()
+    canonical = {_canonical(g) for g in gold_texts} - {None}
+    for p in pred_texts:
+        if not p:
+            continue
+        if _words(p) & gold_words or _canonical(p) in canonical:
+            return True
+        low = p.casefold().strip()
+        if any(low and (low in g.casefold() or g.casefold() in low) for g in gold_texts if g):
+            return True
+    return False
+
+
+def _canonical(name: str | None) -> str | None:
+    from jervis.store.actors import ActorDictionary
+
+    return ActorDictionary.load().lookup(name)
+
+
+def _touches(a: tuple[int, int] | None, spans, text: str) -> bool:
+    """Overlapping, or only spaces/hyphens apart ("police" + gold head "officer")."""
+    if a is None or not spans:
+        return False
+    for b in spans:
+        if max(a[0], b[0]) < min(a[1], b[1]):
+            return True
+        gap = text[a[1] : b[0]] if a[1] <= b[0] else text[b[1] : a[0]]
+        if len(gap) <= 2 and not gap.strip(" -"):
+            return True
+    return False
+
+
+def _party_ok(pred, doc, role: str, texts, side, unnamed, gold_spans) -> bool | None:
+    if unnamed:
+        return _get(pred, role) is None
+    if side:
+        return _get(pred, f"{role}_side") == side
+    if not texts:
+        return None
+    pred_texts = [_get(pred, f"{role}_raw"), _get(pred, role), *_span_text(pred, doc.text, role)]
+    if _names_agree(pred_texts, texts):
+        return True
+    spans = (_get(pred, "spans") or {}).get(role)
+    if _touches(tuple(spans) if spans else None, gold_spans, doc.text):
+        return True
+    return any(_same_place(pred, text) for text in texts)
+
+
+def _same_place(pred: Any, name: str) -> bool:
+    """A gold party that is a place ("shelled Juba", CAMEO style) agrees with the event's place."""
+    from jervis.text.gazetteer import Gazetteer
+
+    hit = Gazetteer.load().lookup(name)
+    if hit is None or hit.kind == "demonym":
+        return False
+    if hit.precision == "country":
+        return _get(pred, "country") == hit.country and _get(pred, "location") in (None, hit.name)
+    return _get(pred, "location") == hit.name
+
+
+def _place_ok(pred: Any, doc: GoldDoc, gold: GoldEvent) -> bool | None:
+    if not gold.places:
+        return None if gold.country is None else _get(pred, "country") == gold.country
+    names = [_get(pred, "location"), _get(pred, "admin1"),
+             *_span_text(pred, doc.text, "location", "place")]  # fmt: skip
+    if _names_agree(names, gold.places):
+        return True
+    from jervis.text.gazetteer import Gazetteer
+
+    gaz = Gazetteer.load()
+    for place in gold.places:
+        hit = gaz.lookup(place)
+        if hit is None:
+            continue
+        if hit.name in names or (
+            hit.precision == "country" and _get(pred, "country") == hit.country
+        ):
+            return True
+    return False
+
+
+def _score_fields(report: EvalReport, doc: GoldDoc, gold: GoldEvent, pred: Any, n: int) -> None:
+    checks: dict[str, tuple[bool | None, Any, Any]] = {}
+    if gold.date is not None:
+        checks["date"] = (_date(pred) == gold.date, gold.date, _date(pred))
+    checks["actor"] = (
+        _party_ok(pred, doc, "actor", gold.actors, gold.actor_side, gold.actor_unnamed,
+                  gold.spans.get("actor")),
+        gold.actor_side or list(gold.actors), _get(pred, "actor_raw") or _get(pred, "actor"),
+    )  # fmt: skip
+    checks["target"] = (
+        _party_ok(pred, doc, "target", gold.targets, gold.target_side, False,
+                  gold.spans.get("target")),
+        gold.target_side or list(gold.targets), _get(pred, "target_raw") or _get(pred, "target"),
+    )  # fmt: skip
+    mode = _get(pred, "mode")
+    if gold.modes is not None:
+        checks["mode"] = (mode in gold.modes, gold.mode_label, mode)
+    if gold.mode_label:
+        row = report.mode_confusion.setdefault(gold.mode_label, {})
+        row[mode or "-"] = row.get(mode or "-", 0) + 1
+    checks["place"] = (_place_ok(pred, doc, gold), list(gold.places) or gold.country,
+                       _get(pred, "location") or _get(pred, "country"))  # fmt: skip
+    for name in ("killed", "wounded"):
+        accepted = getattr(gold, name)
+        if accepted is not None:
+            checks[name] = (_get(pred, name) in accepted, list(accepted), _get(pred, name))
+    if gold.deaths is not None:
+        killed = _get(pred, "killed")
+        checks["deaths"] = (bool(killed) == gold.deaths, gold.deaths, killed)
+    for name, (ok, want, got) in checks.items():
+        if ok is None:
+            continue
+        report.fields[name].scored += 1
+        report.fields[name].correct += bool(ok)
+        if not ok and len(report.field_errors) < 3 * n:
+            report.field_errors.append(
+                {"doc_id": doc.doc_id, "field": name, "gold": want, "extracted": got}
+            )
+
+
+def _example(doc: GoldDoc, pred: Any) -> dict[str, Any]:
+    return {
+        "doc_id": doc.doc_id, "label": doc.label, "text": doc.text[:300],
+        "evidence": _get(pred, "evidence"), "mode": _get(pred, "mode"),
+    }  # fmt: skip

@@ -1,0 +1,343 @@
+"""News text -> canonical events: the extractor's public API.
+
+    extract_text(text, published=..., doc_id=..., url=..., backend="rules") -> [ExtractedEvent]
+    extract(paths, published=..., backend="rules", jobs=1) -> [ExtractedEvent]
+
+Steps per document: paragraphs and sentences (pipeline), trigger hits checked for negation,
+modality, genericity and background (detect, negation), grouped into mentions; for each mention
+its date (dates), counts (numbers), mode and PLOVER type (modes), actor and target (actors) and
+place (places); then mentions of the same real-world event merged (coref). Every filled field
+keeps the character span (in the document text) that supports it: ``ExtractedEvent.spans``.
+
+``ExtractedEvent.to_row()`` gives exactly the canonical columns (jervis.store.schema.COLUMNS) for
+the store; ``to_dict()`` adds ``spans`` ({field: [start, end]}), ``sentences`` and ``doc_id`` for
+JSONL output. Only ASSAULT, FIGHT and COERCE events are produced; detection scores count
+ASSAULT and FIGHT (COERCE is arrests, bloodless raids and arson).
+
+``evidence`` joins, with " ... ", the text of each mention merged into the event: the whole
+sentence, or the mention's part of it when one sentence reports two events. Events dated more
+than a year before publication (or, without a publication date, only by a past year) are
+background and are not returned (jervis.text.dates.is_background).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+
+from jervis.store.schema import COLUMNS
+from jervis.text import actors, dates, places
+from jervis.text.coref import Draft, merge
+from jervis.text.detect import Mention, find_mentions
+from jervis.text.inputs import drop_boilerplate
+from jervis.text.lexicon import load_lexicon
+from jervis.text.modes import event_of, mode_of
+from jervis.text.numbers import casualty_count, standalone_counts
+from jervis.text.pipeline import Sentence, split_sentences
+
+_CIVILIAN = re.compile(r"\b(?:civilians?|villagers|residents|worshippers|children|women|"
+                       r"students|refugees|passers-?by|shoppers|pilgrims)\b", re.I)  # fmt: skip
+
+
+_STRIKE_REF = re.compile(r"\b(?:air)?strikes?\b|\braids?\b", re.IGNORECASE)
+_NEW_BEFORE = re.compile(r"\b(?:another|second|third|new|further|fresh|separate|more|other)\s+"
+                         r"(?:[\w-]+\s+){0,2}$", re.IGNORECASE)  # fmt: skip
+_CLAUSE_GAP = re.compile(r",\s|;|\s-\s")  # a bare year does not reach across a clause
+_CUE_REACH = 100  # characters between a date cue and the mention it dates
+
+
+@dataclass
+class ExtractedEvent:
+    """One event read from text; field names are the canonical schema's columns."""
+
+    date: date | None
+    date_precision: str
+    event: str
+    actor: str | None = None
+    actor_raw: str | None = None
+    actor_side: str | None = None
+    target: str | None = None
+    target_raw: str | None = None
+    target_side: str | None = None
+    mode: str | None = None
+    country: str | None = None
+    admin1: str | None = None
+    location: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    geo_precision: int | None = None
+    killed: int | None = None
+    wounded: int | None = None
+    actor_killed: int | None = None
+    target_killed: int | None = None
+    civilians_killed: int | None = None
+    source_dataset: str = "text"
+    source_id: str | None = None
+    source_url: str | None = None
+    evidence: str | None = None
+    confidence: float | None = None
+    spans: dict[str, tuple[int, int]] = field(default_factory=dict)
+    sentences: list[int] = field(default_factory=list)
+    doc_id: str | None = None
+
+    def to_row(self) -> dict:
+        """The canonical columns only (event_id left to the store: dataset + source_id)."""
+        data = asdict(self)
+        row = {col: data.get(col) for col in COLUMNS}
+        row["event_id"] = None
+        row["time"] = None
+        return row
+
+    def to_dict(self) -> dict:
+        """Canonical columns plus spans, sentence numbers and doc_id (JSON-serialisable)."""
+        row = self.to_row()
+        row["date"] = self.date.isoformat() if self.date else None
+        row["spans"] = {k: [a, b] for k, (a, b) in self.spans.items()}
+        row["sentences"] = list(self.sentences)
+        row["doc_id"] = self.doc_id
+        return row
+
+
+def extract_text(
+    text: str,
+    *,
+    published: date | str | None = None,
+    doc_id: str | None = None,
+    url: str | None = None,
+    backend: str = "rules",
+) -> list[ExtractedEvent]:
+    """Events reported in one document's text (see the module docstring)."""
+    return extract_texts([(text, published, doc_id, url)], backend=backend)[0]
+
+
+def extract_texts(
+    docs: Iterable[tuple[str, date | str | None, str | None, str | None]], *, backend: str = "rules"
+) -> list[list[ExtractedEvent]]:
+    """Batch form of extract_text: (text, published, doc_id, url) per document."""
+    docs = [(drop_boilerplate(d[0] or ""), *d[1:]) for d in docs]
+    sentence_lists = split_sentences((d[0] for d in docs), backend=backend)
+    return [
+        _extract_doc(text, dates.to_date(pub), doc_id, url, sents)
+        for (text, pub, doc_id, url), sents in zip(docs, sentence_lists, strict=True)
+    ]
+
+
+def extract(
+    paths: Iterable[str | Path] | str | Path,
+    *,
+    published: date | str | None = None,
+    backend: str = "rules",
+    jobs: int = 1,
+) -> list[ExtractedEvent]:
+    """Events from files, directories or globs (text, HTML, RSS/Atom, JSONL of articles)."""
+    from jervis.text.inputs import read_documents
+
+    documents = read_documents(paths, published=published)
+    items = [(d.text, d.published, d.doc_id, d.url) for d in documents]
+    if jobs <= 1 or len(items) < 2 * jobs:
+        results = extract_texts(items, backend=backend)
+    else:
+        from concurrent.futures import ProcessPoolExecutor
+
+        size = (len(items) + jobs - 1) // jobs
+        chunks = [items[i : i + size] for i in range(0, len(items), size)]
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            parts = list(pool.map(_run_chunk, chunks, [backend] * len(chunks)))
+        results = [r for part in parts for r in part]
+    return [event for events in results for event in events]
+
+
+def _run_chunk(items, backend):
+    return extract_texts(items, backend=backend)
+
+
+def _extract_doc(
+    text: str, published: date | None, doc_id: str | None, url: str | None,
+    sentences: list[Sentence],
+) -> list[ExtractedEvent]:  # fmt: skip
+    lex = load_lexicon()
+    drafts: list[Draft] = []
+    previous: date | None = None
+    for sentence in sentences:
+        mentions, _ = find_mentions(lex, sentence)
+        if not mentions:
+            continue
+        cues = _assign_cues(sentence, mentions)
+        matches = places.find(sentence.text)
+        pieces = _evidence_pieces(sentence, mentions, cues)
+        for mention, cue, piece in zip(mentions, cues, pieces, strict=True):
+            draft = _draft(lex, sentence, mention, cue, matches, published, previous)
+            draft.evidence = [piece]
+            v = draft.values
+            if dates.is_background(v["date"], v["date_precision"], published):
+                continue
+            if draft.explicit_date:
+                previous = draft.values["date"]
+            drafts.append(draft)
+    events = merge(drafts)
+    out = []
+    for n, draft in enumerate(events, start=1):
+        out.append(_finish(text, draft, n, doc_id, url))
+    return out
+
+
+def _evidence_pieces(sentence: Sentence, mentions: list[Mention], cues) -> list[tuple[int, int]]:
+    """Document spans of each mention's part of the sentence (the whole sentence if alone).
+
+    Two events in one sentence ("After a rocket attack killed two soldiers Wednesday, the US
+    carried out air strikes Thursday") are cut between them: after the first one's date, else at
+    the last comma or "and" between them, else half way.
+    """
+    norm, off = sentence.norm, sentence.start
+    cuts = [0]
+    for i in range(len(mentions) - 1):
+        lo, hi = mentions[i].end, mentions[i + 1].start
+        cue = cues[i]
+        if cue is not None and lo <= cue.end <= hi:
+            cut = cue.end
+        else:
+            seps = [m.end() for m in re.finditer(r",\s|;\s|\s(?:and|but)\s", norm[lo:hi])]
+            cut = lo + seps[-1] if seps else (lo + hi) // 2
+        cuts.append(cut)
+    cuts.append(len(norm))
+    out = []
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        piece = norm[a:b]
+        lead = len(piece) - len(piece.lstrip(" ,;"))
+        trail = len(piece.rstrip(" ,;"))
+        out.append((off + a + lead, off + a + max(trail, lead)))
+    return out
+
+
+def _assign_cues(sentence: Sentence, mentions: list[Mention]) -> list[dates.DateCue | None]:
+    """Each date cue goes to the nearest mention (ties: the one before it)."""
+    out: list[dates.DateCue | None] = [None] * len(mentions)
+    best: list[float] = [float("inf")] * len(mentions)
+    parens = [(m.start(), m.end()) for m in re.finditer(r"\([^)]*\)", sentence.norm)]
+    for cue in dates.find_cues(sentence.norm):
+        if any(a <= cue.start < b for a, b in parens):
+            continue
+        scores = []
+        for m in mentions:
+            if cue.start >= m.end:
+                d = cue.start - m.end
+            elif cue.end <= m.start:
+                d = (m.start - cue.end) + 0.5
+            else:
+                d = 0
+            if cue.kind == "year" and d and _CLAUSE_GAP.search(
+                sentence.norm[min(cue.end, m.end) : max(cue.start, m.start)]
+            ):
+                d = float("inf")  # "Before it was bombed, ..., where X declared Y in 2014"
+            scores.append(d)
+        i = min(range(len(mentions)), key=lambda k: scores[k])
+        if scores[i] > _CUE_REACH:
+            continue  # a date far from any mention dates something else
+        if scores[i] < best[i]:
+            best[i], out[i] = scores[i], cue
+    return out
+
+
+def _draft(lex, sentence, mention, cue, matches, published, previous) -> Draft:
+    norm, off = sentence.norm, sentence.start
+    hits = mention.hits
+    spans: dict[str, tuple[int, int]] = {"event": (off + mention.start, off + mention.end)}
+    values: dict = {}
+    stated: set[str] = set()
+    # counts
+    for hit in hits:
+        if hit.trigger.kind != "casualty":
+            continue
+        key = "killed" if hit.text.lower().startswith("kill") else "wounded"
+        count, said = casualty_count(norm, hit.start, hit.end, hit.passive)
+        if said and key not in stated:
+            stated.add(key)
+            values[key] = count
+            spans[key] = (off + hit.start, off + min(len(norm), hit.end + 30))
+    for key, count, a, b in standalone_counts(norm):
+        if key in stated:
+            continue
+        if abs(a - mention.end) > 120 and abs(mention.start - b) > 120:
+            continue
+        values[key], spans[key] = count, (off + a, off + b)
+        stated.add(key)
+    mode, mode_span = mode_of(lex, norm, hits, mention.start, mention.end)
+    values["mode"] = mode
+    if mode_span:
+        spans["mode"] = (off + mode_span[0], off + mode_span[1])
+    values["event"] = event_of(hits, mode, values.get("killed"), values.get("wounded"))
+    # date
+    day, precision = dates.resolve(cue, published, previous)
+    values["date"], values["date_precision"] = day, precision
+    if cue is not None:
+        spans["date"] = (off + cue.start, off + cue.end)
+    # actor and target
+    trigger_spans = [(h.start, h.end) for h in hits]
+    actor, target = actors.assign_roles(norm, hits, trigger_spans)
+    exclude = []
+    for role, party in (("actor", actor), ("target", target)):
+        if party is None:
+            continue
+        values[role], values[f"{role}_raw"], values[f"{role}_side"] = party.name, party.raw, party.side
+        spans[role] = (off + party.start, off + party.end)
+        exclude.append((party.start, party.end))
+    if values.get("killed") is not None and target is not None and _killed_target(norm, hits, target):
+        values["target_killed"] = values["killed"]
+        if _CIVILIAN.search(target.raw):
+            values["civilians_killed"] = values["killed"]
+    # place
+    place = places.choose(norm, matches, mention.start, mention.end, exclude)
+    if place is not None:
+        values.update(country=place.country, admin1=place.admin1, location=place.name,
+                      latitude=place.latitude, longitude=place.longitude,
+                      geo_precision=place.precision)  # fmt: skip
+        spans["place"] = (off + place.start, off + place.end)
+    first = hits[0]
+    new = any(  # "another attack", "a second strike": a new event, whatever else it shares
+        _NEW_BEFORE.search(norm[max(0, h.start - 30) : h.start]) and lex.cues["new_event"].search(
+            norm[max(0, h.start - 30) : h.start])
+        for h in hits if h.trigger.kind != "casualty"
+    )  # fmt: skip
+    return Draft(
+        values=values, spans=spans, sentences=[sentence.index],
+        evidence=[(sentence.start, sentence.end)],
+        definite=any(h.definite for h in hits if h.trigger.kind == "noun" or h is first)
+        and not new,
+        new=new,
+        same_place=bool(lex.cues["same_place"].search(norm[mention.start : mention.end + 60])),
+        explicit_date=cue is not None, strong=mention.strong, stated=stated,
+        strike_ref=bool(_STRIKE_REF.search(norm[max(0, first.start - 25) : mention.end])),
+    )  # fmt: skip
+
+
+def _killed_target(norm: str, hits, target) -> bool:
+    """'killed two US soldiers': the count is of the target (the phrase right after the verb)."""
+    for hit in hits:
+        if hit.trigger.kind == "casualty" and hit.text.lower().startswith("kill"):
+            if not hit.passive and 0 <= target.start - hit.end <= 30:
+                return True
+            if hit.passive and 0 <= hit.start - target.end <= 40:
+                return True
+    return False
+
+
+def _finish(text: str, draft: Draft, n: int, doc_id: str | None, url: str | None) -> ExtractedEvent:
+    v = draft.values
+    evidence = " ... ".join(text[a:b].strip() for a, b in draft.evidence)
+    confidence = 0.5 + 0.15 * draft.strong + 0.1 * draft.explicit_date
+    confidence += 0.1 * bool(v.get("actor") or v.get("target")) + 0.1 * bool(v.get("country"))
+    return ExtractedEvent(
+        date=v.get("date"), date_precision=v.get("date_precision", "unknown"), event=v["event"],
+        actor=v.get("actor"), actor_raw=v.get("actor_raw"), actor_side=v.get("actor_side"),
+        target=v.get("target"), target_raw=v.get("target_raw"), target_side=v.get("target_side"),
+        mode=v.get("mode"), country=v.get("country"), admin1=v.get("admin1"),
+        location=v.get("location"), latitude=v.get("latitude"), longitude=v.get("longitude"),
+        geo_precision=v.get("geo_precision"), killed=v.get("killed"), wounded=v.get("wounded"),
+        target_killed=v.get("target_killed"), civilians_killed=v.get("civilians_killed"),
+        source_id=f"{doc_id}#{n}" if doc_id else None, source_url=url, evidence=evidence,
+        confidence=round(min(confidence, 0.95), 2), spans=dict(draft.spans),
+        sentences=sorted(draft.sentences), doc_id=doc_id,
+    )  # fmt: skip

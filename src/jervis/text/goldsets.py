@@ -1,0 +1,368 @@
+"""Readers for the gold sets the extractor is scored on: one shape, :class:`GoldDoc`, for all.
+
+- ``seed``: a ``gold.json`` beside the article it codes (events with accepted values), a list of
+  such documents (with ``document`` or inline ``text``), or a folder of such files.
+- ``plover``: the PLOVER gold-standard records (a JSON array). ASSAULT and FIGHT records are
+  positives; every other record is a negative that must yield no violent event, except the two
+  whose sentence is also coded as an ASSAULT or FIGHT record (left out as ambiguous).
+- ``m2e2``: M2E2 / ACE-style JSON lines. A sentence with a ``Conflict:Attack`` mention is a
+  positive (its Attack mentions merged into one gold event: the extractor merges mentions of one
+  attack too); a sentence with only other event types, or none, is a negative. A sentence whose
+  only violent annotation is ``Life:Die`` is *ambiguous* (many are deaths in attacks whose attack
+  word went unannotated, e.g. "suicide bombers blew themselves up, killing dozens") and is left
+  out of detection scores; how often the extractor fires on them is reported on its own.
+
+Readers never guess: a field the gold does not state is ``None`` and is not scored.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jervis.errors import JervisError
+
+KINDS = ("seed", "plover", "m2e2")
+
+# PLOVER GSR "mode" labels -> the canonical modes (store/schema.py MODES) that agree with them.
+# Labels that name a purpose rather than a weapon (assassinate, deport, other) are not scored.
+PLOVER_MODES: dict[str, frozenset[str]] = {
+    "explosives": frozenset({"ied", "car_bomb", "suicide_bomb", "landmine", "grenade"}),
+    "suicide-attack": frozenset({"suicide_bomb", "car_bomb"}),
+    "heavy-weapons": frozenset(
+        {"artillery", "shelling", "rocket", "mortar", "missile", "air_strike", "drone_strike"}
+    ),
+    "firearms": frozenset({"small_arms", "armed_clash"}),
+    "primitive": frozenset({"melee"}),
+    "beat": frozenset({"melee"}),
+    "torture": frozenset({"melee", "other"}),
+    "sexual": frozenset({"melee", "other"}),
+}
+
+# M2E2 has no mode label: the Instrument argument (else the Attack trigger) names the weapon.
+# First matching pattern wins; words that name no weapon ("attack", "war") give no gold mode.
+_EXPLOSIVE = frozenset({"ied", "car_bomb", "suicide_bomb", "landmine", "grenade"})
+M2E2_MODE_PATTERNS: tuple[tuple[str, str, frozenset[str]], ...] = tuple(
+    (label, pattern, modes)
+    for label, pattern, modes in (
+        ("suicide", r"suicide", frozenset({"suicide_bomb", "car_bomb"})),
+        ("car bomb", r"car[- ]?bomb|truck[- ]?bomb|vehicle[- ]borne", frozenset({"car_bomb"})),
+        ("ied", r"\bied|roadside|improvised explosive", frozenset({"ied"})),
+        ("drone", r"drone", frozenset({"drone_strike", "air_strike"})),
+        ("air strike", r"air ?strike|air raid|warplane|jet|aircraft|bomber|helicopter|air force",
+         frozenset({"air_strike", "drone_strike"})),
+        ("missile", r"missile", frozenset({"missile", "air_strike", "rocket"})),
+        ("rocket", r"rocket", frozenset({"rocket"})),
+        ("mortar", r"mortar", frozenset({"mortar"})),
+        ("shelling", r"shell|artillery|howitzer|tank", frozenset({"shelling", "artillery"})),
+        ("grenade", r"grenade", frozenset({"grenade"})),
+        ("explosives", r"bomb|explos|blast|blew|detonat", _EXPLOSIVE),
+        ("firearms", r"gun|shot|shoot|fire[ds]?\b|firing|rifle|sniper|bullet",
+         frozenset({"small_arms", "armed_clash"})),
+        ("melee", r"knife|stab|machete|axe|beat", frozenset({"melee"})),
+        ("clash", r"clash|fight|battle|combat", frozenset({"armed_clash"})),
+    )
+)  # fmt: skip
+
+
+@dataclass
+class GoldEvent:
+    """One gold event. Tuples list accepted values; ``None`` means "not stated, not scored"."""
+
+    event: str = "ASSAULT"
+    date: str | None = None
+    actors: tuple[str, ...] = ()
+    actor_side: str | None = None
+    actor_unnamed: bool = False  # the text names no perpetrator: only "unknown" is right
+    targets: tuple[str, ...] = ()
+    target_side: str | None = None
+    mode_label: str | None = None  # the gold set's own label (for the confusion table)
+    modes: frozenset[str] | None = None  # canonical modes that count as right
+    places: tuple[str, ...] = ()
+    country: str | None = None
+    killed: tuple[int | None, ...] | None = None
+    wounded: tuple[int | None, ...] | None = None
+    deaths: bool | None = None  # M2E2: the sentence reports deaths (Life:Die), no count
+    evidence: str | None = None
+    spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    key: str | None = None
+
+
+@dataclass
+class GoldDoc:
+    """A text and what it should yield; ``events == []`` makes it a negative."""
+
+    doc_id: str
+    text: str
+    events: list[GoldEvent]
+    published: str | None = None
+    ambiguous: bool = False  # left out of detection scores (see module docstring)
+    label: str | None = None  # the record's own type (PLOVER event, M2E2 event types)
+
+    @property
+    def negative(self) -> bool:
+        return not self.events and not self.ambiguous
+
+
+def detect_kind(path: str | Path) -> str:
+    """Which reader fits a gold file, from its shape (not its name)."""
+    path = Path(path)
+    if not path.exists():
+        raise JervisError("gold file not found", path=str(path))
+    if path.is_dir():
+        return "seed"  # a folder of gold.json files
+    head = path.read_text(encoding="utf-8", errors="replace")[:4000].lstrip()
+    if head.startswith("{") and '"golden-event-mentions"' in head:
+        return "m2e2"
+    if head.startswith("[") and "PLOVER" in head:
+        return "plover"
+    if head.startswith(("{", "[")) and '"events"' in head:
+        return "seed"
+    raise JervisError(
+        "cannot tell the gold format; pass --kind seed, plover or m2e2", path=str(path)
+    )
+
+
+def read_gold(path: str | Path, kind: str = "auto") -> tuple[str, list[GoldDoc]]:
+    """(kind, documents) for a gold file; ``kind="auto"`` detects it."""
+    kind = detect_kind(path) if kind == "auto" else kind
+    readers = {"seed": read_seed, "plover": read_plover, "m2e2": read_m2e2}
+    if kind not in readers:
+        raise JervisError(f"unknown gold kind {kind!r}; choose auto, {', '.join(KINDS)}")
+    return kind, readers[kind](path)
+
+
+def _load_json(path: Path):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise JervisError(f"not readable as JSON: {exc}", path=str(path)) from None
+
+
+# -- seed gold.json ---------------------------------------------------------------------------
+def _accepted(value) -> tuple[int | None, ...] | None:
+    """Accepted counts: {"accept": [2, 3]}, a list, a number; ``None`` = not stated."""
+    if isinstance(value, dict) and "accept" in value:
+        value = value["accept"]
+    if isinstance(value, list):
+        return tuple(None if v is None else int(v) for v in value)
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit()):
+        return (int(value),)
+    return None
+
+
+def _first_word(value) -> str | None:
+    """ "militia (not named in the text)" -> "militia"."""
+    return str(value).split(" ")[0] or None if value else None
+
+
+def _as_tuple(value) -> tuple[str, ...]:
+    if not value:
+        return ()
+    return tuple(str(v) for v in value) if isinstance(value, list) else (str(value),)
+
+
+def read_seed(path: str | Path) -> list[GoldDoc]:
+    """Seed-style gold: a ``gold.json`` naming its document (or holding its ``text``), a list of
+    such objects (or ``{"documents": [...]}``), or a directory of such files."""
+    path = Path(path)
+    if path.is_dir():
+        files = sorted(path.glob("*.json"))
+        if not files:
+            raise JervisError("no *.json gold files in this directory", path=str(path))
+        return [doc for f in files for doc in read_seed(f)]
+    gold = _load_json(path)
+    items = gold if isinstance(gold, list) else gold.get("documents", [gold])
+    return [_seed_doc(item, path, n) for n, item in enumerate(items, start=1)]
+
+
+def _seed_doc(item: dict, path: Path, n: int) -> GoldDoc:
+    if not isinstance(item, dict) or not isinstance(item.get("events", []), list):
+        raise JervisError("a gold document needs an 'events' list", path=str(path), row=n)
+    if item.get("text"):
+        text, doc_id = item["text"], item.get("id") or f"{path.stem}-{n}"
+    else:
+        doc_path = path.parent / str(item.get("document") or "")
+        if not item.get("document") or not doc_path.is_file():
+            raise JervisError(
+                f"the document {item.get('document')!r} is not beside it", path=str(path), row=n
+            )
+        text, doc_id = doc_path.read_text(encoding="utf-8"), item.get("id") or doc_path.name
+    events = []
+    for e in item.get("events", []):
+        mode = e.get("mode")
+        places = _as_tuple(e.get("places") or e.get("location"))
+        events.append(
+            GoldEvent(
+                event=e.get("event", "ASSAULT"),
+                date=e.get("date"),
+                actors=_as_tuple(e.get("actor")),
+                actor_side=_first_word(e.get("actor_side")),
+                actor_unnamed="not named" in str(e.get("actor_side") or ""),
+                targets=_as_tuple(e.get("target")),
+                target_side=_first_word(e.get("target_side")),
+                mode_label=", ".join(_as_tuple(mode)) or None,
+                modes=frozenset(_as_tuple(mode)) or None,
+                places=places,
+                country=e.get("country"),
+                killed=_accepted(e.get("killed")),
+                wounded=_accepted(e.get("wounded")),
+                evidence=e.get("evidence"),
+                key=e.get("key"),
+            )  # fmt: skip
+        )
+    return GoldDoc(str(doc_id), text, events, published=item.get("published"))
+
+
+# -- PLOVER GSR -------------------------------------------------------------------------------
+def _actor_texts(value) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        return ()
+    return tuple(a["actorText"] for a in value if isinstance(a, dict) and a.get("actorText"))
+
+
+def _unidentified(value) -> bool:
+    """No source, or only CAMEO "UAF" (unidentified armed forces): the perpetrator is unknown."""
+    if not value:
+        return True
+    return all(isinstance(a, dict) and a.get("sector") == "UAF" for a in value)
+
+
+def _count(value) -> tuple[int, ...] | None:
+    if value in (None, ""):
+        return None
+    try:
+        return (int(str(value).replace(",", "")),)
+    except ValueError:
+        return None
+
+
+def read_plover(path: str | Path) -> list[GoldDoc]:
+    """PLOVER GSR records; the DOCUMENT record (file notes, no text) is skipped."""
+    path = Path(path)
+    records = _load_json(path)
+    if not isinstance(records, list):
+        raise JervisError("expected a JSON array of PLOVER records", path=str(path))
+    docs = []
+    for row, r in enumerate(records, start=1):
+        if not isinstance(r, dict) or "id" not in r or "event" not in r:
+            raise JervisError("a PLOVER record needs 'id' and 'event'", path=str(path), row=row)
+        if r["event"] == "DOCUMENT" or not r.get("text"):
+            continue
+        events = []
+        if r["event"] in ("ASSAULT", "FIGHT"):
+            mode = r.get("mode")
+            place = (r.get("eventLoc") or {}).get("name")
+            events.append(
+                GoldEvent(
+                    event=r["event"],
+                    actors=_actor_texts(r.get("source")),
+                    actor_unnamed=_unidentified(r.get("source")),
+                    targets=_actor_texts(r.get("target")),
+                    mode_label=mode,
+                    modes=PLOVER_MODES.get(mode or ""),
+                    places=(place,) if place else (),
+                    killed=_count(r.get("dead")),
+                    wounded=_count(r.get("injured")),
+                    key=r["id"],
+                )  # fmt: skip
+            )
+        docs.append(GoldDoc(r["id"], r["text"], events, label=r["event"]))
+    # The same sentence coded twice (COERCE and ASSAULT): its violence is real, so the non-violent
+    # record is no negative. It is left out of detection scores like M2E2's death-only sentences.
+    violent = {d.text.strip() for d in docs if d.events}
+    for d in docs:
+        if not d.events and d.text.strip() in violent:
+            d.ambiguous = True
+    return docs
+
+
+# -- M2E2 -------------------------------------------------------------------------------------
+def _char_offsets(sentence: str, words: list[str]) -> list[tuple[int, int]]:
+    """Character span of each token in the sentence (tokens missing from it get an empty span)."""
+    spans, pos = [], 0
+    for w in words:
+        at = sentence.find(w, pos)
+        if at < 0:
+            spans.append((pos, pos))
+        else:
+            spans.append((at, at + len(w)))
+            pos = at + len(w)
+    return spans
+
+
+def m2e2_mode(texts: list[str]) -> tuple[str | None, frozenset[str] | None]:
+    """(label, accepted canonical modes) named by Instrument or trigger words, if any."""
+    for text in texts:
+        low = text.lower()
+        for label, pattern, modes in M2E2_MODE_PATTERNS:
+            if re.search(pattern, low):
+                return label, modes
+    return None, None
+
+
+def read_m2e2(path: str | Path) -> list[GoldDoc]:
+    """M2E2 sentences: Attack sentences positive, Die-only ambiguous, the rest negative."""
+    path = Path(path)
+    docs = []
+    with path.open(encoding="utf-8") as fh:
+        for row, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                r = json.loads(line)
+                sentence, words = r["sentence"], r["words"]
+                mentions = r.get("golden-event-mentions", [])
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                raise JervisError(f"not an M2E2 record ({exc})", path=str(path), row=row) from None
+            offsets = _char_offsets(sentence, words)
+            text = sentence if re.search(r"[.!?\"'\u201d]\s*$", sentence) else sentence + "."
+            types = sorted({m["event_type"] for m in mentions})
+            attacks = [m for m in mentions if m["event_type"] == "Conflict:Attack"]
+            dies = [m for m in mentions if m["event_type"] == "Life:Die"]
+            events = [_m2e2_event(attacks, dies, offsets, r.get("sentence_id"))] if attacks else []
+            docs.append(
+                GoldDoc(
+                    r.get("sentence_id", f"line-{row}"),
+                    text,
+                    events,
+                    ambiguous=bool(dies) and not attacks,
+                    label="+".join(types) or "none",
+                )  # fmt: skip
+            )
+    return docs
+
+
+def _m2e2_event(attacks: list, dies: list, offsets: list, key: str | None) -> GoldEvent:
+    def args(mentions: list, role: str) -> list[dict]:
+        return [a for m in mentions for a in m["arguments"] if a["role"] == role]
+
+    def span(a: dict) -> tuple[int, int]:
+        end = max(a["start"], a["end"] - 1)
+        return offsets[a["start"]][0], offsets[min(end, len(offsets) - 1)][1]
+
+    instruments = [a["text"] for a in args(attacks, "Instrument")]
+    triggers = [m["trigger"]["text"] for m in attacks]
+    label, modes = m2e2_mode(instruments + triggers)
+    attackers = args(attacks, "Attacker") + args(dies, "Agent")
+    places = args(attacks, "Place") + args(dies, "Place")
+    spans = {
+        "actor": [span(a) for a in attackers],
+        "target": [span(a) for a in args(attacks, "Target") + args(dies, "Victim")],
+        "place": [span(a) for a in places],
+        "trigger": [
+            (offsets[m["trigger"]["start"]][0], offsets[m["trigger"]["end"] - 1][1])
+            for m in attacks
+        ],
+    }
+    return GoldEvent(
+        actors=tuple(dict.fromkeys(a["text"] for a in attackers)),
+        targets=tuple(dict.fromkeys(a["text"] for a in args(attacks, "Target"))),
+        mode_label=label, modes=modes,
+        places=tuple(dict.fromkeys(a["text"] for a in places if re.search(r"[A-Z]", a["text"]))),
+        deaths=bool(dies), spans=spans, key=key,
+    )  # fmt: skip

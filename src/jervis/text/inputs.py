@@ -1,0 +1,215 @@
+"""Articles from files: plain text, HTML, RSS/Atom feeds and JSONL, from paths, dirs or globs.
+
+Everything is local (no network). The format is taken from the extension, else sniffed:
+- ``.txt``/``.md``/other: plain text;
+- ``.html``/``.htm``: trafilatura's main text (navigation, comments and link traps dropped) and
+  its offline metadata (publication date via htmldate, title, canonical URL);
+- ``.xml``/``.rss``/``.atom`` (or content starting with ``<rss``/``<feed``): one document per
+  feed entry (feedparser), entry HTML reduced to text;
+- ``.jsonl``/``.ndjson``: one article per line, ``{"id", "published", "title", "text" | "html",
+  "url"}``.
+Known web boilerplate lines ("Do NOT follow this link or you will be banned from the site!",
+"Share this article", cookie notices...; list in ``data/text/boilerplate.txt``) are blanked with
+spaces of the same length, so character spans still index the file's text.
+
+Publication date: ``--published`` (given by the user) wins; else the document's own date (the
+JSONL field, the feed entry's date, the HTML metadata); else none (see jervis.text.dates).
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from jervis.errors import JervisError
+from jervis.text.dates import to_date
+
+_TEXT_EXT = {".txt", ".text", ".md"}
+_HTML_EXT = {".html", ".htm", ".xhtml"}
+_FEED_EXT = {".xml", ".rss", ".atom"}
+_JSONL_EXT = {".jsonl", ".ndjson"}
+
+
+@dataclass
+class Document:
+    text: str
+    published: date | None
+    doc_id: str
+    url: str | None = None
+    title: str | None = None
+
+
+@lru_cache(maxsize=1)
+def _boilerplate() -> re.Pattern[str]:
+    ref = resources.files("jervis.data").joinpath("text/boilerplate.txt")
+    lines = [
+        ln.strip() for ln in ref.read_text(encoding="utf-8").splitlines()
+        if ln.strip() and not ln.lstrip().startswith("#")
+    ]  # fmt: skip
+    return re.compile(r"(?im)^[ \t]*(?:" + "|".join(lines) + r")[ \t]*$")
+
+
+def drop_boilerplate(text: str) -> str:
+    """Blank known boilerplate lines (same length: spans into the text stay valid)."""
+    return _boilerplate().sub(lambda m: " " * len(m.group(0)), text)
+
+
+def expand(paths: Iterable[str | Path] | str | Path) -> list[Path]:
+    """Files named, found in directories (sorted, recursive, no hidden files) or by globs."""
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    out: list[Path] = []
+    for item in paths:
+        path = Path(item)
+        if path.is_dir():
+            out.extend(sorted(p for p in path.rglob("*") if p.is_file() and
+                              not any(part.startswith(".") for part in p.parts[len(path.parts):])))  # fmt: skip
+        elif path.is_file():
+            out.append(path)
+        else:
+            matches = sorted(Path(m) for m in glob.glob(str(item), recursive=True))
+            files = [m for m in matches if m.is_file()]
+            if not files:
+                raise JervisError("no such file", path=str(item))
+            out.extend(files)
+    return out
+
+
+def read_documents(
+    paths: Iterable[str | Path] | str | Path, *, published: date | str | None = None
+) -> list[Document]:
+    """All documents in the given files (see the module docstring for formats and dates)."""
+    override = to_date(published)
+    docs: list[Document] = []
+    for path in expand(paths):
+        for doc in read_file(path):
+            if override is not None:
+                doc.published = override
+            docs.append(doc)
+    return docs
+
+
+def read_file(path: Path) -> list[Document]:
+    """Documents in one file, by extension or, failing that, by content."""
+    try:
+        raw = path.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise JervisError(f"cannot read file ({exc.strerror})", path=str(path)) from None
+    kind = _kind(path, raw)
+    if kind == "jsonl":
+        return _read_jsonl(path, raw)
+    if kind == "feed":
+        return _read_feed(path, raw)
+    if kind == "html":
+        return [_read_html(raw, path.stem, str(path))]
+    return [Document(drop_boilerplate(raw), None, path.stem)]
+
+
+def _kind(path: Path, raw: str) -> str:
+    ext = path.suffix.lower()
+    if ext in _JSONL_EXT:
+        return "jsonl"
+    if ext in _FEED_EXT:
+        return "feed"
+    if ext in _HTML_EXT:
+        return "html"
+    if ext in _TEXT_EXT:
+        return "text"
+    head = raw.lstrip()[:300].lower()
+    if head.startswith("<?xml") and ("<rss" in head or "<feed" in head) or head.startswith(
+        ("<rss", "<feed")
+    ):
+        return "feed"
+    if head.startswith(("<!doctype html", "<html")):
+        return "html"
+    if head.startswith("{") and '"text"' in raw[:5000] or '"html"' in raw[:5000]:
+        return "jsonl"
+    return "text"
+
+
+def html_to_text(html: str) -> tuple[str, dict]:
+    """(main text, metadata dict with date/title/url) from an HTML page, offline."""
+    import trafilatura
+
+    if "<html" not in html[:2000].lower():
+        html = f"<html><body>{html}</body></html>"  # a fragment (JSONL "html", feed entries)
+    text = trafilatura.extract(
+        html, include_comments=False, include_tables=False, include_links=False,
+        favor_precision=True, deduplicate=True,
+    )  # fmt: skip
+    if not text:  # tiny pages or fragments: fall back to all visible text
+        text = trafilatura.html2txt(html) or ""
+    meta = {}
+    try:
+        found = trafilatura.extract_metadata(html)
+    except Exception:  # noqa: BLE001 - metadata is optional; a broken page still has text
+        found = None
+    if found is not None:
+        meta = {"date": found.date, "title": found.title, "url": found.url}
+    return drop_boilerplate(text), meta
+
+
+def _read_html(html: str, doc_id: str, source: str) -> Document:
+    text, meta = html_to_text(html)
+    published = _safe_date(meta.get("date"))
+    return Document(text, published, doc_id, meta.get("url"), meta.get("title"))
+
+
+def _safe_date(value) -> date | None:
+    try:
+        return to_date(value)
+    except JervisError:
+        return None
+
+
+def _read_jsonl(path: Path, raw: str) -> list[Document]:
+    docs = []
+    for row, line in enumerate(raw.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise JervisError(f"not a JSON line ({exc.msg})", path=str(path), row=row) from None
+        if not isinstance(item, dict) or not ("text" in item or "html" in item):
+            raise JervisError('each line needs "text" or "html"', path=str(path), row=row)
+        doc_id = str(item.get("id") or f"{path.stem}-{row}")
+        if item.get("text") is not None:
+            text, meta = drop_boilerplate(str(item["text"])), {}
+        else:
+            text, meta = html_to_text(str(item["html"]))
+        try:
+            published = to_date(item.get("published")) or _safe_date(meta.get("date"))
+        except JervisError as exc:
+            raise JervisError(exc.message, path=str(path), row=row) from None
+        docs.append(Document(text, published, doc_id, item.get("url") or meta.get("url"),
+                             item.get("title") or meta.get("title")))  # fmt: skip
+    return docs
+
+
+def _read_feed(path: Path, raw: str) -> list[Document]:
+    import feedparser
+
+    feed = feedparser.parse(raw)
+    if feed.bozo and not feed.entries:
+        raise JervisError("not a readable RSS/Atom feed", path=str(path))
+    docs = []
+    for n, entry in enumerate(feed.entries, start=1):
+        body = ""
+        if entry.get("content"):
+            body = " ".join(c.get("value", "") for c in entry["content"])
+        body = body or entry.get("summary", "") or entry.get("description", "")
+        text = html_to_text(body)[0] if "<" in body else body
+        stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+        published = date(stamp.tm_year, stamp.tm_mon, stamp.tm_mday) if stamp else None
+        doc_id = str(entry.get("id") or entry.get("link") or f"{path.stem}-{n}")
+        docs.append(Document(drop_boilerplate(text), published, doc_id, entry.get("link"),
+                             entry.get("title")))  # fmt: skip
+    return docs

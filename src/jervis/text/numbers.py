@@ -1,0 +1,240 @@
+"""Counts in news text: "two", "a dozen", "at least 25", "dozens", "1 KIA" -> int or None.
+
+Conventions (documented in docs/extraction.md):
+- A bound is read as the number it names: "at least 25", "more than 25", "up to 25" -> 25.
+- Vague plurals are read as their smallest consistent value: "dozens" -> 24, "scores" -> 40,
+  "hundreds" -> 200, "thousands" -> 2000 (a lower bound, like "at least").
+- "several", "many", "a number of", "an unknown number", "some" -> None: unknown, never 0.
+- "no one", "nobody", "no casualties" -> 0: the text says none.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_UNITS = {
+    "zero": 0, "one": 1, "a": 1, "an": 1, "single": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "both": 2, "pair": 2, "couple": 2,
+}  # fmt: skip
+_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}  # fmt: skip
+_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+_VAGUE = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000, "tens": 20}
+UNKNOWN_WORDS = ("several", "many", "some", "numerous", "unknown", "unspecified", "undisclosed",
+                 "countless", "multiple", "a number of", "an unknown number", "a few", "few")  # fmt: skip
+
+_WORD_NUM = (
+    r"(?:(?:" + "|".join(sorted(_TENS, key=len, reverse=True)) + r")(?:[-\s](?:"
+    + "|".join(k for k in _UNITS if k not in ("a", "an", "both", "pair", "couple", "single"))
+    + r"))?|" + "|".join(k for k in _UNITS if k not in ("a", "an", "both", "pair", "couple"))
+    + r")(?:\s+(?:hundred|thousand|million))?"
+)
+_DIGITS = r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?(?:\s+(?:hundred|thousand|million))?"
+_BOUND = r"(?:(?:at\s+least|more\s+than|over|nearly|almost|about|around|some|roughly|approximately|up\s+to|as\s+many\s+as|fewer\s+than|less\s+than|an\s+estimated|a\s+total\s+of|a\s+further|another|(?:a|the)\s+)\s*)?"  # noqa: E501
+NUMBER = (
+    _BOUND
+    + r"(?:half\s+a\s+dozen|a\s+dozen|a\s+couple\s+of|a\s+pair\s+of|dozens|scores|hundreds|thousands|tens"
+    + r"|" + _DIGITS + r"|" + _WORD_NUM + r")"
+)
+NUMBER_RE = re.compile(r"\b" + NUMBER + r"\b", re.IGNORECASE)
+UNKNOWN_RE = re.compile(
+    r"\b(?:an?\s+)?(?:unknown|unspecified|undisclosed|unconfirmed)\s+number\b|\b(?:several|many|"
+    r"numerous|multiple|countless|a\s+number\s+of|a\s+few)\b",
+    re.IGNORECASE,
+)
+NONE_RE = re.compile(r"\b(?:no\s+one|nobody|none|no\s+(?:casualties|injuries|deaths|fatalities))\b",
+                     re.IGNORECASE)  # fmt: skip
+
+
+def parse_number(phrase: str) -> int | None:
+    """The integer a count phrase names, or None when it names no definite number."""
+    text = phrase.strip().lower().replace(",", "")
+    text = re.sub(r"\s+", " ", text)
+    if not text:
+        return None
+    if NONE_RE.fullmatch(text):
+        return 0
+    text = re.sub(
+        r"^(?:at least|more than|over|nearly|almost|about|around|some|roughly|approximately|"
+        r"up to|as many as|fewer than|less than|an estimated|a total of|a further|another|"
+        r"the|a) ",
+        "",
+        text,
+    )
+    if text in ("half a dozen",):
+        return 6
+    if text in ("a dozen", "dozen"):
+        return 12
+    if text in ("a couple of", "a pair of"):
+        return 2
+    if text in _VAGUE:
+        return _VAGUE[text]
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)(?: (hundred|thousand|million))?", text)
+    if match:
+        value = float(match.group(1)) * (_SCALES[match.group(2)] if match.group(2) else 1)
+        return int(value)
+    return _words_to_int(text)
+
+
+def _words_to_int(text: str) -> int | None:
+    total = 0
+    current = 0
+    seen = False
+    for word in re.split(r"[\s-]+", text):
+        if word in ("and", ""):
+            continue
+        if word in _UNITS:
+            current += _UNITS[word]
+        elif word in _TENS:
+            current += _TENS[word]
+        elif word in _SCALES:
+            current = max(current, 1) * _SCALES[word]
+            if _SCALES[word] >= 1000:
+                total += current
+                current = 0
+        else:
+            return None
+        seen = True
+    return total + current if seen else None
+
+
+# --- casualty counts around a mention ------------------------------------------------------
+
+_N = r"(?P<n>" + NUMBER + r")"
+_AUX = r"(?:were|was|have\s+been|has\s+been|had\s+been|are|is|got|being)\s+(?:\w+ly\s+)?"
+_ACTIVE_RE = re.compile(r"^\s+(?:or\s+\w+\s+)?" + _N + r"\b(?![-\s]*(?:year|month|week)s?[-\s]old)",
+                        re.IGNORECASE)  # fmt: skip
+_ACTIVE_ONE_RE = re.compile(
+    r"^\s+(?:(?P<a>an?)\s+(?:[\w'-]+\s+){0,3}?[\w'-]+|the\s+(?:[\w'-]+\s+){0,2}?(?P<head>[\w'-]+))"
+    r"(?=\s+(?:of|in|on|at|and|near|who|as|,)\b|[,.]|$)",
+    re.IGNORECASE,
+)
+_UNKNOWN_AFTER_RE = re.compile(r"^\s+(?:an?\s+)?(?:unknown|unspecified|undisclosed|unconfirmed)\s+"
+                               r"number|^\s+(?:several|many|numerous|scores\s+of\s+\w+\s+and)",
+                               re.IGNORECASE)  # fmt: skip
+_PASSIVE_RE = re.compile(_N + r"\s+(?:[\w'.-]+\s+){0,4}?" + _AUX + r"$", re.IGNORECASE)
+_PASSIVE_ONE_RE = re.compile(r"(?:^|\b)(?P<a>an?)\s+(?:[\w'.-]+\s+){0,4}?" + _AUX + r"$",
+                             re.IGNORECASE)  # fmt: skip
+_HEADLINE_RE = re.compile(_N + r"\s+(?:[\w'.-]+\s+){0,3}?$", re.IGNORECASE)
+_PLURAL_OK = frozenset("people police personnel staff crew army militia".split())
+STANDALONE = [
+    ("killed", re.compile(_N + r"\s+(?:[\w'.-]+\s+){0,4}?(?:" + _AUX + r")?(?:dead|died|slain|"
+                          r"killed\s+in\s+action)\b|" + _N.replace("<n>", "<n2>")
+                          + r"\s+(?:KIA|fatalities|deaths)\b", re.IGNORECASE)),
+    ("wounded", re.compile(_N + r"\s+(?:[\w'.-]+\s+){0,4}?(?:" + _AUX + r")?(?:hurt|"
+                           r"wounded\s+in\s+action)\b|" + _N.replace("<n>", "<n2>")
+                           + r"\s+(?:WIA|injuries)\b", re.IGNORECASE)),
+    ("killed", re.compile(r"\b(?:left|leaving)\s+" + _N + r"\s+(?:[\w'-]+\s+){0,3}?dead\b", re.I)),
+    ("killed", re.compile(r"\bdeath\s+toll\s+(?:\w+\s+){0,3}?(?:to|of|at)\s+" + _N, re.I)),
+    ("killed", re.compile(r"(?:^|\b)(?P<a>an?)\s+(?:[\w'.-]+\s+){0,4}?(?:died|was\s+killed)\b",
+                          re.I)),
+]
+
+
+def _value(match: re.Match[str]) -> int | None:
+    groups = match.groupdict()
+    if groups.get("a"):
+        return 1
+    text = groups.get("n") or groups.get("n2")
+    return parse_number(text) if text else None
+
+
+def casualty_count(norm: str, start: int, end: int, passive: bool) -> tuple[int | None, bool]:
+    """(count, stated) for the casualty verb at norm[start:end].
+
+    stated is True when the text says something about the number, even "an unknown number"
+    (count None) - so a later sentence does not overwrite a deliberate "unknown".
+    """
+    after = norm[end : end + 60]
+    before = norm[max(0, start - 70) : start]
+    if re.match(r"^\s+or\s+(?:wound|injur|kill)", after, re.I) or re.search(
+        r"(?:kill\w*|wound\w*|injur\w*)\s+or\s+$", before, re.I
+    ):
+        return None, True  # "killed or wounded 50": not a count of either
+    if not passive:
+        if _UNKNOWN_AFTER_RE.match(after):
+            return None, True
+        match = _ACTIVE_RE.match(after)
+        if match:
+            return _plus_more(parse_number(match.group("n")), norm, end + match.end()), True
+        match = _ACTIVE_ONE_RE.match(after)
+        if match:
+            head = (match.group("head") or "").lower()
+            if match.group("a") or (head and not head.endswith("s") and head not in _PLURAL_OK):
+                return _plus_more(1, norm, end + match.end()), True
+    before_clause = re.split(r"[;:()]|,\s", before)[-1]
+    if passive and _NONE_SUBJECT.search(before_clause):
+        return 0, True  # "no one was hurt", "nobody was injured"
+    for pattern in (_PASSIVE_RE, _PASSIVE_ONE_RE, _HEADLINE_RE):
+        match = pattern.search(before_clause)
+        if match:
+            value = _value(match)
+            if value is not None:
+                return value, True
+    return None, False
+
+
+_NONE_SUBJECT = re.compile(r"\b(?:no\s+one|nobody|none\s+of\s+(?:them|the\s+\w+))\s+"
+                           r"(?:\w+\s+){0,2}$", re.IGNORECASE)  # fmt: skip
+_STANDALONE_HINT = re.compile(r"dead|died|slain|in\s+action|KIA|WIA|fatalities|deaths|hurt|"
+                              r"injuries|toll|casualties|no\s+one|nobody", re.IGNORECASE)  # fmt: skip
+_NO_CASUALTIES = re.compile(r"\b(?:no|without|any)\s+(?:casualties|victims)\b", re.IGNORECASE)
+_NO_DEAD = re.compile(r"\b(?:no\s+one|nobody)\s+(?:was|were|has\s+been)\s+(?:killed|hurt|injured|"
+                      r"wounded)|\bno\s+(?:deaths|fatalities)\b|\bno\s+(?:injuries)\b",
+                      re.IGNORECASE)  # fmt: skip
+
+
+_AND_MORE = re.compile(r"^(?:\s+[\w'-]+){0,3}?(?:,\s+(?:and\s+)?|\s+and\s+)(?:" + _N
+                       + r"|(?P<one>an?|one))\s+"
+                       r"(?:[\w'-]+\s+){0,2}?"
+                       r"(?:people|civilians?|soldiers?|troops?|officers?|policem[ae]n|police\s+"
+                       r"officers?|guards?|fighters?|militants?|members?|child(?:ren)?|wom[ae]n|"
+                       r"m[ae]n|others|servicem[ae]n|contractors?|workers?|students?|journalists?|"
+                       r"marines?|personnel)\b", re.IGNORECASE)  # fmt: skip
+
+
+def _plus_more(count: int | None, norm: str, pos: int) -> int | None:
+    """'killing an officer and four soldiers' -> 5 (a second count joined by 'and')."""
+    if count is None:
+        return None
+    for _ in range(6):  # "three soldiers, two police officers and a civilian worker"
+        match = _AND_MORE.match(norm[pos : pos + 90])
+        if not match:
+            break
+        more = 1 if match.group("one") else parse_number(match.group("n"))
+        if more is None:
+            break
+        count, pos = count + more, pos + match.end()
+    return count
+
+
+def standalone_counts(norm: str) -> list[tuple[str, int | None, int, int]]:
+    """('killed'|'wounded', count, start, end) for "N dead", "1 KIA", "left N dead"..."""
+    if not _STANDALONE_HINT.search(norm):
+        return []  # fast path: most sentences have none of these words
+    return list(_standalone(norm))
+
+
+@lru_cache(maxsize=256)
+def _standalone(norm: str) -> tuple[tuple[str, int | None, int, int], ...]:
+    out = []
+    depth_spans = [(m.start(), m.end()) for m in re.finditer(r"\([^)]*\)", norm)]
+    for field, pattern in STANDALONE:
+        for match in pattern.finditer(norm):
+            if any(a <= match.start() < b for a, b in depth_spans):
+                continue  # an aside in parentheses ("Britain, which sustained 1 KIA")
+            if re.search(r"\bno\s+$", norm[max(0, match.start() - 4) : match.start()], re.I):
+                continue  # "no one was hurt" is handled below as zero
+            out.append((field, _value(match), match.start(), match.end()))
+    for match in _NO_CASUALTIES.finditer(norm):  # "caused no casualties": none killed or hurt
+        out += [("killed", 0, match.start(), match.end()), ("wounded", 0, match.start(), match.end())]
+    for match in _NO_DEAD.finditer(norm):
+        text = match.group(0).lower()
+        field = "killed" if ("killed" in text or "death" in text or "fatal" in text) else "wounded"
+        out.append((field, 0, match.start(), match.end()))
+    return tuple(out)
