@@ -58,3 +58,19 @@ def test_demo_prints_embedded_counts(tmp_path):
     assert {d["verdict"] for d in verdict["directions"]} <= {
         "deters", "provokes", "no_detectable_effect", "inconclusive",
     }  # fmt: skip
+
+
+def test_seed_episode_list_is_too_small_for_a_verdict(fixtures, db):
+    """20 hand-compiled events, imported through the shipped mapping: inconclusive, with the reason."""
+    examples = Path(__file__).parents[1] / "examples"
+    result = run(
+        "ingest", str(fixtures / "iraq-2019-2021/events.csv"),
+        "--mapping", str(examples / "iraq-2019-2021.mapping.toml"), "--db", str(db), "--json",
+    )  # fmt: skip
+    assert json.loads(result.stdout)["stored"] == 20, result.stderr
+    result = run("analyze", "--dyad", str(examples / "us-iraqi-militias.toml"), "--db", str(db), "--json")
+    assert result.returncode == 0, result.stderr
+    verdict = json.loads(result.stdout)
+    for direction in verdict["directions"]:
+        assert direction["verdict"] == "inconclusive"
+        assert "at least 30 actions per side are needed" in direction["summary"]
