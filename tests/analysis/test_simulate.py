@@ -58,3 +58,9 @@ def test_bad_parameters_are_user_errors():
         simulate(cross_irr={"A->B": -1.0})
     with pytest.raises(JervisError):
         simulate(n_days=5, horizon=7)
+
+
+def test_unstable_settings_are_a_clear_error_not_a_blow_up():
+    """A process that dies out or explodes has no stable level, so no stated truth: say so."""
+    with pytest.raises(JervisError, match="stable level"):
+        simulate(base_rate=(0.15, 0.15), self_excitation=3.0, seed=2)

@@ -174,9 +174,17 @@ def simulate(
     counts, scale = simulate_counts(
         1, n_days, base_rate, irr, self_excitation, trend, dispersion, horizon, seed
     )
-    series = series_from_counts(counts[0], start)
     base = np.asarray(base_rate, dtype=float)
     scale = scale[0]
+    realised = counts[0].mean(axis=0)
+    if np.any(np.abs(realised / np.maximum(scale, 1e-9) - 1.0) > 0.05):
+        # The fixed point did not settle (a burst fed itself): the stated IRR would not be
+        # the truth, and the event frame could run to millions of rows. Say so instead.
+        raise JervisError(
+            f"simulation did not reach a stable level (means {realised.round(2).tolist()} "
+            f"vs {scale.round(2).tolist()}); lower self_excitation or raise base_rate"
+        )
+    series = series_from_counts(counts[0], start)
     truth = {
         "cross_irr": irr,
         "horizon_days": horizon,
