@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import sys
 from pathlib import Path
@@ -15,7 +14,10 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from jervis import __version__
+from jervis.analysis import commands as analysis_commands
 from jervis.errors import JervisError
+from jervis.text import commands as text_commands
+from jervis.text import eval_commands
 
 app = typer.Typer(
     name="jervis",
@@ -216,13 +218,9 @@ def version() -> None:
     console.print(f"jervis {__version__}")
 
 
-# Commands owned by other parts register themselves here (analysis, text, report, web).
-for _module in ("jervis.analysis.commands", "jervis.text.commands", "jervis.text.eval_commands"):
-    try:
-        importlib.import_module(_module).register(app)
-    except ModuleNotFoundError as _exc:
-        if _exc.name != _module:
-            raise
+# Commands owned by other parts register themselves here (analysis, text).
+for _register in (analysis_commands.register, text_commands.register, eval_commands.register):
+    _register(app)
 
 
 def main() -> None:

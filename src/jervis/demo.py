@@ -40,9 +40,8 @@ def run_demo(out: Path, *, console: Console, as_json: bool = False) -> dict:
         "by_mode": {k: int(v) for k, v in frame.groupby("mode").size().items()},
         "period": [str(frame["date"].min().date()), str(frame["date"].max().date())],
     }
-    analysis = _analyse(db, out, console)
-    if analysis is not None:
-        summary["verdict_file"] = str(out / "verdict.json")
+    verdict = _analyse(db, out).to_dict()
+    summary["verdict_file"] = str(out / "verdict.json")
     if as_json:
         console.print_json(json.dumps(summary))
         return summary
@@ -54,23 +53,19 @@ def run_demo(out: Path, *, console: Console, as_json: bool = False) -> dict:
         f"{summary['insurgent_attacks']:,} insurgent attacks, {summary['period'][0]} .. {summary['period'][1]}"
     )
     say("by mode: " + ", ".join(f"{k} {v:,}" for k, v in summary["by_mode"].items()))
-    if analysis is not None:
-        from jervis.analysis.commands import verdict_table
+    from jervis.analysis.commands import verdict_table
 
-        data = analysis.to_dict()
-        console.print(verdict_table(data))
-        for item in data["directions"]:
-            say(f"[bold]{item['from']} -> {item['to']}:[/bold] {item['summary']}")
-        say(f"verdict written to {out / 'verdict.json'}")
+    console.print(verdict_table(verdict))
+    for item in verdict["directions"]:
+        say(f"[bold]{item['from']} -> {item['to']}:[/bold] {item['summary']}")
+    say(f"verdict written to {out / 'verdict.json'}")
     return summary
 
 
-def _analyse(db: Path, out: Path, console: Console):
-    """Analyse the demo dyad when the analysis part is installed (issue 3); None otherwise."""
-    try:
-        from jervis.analysis.api import analyze
-    except ModuleNotFoundError:
-        return None
+def _analyse(db: Path, out: Path):
+    """Both directions of the demo dyad, national and spatial; the verdict also goes to a file."""
+    from jervis.analysis.api import analyze  # statsmodels: only loaded when analysing
+
     verdict = analyze(demo_dyad_path(), db=db)
     (out / "verdict.json").write_text(verdict.to_json())
     return verdict

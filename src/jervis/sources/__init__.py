@@ -6,46 +6,24 @@ Each reader module translates one format into canonical batches (see ``base.py``
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 from jervis.errors import JervisError
+from jervis.sources.acled import ACLED, ACLED_JSON
 from jervis.sources.base import Reader, SourceInfo, read_head
+from jervis.sources.canonical import CANONICAL
+from jervis.sources.gdelt import GDELT
+from jervis.sources.iraq import IRAQ_2006_2008
+from jervis.sources.mapping import MAPPING
+from jervis.sources.ucdp import UCDP_GED
 
 __all__ = ["Reader", "SourceInfo", "READERS", "detect_reader", "reader_by_name", "all_sources"]
 
-# (module, attribute) of every reader; modules are imported on first use.
-_READER_SPECS: list[tuple[str, str]] = [
-    ("jervis.sources.ucdp", "UCDP_GED"),
-    ("jervis.sources.acled", "ACLED"),
-    ("jervis.sources.acled", "ACLED_JSON"),
-    ("jervis.sources.gdelt", "GDELT"),
-    ("jervis.sources.iraq", "IRAQ_2006_2008"),
-    ("jervis.sources.canonical", "CANONICAL"),
-]
-
-
-def _load() -> list[Reader]:
-    readers = []
-    for module_name, attr in _READER_SPECS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name == module_name:
-                continue  # a reader still being written: not registered yet
-            raise
-        if hasattr(module, attr):
-            readers.append(getattr(module, attr))
-    return readers
-
-
-READERS: list[Reader] = _load()
+READERS: list[Reader] = [UCDP_GED, ACLED, ACLED_JSON, GDELT, IRAQ_2006_2008, CANONICAL]
 
 
 def reader_by_name(name: str) -> Reader:
     if name == "mapping":
-        from jervis.sources.mapping import MAPPING
-
         return MAPPING
     for reader in READERS:
         if reader.name == name:
