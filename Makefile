@@ -22,7 +22,7 @@ demo: install
 
 test: install
 	$(VENV)/bin/ruff check src tests benchmarks
-	$(VENV)/bin/pytest -n 2 -q $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n 2 --dist loadgroup -q $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check src tests benchmarks

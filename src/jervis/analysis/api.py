@@ -35,6 +35,8 @@ DEFAULTS: dict[str, Any] = {
     "min_events": 30,
     "min_active_bins": 10,
     "episode_gap_days": 7,
+    "episode_window_days": 3,
+    "episode_threshold": "auto",
     "coverage_gap_days": 60,
     "n_placebo": 1000,
     "seed": 0,
@@ -81,8 +83,14 @@ def make_estimator(name: str, settings: dict[str, Any]) -> Any:
     if name == "event_study":
         return estimator(window=horizon, n_placebo=n_placebo, n_boot=n_placebo, seed=seed)
     if name == "episodes":
-        gap = _bins(settings["episode_gap_days"], bin)
-        return estimator(gap=gap, horizon=horizon, n_boot=n_placebo, seed=seed)
+        return estimator(
+            gap=_bins(settings["episode_gap_days"], bin),
+            horizon=horizon,
+            window=_bins(settings["episode_window_days"], bin),
+            threshold=settings["episode_threshold"],
+            n_boot=n_placebo,
+            seed=seed,
+        )
     return estimator(seed=seed)
 
 

@@ -1,39 +1,40 @@
 """Episodes of violence: who starts them, who ends them, and what follows each side's actions.
 
 After Abrahams, Berman et al. ("Mostly Deterred: An Episodic Analysis of the Israel-Gaza
-Conflict", 2020): the daily series is cut into *episodes*, runs of active bins
-(either side acting) separated by at least ``gap`` quiet bins. An episode's starter and ender
-are the sides acting on its first and last bin ("both" when both acted that bin). A side that
-usually has the last word, followed by long calms, is what deterrence looks like in this view;
-a side whose actions are usually answered within days, what provocation looks like.
+Conflict", 2020): the series is cut into *episodes*, runs of active bins separated by at least
+``gap`` quiet bins. A side is active in a bin when its count reaches its activity threshold:
+1 (it acted at all) when that leaves quiet spells, which is the paper's definition; on dense
+series, where some side acts nearly every day and one episode would span the whole period,
+``threshold="auto"`` raises each side's threshold to just above a quantile of its own counts
+(the quantile, 50-90%, that cuts the most episodes), so an episode becomes a run of
+*above-usual* activity. The thresholds are reported. An episode's starter and ender are the
+sides active on its first and last bin ("both" when both were).
 
 Reported (direction X->Y):
 
-* shares of episodes started and ended by X, by Y, by both;
-* the share of X's action bins that Y leaves unanswered for ``horizon`` bins (default: gap);
+* shares of episodes started and ended by X, by Y, by both (cycle-bootstrap intervals);
+* the share of X's active bins that Y leaves unanswered for ``horizon`` bins;
 * the mean calm (quiet bins until the next episode) after episodes X ended and after episodes
   Y ended; the last episode's calm is censored by the end of the data and left out;
-* ``estimate``: a Mantel-Haenszel risk ratio, P(Y acts within the next ``horizon`` bins | X
-  acted in bin t) / P(the same | X did not act), stratified by Y's own recent activity (the
-  number of active bins of Y in t-h..t-1, and whether Y acted in t). Stratifying on Y's recent
-  activity keeps Y's self-excitation, and X reacting to Y, from passing as an effect of X.
-  > 1: X's actions are followed by more of Y's (provocation); < 1: by fewer (deterrence).
+* ``estimate``, the *response ratio*: Y's actions in the ``horizon`` bins after bins in which X
+  had been active over the last ``window`` bins (X's count over them above its median; on
+  sparse data simply "X acted"), against the same after bins in which it had not: a
+  Mantel-Haenszel rate ratio stratified by Y's own count over the last ``horizon`` bins
+  (quantile strata) and by period (``n_periods`` blocks of time). The strata keep Y's
+  self-excitation, X reacting to Y, and shared trends from passing as an effect of X.
+  > 1: X's activity is followed by more of Y's (provocation); < 1: by less (deterrence).
 
-Inference on the risk ratio uses placebo timings, like the event study and spatial windows: X's
-whole series is shifted circularly against Y's by every offset of at least 2h+1 bins, which
-keeps both sides' own clustering and breaks only their alignment. ``estimate`` is the observed
-ratio divided by the median placebo ratio (so shared trends cancel); ``p_value`` is the
-equal-tailed permutation p-value and ``ci95`` inverts the test under a constant
-multiplicative effect (``event_study.placebo_test``). A cycle bootstrap of the ratio, tried
-first, rejected a true null in 10-13% of runs when episodes were few. The descriptive shares
-and calms get intervals from a bootstrap that resamples *cycles* (an episode and the calm
-after it), the unit of dependence in this view.
+Inference on the response ratio uses placebo timings, like the event study and spatial windows:
+X's whole series is shifted circularly against Y's by every offset of at least 2h+1 bins,
+which keeps both sides' own clustering and breaks only their alignment. ``estimate`` is the
+observed ratio divided by the median placebo ratio; ``p_value`` is the equal-tailed
+permutation p-value and ``ci95`` inverts the test under a constant multiplicative effect
+(``event_study.placebo_test``). The descriptive shares and calms get intervals from a bootstrap
+that resamples *cycles* (an episode and the calm after it), the unit of dependence in this view.
 
-Measured (200 sparse simulations, 0.15 actions a day per side, three years, gap = horizon = 3):
-no effect rejected in 4.5% of runs (5.0% when X reacts to Y), IRR 0.6 / 1.6 detected in only
-65% / 77%, IRR 0.4 / 2.5 in 98.5% / 100%. A low-power method: its value is descriptive.
-Dense series (action nearly every bin) make one long episode: the summary then says
-``applicable: False`` and why.
+The response ratio replaced a risk ratio on "Y acts at all within h bins after X acted": that
+one saturates when Y acts most days (it was right in 11-27% of runs at IRR 0.6 / 1.6 on sparse
+simulations and never applicable on dense ones). Figures: docs/methods.md, section 7.
 """
 
 from __future__ import annotations
@@ -42,16 +43,23 @@ from typing import Any
 
 import numpy as np
 
-from jervis.analysis.event_study import placebo_test, split_direction
+from jervis.analysis.event_study import placebo_test, split_direction, strata_of
 from jervis.errors import JervisError
 
 MIN_EPISODES = 5
 MIN_ACTION_BINS = 10
+# "auto" keeps the plain "acted at all" definition when it cuts at least this many episodes
+AUTO_MIN_EPISODES = 10
+AUTO_QUANTILES = (0.5, 0.6, 0.7, 0.8, 0.9)
 _WHO = ("X", "Y", "both")
+_SHIFT_CHUNK = 128
 
 
 def episodes_of(x: np.ndarray, y: np.ndarray, gap: int, covered: np.ndarray) -> np.ndarray:
-    """Episode id per bin (-1 for quiet or uncovered bins); a coverage gap always splits."""
+    """Episode id per bin (-1 for quiet or uncovered bins); a coverage gap always splits.
+
+    ``x`` and ``y`` are activity per bin (a bin is active when either is > 0).
+    """
     active = ((x > 0) | (y > 0)) & covered
     where = np.flatnonzero(active)
     ids = np.full(len(x), -1)
@@ -63,13 +71,47 @@ def episodes_of(x: np.ndarray, y: np.ndarray, gap: int, covered: np.ndarray) -> 
     return ids
 
 
+def activity_thresholds(
+    x: np.ndarray, y: np.ndarray, gap: int, covered: np.ndarray, threshold: int | str
+) -> tuple[int, int, float | None]:
+    """Each side's activity threshold (count needed to be active) and the quantile used.
+
+    With ``"auto"``: 1 for both when that cuts at least AUTO_MIN_EPISODES episodes, else the
+    quantile q in AUTO_QUANTILES whose thresholds (one above each side's q-quantile) cut the
+    most episodes (ties: the lower quantile, which keeps more of the data active).
+    """
+    if threshold != "auto":
+        is_count = isinstance(threshold, (int, np.integer)) and not isinstance(threshold, bool)
+        if not is_count or threshold < 1:
+            raise JervisError(
+                f"episode threshold must be 'auto' or a count >= 1, not {threshold!r}"
+            )
+        return int(threshold), int(threshold), None
+
+    def n_episodes(kx: int, ky: int) -> int:
+        return int(episodes_of(x >= kx, y >= ky, gap, covered).max()) + 1
+
+    best = (1, 1, None)
+    most = n_episodes(1, 1)
+    if most >= AUTO_MIN_EPISODES:
+        return best
+    for q in AUTO_QUANTILES:
+        kx = int(np.floor(np.quantile(x[covered], q))) + 1
+        ky = int(np.floor(np.quantile(y[covered], q))) + 1
+        count = n_episodes(kx, ky)
+        if count > most:
+            best, most = (kx, ky, q), count
+    return best
+
+
 def _who(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """0 = X acted, 1 = Y acted, 2 = both acted (in the given bins)."""
-    return np.where((x > 0) & (y > 0), 2, np.where(x > 0, 0, 1))
+    """0 = X active, 1 = Y active, 2 = both (in the given bins, activity as booleans)."""
+    return np.where(x & y, 2, np.where(x, 0, 1))
 
 
 def _mh_ratio(c: np.ndarray) -> np.ndarray:
-    """Mantel-Haenszel risk ratio from [..., stratum, (a, n1, c, n0)] counts."""
+    """Mantel-Haenszel rate ratio from [..., stratum, (a, n1, c, n0)]: a and c are the outcome
+    totals after exposed and unexposed bins, n1 and n0 the numbers of those bins."""
     a, n1, cc, n0 = c[..., 0], c[..., 1], c[..., 2], c[..., 3]
     tot = n1 + n0
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -86,35 +128,68 @@ def _share_ci(values: np.ndarray) -> list[float] | None:
 
 
 class Episodes:
-    """Episode starts, ends, unanswered actions and calms, with a cycle bootstrap."""
+    """Episode starts, ends, unanswered actions and calms, and Y's response to X's activity."""
 
     def __init__(
-        self, gap: int = 7, horizon: int | None = None, n_boot: int = 1000, seed: int | None = None
+        self,
+        gap: int = 7,
+        horizon: int | None = None,
+        window: int = 3,
+        threshold: int | str = "auto",
+        n_strata: int = 8,
+        n_periods: int = 8,
+        n_boot: int = 1000,
+        seed: int | None = None,
     ):
         self.gap = gap
         self.horizon = horizon
+        self.window = window
+        self.threshold = threshold
+        self.n_strata = n_strata
+        self.n_periods = n_periods
         self.n_boot = n_boot
         self.seed = seed
 
     def fit(self, series: Any, direction: str = "A->B") -> Episodes:
-        """Cut the series into episodes and compute the shares, calms and risk ratio."""
-        if int(self.gap) < 1:
-            raise JervisError(f"gap must be >= 1 quiet bin, not {self.gap}")
+        """Cut the series into episodes; compute the shares, calms and the response ratio."""
+        gap, w = int(self.gap), int(self.window)
+        if gap < 1 or w < 1:
+            raise JervisError(f"gap and window must be >= 1 bin, not {self.gap} and {self.window}")
         x_side, y_side = split_direction(direction)
         self.direction_ = f"{x_side}->{y_side}"
-        h = int(self.horizon or self.gap)
+        h = int(self.horizon or gap)
         self.horizon_ = h
         x = series.counts[x_side].to_numpy(dtype=float)
         y = series.counts[y_side].to_numpy(dtype=float)
         n = len(x)
         covered = np.asarray(getattr(series, "covered", np.ones(n, bool)), dtype=bool)
-        ep = episodes_of(x, y, int(self.gap), covered)
+        kx, ky, quantile = activity_thresholds(x, y, gap, covered, self.threshold)
+        self.thresholds_ = {x_side: kx, y_side: ky}
+        self.threshold_quantile_ = quantile
+        ax, ay = (x >= kx) & covered, (y >= ky) & covered
+        self._cut(ax, ay, gap, covered)
+        # bins whose past (max(h, w) bins) and future (h bins) are inside the data
+        holes = np.concatenate([[0], np.cumsum(~covered)])
+        lo = max(h, w)
+        t = np.arange(lo, n - h)
+        t = t[(holes[t + h + 1] - holes[t - lo]) == 0]
+        self.t_ = t
+        ca = np.concatenate([[0], np.cumsum(ay)])
+        x_active = ax[t]
+        answered = (ca[t + h + 1] - ca[t + 1]) > 0
+        self.unanswered_ = float(1 - answered[x_active].mean()) if x_active.any() else np.nan
+        self._respond(x, y, t, h, w, x_side, y_side)
+        return self
+
+    def _cut(self, ax: np.ndarray, ay: np.ndarray, gap: int, covered: np.ndarray) -> None:
+        """Episodes, their starters, enders and the calm after each."""
+        ep = episodes_of(ax, ay, gap, covered)
         self.episode_id_ = ep
         n_ep = int(ep.max()) + 1
         active = np.flatnonzero(ep >= 0)
         starts = active[np.r_[True, np.diff(ep[active]) != 0]] if len(active) else active
         ends = active[np.r_[np.diff(ep[active]) != 0, True]] if len(active) else active
-        starter, ender = _who(x[starts], y[starts]), _who(x[ends], y[ends])
+        self.starter_, self.ender_ = _who(ax[starts], ay[starts]), _who(ax[ends], ay[ends])
         # calm after an episode: quiet bins to the next start; censored for the last one
         # and when a coverage gap intervenes.
         holes = np.concatenate([[0], np.cumsum(~covered)])
@@ -124,78 +199,86 @@ class Episodes:
             ok = holes[nxt] == holes[ends[:-1] + 1]
             calm[:-1] = np.where(ok, nxt - ends[:-1] - 1, np.nan)
         self.starts_, self.ends_, self.calm_ = starts, ends, calm
-        self.starter_, self.ender_ = starter, ender
-        # cycle (bootstrap unit) per bin: the episode and the calm after it; leading calm -> 0
-        cycle = np.maximum(np.searchsorted(starts, np.arange(n), side="right") - 1, 0)
-        # day-level exposure/outcome, on bins with a covered horizon on both sides
-        cy = np.concatenate([[0], np.cumsum(y > 0)])
-        t = np.arange(h, n - h)
-        t = t[(holes[t + h + 1] - holes[t - h]) == 0]
-        exposed = x[t] > 0
-        answered = (cy[t + h + 1] - cy[t + 1]) > 0
-        recent = cy[t] - cy[t - h]
-        stratum = recent * 2 + (y[t] > 0)
-        n_strata = 2 * (h + 1)
+        self.n_episodes_ = n_ep
+
+    def _respond(self, x, y, t, h, w, x_side: str, y_side: str) -> None:
+        """The Mantel-Haenszel response ratio against circularly shifted placebo timings."""
+        n = len(x)
+        cx = np.concatenate([[0], np.cumsum(x)])
+        cy = np.concatenate([[0], np.cumsum(y)])
+        idx = np.arange(n)
+        recent_x = cx[idx + 1] - cx[np.maximum(idx + 1 - w, 0)]  # X's count over i-w+1..i
+        self.exposure_cut_ = float(np.median(recent_x[t])) if len(t) else 0.0
+        exposed_all = recent_x > self.exposure_cut_
+        outcome = cy[t + h + 1] - cy[t + 1]
+        recent_y = cy[t + 1] - cy[t + 1 - h]
+        periods = (t * int(self.n_periods)) // n
+        stratum = np.unique(
+            strata_of(recent_y, int(self.n_strata)) * int(self.n_periods) + periods,
+            return_inverse=True,
+        )[1].ravel()  # fmt: skip
+        onehot = np.zeros((len(t), int(stratum.max()) + 1 if len(t) else 1))
+        onehot[np.arange(len(t)), stratum] = 1.0
+        exposed = exposed_all[t]
         self.n_action_bins_ = int(exposed.sum())
-        self.unanswered_ = (
-            float(1 - answered[exposed].mean()) if exposed.any() else float("nan")
-        )  # fmt: skip
-        # per cycle x stratum x (a, n1, c, n0)
-        cells = np.zeros((max(n_ep, 1), n_strata, 4))
-        for j, v in enumerate(
-            (exposed & answered, exposed, ~exposed & answered, ~exposed)
-        ):  # fmt: skip
-            np.add.at(cells[:, :, j], (cycle[t], stratum), v.astype(float))
-        self.cells_ = cells
-        if n_ep < MIN_EPISODES or self.n_action_bins_ < MIN_ACTION_BINS:
-            self.summary_ = self._not_applicable(n_ep, x_side)
-            return self
-        self.raw_ratio_ = float(_mh_ratio(cells.sum(0)))
-        self.placebo_ = self._shifted(x > 0, t, answered, stratum, n_strata, h)
-        plc = np.log(self.placebo_[np.isfinite(self.placebo_) & (self.placebo_ > 0)])
+        n_other = int(len(t) - exposed.sum())
+        acted = {x_side: int((x[t] > 0).sum()), y_side: int((y[t] > 0).sum())}
+        if min(acted.values()) < MIN_ACTION_BINS:
+            self.summary_ = self._not_applicable(
+                f"{x_side} acted in {acted[x_side]} and {y_side} in {acted[y_side]} usable "
+                f"bins; need at least {MIN_ACTION_BINS} each"
+            )  # fmt: skip
+            return
+        if self.n_action_bins_ < MIN_ACTION_BINS or n_other < MIN_ACTION_BINS:
+            self.summary_ = self._not_applicable(
+                f"{self.n_action_bins_} bins with {x_side} active over the last {w} and "
+                f"{n_other} without; need at least {MIN_ACTION_BINS} of each"
+            )  # fmt: skip
+            return
+        bins, total = onehot.sum(0), outcome @ onehot
+
+        def ratios(exp: np.ndarray) -> np.ndarray:
+            a, n1 = (exp * outcome) @ onehot, exp @ onehot
+            return _mh_ratio(np.stack([a, n1, total - a, bins - n1], axis=-1))
+
+        self.raw_ratio_ = float(ratios(exposed.astype(float)))
+        shifts = np.arange(2 * h + w, n - 2 * h - w + 1)
+        placebo = np.empty(len(shifts))
+        for start in range(0, len(shifts), _SHIFT_CHUNK):
+            s = shifts[start : start + _SHIFT_CHUNK]
+            placebo[start : start + len(s)] = ratios(
+                exposed_all[(t[None, :] - s[:, None]) % n].astype(float)
+            )
+        self.placebo_ = placebo
+        plc = np.log(placebo[np.isfinite(placebo) & (placebo > 0)])
         if not (np.isfinite(self.raw_ratio_) and self.raw_ratio_ > 0) or len(plc) < 20:
-            why = f"{y_side} never or always acts after the action bins: no risk ratio"
-            self.summary_ = self._not_applicable(n_ep, x_side, why)
-            return self
+            self.summary_ = self._not_applicable(
+                f"{y_side} never acts in the {h} bins after the compared bins, or the series "
+                f"is too short for {20} placebo timings: no response ratio"
+            )  # fmt: skip
+            return
         center = float(np.median(plc))
         self.estimate_ = float(self.raw_ratio_ / np.exp(center))
         self.p_value_, self.ci95_ = placebo_test(self.estimate_, np.exp(plc - center))
-        rng = np.random.default_rng(self.seed)
-        weights = rng.multinomial(n_ep, np.full(n_ep, 1.0 / n_ep), size=self.n_boot).astype(float)
-        self.summary_ = self._summary(weights, x_side, y_side)
-        return self
+        self.summary_ = self._summary(x_side, y_side)
 
-    @staticmethod
-    def _shifted(acted, t, answered, stratum, n_strata, h) -> np.ndarray:
-        """MH risk ratios with X's whole series circularly shifted (placebo timing), all shifts
-        at least 2h+1 bins away, so placebo exposures never share the real answer windows."""
-        n = len(acted)
-        shifts = np.arange(2 * h + 1, n - 2 * h)
-        if len(shifts) == 0 or len(t) == 0:
-            return np.array([])
-        onehot = np.zeros((len(t), n_strata))
-        onehot[np.arange(len(t)), stratum] = 1.0
-        days = onehot.sum(0)
-        answered_days = answered.astype(float) @ onehot
-        out = np.empty(len(shifts))
-        for lo in range(0, len(shifts), 256):
-            s = shifts[lo : lo + 256]
-            exposed = acted[(t[None, :] - s[:, None]) % n]
-            a = (exposed & answered).astype(float) @ onehot
-            n1 = exposed.astype(float) @ onehot
-            cells = np.stack([a, n1, answered_days - a, days - n1], axis=-1)
-            out[lo : lo + len(s)] = _mh_ratio(cells)
-        return out
-
-    def _not_applicable(self, n_ep: int, x_side: str, reason: str = "") -> dict[str, Any]:
+    def _not_applicable(self, reason: str) -> dict[str, Any]:
         return {
-            "applicable": False,
-            "reason": reason or f"{n_ep} episodes and {self.n_action_bins_} action bins of "
-            f"{x_side}; need at least {MIN_EPISODES} episodes and {MIN_ACTION_BINS} action bins",
-            "estimate": None, "ci95": None, "p_value": None, "n": n_ep,
+            "applicable": False, "reason": reason,
+            "estimate": None, "ci95": None, "p_value": None, "n": self.n_episodes_,
         }  # fmt: skip
 
-    def _summary(self, weights: np.ndarray, x_side: str, y_side: str) -> dict[str, Any]:
+    def _describe(self, x_side: str, y_side: str) -> dict[str, Any]:
+        """Starters, enders and calms with cycle-bootstrap intervals (or why there are none)."""
+        n_ep = self.n_episodes_
+        if n_ep < MIN_EPISODES:
+            return {
+                "applicable": False,
+                "reason": f"{n_ep} episodes (runs of activity separated by {int(self.gap)} "
+                f"quiet bins); need at least {MIN_EPISODES}",
+            }
+        rng = np.random.default_rng(self.seed)
+        weights = rng.multinomial(n_ep, np.full(n_ep, 1.0 / n_ep), size=self.n_boot).astype(float)
         names = {"X": x_side, "Y": y_side, "both": "both"}
         total = weights.sum(1)
 
@@ -217,29 +300,43 @@ class Episodes:
 
         return {
             "applicable": True,
-            "estimate": round(self.estimate_, 4),
-            "ci95": [round(float(v), 4) for v in self.ci95_],
-            "p_value": round(self.p_value_, 4),
-            "n": int(len(self.starts_)),
-            "measure": f"Mantel-Haenszel risk ratio: P({y_side} acts within {self.horizon_} bins"
-            f" | {x_side} acted) / P(same | {x_side} did not), stratified by {y_side}'s recent"
-            " activity, relative to placebo (shifted) timings of X",
-            "from": x_side,
-            "to": y_side,
-            "horizon_days": self.horizon_,
-            "gap": int(self.gap),
-            "n_episodes": int(len(self.starts_)),
-            "n_action_bins": self.n_action_bins_,
-            "raw_risk_ratio": round(self.raw_ratio_, 4),
-            "n_placebo": int(np.isfinite(self.placebo_).sum()),
             "started_by": {names[w]: share(self.starter_ == i) for i, w in enumerate(_WHO)},
             "ended_by": {names[w]: share(self.ender_ == i) for i, w in enumerate(_WHO)},
-            "unanswered_share": round(self.unanswered_, 4),
             "calm_after_last_action": {
                 names[w]: mean_calm(self.ender_ == i) for i, w in enumerate(_WHO[:2])
             },
             "mean_episode_bins": round(float(np.mean(self.ends_ - self.starts_ + 1)), 2),
             "n_boot": int(self.n_boot),
+        }
+
+    def _summary(self, x_side: str, y_side: str) -> dict[str, Any]:
+        h, w = self.horizon_, int(self.window)
+        cut = self.exposure_cut_
+        active = f"{x_side} acted in the last {w} bins" if cut == 0 else (
+            f"{x_side} had more than {cut:g} actions in the last {w} bins"
+        )  # fmt: skip
+        return {
+            "applicable": True,
+            "estimate": round(self.estimate_, 4),
+            "ci95": [round(float(v), 4) for v in self.ci95_],
+            "p_value": round(self.p_value_, 4),
+            "n": self.n_episodes_,
+            "measure": f"response ratio: {y_side}'s actions in the {h} bins after bins where "
+            f"{active}, against bins where not (Mantel-Haenszel, stratified by {y_side}'s "
+            "last-horizon count and period), relative to shifted placebo timings",
+            "from": x_side,
+            "to": y_side,
+            "horizon_days": h,
+            "window": w,
+            "gap": int(self.gap),
+            "activity_threshold": dict(self.thresholds_),
+            "threshold_quantile": self.threshold_quantile_,
+            "n_episodes": self.n_episodes_,
+            "n_action_bins": self.n_action_bins_,
+            "raw_ratio": round(self.raw_ratio_, 4),
+            "n_placebo": int(np.isfinite(self.placebo_).sum()),
+            "unanswered_share": None if np.isnan(self.unanswered_) else round(self.unanswered_, 4),
+            "episodes": self._describe(x_side, y_side),
             "seed": self.seed,
         }
 

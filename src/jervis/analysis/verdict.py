@@ -112,9 +112,10 @@ def holm(p_values: dict[str, float | None]) -> dict[str, float | None]:
 
 
 def _neutral(summary: dict[str, Any]) -> float:
-    """Ratios are neutral at 1, differences and responses at 0."""
+    """Ratios are neutral at 1; the VAR's impulse response (an added count) and differences at 0."""
     measure = str(summary.get("measure", "ratio"))
-    return 0.0 if ("response" in measure or "difference" in measure) else 1.0
+    additive = measure == "cumulative_impulse_response" or measure.endswith("difference")
+    return 0.0 if additive else 1.0
 
 
 def method_call(summary: dict[str, Any] | None, p_adjusted: float | None) -> str | None:
