@@ -141,7 +141,7 @@ def test_real_iraq_data_is_cut_above_usual_activity_and_the_seed_list_is_too_sho
 
 def test_estimator_contract():
     ep = Episodes(gap=4, window=2)
-    assert ep.get_params() if hasattr(ep, "get_params") else vars(ep) == {
+    assert vars(ep) == {
         "gap": 4, "horizon": None, "window": 2, "threshold": "auto", "n_strata": 8,
         "n_periods": 8, "n_boot": 1000, "seed": None,
     }  # fmt: skip
