@@ -13,7 +13,7 @@ from statsmodels.stats.multitest import multipletests
 import jervis
 from jervis.analysis.api import analyze
 from jervis.analysis.simulate import simulate
-from jervis.analysis.verdict import decide, holm
+from jervis.analysis.verdict import decide, holm, method_call
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 EXAMPLES = Path(__file__).parents[2] / "examples"
@@ -58,6 +58,30 @@ def test_the_rule(lead, other, other_p, expected):
         assert result.reason
     if expected in ("deters", "provokes"):
         assert "not proof" in result.summary  # the caveat that matters most
+
+
+def test_a_contrast_with_its_own_pre_trend_does_not_vote():
+    """Spatial windows read a real B->A deterrence backwards as A->B provocation; the pre-trend
+    test is what tells them apart, so a significant one withholds the call."""
+    lead = _cr(1.02, 0.9, 1.15, 0.70)
+    spatial = {**_other(1.3, 0.001), "pre_trend": 0.8, "pre_trend_p_value": 0.002}
+    assert method_call(spatial, 0.001) == "pre_trend"
+    assert method_call({**spatial, "pre_trend_p_value": 0.4}, 0.001) == "provokes"
+    assert method_call({**spatial, "pre_trend_p_value": None}, 0.001) == "provokes"
+    assert method_call(spatial, 0.2) == "none"
+    result = decide("A->B", {"count_regression": lead, "spatial": spatial},
+                    {"count_regression": 0.7, "spatial": 0.001}, labels={}, gate=None)  # fmt: skip
+    assert result.verdict == "no_detectable_effect"
+    assert result.methods["spatial"]["points_to"] == "pre_trend"
+
+
+def test_an_impulse_response_is_neutral_at_zero_and_ratios_at_one():
+    irf = {"measure": "cumulative_impulse_response", "estimate": 0.5, "p_value": 0.01}
+    assert method_call(irf, 0.01) == "provokes"
+    assert method_call({**irf, "estimate": -0.5}, 0.01) == "deters"
+    # a ratio whose description mentions a response is still a ratio (neutral at 1)
+    ratio = {"measure": "response ratio: B's actions after ...", "estimate": 0.8, "p_value": 0.01}
+    assert method_call(ratio, 0.01) == "deters"
 
 
 def test_a_gate_reason_always_wins():

@@ -204,6 +204,14 @@ class Episodes:
     def _respond(self, x, y, t, h, w, x_side: str, y_side: str) -> None:
         """The Mantel-Haenszel response ratio against circularly shifted placebo timings."""
         n = len(x)
+        acted = {x_side: int((x[t] > 0).sum()), y_side: int((y[t] > 0).sum())}
+        if min(acted.values()) < MIN_ACTION_BINS:
+            self.n_action_bins_ = acted[x_side]
+            self.summary_ = self._not_applicable(
+                f"{x_side} acted in {acted[x_side]} and {y_side} in {acted[y_side]} usable "
+                f"bins; need at least {MIN_ACTION_BINS} each"
+            )  # fmt: skip
+            return
         cx = np.concatenate([[0], np.cumsum(x)])
         cy = np.concatenate([[0], np.cumsum(y)])
         idx = np.arange(n)
@@ -217,22 +225,16 @@ class Episodes:
             strata_of(recent_y, int(self.n_strata)) * int(self.n_periods) + periods,
             return_inverse=True,
         )[1].ravel()  # fmt: skip
-        onehot = np.zeros((len(t), int(stratum.max()) + 1 if len(t) else 1))
+        onehot = np.zeros((len(t), int(stratum.max()) + 1))
         onehot[np.arange(len(t)), stratum] = 1.0
         exposed = exposed_all[t]
         self.n_action_bins_ = int(exposed.sum())
         n_other = int(len(t) - exposed.sum())
-        acted = {x_side: int((x[t] > 0).sum()), y_side: int((y[t] > 0).sum())}
-        if min(acted.values()) < MIN_ACTION_BINS:
-            self.summary_ = self._not_applicable(
-                f"{x_side} acted in {acted[x_side]} and {y_side} in {acted[y_side]} usable "
-                f"bins; need at least {MIN_ACTION_BINS} each"
-            )  # fmt: skip
-            return
         if self.n_action_bins_ < MIN_ACTION_BINS or n_other < MIN_ACTION_BINS:
             self.summary_ = self._not_applicable(
-                f"{self.n_action_bins_} bins with {x_side} active over the last {w} and "
-                f"{n_other} without; need at least {MIN_ACTION_BINS} of each"
+                f"{self.n_action_bins_} bins after more than {self.exposure_cut_:g} actions of "
+                f"{x_side} in {w} bins and {n_other} after at most that; need at least "
+                f"{MIN_ACTION_BINS} of each"
             )  # fmt: skip
             return
         bins, total = onehot.sum(0), outcome @ onehot
@@ -254,7 +256,7 @@ class Episodes:
         if not (np.isfinite(self.raw_ratio_) and self.raw_ratio_ > 0) or len(plc) < 20:
             self.summary_ = self._not_applicable(
                 f"{y_side} never acts in the {h} bins after the compared bins, or the series "
-                f"is too short for {20} placebo timings: no response ratio"
+                "is too short for 20 placebo timings: no response ratio"
             )  # fmt: skip
             return
         center = float(np.median(plc))

@@ -25,7 +25,8 @@ SCENARIOS: dict[str, float] = {"none": 1.0, "deters": 0.6, "provokes": 1.6}
 DEFAULT_METHODS = ("count_regression", "granger", "event_study", "episodes")
 
 
-def _truth_call(irr: float) -> str:
+def truth_call(irr: float) -> str:
+    """The call a perfect method makes for a true IRR."""
     return "none" if irr == 1.0 else ("deters" if irr < 1.0 else "provokes")
 
 
@@ -36,7 +37,7 @@ def _right(call: str | None, truth: str) -> bool:
     return call == truth
 
 
-class _Tally:
+class Tally:
     """Calls, right answers and coverage for one method in one scenario."""
 
     def __init__(self) -> None:
@@ -80,12 +81,12 @@ def validate(
     methods = list(dict.fromkeys(["count_regression", *methods]))
     results: dict[str, Any] = {}
     for number, (name, irr) in enumerate(scenarios.items()):
-        truth = _truth_call(irr)
+        truth = truth_call(irr)
         counts, _ = simulate_counts(
             runs, n_days, base_rate, {"A->B": irr}, self_excitation, trend, dispersion,
             horizon, seed=seed + 1000 * number,
         )  # fmt: skip
-        tallies = {m: _Tally() for m in [*methods, "verdict"]}
+        tallies = {m: Tally() for m in [*methods, "verdict"]}
         for run in range(runs):
             series = series_from_counts(counts[run])
             config["seed"] = seed + run
@@ -94,14 +95,14 @@ def validate(
             }
             adjusted: dict[str, dict[str, float | None]] = {d: {} for d in DIRECTIONS}
             for m in methods:
-                p = {d: _p(summaries[d][m]) for d in DIRECTIONS}
+                p = {d: p_value_of(summaries[d][m]) for d in DIRECTIONS}
                 for d, value in holm(p).items():
                     adjusted[d][m] = value
             for m in methods:
                 tally = tallies[m]
                 call = method_call(summaries["A->B"][m], adjusted["A->B"][m])
                 reverse = method_call(summaries["B->A"][m], adjusted["B->A"][m])
-                _score(tally, call, reverse, truth)
+                score(tally, call, reverse, truth)
                 if m == "count_regression" and "ci95" in summaries["A->B"][m]:
                     for d, true_irr in (("A->B", irr), ("B->A", 1.0)):
                         lo, hi = summaries[d][m]["ci95"]
@@ -113,7 +114,7 @@ def validate(
                 for d in DIRECTIONS
             }
             # The verdict's own words: "inconclusive" and "no_detectable_effect" stay apart.
-            _score(tallies["verdict"], verdicts["A->B"], verdicts["B->A"], truth)
+            score(tallies["verdict"], verdicts["A->B"], verdicts["B->A"], truth)
             if progress:
                 progress(1)
         results[name] = {
@@ -143,14 +144,16 @@ def validate(
     }
 
 
-def _score(tally: _Tally, call: str | None, reverse: str | None, truth: str) -> None:
+def score(tally: Tally, call: str | None, reverse: str | None, truth: str) -> None:
+    """Count one run: the A->B call against the truth, and a B->A call (always a false alarm)."""
     tally.runs += 1
     tally.calls[str(call)] += 1
     tally.right += _right(call, truth)
     tally.false_reverse += reverse in ("deters", "provokes")
 
 
-def _p(summary: dict | None) -> float | None:
+def p_value_of(summary: dict | None) -> float | None:
+    """A method's raw p-value, or None when it gave no estimate."""
     if not summary or summary.get("p_value") is None or summary.get("estimate") is None:
         return None
     return float(summary["p_value"])

@@ -119,11 +119,19 @@ def _neutral(summary: dict[str, Any]) -> float:
 
 
 def method_call(summary: dict[str, Any] | None, p_adjusted: float | None) -> str | None:
-    """What one method says: 'deters', 'provokes', 'none' or None (not applicable/failed)."""
+    """What one method says: 'deters', 'provokes', 'none', 'pre_trend' or None (not applicable).
+
+    'pre_trend': a significant after/before contrast whose own pre-trend test also rejects
+    (spatial windows). Y was already changing before X acted, the signature of the reverse
+    direction read through the same event pairs, so the method does not vote.
+    """
     if not summary or p_adjusted is None or summary.get("estimate") is None:
         return None
     if p_adjusted >= ALPHA:
         return "none"
+    pre_p = summary.get("pre_trend_p_value")
+    if pre_p is not None and float(pre_p) < ALPHA:
+        return "pre_trend"
     return "provokes" if float(summary["estimate"]) > _neutral(summary) else "deters"
 
 
