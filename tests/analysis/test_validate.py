@@ -64,21 +64,18 @@ def sparse_study() -> dict:
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("validate-active")
+@pytest.mark.parametrize(
+    "dyad",
+    [
+        pytest.param("study", marks=pytest.mark.xdist_group("validate-active"), id="active"),
+        pytest.param("sparse_study", marks=pytest.mark.xdist_group("validate-sparse"),
+                     id="sparse"),
+    ],
+)  # fmt: skip
 @pytest.mark.parametrize("method", [*METHODS, "verdict"])
 @pytest.mark.parametrize("scenario", ["none", "deters", "provokes"])
-def test_right_call_in_at_least_90_percent_of_100_runs(study, method, scenario):
-    row = study["scenarios"][scenario]["methods"][method]
-    assert sum(row["calls"].values()) == 100
-    assert row["right"] >= 0.90, row
-
-
-@pytest.mark.slow
-@pytest.mark.xdist_group("validate-sparse")
-@pytest.mark.parametrize("method", [*METHODS, "verdict"])
-@pytest.mark.parametrize("scenario", ["none", "deters", "provokes"])
-def test_right_call_on_a_sparse_dyad_too(sparse_study, method, scenario):
-    row = sparse_study["scenarios"][scenario]["methods"][method]
+def test_right_call_in_at_least_90_percent_of_100_runs(request, dyad, method, scenario):
+    row = request.getfixturevalue(dyad)["scenarios"][scenario]["methods"][method]
     assert sum(row["calls"].values()) == 100
     assert row["right"] >= 0.90, row
 
