@@ -7,7 +7,8 @@ The rule (docs/methods.md, "The verdict rule"), applied to each direction X -> Y
    No method is asked to invent a verdict.
 2. The count regression leads: its IRR is the headline effect. Its p-values for the two
    directions are Holm-adjusted (two tests: A->B and B->A). Every other method's p-values are
-   Holm-adjusted the same way, and a method "points" deters/provokes when its adjusted p < 0.05.
+   Holm-adjusted the same way, and a method "points" deters/provokes when its adjusted p < 0.05
+   (a spatial-window call whose own pre-trend test rejects does not vote: ``method_call``).
 3. Lead significant: the verdict is "deters" (IRR < 1) or "provokes" (IRR > 1) unless another
    method points significantly the other way, which makes it "inconclusive" (methods disagree).
 4. Lead not significant: "no_detectable_effect" if no other method points either way and the
