@@ -9,10 +9,11 @@ Y's count in bin t is regressed (NB2 GLM, log link) on
   advance (not selected) so the interval keeps its nominal coverage; with
   ``lag_structure="distributed"`` the h lags get their own coefficients and the IRR is
   exp(sum), tested by a Wald test on the sum.
-* Y's own history: its mean over bins t-1..t-h (scaled like z_X) plus its most recent lags
-  1..L individually, L chosen by AIC or BIC among 0..min(max_lag, h-1) (longer would make the
-  h-bin mean the exact sum of the lags). Leaving it out would let X's reactions to Y's past
-  pass for Y's reactions to X.
+* Y's own history: its mean over bins t-1..t-h (scaled like z_X), its mean over the h bins
+  before those (t-h-1..t-2h), plus its most recent lags 1..L individually, L chosen by AIC or
+  BIC among 0..min(max_lag, h-1) (longer would make the h-bin mean the exact sum of the
+  lags). Leaving it out would let X's reactions to Y's past pass for Y's reactions to X: X's
+  actions in t-1..t-h answer Y's in t-2h..t-2, so the older window matters too.
 * a smooth trend (linear term plus a discrete cosine basis, one term per 365 days) and
   day-of-week dummies (plus, with ``season=True``, an annual harmonic), so common trends and
   calendars are not read as reactions.
@@ -92,14 +93,17 @@ def _design(
         main = ["z_x"]
         cols["z_x"] = _window_mean(counts[x], horizon, mean_x)
     cols["z_y"] = _window_mean(counts[y], horizon, mean_y)
+    # Y's level in the h bins before those: X's recent actions answer Y's older ones, so
+    # without it Y's longer momentum leaks into z_x (reverse false alarms 6-7% -> 4-5%).
+    cols["z_y_prior"] = _window_mean(counts[y].shift(horizon), horizon, mean_y)
     own = [f"y_lag{lag}" for lag in range(1, max_lag + 1)]
     for lag, name in enumerate(own, start=1):
         cols[name] = counts[y].shift(lag) / mean_y
     design = pd.DataFrame(cols, index=counts.index)
     design = design.join(_calendar_terms(counts.index, series.bin, trend_every, season))
     design.insert(0, "const", 1.0)
-    # A row is usable if it and its max(h, max_lag) predecessors are all covered.
-    reach = max(horizon, max_lag)
+    # A row is usable if it and its max(2h, max_lag) predecessors are all covered.
+    reach = max(2 * horizon, max_lag)
     ok = pd.Series(covered, index=counts.index).rolling(reach + 1).min().fillna(0).astype(bool)
     ok &= design.notna().all(axis=1)
     design = design.loc[ok]
