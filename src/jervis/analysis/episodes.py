@@ -43,7 +43,7 @@ from typing import Any
 
 import numpy as np
 
-from jervis.analysis.event_study import placebo_test, split_direction, strata_of
+from jervis.analysis.event_study import period_strata, placebo_test, split_direction
 from jervis.errors import JervisError
 
 MIN_EPISODES = 5
@@ -167,9 +167,9 @@ class Episodes:
         self.thresholds_ = {x_side: kx, y_side: ky}
         self.threshold_quantile_ = quantile
         ax, ay = (x >= kx) & covered, (y >= ky) & covered
-        self._cut(ax, ay, gap, covered)
+        holes = np.concatenate([[0], np.cumsum(~covered)])  # uncovered bins before each bin
+        self._cut(ax, ay, gap, covered, holes)
         # bins whose past (max(h, w) bins) and future (h bins) are inside the data
-        holes = np.concatenate([[0], np.cumsum(~covered)])
         lo = max(h, w)
         t = np.arange(lo, n - h)
         t = t[(holes[t + h + 1] - holes[t - lo]) == 0]
@@ -181,7 +181,9 @@ class Episodes:
         self._respond(x, y, t, h, w, x_side, y_side)
         return self
 
-    def _cut(self, ax: np.ndarray, ay: np.ndarray, gap: int, covered: np.ndarray) -> None:
+    def _cut(
+        self, ax: np.ndarray, ay: np.ndarray, gap: int, covered: np.ndarray, holes: np.ndarray
+    ) -> None:
         """Episodes, their starters, enders and the calm after each."""
         ep = episodes_of(ax, ay, gap, covered)
         self.episode_id_ = ep
@@ -192,7 +194,6 @@ class Episodes:
         self.starter_, self.ender_ = _who(ax[starts], ay[starts]), _who(ax[ends], ay[ends])
         # calm after an episode: quiet bins to the next start; censored for the last one
         # and when a coverage gap intervenes.
-        holes = np.concatenate([[0], np.cumsum(~covered)])
         calm = np.full(n_ep, np.nan)
         if n_ep > 1:
             nxt = starts[1:]
@@ -220,11 +221,7 @@ class Episodes:
         exposed_all = recent_x > self.exposure_cut_
         outcome = cy[t + h + 1] - cy[t + 1]
         recent_y = cy[t + 1] - cy[t + 1 - h]
-        periods = (t * int(self.n_periods)) // n
-        stratum = np.unique(
-            strata_of(recent_y, int(self.n_strata)) * int(self.n_periods) + periods,
-            return_inverse=True,
-        )[1].ravel()  # fmt: skip
+        stratum = period_strata(recent_y, t, n, self.n_strata, self.n_periods)
         onehot = np.zeros((len(t), int(stratum.max()) + 1))
         onehot[np.arange(len(t)), stratum] = 1.0
         exposed = exposed_all[t]

@@ -18,8 +18,9 @@ before-window count* (deciles) *and the same part of the series* (``n_periods``,
 default), so that placebo days have had as much recent Y activity as the action days, at the
 same stage of the conflict. Without the periods, a trend confounds the match: a before-window
 count that is low late in a rising series is high early in it, and Y regresses towards
-different levels. When A deterred B, B->A was then called "provokes" in 19% of 500 runs. Under "X has no effect on Y" the estimate is about 1;
-> 1 means Y's attacks rose after X acted (provocation), < 1 that they fell (deterrence).
+different levels. When A deterred B, B->A was then called "provokes" in 19% of 500 runs.
+Under "X has no effect on Y" the estimate is about 1; > 1 means Y's attacks rose after X
+acted (provocation), < 1 that they fell (deterrence).
 
 Action days are weighted by X's number of actions that day (``weights="actions"``), so that a
 day with six air strikes counts six times; with dense X (an action almost every day) this turns
@@ -92,10 +93,31 @@ def covered_window(covered: np.ndarray, t: np.ndarray, k: int) -> np.ndarray:
     return (gaps[t + k + 1] - gaps[t - k]) == 0
 
 
+def strata_edges(values: np.ndarray, n_strata: int = N_STRATA) -> np.ndarray:
+    """Inner quantile edges of a count; ties collapse them, so low counts give few strata."""
+    return np.unique(np.quantile(values, np.linspace(0, 1, int(n_strata) + 1)[1:-1]))
+
+
 def strata_of(values: np.ndarray, n_strata: int = N_STRATA) -> np.ndarray:
-    """Quantile strata (0..s-1) of a count; ties collapse strata, so low counts give few."""
-    edges = np.unique(np.quantile(values, np.linspace(0, 1, n_strata + 1)[1:-1]))
-    return np.searchsorted(edges, values, side="right")
+    """Quantile strata (0..s-1) of a count (see ``strata_edges``)."""
+    return np.searchsorted(strata_edges(values, n_strata), values, side="right")
+
+
+def period_of(t: np.ndarray, n: int, n_periods: int) -> np.ndarray:
+    """Which of ``n_periods`` equal parts of an ``n``-bin series each bin t falls in."""
+    return (t * int(n_periods)) // max(n, 1)
+
+
+def period_strata(
+    values: np.ndarray, t: np.ndarray, n: int, n_strata: int, n_periods: int
+) -> np.ndarray:
+    """Quantile stratum of ``values`` crossed with the period of ``t``, numbered 0..k-1.
+
+    Matching within periods keeps a trend from confounding the match: the same recent count
+    is high early in a rising series and low late in it.
+    """
+    raw = strata_of(values, int(n_strata)) * int(n_periods) + period_of(t, n, n_periods)
+    return np.unique(raw, return_inverse=True)[1].ravel()
 
 
 def _not_applicable(reason: str, n: int, **details: Any) -> dict[str, Any]:
@@ -182,7 +204,7 @@ class EventStudy:
                 "compare with (try weights='actions' or a longer bin)", n_days)  # fmt: skip
             return self
         a_act, b_act = float(weight @ after), float(weight @ before)
-        stratum = self._strata(before, t, n)
+        stratum = period_strata(before, t, n, self.n_strata, self.n_periods)
         self.stratum_ = stratum
         ref_ratio = self._reference(after, before, weight, stratum)
         if b_act <= 0 or a_act <= 0 or not np.isfinite(ref_ratio) or ref_ratio <= 0:
@@ -204,14 +226,6 @@ class EventStudy:
         )  # fmt: skip
         self.summary_ = self._summary(series, x_side, y_side, a_act, b_act)
         return self
-
-    def _period(self, t: np.ndarray, n: int) -> np.ndarray:
-        return (t * int(self.n_periods)) // max(n, 1)
-
-    def _strata(self, before: np.ndarray, t: np.ndarray, n: int) -> np.ndarray:
-        """Before-window quantile stratum within each period of the series."""
-        raw = strata_of(before, int(self.n_strata)) * int(self.n_periods) + self._period(t, n)
-        return np.unique(raw, return_inverse=True)[1].ravel()
 
     @staticmethod
     def _reference(after, before, weight, stratum) -> float:
@@ -255,7 +269,7 @@ class EventStudy:
         starts = rng.integers(0, n - L + 1, size=(n_boot, n_blocks))
         idx = (starts[:, :, None] + np.arange(L)).reshape(n_boot, -1)[:, :n]
         xb, yb, cb = x[idx], y[idx], covered[idx]
-        edges = np.unique(np.quantile(before, np.linspace(0, 1, int(self.n_strata) + 1)[1:-1]))
+        edges = strata_edges(before, self.n_strata)
         t = np.arange(k, n - k)
         zero = np.zeros((n_boot, 1))
         cy = np.concatenate([zero, np.cumsum(yb, 1)], 1)
@@ -272,7 +286,7 @@ class EventStudy:
             w = ((xt > 0) & quiet).astype(float)
         w, a, b = w * ok, a * ok, b * ok
         periods = int(self.n_periods)
-        stratum = np.searchsorted(edges, b, side="right") * periods + self._period(t, n)
+        stratum = np.searchsorted(edges, b, side="right") * periods + period_of(t, n, periods)
         s = (len(edges) + 1) * periods
         flat = (np.arange(n_boot)[:, None] * s + stratum).ravel()
 

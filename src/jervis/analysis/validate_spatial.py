@@ -42,11 +42,10 @@ from jervis.analysis.api import DEFAULTS, make_estimator, run_method
 from jervis.analysis.count_regression import DIRECTIONS
 from jervis.analysis.series import DyadSeries, build_series
 from jervis.analysis.spatial import chord, unit_vectors
-from jervis.analysis.validate import Tally, p_value_of, score, truth_call
+from jervis.analysis.validate import SCENARIOS, Tally, p_value_of, score, truth_call
 from jervis.analysis.verdict import holm, method_call
 from jervis.errors import JervisError
 
-SCENARIOS: dict[str, float] = {"none": 1.0, "deters": 0.6, "provokes": 1.6}
 START = pd.Timestamp("2007-01-01")
 OVERLAPS = ("compound", "saturate")
 MAX_COMPOUND = 6  # with "compound", irr applies at most this many times (as simulate.Z_CAP)
