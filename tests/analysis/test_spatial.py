@@ -13,7 +13,7 @@ import pytest
 from jervis.analysis import spatial
 from jervis.analysis.series import build_series
 from jervis.analysis.simulate import simulate
-from jervis.analysis.spatial import EARTH_RADIUS_KM, SpatialWindows
+from jervis.analysis.spatial import SpatialWindows
 
 START = pd.Timestamp("2021-01-01")
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "iraq-2006-2008"
@@ -59,14 +59,10 @@ def _pattern(
     return build_series(ev, start=START, end=START + pd.Timedelta(days=n_days - 1))
 
 
-def _haversine(lat1, lon1, lat2, lon2) -> np.ndarray:
-    la1, lo1, la2, lo2 = map(np.radians, (lat1, lon1, lat2, lon2))
-    h = np.sin((la2 - la1) / 2) ** 2 + np.cos(la1) * np.cos(la2) * np.sin((lo2 - lo1) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(h))
-
-
 @pytest.mark.parametrize("cells_per_pass", [4_000_000, 600])  # one pass; 5 places a pass
-def test_counts_match_a_brute_force_count_for_real_and_shifted_dates(cells_per_pass, monkeypatch):
+def test_counts_match_a_brute_force_count_for_real_and_shifted_dates(
+    cells_per_pass, monkeypatch, haversine_km
+):
     monkeypatch.setattr(spatial, "CELLS_PER_PASS", cells_per_pass)
     series = _pattern(0, plant=1.0, n_days=120, n_x=60, n_y=1500)
     sw = SpatialWindows(radii_km=(5, 15), windows_days=(2, 5), seed=0).fit(series, "A->B")
@@ -74,7 +70,7 @@ def test_counts_match_a_brute_force_count_for_real_and_shifted_dates(cells_per_p
     x, y = ev[ev["side"] == "A"], ev[ev["side"] == "B"]
     xd = (x["date"] - START).dt.days.to_numpy()
     yd = (y["date"] - START).dt.days.to_numpy()
-    dist = _haversine(
+    dist = haversine_km(
         x["latitude"].to_numpy()[:, None],
         x["longitude"].to_numpy()[:, None],
         y["latitude"].to_numpy()[None, :],

@@ -10,7 +10,6 @@ import pytest
 from typer.testing import CliRunner
 
 from jervis.analysis.api import DEFAULTS, make_estimator
-from jervis.analysis.spatial import EARTH_RADIUS_KM
 from jervis.analysis.validate_spatial import (
     headline_estimand,
     simulate_points,
@@ -23,20 +22,14 @@ CI = {"n_x": 200, "n_y": 3000}  # a few hundred actions, thousands of events: ~0
 SCENARIO_NAMES = ("none", "deters", "provokes")
 
 
-def _km(lat1, lon1, lat2, lon2) -> np.ndarray:
-    la1, lo1, la2, lo2 = map(np.radians, (lat1, lon1, lat2, lon2))
-    h = np.sin((la2 - la1) / 2) ** 2 + np.cos(la1) * np.cos(la2) * np.sin((lo2 - lo1) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(h))
-
-
 def _sides(series) -> tuple[pd.DataFrame, pd.DataFrame]:
     ev = series.events.assign(day=(series.events["date"] - series.start).dt.days)
     return ev[ev["side"] == "A"], ev[ev["side"] == "B"]
 
 
-def test_zone_count_matches_a_brute_force_count():
+def test_zone_count_matches_a_brute_force_count(haversine_km):
     x, y = _sides(simulate_points(1.0, seed=3, n_x=80, n_y=1500))
-    dist = _km(
+    dist = haversine_km(
         x["latitude"].to_numpy()[:, None], x["longitude"].to_numpy()[:, None],
         y["latitude"].to_numpy()[None, :], y["longitude"].to_numpy()[None, :],
     )  # fmt: skip
