@@ -16,6 +16,13 @@ from rich.table import Table
 from jervis import __version__
 from jervis.analysis import commands as analysis_commands
 from jervis.errors import JervisError
+from jervis.store.options import (
+    EngineOption,
+    LakeOption,
+    NoFusionOption,
+    SparkMasterOption,
+    engine_from,
+)
 from jervis.text import commands as text_commands
 from jervis.text import eval_commands
 
@@ -61,6 +68,7 @@ def ingest(
     format: Annotated[Optional[str], typer.Option(help="Force a format (ucdp_ged, acled, gdelt, ...).")] = None,  # noqa: UP045
     mapping: Annotated[Optional[Path], typer.Option(help="TOML mapping for any CSV (docs/mapping.md).")] = None,  # noqa: UP045
     actors: Annotated[Optional[list[Path]], typer.Option(help="Extra actor alias file(s).")] = None,  # noqa: UP045
+    lake: Annotated[Optional[Path], typer.Option(help="Write events to this Parquet event lake (by source and month) instead of --db.")] = None,  # noqa: UP045
     as_json: JsonOption = False,
 ) -> None:
     """Import event files into the store (format auto-detected)."""
@@ -80,7 +88,7 @@ def ingest(
 
         counts = ingest_counts(
             [str(p) for p in paths], db=db, format=format, mapping=mapping,
-            actors=actors or (), progress=advance,
+            actors=actors or (), progress=advance, lake=lake,
         )  # fmt: skip
     if as_json:
         _print_json(counts.as_dict())
@@ -109,8 +117,12 @@ def events_cmd(
     limit: Annotated[Optional[int], typer.Option(help="At most this many rows.")] = None,  # noqa: UP045
     format: Annotated[str, typer.Option(help="table, csv, json (lines) or parquet.")] = "table",
     out: Annotated[Optional[Path], typer.Option(help="Write to this file instead of stdout.")] = None,  # noqa: UP045
+    engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = None,
+    lake: LakeOption = None,
+    no_fusion: NoFusionOption = False,
 ) -> None:
-    """Query events in the canonical schema."""
+    """Query events in the canonical schema (fused events once `jervis dedup` has run)."""
     from jervis.store.query import events
 
     if format not in ("table", "csv", "json", "parquet"):
@@ -118,7 +130,7 @@ def events_cmd(
     if format == "parquet" and out is None:
         raise JervisError("--format parquet needs --out FILE")
     frame = events(
-        db, country=country, start=start, end=end, event=event, mode=mode, actor=actor,
+        engine_from(db, engine, spark_master, lake, no_fusion), country=country, start=start, end=end, event=event, mode=mode, actor=actor,
         source_dataset=source, limit=limit if format == "table" and limit is None else limit,
     )  # fmt: skip
     if format == "parquet":
@@ -141,12 +153,13 @@ def events_cmd(
 def quarantine(
     db: DbOption = None,
     limit: Annotated[int, typer.Option(help="At most this many rows.")] = 50,
+    lake: LakeOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Rows that could not be stored, with the file, line and reason."""
     from jervis.store.inspect import quarantined
 
-    rows = quarantined(db, limit=limit)
+    rows = quarantined(engine_from(db, lake=lake), limit=limit)
     if as_json:
         _print_json(rows)
     else:
@@ -154,11 +167,11 @@ def quarantine(
 
 
 @app.command()
-def sources(db: DbOption = None, as_json: JsonOption = False) -> None:
+def sources(db: DbOption = None, lake: LakeOption = None, as_json: JsonOption = False) -> None:
     """Datasets in the store (and the built-in readers) with licence and attribution."""
     from jervis.store.inspect import source_list
 
-    rows = source_list(db)
+    rows = source_list(engine_from(db, lake=lake))
     if as_json:
         _print_json(rows)
     else:
@@ -185,12 +198,16 @@ def actors(
 def dyad_check_cmd(
     dyad: Annotated[Path, typer.Argument(help="Dyad TOML file.")],
     db: DbOption = None,
+    engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = None,
+    lake: LakeOption = None,
+    no_fusion: NoFusionOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """How many events each side gets, and which frequent actors stayed unassigned."""
     from jervis.store.query import dyad_check
 
-    report = dyad_check(dyad, db)
+    report = dyad_check(dyad, engine_from(db, engine, spark_master, lake, no_fusion))
     if as_json:
         _print_json(report)
         return

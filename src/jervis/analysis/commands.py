@@ -15,6 +15,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from jervis.store.options import (
+    EngineOption,
+    LakeOption,
+    NoFusionOption,
+    SparkMasterOption,
+    engine_from,
+)
+
 _console = Console()
 _err = Console(stderr=True)
 
@@ -73,11 +81,16 @@ def register(app: typer.Typer) -> None:
             typer.Option("--bin", help="day, week or month (default: the dyad's, else day)."),
         ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print the verdict JSON.")] = False,
+        engine: EngineOption = "duckdb",
+        spark_master: SparkMasterOption = None,
+        lake: LakeOption = None,
+        no_fusion: NoFusionOption = False,
     ) -> None:
         """Did A's actions deter or provoke B's (and B's, A's)? The verdict per direction."""
         from jervis.analysis.api import analyze as run
 
-        verdict = run(dyad, db=db, bin=bin)  # a JervisError becomes one line in cli.main
+        store = engine_from(db, engine, spark_master, lake, no_fusion)
+        verdict = run(dyad, db=store, bin=bin)  # a JervisError becomes one line in cli.main
         data = verdict.to_dict()
         if as_json:
             _print_json(data)

@@ -28,6 +28,7 @@ from jervis.errors import JervisError
 from jervis.sources import SourceInfo, detect_reader
 from jervis.store.actors import ActorDictionary
 from jervis.store.db import connect, resolve_db
+from jervis.store.lake import catalog_path, merge_into_lake
 from jervis.store.schema import COLUMNS
 from jervis.store.validate import check_batch
 
@@ -95,9 +96,16 @@ def ingest(
     mapping: str | Path | None = None,
     actors: Iterable[str | Path] = (),
     progress: ProgressCallback | None = None,
+    lake: str | Path | None = None,
 ) -> dict:
-    """Ingest files; returns {"read", "stored", "quarantined", "duplicates", "updated"}."""
-    return ingest_counts(paths, db=db, format=format, mapping=mapping, actors=actors, progress=progress).as_dict()
+    """Ingest files; returns {"read", "stored", "quarantined", "duplicates", "updated"}.
+
+    With ``lake``, events go to that partitioned Parquet lake (store/lake.py) and the
+    bookkeeping to its catalogue; ``db`` is then not used.
+    """
+    return ingest_counts(
+        paths, db=db, format=format, mapping=mapping, actors=actors, progress=progress, lake=lake
+    ).as_dict()
 
 
 def ingest_counts(
@@ -108,9 +116,13 @@ def ingest_counts(
     mapping: str | Path | None = None,
     actors: Iterable[str | Path] = (),
     progress: ProgressCallback | None = None,
+    lake: str | Path | None = None,
 ) -> IngestCounts:
     if isinstance(paths, str | Path):
         paths = [paths]
+    if lake is not None:
+        Path(lake).mkdir(parents=True, exist_ok=True)
+        db = catalog_path(lake)
     files = expand_paths(paths)
     dictionary = ActorDictionary.load(*actors)
     total = IngestCounts()
@@ -134,7 +146,7 @@ def ingest_counts(
             counts = _ingest_frames(
                 con, frames, source_file=str(path), sha256=_sha256(path), format=reader.name,
                 info=info, actors=dictionary, progress=progress,
-                staging_dir=str(resolve_db(db).resolve().parent),
+                staging_dir=str(resolve_db(db).resolve().parent), lake=lake,
             )  # fmt: skip
             counts.files.append({"path": str(path), "format": reader.name, **counts.as_dict()})
             total.add(counts)
@@ -185,6 +197,7 @@ def _ingest_frames(
     actors: ActorDictionary,
     progress: ProgressCallback | None,
     staging_dir: str | None = None,
+    lake: str | Path | None = None,
 ) -> IngestCounts:
     counts = IngestCounts()
     occurrences: Counter[str] = Counter()
@@ -212,7 +225,7 @@ def _ingest_frames(
         if parts:
             staged_files = [str(p) for p in sorted(staging.glob("*.parquet"))]
             con.read_parquet(staged_files).create_view("_staged", replace=True)
-            same, changed, in_file_duplicates, distinct = _merge_staged(con, ingest_id)
+            same, changed, in_file_duplicates, distinct = _merge_staged(con, ingest_id, lake)
             con.execute("DROP VIEW _staged")
         else:
             same = changed = in_file_duplicates = distinct = 0
@@ -241,8 +254,11 @@ def _ingest_frames(
     return counts
 
 
-def _merge_staged(con: duckdb.DuckDBPyConnection, ingest_id: int) -> tuple[int, int, int, int]:
-    """Merge the staged rows into events; returns (same, changed, in-file duplicates, distinct).
+def _merge_staged(
+    con: duckdb.DuckDBPyConnection, ingest_id: int, lake: str | Path | None = None
+) -> tuple[int, int, int, int]:
+    """Merge the staged rows into events (or the lake); returns (same, changed, in-file
+    duplicates, distinct).
 
     The first row of an id wins inside a file; an id already stored with the same content hash
     is a duplicate, with another hash the stored row is replaced.
@@ -256,6 +272,11 @@ def _merge_staged(con: duckdb.DuckDBPyConnection, ingest_id: int) -> tuple[int, 
         "CREATE TEMP VIEW _first AS SELECT * FROM _staged s WHERE NOT EXISTS "
         "(SELECT 1 FROM _repeats r WHERE r.event_id = s.event_id AND r.keep <> s._line)"
     )
+    if lake is not None:
+        same, changed = merge_into_lake(con, lake, ingest_id)
+        for name in ("VIEW _first", "TABLE _repeats"):
+            con.execute(f"DROP {name}")
+        return same, changed, staged - distinct, distinct
     con.execute(
         "CREATE TEMP TABLE _known AS SELECT f.event_id, e.row_hash = f.row_hash AS same "
         "FROM _first f JOIN events e USING (event_id)"

@@ -9,23 +9,23 @@ import ibis
 
 from jervis.sources import all_sources
 from jervis.store.actors import ActorDictionary
-from jervis.store.db import ibis_backend
+from jervis.store.engine import Engine, as_engine
 
 
-def quarantined(db: str | Path | None = None, *, limit: int = 50) -> list[dict]:
-    t = ibis_backend(db).table("quarantine")
+def quarantined(db: str | Path | Engine | None = None, *, limit: int = 50) -> list[dict]:
+    t = as_engine(db).catalog.table("quarantine")
     t = t.order_by([t.ingest_id, t.line]).limit(limit)
     frame = t.select("source_file", "line", "reason", "raw").to_pandas()
     return frame.to_dict("records")
 
 
-def source_list(db: str | Path | None = None) -> list[dict]:
+def source_list(db: str | Path | Engine | None = None) -> list[dict]:
     """Every dataset in the store with its event count, then built-in sources not yet used."""
-    backend = ibis_backend(db)
-    events = backend.table("events")
+    engine = as_engine(db)
+    events = engine.raw_events()
     counts = events.group_by("source_dataset").aggregate(events=events.count()).to_pandas()
     stored = dict(zip(counts["source_dataset"], counts["events"], strict=True))
-    known = backend.table("sources").to_pandas().to_dict("records")
+    known = engine.catalog.table("sources").to_pandas().to_dict("records")
     rows = [{**r, "events": int(stored.get(r["source_dataset"], 0))} for r in known]
     seen = {r["source_dataset"] for r in rows}
     for info in all_sources():
@@ -35,14 +35,14 @@ def source_list(db: str | Path | None = None) -> list[dict]:
     return sorted(rows, key=lambda r: (-r["events"], r["source_dataset"]))
 
 
-def actor_list(db: str | Path | None = None, extra: Iterable[str | Path] = ()) -> list[dict]:
+def actor_list(db: str | Path | Engine | None = None, extra: Iterable[str | Path] = ()) -> list[dict]:
     """The alias dictionary; with a store, how many events name each actor (as actor or target)."""
     dictionary = ActorDictionary.load(*extra)
     counts: dict[str, int] = {}
-    path = Path(db) if db else None
+    path = Path(db) if db and not isinstance(db, Engine) else None
     if path is None or path.exists():
         try:
-            events = ibis_backend(db).table("events")
+            events = as_engine(db).raw_events()
             names = events.select(name=events.actor).union(events.select(name=events.target), distinct=False)
             per = names.filter(names.name.notnull()).group_by("name").aggregate(n=ibis._.count()).to_pandas()
             counts = dict(zip(per["name"], per["n"].astype(int), strict=True))

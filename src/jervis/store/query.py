@@ -1,24 +1,30 @@
-"""Read queries as Ibis expressions, so the same code runs on DuckDB here and Spark at scale."""
+"""Read queries as Ibis expressions, so the same code runs on DuckDB and on Spark.
+
+Every function takes ``db``: a store path (DuckDB, the default engine) or an ``Engine``
+(store/engine.py: DuckDB or Spark, a store or an event lake, fused events or every row).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
 from jervis.errors import JervisError
-from jervis.store.db import ibis_backend
 from jervis.store.dyad import SIDES, Dyad, Filters, Side, load_dyad
+from jervis.store.engine import Engine, as_engine
 from jervis.store.schema import COLUMNS, INT_COLUMNS
 
+StoreArg = str | Path | Engine | None
 
-def events_table(backend: Any) -> ir.Table:
-    return backend.table("events").select(*COLUMNS)
+
+def events_table(engine: Engine) -> ir.Table:
+    """The events analyses read (fused when the engine says so), canonical columns."""
+    return engine.events().select(*COLUMNS)
 
 
 def _as_list(value: str | Sequence[str] | None) -> list[str]:
@@ -77,7 +83,7 @@ def with_sides(t: ir.Table, dyad: Dyad) -> ir.Table:
 
 
 def events(
-    db: str | Path | None = None,
+    db: StoreArg = None,
     *,
     country: str | Sequence[str] | None = None,
     start: str | date | None = None,
@@ -88,10 +94,9 @@ def events(
     source_dataset: str | Sequence[str] | None = None,
     limit: int | None = None,
     as_arrow: bool = False,
-    backend: Any = None,
 ) -> pd.DataFrame:
     """Events in the canonical schema, filtered, ordered by date (pandas, or Arrow)."""
-    backend = backend or ibis_backend(db)
+    engine = as_engine(db)
     filters = Filters(
         country=[c.upper() for c in _as_list(country)],
         start=date.fromisoformat(str(start)) if start else None,
@@ -100,7 +105,7 @@ def events(
         modes=_as_list(mode),
         source_dataset=_as_list(source_dataset),
     )
-    t = apply_filters(events_table(backend), filters)
+    t = apply_filters(events_table(engine), filters)
     actors = _as_list(actor)
     if actors:
         t = t.filter(t.actor.isin(actors) | t.target.isin(actors))
@@ -115,22 +120,23 @@ def events(
     return frame
 
 
-def dyad_table(dyad: Dyad, backend: Any) -> ir.Table:
+def dyad_table(dyad: Dyad, engine: Engine) -> ir.Table:
     """Filtered events with sides; only rows that touch side A or B."""
-    t = with_sides(apply_filters(events_table(backend), dyad.filters), dyad)
+    t = with_sides(apply_filters(events_table(engine), dyad.filters), dyad)
     return t.filter(t.side.notnull() | t.tside.notnull())
 
 
-def dyad_events(dyad: str | Path | Dyad, db: str | Path | None = None, *, backend: Any = None) -> pd.DataFrame:
+def dyad_events(dyad: str | Path | Dyad, db: StoreArg = None) -> pd.DataFrame:
     """The event frame the analysis reads: one row per event touching the dyad.
 
     Columns: date (datetime64), time, side (initiator A/B or null), target_side (A/B or null),
     event, mode, actor, target, latitude, longitude, killed, wounded, actor_killed,
     target_killed, civilians_killed (floats, NaN = unknown), source_dataset, event_id.
+    ``frame.attrs["notes"]`` holds what the verdict must disclose about the rows (fusion).
     """
     dyad = load_dyad(dyad)
-    backend = backend or ibis_backend(db)
-    t = dyad_table(dyad, backend)
+    engine = as_engine(db)
+    t = dyad_table(dyad, engine)
     cols = ["event_id", "date", "time", "side", "tside", "event", "mode", "actor", "target",
             "latitude", "longitude", *INT_COLUMNS, "source_dataset"]  # fmt: skip
     frame = t.select(*cols).order_by(["date", "event_id"]).to_pandas()
@@ -138,14 +144,15 @@ def dyad_events(dyad: str | Path | Dyad, db: str | Path | None = None, *, backen
     frame["date"] = pd.to_datetime(frame["date"])
     for column in INT_COLUMNS:
         frame[column] = frame[column].astype("float64")
+    note = engine.fusion_note(frame)
+    frame.attrs["notes"] = [note] if note else []
     return frame
 
 
-def dyad_check(dyad: str | Path | Dyad, db: str | Path | None = None, *, top: int = 10) -> dict:
+def dyad_check(dyad: str | Path | Dyad, db: StoreArg = None, *, top: int = 10) -> dict:
     """How many events each side gets, and the frequent actors left unassigned."""
     dyad = load_dyad(dyad)
-    backend = ibis_backend(db)
-    t = with_sides(apply_filters(events_table(backend), dyad.filters), dyad)
+    t = with_sides(apply_filters(events_table(as_engine(db)), dyad.filters), dyad)
     total = t.count().to_pyarrow().as_py()
     if total == 0:
         raise JervisError("no events pass the dyad's filters", path=dyad.path)
