@@ -15,6 +15,7 @@ from rich.table import Table
 
 from jervis import __version__
 from jervis.analysis import commands as analysis_commands
+from jervis.dedup import commands as dedup_commands
 from jervis.errors import JervisError
 from jervis.store.options import (
     EngineOption,
@@ -236,7 +237,9 @@ def version() -> None:
 
 
 # Commands owned by other parts register themselves here (analysis, text).
-for _register in (analysis_commands.register, text_commands.register, eval_commands.register):
+for _register in (
+    analysis_commands.register, text_commands.register, eval_commands.register, dedup_commands.register,
+):  # fmt: skip
     _register(app)
 
 

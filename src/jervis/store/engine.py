@@ -29,6 +29,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -64,10 +65,13 @@ def spark_session(master: str = DEFAULT_SPARK_MASTER) -> Any:
         raise JervisError(
             "the Spark engine needs PySpark: pip install 'jervis[spark]' (and Java 17)"
         ) from None
+    log_config = resources.files("jervis") / "data" / "spark-log4j2.properties"
     session = (
         SparkSession.builder.master(master)
         .appName("jervis")
+        .config("spark.driver.extraJavaOptions", f"-Dlog4j.configurationFile=file:{log_config}")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "8")
         .config("spark.sql.session.timeZone", "UTC")
         # Partition folder names (source=..., month=...) stay strings, never guessed types.
@@ -260,12 +264,18 @@ class Engine:
         return None if value is None or value != value else int(value)
 
     def close(self) -> None:
-        """Drop temporary snapshots (the Spark session stays for the process: stop_spark())."""
+        """Release DuckDB handles and temporary snapshots; the engine reopens them when used again.
+
+        The Spark session stays for the process (``stop_spark()``)."""
+        for name in ("backend", "catalog"):
+            backend = self.__dict__.pop(name, None)
+            if backend is not None and getattr(backend, "name", "") == "duckdb":
+                backend.disconnect()
+        for name in ("_raw", "_fused", "dedup_run"):
+            self.__dict__.pop(name, None)
         for path in self._tmp:
             shutil.rmtree(path, ignore_errors=True)
         self._tmp.clear()
-        self.__dict__.pop("_raw", None)
-        self.__dict__.pop("_fused", None)
 
     def __enter__(self) -> Engine:
         return self

@@ -115,7 +115,8 @@ def merge_into_lake(con: duckdb.DuckDBPyConnection, lake: str | Path, ingest_id:
         _publish(lake, staging / "new", rewrites)
     finally:
         for name in ("TABLE _known", "VIEW _lake"):
-            con.execute(f"DROP {name} IF EXISTS")
+            kind, _, table = name.partition(" ")
+            con.execute(f"DROP {kind} IF EXISTS {table}")
         shutil.rmtree(staging, ignore_errors=True)
     return same, changed
 
@@ -132,7 +133,7 @@ def _write_partitions(con, rows: duckdb.DuckDBPyRelation, out: Path, ingest_id: 
         out.mkdir(parents=True, exist_ok=True)
         rel.write_parquet(
             str(out), partition_by=["source", "month"], compression="zstd",
-            filename_pattern=f"part-{ingest_id:06d}-{{i}}", overwrite=True,
+            filename_pattern=f"part-{ingest_id:06d}-{{uuid}}", overwrite=True,
         )  # fmt: skip
     con.execute("DROP VIEW _new_rows")
 
@@ -148,3 +149,30 @@ def _publish(lake: Path, new: Path, rewrites: dict[str, Path]) -> None:
             os.replace(replacement, name)
         else:
             os.remove(name)  # every row of that file had a newer version
+
+
+def write_events(lake: str | Path, events, *, ingest_id: int = 0) -> int:
+    """Write canonical events (pandas or Arrow, already checked) into the lake's partitions.
+
+    For bulk exports and benchmarks; files go through ``jervis ingest --lake`` when they need
+    checking, de-duplication and bookkeeping. Returns the number of rows written.
+    """
+    import pyarrow as pa
+
+    from jervis.store.schema import ARROW_SCHEMA
+
+    table = events if isinstance(events, pa.Table) else pa.Table.from_pandas(
+        events[list(COLUMNS)], schema=ARROW_SCHEMA.remove_metadata(), preserve_index=False, safe=False
+    )  # fmt: skip
+    con = duckdb.connect()
+    try:
+        rows = con.from_arrow(table)
+        rows.create_view("_first")
+        staging = Path(lake) / f".staging-export-{os.getpid()}"
+        shutil.rmtree(staging, ignore_errors=True)
+        _write_partitions(con, con.sql("SELECT *, CAST(NULL AS VARCHAR) AS row_hash FROM _first"), staging, ingest_id)
+        _publish(Path(lake), staging, {})
+        shutil.rmtree(staging, ignore_errors=True)
+    finally:
+        con.close()
+    return table.num_rows

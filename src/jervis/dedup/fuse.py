@@ -1,0 +1,124 @@
+"""From linked pairs to clusters (one per real-world event) and one fused record per cluster.
+
+Clusters grow from the best links (``clusters``). Nothing is deleted: every source
+row stays in the store, ``event_links`` maps it to its cluster, and ``fused_events`` holds the
+cluster's record: per field the best-supported value (the value most of its rows report; ties
+go to the row with the finest date, then the finest place), how many rows agree on it
+(``support``), the number of rows and of distinct sources.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from jervis.store.engine import FUSED_PREFIX
+from jervis.store.schema import COLUMNS, DATE_PRECISIONS
+
+# Fields fused together, because their values only make sense as a set from one report.
+GROUPS: dict[str, tuple[str, ...]] = {
+    "date": ("date", "time", "date_precision"),
+    "place": ("latitude", "longitude", "geo_precision", "location", "admin1"),
+    "actor": ("actor", "actor_raw", "actor_side"),
+    "target": ("target", "target_raw", "target_side"),
+    "evidence": ("evidence", "source_url", "source_id"),
+}
+SINGLE = ("event", "mode", "country", "killed", "wounded", "actor_killed", "target_killed",
+          "civilians_killed", "source_dataset")  # fmt: skip
+FUSED_EXTRA = ("n_rows", "n_sources", "sources", "support")
+
+
+def clusters(pairs: pd.DataFrame, threshold: float, curated: tuple[str, ...] = ()) -> pd.DataFrame:
+    """event_id -> cluster_id for every row linked to at least one other.
+
+    ``pairs``: a, b, source_a, source_b, score for every pair scoring at least the cohesion
+    level. Links (score >= threshold) are taken best first; two clusters merge only when every
+    pair across them is among ``pairs`` and they hold no two rows of the same curated source.
+    """
+    links = pairs[pairs["score"] >= threshold].sort_values(["score", "a", "b"], ascending=[False, True, True])
+    if links.empty:
+        return pd.DataFrame({"event_id": pd.Series(dtype=str), "cluster_id": pd.Series(dtype=str)})
+    compatible = set(zip(pairs["a"], pairs["b"], strict=True))
+    curated_set = set(curated)
+    parent: dict[str, str] = {}
+    members: dict[str, list[str]] = {}
+    held: dict[str, set[str]] = {}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b, source_a, source_b in zip(links["a"], links["b"], links["source_a"], links["source_b"], strict=True):
+        for x, source in ((a, source_a), (b, source_b)):
+            if x not in parent:
+                parent[x], members[x] = x, [x]
+                held[x] = {source} & curated_set
+        ra, rb = find(a), find(b)
+        if ra == rb or held[ra] & held[rb]:
+            continue
+        ma, mb = members[ra], members[rb]
+        if len(ma) * len(mb) > 1 and not all(
+            (min(x, y), max(x, y)) in compatible for x in ma for y in mb
+        ):
+            continue
+        if len(ma) < len(mb):
+            ra, rb, ma, mb = rb, ra, mb, ma
+        parent[rb] = ra
+        ma.extend(mb)
+        held[ra] |= held.pop(rb)
+        del members[rb]
+    frame = pd.DataFrame({"event_id": list(parent)})
+    frame["label"] = [find(x) for x in frame["event_id"]]
+    frame = frame[frame.groupby("label")["event_id"].transform("size") > 1]
+    first = frame.groupby("label")["event_id"].transform("min")  # ids sorted: min = first
+    frame["cluster_id"] = FUSED_PREFIX + first
+    return frame[["event_id", "cluster_id"]].sort_values(["cluster_id", "event_id"], ignore_index=True)
+
+
+def _quality(rows: pd.DataFrame) -> pd.Series:
+    """Lower is better: finer date precision first, then finer place, then more confident."""
+    date_rank = rows["date_precision"].map({p: i for i, p in enumerate(DATE_PRECISIONS)}).fillna(9)
+    geo = pd.to_numeric(rows["geo_precision"], errors="coerce").fillna(99)
+    confidence = pd.to_numeric(rows["confidence"], errors="coerce").fillna(1.0)
+    return date_rank * 10_000 + geo * 10 - confidence
+
+
+def _best(rows: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """Per cluster: the most reported non-null value of ``columns`` (as a set) and its support."""
+    key = columns[0]
+    have = rows[rows[key].notna()]
+    if have.empty:
+        return pd.DataFrame(columns=["cluster_id", *columns, "support"]).set_index("cluster_id")
+    values = have[list(columns)].astype(str).agg("\x1f".join, axis=1) if len(columns) > 1 else have[key].astype(str)
+    tally = have.assign(_v=values.to_numpy())
+    counts = tally.groupby(["cluster_id", "_v"], sort=False).agg(support=("_q", "size"), q=("_q", "min"))
+    tally = tally.join(counts, on=["cluster_id", "_v"])
+    tally = tally.sort_values(["cluster_id", "support", "q", "_q"], ascending=[True, False, True, True])
+    top = tally.drop_duplicates("cluster_id")
+    return top.set_index("cluster_id")[[*columns, "support"]]
+
+
+def fuse(members: pd.DataFrame) -> pd.DataFrame:
+    """One fused record per cluster from its member rows (canonical columns + cluster_id)."""
+    rows = members.copy()
+    rows["_q"] = _quality(rows)
+    out = pd.DataFrame(index=pd.Index(sorted(rows["cluster_id"].unique()), name="cluster_id"))
+    support: dict[str, pd.Series] = {}
+    for name, columns in [*GROUPS.items(), *((c, (c,)) for c in SINGLE)]:
+        best = _best(rows, columns)
+        for column in columns:
+            out[column] = best[column].reindex(out.index)
+        support[name] = best["support"].reindex(out.index).fillna(0).astype(int)
+    grouped = rows.groupby("cluster_id")
+    out["confidence"] = grouped["confidence"].max()
+    out["n_rows"] = grouped.size()
+    out["n_sources"] = grouped["source_dataset"].nunique()
+    out["sources"] = grouped["source_dataset"].agg(lambda s: ",".join(sorted(set(s))))
+    table = pd.DataFrame(support)
+    out["support"] = [json.dumps(r, separators=(",", ":")) for r in table.to_dict("records")]
+    out = out.reset_index()
+    out["event_id"] = out["cluster_id"]
+    return out[["cluster_id", *COLUMNS, *FUSED_EXTRA]]

@@ -1,0 +1,129 @@
+"""``jervis.deduplicate``: link the rows that report one real-world event, fuse them, store the result.
+
+The candidate pairs and their scores run on the engine (DuckDB or Spark, store or lake); the
+linked pairs (a small fraction) come back to this process, where the connected components and
+the fused records are computed, and are written beside the events: tables ``event_links``,
+``fused_events`` and ``dedup_runs`` in a DuckDB store, ``_dedup/*.parquet`` in a lake. The
+events themselves are never changed; analyses read the fused view (store/engine.py).
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import ibis
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from jervis.dedup.config import DedupConfig
+from jervis.dedup.fuse import FUSED_EXTRA, clusters, fuse
+from jervis.dedup.match import matched_pairs
+from jervis.store.db import connect
+from jervis.store.engine import DEDUP_RUNS, FUSED, LINKS, Engine, as_engine
+from jervis.store.schema import ARROW_SCHEMA, COLUMNS
+
+
+def find_links(engine: Engine, config: DedupConfig) -> tuple[pd.DataFrame, int]:
+    """(linked pairs a, b, score; number of candidate pairs compared) over every stored row."""
+    candidates, linked = matched_pairs(engine.raw_events(), config)
+    n_candidates = int(candidates.count().to_pandas())
+    pairs = linked.to_pandas()
+    return pairs.sort_values(["a", "b"], ignore_index=True), n_candidates
+
+
+def _members(engine: Engine, links: pd.DataFrame) -> pd.DataFrame:
+    raw = engine.raw_events()
+    table = ibis.memtable(links)
+    joined = raw.join(table, raw.event_id == table.event_id).select(*[raw[c] for c in COLUMNS], table.cluster_id)
+    return joined.to_pandas()
+
+
+def dedup(db: Any = None, *, config: str | Path | DedupConfig | None = None) -> dict[str, Any]:
+    """Find, link and fuse duplicate reports in a store or lake; returns the run's counts."""
+    engine = as_engine(db)
+    config = config if isinstance(config, DedupConfig) else DedupConfig.load(config)
+    started = time.perf_counter()
+    pairs, n_candidates = find_links(engine, config)
+    links = clusters(pairs, config.threshold, config.curated)
+    fused = fuse(_members(engine, links)) if len(links) else fuse_empty()
+    n_events = int(engine.raw_events().count().to_pandas())
+    run = {
+        "run_at": datetime.now(UTC).replace(tzinfo=None).isoformat(timespec="seconds"),
+        "engine": engine.name,
+        "events": n_events,
+        "candidate_pairs": n_candidates,
+        "linked_pairs": int((pairs["score"] >= config.threshold).sum()),
+        "clusters": len(fused),
+        "rows_merged": len(links),
+        "events_after_fusion": n_events - len(links) + len(fused),
+        "max_ingest_id": engine._latest_ingest() or 0,
+        "threshold": config.threshold,
+        "config": config.path,
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+    _write(engine, links, fused, run)
+    engine.close()
+    return run
+
+
+def fuse_empty() -> pd.DataFrame:
+    return pd.DataFrame(columns=["cluster_id", *COLUMNS, *FUSED_EXTRA])
+
+
+def _arrow_fused(fused: pd.DataFrame) -> pa.Table:
+    schema = pa.schema(
+        [pa.field("cluster_id", pa.string()), *(f.with_nullable(True) for f in ARROW_SCHEMA),
+         pa.field("n_rows", pa.int64()), pa.field("n_sources", pa.int64()),
+         pa.field("sources", pa.string()), pa.field("support", pa.string())]
+    )  # fmt: skip
+    frame = fused.copy()
+    frame["date"] = pd.to_datetime(frame["date"]).dt.date
+    for f in schema:
+        if pa.types.is_integer(f.type):
+            frame[f.name] = pd.to_numeric(frame[f.name]).astype("Int64")
+        elif pa.types.is_floating(f.type):
+            frame[f.name] = pd.to_numeric(frame[f.name]).astype("float64")
+    return pa.Table.from_pandas(frame[schema.names], schema=schema, preserve_index=False)
+
+
+def _write(engine: Engine, links: pd.DataFrame, fused: pd.DataFrame, run: dict) -> None:
+    tables = {
+        LINKS: pa.Table.from_pandas(links, preserve_index=False,
+                                    schema=pa.schema([("event_id", pa.string()), ("cluster_id", pa.string())])),
+        FUSED: _arrow_fused(fused),
+    }  # fmt: skip
+    if engine.lake is not None:
+        from jervis.store.lake import dedup_file
+
+        previous = engine.dedup_table(DEDUP_RUNS)
+        runs = pd.concat([previous.to_pandas() if previous is not None else None, pd.DataFrame([run])])
+        tables[DEDUP_RUNS] = pa.Table.from_pandas(runs, preserve_index=False)
+        for name, table in tables.items():
+            path = dedup_file(engine.lake, name)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            pq.write_table(table, tmp)
+            tmp.replace(path)
+        return
+    engine.close()  # release the read-only handle before writing
+    con = connect(engine.catalog_path)
+    try:
+        con.execute("BEGIN TRANSACTION")
+        for name, table in tables.items():
+            con.register("_incoming", table)
+            con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _incoming")
+            con.unregister("_incoming")
+        con.register("_run", pd.DataFrame([run]))
+        con.execute(f"CREATE TABLE IF NOT EXISTS {DEDUP_RUNS} AS SELECT * FROM _run LIMIT 0")
+        con.execute(f"INSERT INTO {DEDUP_RUNS} BY NAME SELECT * FROM _run")
+        con.unregister("_run")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.close()

@@ -1,0 +1,147 @@
+"""Known duplicates from real data: re-report events with noise, then score a de-duplication.
+
+Not a runtime path: the benchmark (benchmarks/bench_dedup.py) and the tests use it. A share of
+the real events is re-reported once or twice by invented sources (``rereport1``, ...), each
+copy with the noise a second reporter brings:
+
+* date: the same day, or a day off (a week-precise date up to 3 days off, a month up to 10);
+* place: moved up to 10 km, the place name sometimes lower-cased, replaced by the province's
+  name or missing, coordinates sometimes missing;
+* counts: deaths and wounded scaled by 0.75-1.25 and rounded, or unknown;
+* actor and target names: another alias from the actor dictionary, a typo or a case change,
+  then normalised as the ingest would;
+* mode sometimes unknown, FIGHT sometimes coded ASSAULT, and the evidence a different
+  selection of the words of the original (or none).
+
+``truth`` holds the original's event_id: rows with the same truth report one event.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from jervis.store.actors import ActorDictionary
+from jervis.store.schema import COLUMNS
+
+EARTH_KM_PER_DEGREE = 111.0
+
+
+def _name_variant(name: str | None, dictionary: ActorDictionary, rng: np.random.Generator) -> str | None:
+    if name is None or (isinstance(name, float) and np.isnan(name)):
+        return None
+    actor = dictionary.actors.get(name)
+    roll = rng.random()
+    if actor is not None and actor.aliases and roll < 0.5:
+        return str(rng.choice(list(actor.aliases)))
+    if roll < 0.7 and len(name) > 4:
+        i = int(rng.integers(1, len(name) - 2))
+        return name[:i] + name[i + 1] + name[i] + name[i + 2 :]  # two letters swapped
+    if roll < 0.85:
+        return name.lower()
+    return name
+
+
+def _words(text: object, rng: np.random.Generator) -> str | None:
+    if not isinstance(text, str) or rng.random() < 0.3:
+        return None
+    words = text.split()
+    kept = [w for w in words if rng.random() < 0.7] or words[:1]
+    return " ".join(kept)
+
+
+def _scale_count(values: pd.Series, rng: np.random.Generator) -> pd.Series:
+    v = pd.to_numeric(values, errors="coerce").astype("float64")
+    roll = rng.random(len(v))
+    scaled = np.round(v * rng.uniform(0.75, 1.25, len(v)))
+    out = np.where(roll < 0.7, scaled, v)
+    out = np.where(roll > 0.9, np.nan, out)
+    return pd.Series(out, index=values.index).astype("Int64")
+
+
+def rereport(
+    base: pd.DataFrame,
+    *,
+    share: float = 0.5,
+    max_copies: int = 2,
+    seed: int = 0,
+    dictionary: ActorDictionary | None = None,
+) -> pd.DataFrame:
+    """The base rows plus noisy re-reports of a share of them; ``truth`` = the original's id."""
+    rng = np.random.default_rng(seed)
+    dictionary = dictionary or ActorDictionary.load()
+    base = base[list(COLUMNS)].reset_index(drop=True).copy()
+    base["truth"] = base["event_id"]
+    chosen = base[rng.random(len(base)) < share]
+    copies = [base]
+    n_copies = rng.integers(1, max_copies + 1, len(chosen))
+    for k in range(1, max_copies + 1):
+        rows = chosen[n_copies >= k].copy()
+        n = len(rows)
+        if not n:
+            continue
+        precision = rows["date_precision"].to_numpy()
+        spread = np.select([precision == "week", precision == "month"], [3, 10], 1)
+        shift = np.where(rng.random(n) < 0.6, 0, rng.integers(-spread, spread + 1))
+        rows["date"] = pd.to_datetime(rows["date"]) + pd.to_timedelta(shift, unit="D")
+        km = rng.uniform(0, 10, n)
+        angle = rng.uniform(0, 2 * np.pi, n)
+        lat = pd.to_numeric(rows["latitude"]).to_numpy(dtype=float)
+        rows["latitude"] = lat + km * np.sin(angle) / EARTH_KM_PER_DEGREE
+        rows["longitude"] = pd.to_numeric(rows["longitude"]).to_numpy(dtype=float) + km * np.cos(angle) / (
+            EARTH_KM_PER_DEGREE * np.maximum(np.cos(np.radians(lat)), 0.2)
+        )
+        no_coords = rng.random(n) < 0.1
+        rows.loc[no_coords, ["latitude", "longitude"]] = np.nan
+        loc_roll = rng.random(n)
+        rows["location"] = np.where(loc_roll < 0.3, rows["location"].str.lower(), rows["location"])
+        rows["location"] = np.where((loc_roll >= 0.6) & (loc_roll < 0.8), rows["admin1"], rows["location"])
+        rows.loc[loc_roll >= 0.8, "location"] = None
+        for column in ("killed", "wounded"):
+            rows[column] = _scale_count(rows[column], rng)
+        for role in ("actor", "target"):
+            raw = [_name_variant(v, dictionary, rng) for v in rows[role]]
+            rows[f"{role}_raw"] = raw
+            rows[role] = [dictionary.normalise(r)[0] if r else None for r in raw]
+        rows.loc[rng.random(n) < 0.2, "mode"] = None
+        flip = (rows["event"] == "FIGHT").to_numpy() & (rng.random(n) < 0.2)
+        rows.loc[flip, "event"] = "ASSAULT"
+        rows["evidence"] = [_words(t, rng) for t in rows["evidence"]]
+        rows["source_dataset"] = f"rereport{k}"
+        rows["event_id"] = rows["source_dataset"] + ":" + rows["truth"]
+        rows["source_id"] = None
+        copies.append(rows)
+    out = pd.concat(copies, ignore_index=True)
+    out["date"] = pd.to_datetime(out["date"]).dt.normalize()
+    return out
+
+
+def tile(frame: pd.DataFrame, times: int) -> pd.DataFrame:
+    """``times`` copies of a frame as if from as many countries: same density, distinct ids."""
+    parts = []
+    for k in range(times):
+        part = frame.copy()
+        suffix = f"#{k}"
+        part["event_id"] = part["event_id"] + suffix
+        if "truth" in part:
+            part["truth"] = part["truth"] + suffix
+        part["country"] = part["country"].fillna("") + f"-{k}"
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
+def pairwise_scores(truth: pd.Series, predicted: pd.Series) -> dict[str, float]:
+    """Pairwise precision and recall: of the row pairs put together, how many truly are one
+    event; of the true pairs, how many were put together. Both series: row -> group label."""
+    frame = pd.DataFrame({"t": truth.to_numpy(), "p": predicted.to_numpy()})
+
+    def pairs(sizes: pd.Series) -> int:
+        return int((sizes * (sizes - 1) // 2).sum())
+
+    together = pairs(frame.groupby(["t", "p"]).size())
+    predicted_pairs = pairs(frame.groupby("p").size())
+    true_pairs = pairs(frame.groupby("t").size())
+    precision = together / predicted_pairs if predicted_pairs else 1.0
+    recall = together / true_pairs if true_pairs else 1.0
+    return {"precision": precision, "recall": recall, "true_pairs": true_pairs,
+            "predicted_pairs": predicted_pairs, "correct_pairs": together}  # fmt: skip
