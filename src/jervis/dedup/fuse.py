@@ -79,17 +79,19 @@ def clusters(pairs: pd.DataFrame, threshold: float, curated: tuple[str, ...] = (
 
 
 def _quality(rows: pd.DataFrame) -> pd.Series:
-    """Lower is better: finer date precision first, then finer place, then more confident."""
+    """Lower is better: finer date precision first, then a more specific place (coordinates,
+    then a province named, then the source's geo_precision), then more confident."""
     date_rank = rows["date_precision"].map({p: i for i, p in enumerate(DATE_PRECISIONS)}).fillna(9)
+    vague = rows["latitude"].isna().astype(int) * 2 + rows["admin1"].isna().astype(int)
     geo = pd.to_numeric(rows["geo_precision"], errors="coerce").fillna(99)
     confidence = pd.to_numeric(rows["confidence"], errors="coerce").fillna(1.0)
-    return date_rank * 10_000 + geo * 10 - confidence
+    return date_rank * 100_000 + vague * 10_000 + geo * 10 - confidence
 
 
 def _best(rows: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
     """Per cluster: the most reported non-null value of ``columns`` (as a set) and its support."""
     key = columns[0]
-    have = rows[rows[key].notna()]
+    have = rows[rows[list(columns)].notna().any(axis=1)]
     if have.empty:
         return pd.DataFrame(columns=["cluster_id", *columns, "support"]).set_index("cluster_id")
     values = have[list(columns)].astype(str).agg("\x1f".join, axis=1) if len(columns) > 1 else have[key].astype(str)
@@ -111,7 +113,7 @@ def fuse(members: pd.DataFrame) -> pd.DataFrame:
         best = _best(rows, columns)
         for column in columns:
             out[column] = best[column].reindex(out.index)
-        support[name] = best["support"].reindex(out.index).fillna(0).astype(int)
+        support[name] = pd.to_numeric(best["support"].reindex(out.index)).fillna(0).astype(int)
     grouped = rows.groupby("cluster_id")
     out["confidence"] = grouped["confidence"].max()
     out["n_rows"] = grouped.size()

@@ -78,13 +78,16 @@ def _cell_neighbours(t: ir.Table) -> ir.Table:
     # Longitude degrees shrink with latitude; 0.2 keeps it finite near the poles.
     margin_lon = margin_lat / (t.lat.radians().cos().abs() + 0.2)
     flat, flon = t.lat - t.lat.floor(), t.lon - t.lon.floor()
-    parts = []
-    for di in (-1, 0, 1):
-        near_i = {-1: flat < margin_lat, 0: ibis.literal(True), 1: (1 - flat) < margin_lat}[di]
-        for dj in (-1, 0, 1):
-            near_j = {-1: flon < margin_lon, 0: ibis.literal(True), 1: (1 - flon) < margin_lon}[dj]
-            parts.append(t.filter(near_i & near_j).mutate(ci=t.ci + di, cj=t.cj + dj))
-    return ibis.union(*parts, distinct=False)
+    near_i = {-1: flat < margin_lat, 0: ibis.literal(True), 1: (1 - flat) < margin_lat}
+    near_j = {-1: flon < margin_lon, 0: ibis.literal(True), 1: (1 - flon) < margin_lon}
+    codes = [
+        ibis.ifelse(near_i[di] & near_j[dj], (di + 1) * 3 + (dj + 1), ibis.null("int64"))
+        for di in (-1, 0, 1)
+        for dj in (-1, 0, 1)
+    ]
+    t = t.mutate(nb=ibis.array(codes).unnest())  # one generator, not nine scans
+    t = t.filter(t.nb.notnull())
+    return t.mutate(ci=t.ci + t.nb // 3 - 1, cj=t.cj + t.nb % 3 - 1).drop("nb")
 
 
 def _bucket(t: ir.Table, width: int) -> ir.IntegerValue:
@@ -93,7 +96,8 @@ def _bucket(t: ir.Table, width: int) -> ir.IntegerValue:
 
 def _days_around(t: ir.Table, width: int) -> ir.Table:
     """Each row under its own date bucket and both neighbours."""
-    return ibis.union(*(t.mutate(b=_bucket(t, width) + k) for k in (-1, 0, 1)), distinct=False)
+    t = t.mutate(b=_bucket(t, width), shift=ibis.array([-1, 0, 1]).unnest())
+    return t.mutate(b=t.b + t.shift).drop("shift")
 
 
 _PAIR_COLUMNS = ("event_id", "source_dataset", "actor", "target", "actor_side", "target_side",
@@ -142,16 +146,17 @@ def _name_similarity(p: ir.Table, role: str) -> ir.FloatingValue:
 
 
 def _with_crowding(p: ir.Table) -> ir.Table:
-    """k_l, k_r: how many candidates each row of the pair has in the other row's source."""
-    ends = ibis.union(
-        p.select(id=p.event_id_l, src=p.source_dataset_r, other=p.event_id_r),
-        p.select(id=p.event_id_r, src=p.source_dataset_l, other=p.event_id_l),
-    ).distinct()
-    k = ends.group_by(["id", "src"]).aggregate(k=ends.count())
-    kl = k.select(id_l=k.id, src_l=k.src, k_l=k.k)
-    kr = k.select(id_r=k.id, src_r=k.src, k_r=k.k)
-    p = p.join(kl, [p.event_id_l == kl.id_l, p.source_dataset_r == kl.src_l]).drop("id_l", "src_l")
-    return p.join(kr, [p.event_id_r == kr.id_r, p.source_dataset_l == kr.src_r]).drop("id_r", "src_r")
+    """Each unordered pair once (a < b), with k_l, k_r: how many candidates each of its rows
+    has in the other row's source (window counts over the pairs in both orientations)."""
+    names = [c[:-2] for c in p.columns if c.endswith("_l")]
+    swapped = p.select(*[p[f"{n}_r"].name(f"{n}_l") for n in names], *[p[f"{n}_l"].name(f"{n}_r") for n in names])
+    both = ibis.union(p.select(*swapped.columns), swapped, distinct=False)
+    both = both.distinct(on=["event_id_l", "event_id_r"], keep="first")
+    both = both.mutate(
+        k_l=ibis._.count().over(group_by=["event_id_l", "source_dataset_r"]),
+        k_r=ibis._.count().over(group_by=["event_id_r", "source_dataset_l"]),
+    )
+    return both.filter(both.event_id_l < both.event_id_r)
 
 
 def _count_similarity(a: ir.NumericValue, b: ir.NumericValue) -> ir.FloatingValue:
@@ -166,15 +171,23 @@ def _haversine_km(p: ir.Table) -> ir.FloatingValue:
     return 2 * EARTH_RADIUS_KM * h.sqrt().clip(upper=1.0).asin()
 
 
+DERIVED = ("dd", "max_tol", "max_radius", "km")
+
+
+def _derived(p: ir.Table) -> ir.Table:
+    """Days apart, the pair's tolerances (the larger of the two rows') and km apart."""
+    both_located = p.located_l & p.located_r
+    return p.mutate(
+        dd=(p.day_l - p.day_r).abs(),
+        max_tol=ibis.greatest(p.tol_l, p.tol_r),
+        max_radius=ibis.greatest(p.radius_l, p.radius_r),
+        km=ibis.ifelse(both_located, _haversine_km(p), ibis.null("float64")),
+    )
+
+
 def scored_pairs(pairs: ir.Table, config: DedupConfig) -> ir.Table:
     """Hard rules, then each field's similarity (null when either row lacks it) and the score."""
-    both_located = pairs.located_l & pairs.located_r
-    p = pairs.mutate(
-        dd=(pairs.day_l - pairs.day_r).abs(),
-        max_tol=ibis.greatest(pairs.tol_l, pairs.tol_r),
-        max_radius=ibis.greatest(pairs.radius_l, pairs.radius_r),
-        km=ibis.ifelse(both_located, _haversine_km(pairs), ibis.null("float64")),
-    )
+    p = _derived(pairs)
     opposed = lambda a, b: a.notnull() & b.notnull() & (a != b)  # noqa: E731
     modes_clash = opposed(p.mode_l, p.mode_r) & ((p.mask_l & p.mask_r) == 0)
     curated = ibis.literal(list(config.curated) or [""], type="array<string>")
@@ -187,7 +200,7 @@ def scored_pairs(pairs: ir.Table, config: DedupConfig) -> ir.Table:
         & ~opposed(p.actor_side_l, p.actor_side_r)
         & ~opposed(p.target_side_l, p.target_side_r)
     ).fill_null(True)
-    p = _with_crowding(p.filter(ok))
+    p = _derived(_with_crowding(p.filter(ok).drop(*DERIVED)))
     both = lambda a, b, value: ibis.ifelse(a.notnull() & b.notnull(), value, ibis.null("float64"))  # noqa: E731
     words_l, words_r = p.words_l, p.words_r
     union = words_l.union(words_r).length().cast("float64")
@@ -222,10 +235,10 @@ def scored_pairs(pairs: ir.Table, config: DedupConfig) -> ir.Table:
     return p.mutate(score=1.0 / (1.0 + (-logit).exp()))
 
 
-def matched_pairs(events: ir.Table, config: DedupConfig) -> tuple[ir.Table, ir.Table]:
-    """(candidate pairs, compatible pairs): pairs scoring at least ``config.cohesion``, one row
-    per unordered pair (a < b) with both rows' sources; links are those >= threshold."""
-    prepared = prepare(events, config)
+def matched_pairs(prepared: ir.Table, config: DedupConfig) -> tuple[ir.Table, ir.Table]:
+    """(candidate pairs, compatible pairs) of ``prepare``d events: pairs scoring at least
+    ``config.cohesion``, one row per unordered pair (a < b) with both rows' sources; links are
+    those >= threshold."""
     tolerances = sorted(set(config.date_tolerance_days.values()))
     candidates = candidate_pairs(prepared, tolerances)
     scored = scored_pairs(candidates, config)

@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 
 from jervis.dedup.config import DedupConfig
 from jervis.dedup.fuse import FUSED_EXTRA, clusters, fuse
-from jervis.dedup.match import matched_pairs
+from jervis.dedup.match import matched_pairs, prepare
 from jervis.store.db import connect
 from jervis.store.engine import DEDUP_RUNS, FUSED, LINKS, Engine, as_engine
 from jervis.store.schema import ARROW_SCHEMA, COLUMNS
@@ -29,9 +29,13 @@ from jervis.store.schema import ARROW_SCHEMA, COLUMNS
 
 def find_links(engine: Engine, config: DedupConfig) -> tuple[pd.DataFrame, int]:
     """(linked pairs a, b, score; number of candidate pairs compared) over every stored row."""
-    candidates, linked = matched_pairs(engine.raw_events(), config)
-    n_candidates = int(candidates.count().to_pandas())
-    pairs = linked.to_pandas()
+    prepared = prepare(engine.raw_events(), config).cache()  # read the events once
+    try:
+        candidates, linked = matched_pairs(prepared, config)
+        n_candidates = int(candidates.count().to_pandas())
+        pairs = linked.to_pandas()
+    finally:
+        prepared.release()
     return pairs.sort_values(["a", "b"], ignore_index=True), n_candidates
 
 

@@ -37,7 +37,7 @@ import ibis
 import ibis.expr.types as ir
 
 from jervis.errors import JervisError
-from jervis.store.db import connect, ibis_backend, resolve_db
+from jervis.store.db import connect, resolve_db
 from jervis.store.schema import COLUMNS
 
 ENGINES = ("duckdb", "spark")
@@ -73,6 +73,8 @@ def spark_session(master: str = DEFAULT_SPARK_MASTER) -> Any:
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "8")
+        # A lake has a folder per source and month: list them on the driver, not in a job.
+        .config("spark.sql.sources.parallelPartitionDiscovery.threshold", "100000")
         .config("spark.sql.session.timeZone", "UTC")
         # Partition folder names (source=..., month=...) stay strings, never guessed types.
         .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
@@ -142,7 +144,7 @@ class Engine:
             return ibis.pyspark.connect(spark_session(self.spark_master or DEFAULT_SPARK_MASTER))
         if self.lake is not None:
             return ibis.duckdb.connect()
-        return ibis_backend(self.db)
+        return _read_only(self.db)
 
     @cached_property
     def catalog(self) -> Any:
@@ -151,7 +153,7 @@ class Engine:
             return self.backend
         if not self.catalog_path.exists():
             connect(self.catalog_path).close()
-        return ibis_backend(self.catalog_path)
+        return _read_only(self.catalog_path)
 
     # -- tables ---------------------------------------------------------------------------
     def _parquet(self, paths: str | list[str]) -> ir.Table:
@@ -182,6 +184,8 @@ class Engine:
             files = event_files(self.lake)
             if not files:
                 return ibis.memtable(_empty_events()).select(*COLUMNS)
+            if self.name == "spark":  # Spark lists the folder itself (skipping _ and . names)
+                return self._parquet(str(self.lake)).select(*COLUMNS)
             return self._parquet([str(p) for p in files]).select(*COLUMNS)
         if self.name == "spark":
             return self._snapshot("events").select(*COLUMNS)
@@ -210,8 +214,10 @@ class Engine:
         if links is None or fused is None:
             return None
         raw = self._raw
-        kept = raw.anti_join(links, raw.event_id == links.event_id).select(*COLUMNS)
-        return kept.union(fused.select(*[fused[c].cast(raw.schema()[c]).name(c) for c in COLUMNS]))
+        types = {c: raw.schema()[c].copy(nullable=True) for c in COLUMNS}
+        kept = raw.anti_join(links, raw.event_id == links.event_id)
+        kept = kept.select(*[kept[c].cast(types[c]).name(c) for c in COLUMNS])
+        return kept.union(fused.select(*[fused[c].cast(types[c]).name(c) for c in COLUMNS]))
 
     def events(self) -> ir.Table:
         """What analyses read: fused events when fusion is on and dedup has run, else every row."""
@@ -282,6 +288,16 @@ class Engine:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _read_only(path: Path | str | None) -> Any:
+    """Ibis on a DuckDB file, read-only (several engines in one process may read one store)."""
+    import duckdb
+
+    try:
+        return ibis.duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise JervisError(f"cannot open database ({exc})", path=str(path)) from None
 
 
 def _empty_events():
