@@ -177,19 +177,28 @@ class Engine:
         return self._parquet(str(out))
 
     @cached_property
-    def _raw(self) -> ir.Table:
+    def _stored(self) -> ir.Table:
         if self.lake is not None:
             from jervis.store.lake import event_files
 
             files = event_files(self.lake)
             if not files:
-                return ibis.memtable(_empty_events()).select(*COLUMNS)
+                empty = ibis.memtable(_empty_events())
+                return empty.mutate(row_hash=ibis.null("string"), ingest_id=ibis.null("int64"))
             if self.name == "spark":  # Spark lists the folder itself (skipping _ and . names)
-                return self._parquet(str(self.lake)).select(*COLUMNS)
-            return self._parquet([str(p) for p in files]).select(*COLUMNS)
+                return self._parquet(str(self.lake))
+            return self._parquet([str(p) for p in files])
         if self.name == "spark":
-            return self._snapshot("events").select(*COLUMNS)
-        return self.backend.table("events").select(*COLUMNS)
+            return self._snapshot("events")
+        return self.backend.table("events")
+
+    @cached_property
+    def _raw(self) -> ir.Table:
+        return self._stored.select(*COLUMNS)
+
+    def stored_events(self) -> ir.Table:
+        """Every stored row with its housekeeping columns (row_hash, ingest_id)."""
+        return self._stored
 
     def raw_events(self) -> ir.Table:
         """Every stored row, canonical columns."""
@@ -277,7 +286,7 @@ class Engine:
             backend = self.__dict__.pop(name, None)
             if backend is not None and getattr(backend, "name", "") == "duckdb":
                 backend.disconnect()
-        for name in ("_raw", "_fused", "dedup_run"):
+        for name in ("_stored", "_raw", "_fused", "dedup_run"):
             self.__dict__.pop(name, None)
         for path in self._tmp:
             shutil.rmtree(path, ignore_errors=True)
