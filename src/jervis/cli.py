@@ -13,7 +13,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from jervis import __version__
+from jervis import __version__, screen_commands
 from jervis.analysis import commands as analysis_commands
 from jervis.dedup import commands as dedup_commands
 from jervis.errors import JervisError
@@ -239,6 +239,7 @@ def version() -> None:
 # Commands owned by other parts register themselves here (analysis, text).
 for _register in (
     analysis_commands.register, text_commands.register, eval_commands.register, dedup_commands.register,
+    screen_commands.register,
 ):  # fmt: skip
     _register(app)
 

@@ -25,7 +25,9 @@ record (``event_id`` ``fused:...``); ``fusion_note`` says so for the verdict's n
 from __future__ import annotations
 
 import atexit
+import os
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -65,6 +67,8 @@ def spark_session(master: str = DEFAULT_SPARK_MASTER) -> Any:
         raise JervisError(
             "the Spark engine needs PySpark: pip install 'jervis[spark]' (and Java 17)"
         ) from None
+    # Executors' Python workers (applyInPandas) must be this interpreter, with jervis on it.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     log_config = resources.files("jervis") / "data" / "spark-log4j2.properties"
     session = (
         SparkSession.builder.master(master)
