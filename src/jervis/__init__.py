@@ -18,7 +18,7 @@ __version__ = "0.1.0"
 from jervis.store.ingest import ingest  # noqa: E402
 from jervis.store.query import dyad_events, events  # noqa: E402
 
-__all__ = ["__version__", "ingest", "events", "dyad_events", "analyze", "simulate", "validate", "extract", "extract_text", "deduplicate"]
+__all__ = ["__version__", "ingest", "events", "dyad_events", "analyze", "simulate", "validate", "extract", "extract_text", "deduplicate", "screen"]
 
 _LAZY = {
     "analyze": ("jervis.analysis.api", "analyze"),
@@ -27,6 +27,7 @@ _LAZY = {
     "extract": ("jervis.text.extract", "extract"),
     "extract_text": ("jervis.text.extract", "extract_text"),
     "deduplicate": ("jervis.dedup.run", "dedup"),
+    "screen": ("jervis.screening", "screen"),
 }
 
 

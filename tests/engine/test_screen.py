@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 import jervis
 from jervis.cli import app
-from jervis.screen import benjamini_hochberg, screen
+from jervis.screening import benjamini_hochberg, screen
 from jervis.store.engine import Engine
 
 from .conftest import FIXTURES

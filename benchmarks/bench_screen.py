@@ -1,0 +1,117 @@
+"""Benchmark: ``jervis screen`` over a large synthetic event lake, on each engine.
+
+Events: the UCDP GED Iraq file (tests/fixtures/ucdp-ged) re-reported with noise
+(``jervis.dedup.synthetic.rereport``) and tiled (``tile``) until ``--rows`` events, each tile's
+actors renamed into one of ``--groups`` groups, so that the most active actors are many; the
+rows are written to a Parquet lake. Then ``jervis.screen`` (top ``--top`` actors, every pair,
+both directions, count regression and Granger, FDR) runs on each engine of ``--engines``.
+The baseline in the same run: the engine's grouped count alone (the query part of the screen).
+Writes the "Screening" section of docs/benchmarks.md (other sections are kept).
+
+    nice -n 10 python benchmarks/bench_screen.py [--rows 10000000] [--top 50] [--engines duckdb,spark]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+DOCS = ROOT / "docs" / "benchmarks.md"
+
+import jervis  # noqa: E402
+from jervis.dedup.synthetic import rereport, tile  # noqa: E402
+from jervis.store.engine import Engine, stop_spark  # noqa: E402
+from jervis.store.lake import write_events  # noqa: E402
+
+
+def replace_section(title: str, body: str) -> None:
+    """Write ``## title`` in docs/benchmarks.md, replacing the old one and keeping the rest."""
+    text = DOCS.read_text()
+    section = f"## {title}\n\n{body.strip()}\n"
+    pattern = re.compile(rf"^## {re.escape(title)}\n.*?(?=^## |\Z)", re.S | re.M)
+    text = pattern.sub(lambda _: section + "\n", text) if pattern.search(text) else text.rstrip() + "\n\n" + section
+    DOCS.write_text(text)
+
+
+def make_lake(rows: int, groups: int, work: Path) -> Path:
+    db = work / "irq.duckdb"
+    jervis.ingest(ROOT / "tests" / "fixtures" / "ucdp-ged" / "conflict_data_irq.csv", db=db)
+    base = rereport(jervis.events(db), seed=11)
+    frame = tile(base, max(1, round(rows / len(base))))
+    group = frame["country"].str.rsplit("-", n=1).str[-1].astype(int) % groups
+    for role in ("actor", "target"):
+        frame[role] = frame[role] + " #" + group.astype(str)
+    lake = work / "lake"
+    shutil.rmtree(lake, ignore_errors=True)
+    write_events(lake, frame)
+    return lake
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--top", type=int, default=50)
+    parser.add_argument("--groups", type=int, default=25)
+    parser.add_argument("--start", default="2004-01-01")
+    parser.add_argument("--end", default="2009-12-31")
+    parser.add_argument("--engines", default="duckdb,spark")
+    parser.add_argument("--no-docs", action="store_true")
+    parser.add_argument("--keep", type=Path)
+    args = parser.parse_args()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="jervis-bench-screen-"))
+    work.mkdir(parents=True, exist_ok=True)
+    results = []
+    try:
+        lake = make_lake(args.rows, args.groups, work)
+        n = Engine(lake=lake).raw_events().count().to_pandas()
+        for name in args.engines.split(","):
+            engine = Engine(name, lake=lake)
+            started = time.perf_counter()
+            t = engine.events()
+            t.filter(t.actor.notnull()).group_by(["actor", "date"]).aggregate(n=t.count()).count().to_pandas()
+            query = time.perf_counter() - started
+            started = time.perf_counter()
+            report = jervis.screen(engine, top=args.top, start=args.start, end=args.end)
+            seconds = time.perf_counter() - started
+            fitted = sum(r["p_count_regression"] is not None for r in report["rows"])
+            signals = sum(r["signal"] != "none" for r in report["rows"])
+            results.append({"engine": name, "rows": n, "pairs": report["pairs"], "fitted": fitted,
+                            "signals": signals, "seconds": seconds, "query": query})  # fmt: skip
+            print(results[-1], flush=True)
+            if name == "spark":
+                stop_spark()
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+    if args.no_docs:
+        return
+    lines = [
+        f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; machine: {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()} (shared with other jobs while measured)",
+        f"- Command: `nice -n 10 python benchmarks/bench_screen.py {' '.join(sys.argv[1:])}`",
+        f"- Events: re-reported UCDP GED Iraq tiled to {results[0]['rows']:,} rows in a Parquet lake, "
+        f"actors in {args.groups} groups; screened {args.start} to {args.end}, top {args.top} actors.",
+        "",
+        "| engine | events | pairs | directions fitted | signals (FDR < 0.05) | screen s | grouped count alone s | ratio |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['engine']} | {r['rows']:,} | {r['pairs']:,} | {r['fitted']:,} | {r['signals']:,} "
+            f"| {r['seconds']:.0f} | {r['query']:.0f} | {r['seconds'] / max(r['query'], 1e-9):.1f} |"
+        )
+    replace_section("Screening", "\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
