@@ -54,6 +54,7 @@ class Hit:
     trigger: Trigger
     passive: bool = False
     definite: bool = False
+    reason: str | None = None  # why the checks reject it (None: they accept it)
 
 
 @dataclass
@@ -61,6 +62,7 @@ class Mention:
     sentence: Sentence
     hits: list[Hit] = field(default_factory=list)
     rejected: list[tuple[str, str]] = field(default_factory=list)
+    probability: float | None = None  # the learned detector's P(attack)
 
     @property
     def start(self) -> int:
@@ -101,6 +103,51 @@ def find_hits(lex: Lexicon, sentence: Sentence) -> tuple[list[Hit], list[tuple[s
                 definite=definite_before(norm, start))  # fmt: skip
         )
     return kept, rejected
+
+
+def all_hits(lex: Lexicon, sentence: Sentence) -> list[Hit]:
+    """Every trigger hit of the sentence, each with the reason the checks give against it."""
+    norm = sentence.norm
+    out: list[Hit] = []
+    if sentence.heading or (lex.prefilter is not None and not lex.prefilter.search(norm)):
+        return out
+    shadow, prev_end = -1, 0
+    matches = list(lex.trigger_re.finditer(norm))
+    if lex.broad_re is not None:
+        taken = [(m.start(), m.end()) for m in matches]
+        matches += [m for m in lex.broad_re.finditer(norm)
+                    if not any(a < m.end() and m.start() < b for a, b in taken)]  # fmt: skip
+        matches.sort(key=lambda m: m.start())
+    for match in matches:
+        trigger = lex.trigger_of(match)
+        start, end = match.start(), match.end()
+        reason = reject_reason(lex, norm, start, end)
+        if reason is None and start <= shadow and _PP_ONLY.match(norm[prev_end:start]):
+            reason = "victim reference"
+        if reason in ("victim reference", "nominal"):
+            shadow, prev_end = end + 70, end
+        if reason is None and is_background(lex, norm, start):
+            reason = "background"
+        out.append(Hit(start, end, match.group(0), trigger, passive=is_passive(norm, start, end),
+                       definite=definite_before(norm, start), reason=reason))  # fmt: skip
+    return out
+
+
+def candidate_mentions(lex: Lexicon, sentence: Sentence) -> list[Mention]:
+    """All hits (accepted or not) grouped into mentions: what the learned detector judges."""
+    hits = all_hits(lex, sentence)
+    mentions: list[Mention] = []
+    for hit in hits:
+        if mentions and _joins(sentence.norm, mentions[-1], hit):
+            mentions[-1].hits.append(hit)
+        else:
+            mentions.append(Mention(sentence, [hit]))
+    return mentions
+
+
+def corroborated(lex: Lexicon, norm: str, hit: Hit) -> bool:
+    """The rule check for weak and casualty triggers (a feature of the learned detector)."""
+    return _corroborated(lex, norm, hit, False)
 
 
 def _corroborated(lex: Lexicon, norm: str, hit: Hit, strong_in_sentence: bool) -> bool:

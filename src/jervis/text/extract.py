@@ -31,7 +31,9 @@ from pathlib import Path
 from jervis.store.schema import COLUMNS
 from jervis.text import actors, dates, places
 from jervis.text.coref import Draft, merge
-from jervis.text.detect import Mention, find_mentions
+from jervis.text.classifier import load_model
+from jervis.text.detect import Mention, candidate_mentions, find_mentions
+from jervis.text.features import mention_features
 from jervis.text.inputs import drop_boilerplate
 from jervis.text.lexicon import load_lexicon
 from jervis.text.modes import event_of, mode_of
@@ -82,6 +84,7 @@ class ExtractedEvent:
     spans: dict[str, tuple[int, int]] = field(default_factory=dict)
     sentences: list[int] = field(default_factory=list)
     doc_id: str | None = None
+    evidence_spans: list[tuple[int, int]] = field(default_factory=list)  # one per merged mention
 
     def to_row(self) -> dict:
         """The canonical columns only (event_id left to the store: dataset + source_id)."""
@@ -97,6 +100,7 @@ class ExtractedEvent:
         row["date"] = self.date.isoformat() if self.date else None
         row["spans"] = {k: [a, b] for k, (a, b) in self.spans.items()}
         row["sentences"] = list(self.sentences)
+        row["evidence_spans"] = [[a, b] for a, b in self.evidence_spans]
         row["doc_id"] = self.doc_id
         return row
 
@@ -118,9 +122,11 @@ def extract_texts(
 ) -> list[list[ExtractedEvent]]:
     """Batch form of extract_text: (text, published, doc_id, url) per document."""
     docs = [(drop_boilerplate(d[0] or ""), *d[1:]) for d in docs]
-    sentence_lists = split_sentences((d[0] for d in docs), backend=backend)
+    # sentences always come from the fast rule-based splitter; the statistical pipeline (backend
+    # "spacy") parses only the sentences the detector keeps (jervis.text.roles)
+    sentence_lists = split_sentences(d[0] for d in docs)
     return [
-        _extract_doc(text, dates.to_date(pub), doc_id, url, sents)
+        _extract_doc(text, dates.to_date(pub), doc_id, url, sents, backend)
         for (text, pub, doc_id, url), sents in zip(docs, sentence_lists, strict=True)
     ]
 
@@ -154,15 +160,36 @@ def _run_chunk(items, backend):
     return extract_texts(items, backend=backend)
 
 
+def detected_mentions(lex, sentence: Sentence, *, factual_only: bool = True) -> list[Mention]:
+    """Mentions the learned detector calls attacks; with ``factual_only``, only those reported as
+    having happened (the checks give no reason against some hit of it: not negated, modal,
+    generic, background...), each reduced to its accepted hits."""
+    model = load_model("detector")
+    out = []
+    for mention in candidate_mentions(lex, sentence):
+        probability = model.probability(mention_features(lex, mention))
+        if probability < model.threshold:
+            continue
+        mention.probability = probability
+        if factual_only:
+            kept = [h for h in mention.hits if h.reason is None]
+            if not kept:
+                continue
+            mention.hits = kept
+        out.append(mention)
+    return out
+
+
 def _extract_doc(
     text: str, published: date | None, doc_id: str | None, url: str | None,
-    sentences: list[Sentence],
+    sentences: list[Sentence], backend: str = "rules",
 ) -> list[ExtractedEvent]:  # fmt: skip
     lex = load_lexicon()
     drafts: list[Draft] = []
     previous: date | None = None
+    learned = backend != "rules"
     for sentence in sentences:
-        mentions, _ = find_mentions(lex, sentence)
+        mentions = detected_mentions(lex, sentence) if learned else find_mentions(lex, sentence)[0]
         if not mentions:
             continue
         cues = _assign_cues(sentence, mentions)
@@ -339,5 +366,29 @@ def _finish(text: str, draft: Draft, n: int, doc_id: str | None, url: str | None
         target_killed=v.get("target_killed"), civilians_killed=v.get("civilians_killed"),
         source_id=f"{doc_id}#{n}" if doc_id else None, source_url=url, evidence=evidence,
         confidence=round(min(confidence, 0.95), 2), spans=dict(draft.spans),
-        sentences=sorted(draft.sentences), doc_id=doc_id,
+        sentences=sorted(draft.sentences), doc_id=doc_id, evidence_spans=list(draft.evidence),
     )  # fmt: skip
+
+
+def extract_mentions(text: str, **_: object) -> list[dict]:
+    """Every attack mention the learned detector finds, reported or not (hypothetical, negated,
+    generic ones included, with ``factual`` False): what ACE-style annotations (M2E2, RAMS) mark.
+
+    One dict per mention: ``event``, ``probability``, ``factual``, ``spans`` (``event``: the
+    mention's words) and ``evidence_spans`` (the same, as a list), document offsets.
+    """
+    lex = load_lexicon()
+    text = drop_boilerplate(text or "")
+    out = []
+    for sentence in split_sentences([text])[0]:
+        for mention in detected_mentions(lex, sentence, factual_only=False):
+            span = (sentence.start + mention.start, sentence.start + mention.end)
+            out.append({
+                "event": "FIGHT" if any(h.trigger.event == "FIGHT" for h in mention.hits)
+                else "ASSAULT",
+                "probability": round(mention.probability or 0.0, 3),
+                "factual": any(h.reason is None for h in mention.hits),
+                "spans": {"event": span}, "evidence_spans": [span],
+                "evidence": sentence.text,
+            })  # fmt: skip
+    return out
