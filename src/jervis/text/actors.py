@@ -41,7 +41,7 @@ NP_RE = re.compile(
     r"(?:\b" + _CAP + r"(?:\s+(?:and|or|&)\s+" + _CAP + r"|,\s+" + _CAP + r"|\s+" + _CAP
     + r"){0,4}\s+(?:" + _LOWER_MOD + r"\s+){0,2}?)?(?:" + _MOD + r"\s+){0,3}(?i:" + _HEAD + r")\b"
 )
-# Proper names as a last resort ("Israel", "Juba", "Prime Minister Iyad Allawi").
+# Proper names as a last resort ("Israel", "Juba", "Defence Minister Jane Roe").
 _NAME_RE = re.compile(r"\b(?:[A-Z][\w'.-]*[a-z][\w'.-]*|[A-Z]{2,})(?:\s+(?:[A-Z][\w'.-]+|al-[A-Z][\w'-]+))*")
 _NOT_NAME = re.compile(r"^(?:The|A|An|After|Before|In|On|At|But|And|As|When|While|If|It|He|She|"
                        r"They|We|I|This|That|These|Those|There|Its|Their|His|Her|Monday|Tuesday|"
@@ -287,9 +287,9 @@ def assign_roles(norm: str, hits, trigger_spans) -> tuple[Party | None, Party | 
             break
     place_like = target is not None and _PLACE_HEAD.search(target.raw)
     if victim is not None and (victim.side or place_like) and (target is None or target.side is None):
-        target = victim  # "struck Camp Taji, ..., killing two American soldiers"
+        target = victim  # "shelled the camp, ..., killing three Dutch soldiers"
     if actor is None and noun is not None and verb is None:
-        # "Burmese troops have captured ... after five days of fighting": the clause's subject
+        # "Rebel troops took the town ... after a week of fighting": the clause's subject
         first_span = spans[0] if spans else None
         if first_span and first_span[1] <= noun.start and len(norm[: first_span[0]].split()) <= 2:
             if _REPELLED.search(norm[: noun.start]):
@@ -313,7 +313,7 @@ def assign_roles(norm: str, hits, trigger_spans) -> tuple[Party | None, Party | 
         for m in _SUPPORT.finditer(norm[: noun.start]):
             support = m
         if support and _PRONOUN_SUBJECT.search(norm[: support.start()]):
-            source = _SOURCE_SUBJECT.match(norm)  # "The US military said it carried out strikes"
+            source = _SOURCE_SUBJECT.match(norm)  # "The navy said it had launched strikes"
             if source:
                 actor = normalise_party(source.group(1), source.start(1), source.end(1))
     if target is not None:

@@ -258,7 +258,7 @@ def _assign_cues(sentence: Sentence, mentions: list[Mention]) -> list[dates.Date
             if cue.kind == "year" and d and _CLAUSE_GAP.search(
                 sentence.norm[min(cue.end, m.end) : max(cue.start, m.start)]
             ):
-                d = float("inf")  # "Before it was bombed, ..., where X declared Y in 2014"
+                d = float("inf")  # "Before it was shelled, ..., where X founded Y in 2014"
             scores.append(d)
         i = min(range(len(mentions)), key=lambda k: scores[k])
         if scores[i] > _CUE_REACH:

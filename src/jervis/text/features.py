@@ -46,6 +46,8 @@ def mention_features(lex: Lexicon, mention: Mention) -> list[str]:
         feats.append(f"reason={hit.reason or 'none'}")
         if hit.trigger.weak:
             feats.append("weak")
+        if hit.text[:1].isupper() and hit.start > 0:
+            feats.append("capitalised")  # "Rob", "Strike Force": a name, not the word
         if hit.passive:
             feats.append("passive")
         if hit.definite:

@@ -9,7 +9,7 @@
   positive (its Attack mentions merged into one gold event: the extractor merges mentions of one
   attack too); a sentence with only other event types, or none, is a negative. A sentence whose
   only violent annotation is ``Life:Die`` is *ambiguous* (many are deaths in attacks whose attack
-  word went unannotated, e.g. "suicide bombers blew themselves up, killing dozens") and is left
+  word went unannotated: bombers who blow themselves up and kill people) and is left
   out of detection scores; how often the extractor fires on them is reported on its own.
 
 Readers never guess: a field the gold does not state is ``None`` and is not scored.
