@@ -71,6 +71,9 @@ class EvalReport:
     # one row per scored document: (tp, fp, fn, {field: (scored, correct)}) for the bootstrap
     tallies: list[tuple[int, int, int, dict[str, tuple[int, int]]]] = field(default_factory=list)
     intervals: dict[str, tuple[float, float]] = field(default_factory=dict)
+    # error analysis: the gold label of each false alarm (what the extractor took for an
+    # attack), and of each missed positive's gold mode
+    confusions: dict[str, dict[str, int]] = field(default_factory=dict)
     mode_confusion: dict[str, dict[str, int]] = field(default_factory=dict)
     misses: list[dict[str, Any]] = field(default_factory=list)
     false_alarms: list[dict[str, Any]] = field(default_factory=list)
@@ -122,7 +125,7 @@ def evaluate(
     gold: str | Path,
     kind: str = "auto",
     *,
-    backend: str = "rules",
+    backend: str = "spacy",
     extractor: Extractor | None = None,
     limit: int | None = None,
     examples: int = 20,
@@ -189,7 +192,7 @@ def score(
     *,
     kind: str = "custom",
     gold: str = "",
-    backend: str = "rules",
+    backend: str = "spacy",
     examples: int = 20,
 ) -> EvalReport:
     """Score ``extractor(text, published=..., doc_id=...)`` on already-read gold documents."""
@@ -244,6 +247,8 @@ def _score_one(report: EvalReport, doc: GoldDoc, preds: list, unit: str, example
         report.negatives += 1
         if preds:
             report.negatives_flagged += 1
+            row = report.confusions.setdefault("false alarm on", {})
+            row[doc.label or "-"] = row.get(doc.label or "-", 0) + 1
             report.fp += len(preds) if unit == "event" else 1
             if len(report.false_alarms) < examples:
                 report.false_alarms.append(_example(doc, preds[0]))
@@ -251,6 +256,9 @@ def _score_one(report: EvalReport, doc: GoldDoc, preds: list, unit: str, example
     report.positives += 1
     if unit == "record":
         if not preds:
+            label = doc.events[0].mode_label or "no mode"
+            row = report.confusions.setdefault("missed, gold mode", {})
+            row[label] = row.get(label, 0) + 1
             report.fn += 1
             if len(report.misses) < examples:
                 report.misses.append({"doc_id": doc.doc_id, "text": doc.text[:300]})

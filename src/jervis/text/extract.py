@@ -23,7 +23,7 @@ background and are not returned (jervis.text.dates.is_background).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -39,6 +39,10 @@ from jervis.text.lexicon import load_lexicon
 from jervis.text.modes import event_of, mode_of
 from jervis.text.numbers import casualty_count, standalone_counts
 from jervis.text.pipeline import Sentence, split_sentences
+
+# "spacy": the learned detector and parse-based roles (en_core_web_sm, part of the default
+# install); "rules": the hand-written checks only, no model (faster, for bulk runs).
+DEFAULT_BACKEND = "spacy"
 
 _CIVILIAN = re.compile(r"\b(?:civilians?|villagers|residents|worshippers|children|women|"
                        r"students|refugees|passers-?by|shoppers|pilgrims)\b", re.I)  # fmt: skip
@@ -111,15 +115,16 @@ def extract_text(
     published: date | str | None = None,
     doc_id: str | None = None,
     url: str | None = None,
-    backend: str = "rules",
+    backend: str = DEFAULT_BACKEND,
 ) -> list[ExtractedEvent]:
     """Events reported in one document's text (see the module docstring)."""
     return extract_texts([(text, published, doc_id, url)], backend=backend)[0]
 
 
 def extract_texts(
-    docs: Iterable[tuple[str, date | str | None, str | None, str | None]], *, backend: str = "rules"
-) -> list[list[ExtractedEvent]]:
+    docs: Iterable[tuple[str, date | str | None, str | None, str | None]], *,
+    backend: str = DEFAULT_BACKEND,
+) -> list[list[ExtractedEvent]]:  # fmt: skip
     """Batch form of extract_text: (text, published, doc_id, url) per document."""
     docs = [(drop_boilerplate(d[0] or ""), *d[1:]) for d in docs]
     # sentences always come from the fast rule-based splitter; the statistical pipeline (backend
@@ -135,13 +140,27 @@ def extract(
     paths: Iterable[str | Path] | str | Path,
     *,
     published: date | str | None = None,
-    backend: str = "rules",
+    backend: str = DEFAULT_BACKEND,
     jobs: int = 1,
+    on_skip: Callable | None = None,
 ) -> list[ExtractedEvent]:
-    """Events from files, directories or globs (text, HTML, RSS/Atom, JSONL of articles)."""
+    """Events from files, directories or globs (text, HTML, RSS/Atom, JSONL of articles).
+
+    Documents not in English are not extracted: ``on_skip(document, language_code)`` is called
+    for each (the CLI prints one line: file, language found).
+    """
     from jervis.text.inputs import read_documents
 
-    documents = read_documents(paths, published=published)
+    from jervis.text.language import detect_language
+
+    documents = []
+    for doc in read_documents(paths, published=published):
+        code = detect_language(doc.text)
+        if code != "en":  # not extracted as garbage: reported, skipped
+            if on_skip is not None:
+                on_skip(doc, code)
+            continue
+        documents.append(doc)
     items = [(d.text, d.published, d.doc_id, d.url) for d in documents]
     if jobs <= 1 or len(items) < 2 * jobs:
         results = extract_texts(items, backend=backend)
@@ -188,15 +207,22 @@ def _extract_doc(
     drafts: list[Draft] = []
     previous: date | None = None
     learned = backend != "rules"
+    found = []
     for sentence in sentences:
         mentions = detected_mentions(lex, sentence) if learned else find_mentions(lex, sentence)[0]
-        if not mentions:
-            continue
+        if mentions:
+            found.append((sentence, mentions))
+    parses = [None] * len(found)
+    if learned and found:  # the parser runs only where the detector found an attack
+        from jervis.text.roles import parser
+
+        parses = list(parser().pipe((s.norm for s, _ in found), batch_size=64))
+    for (sentence, mentions), parse in zip(found, parses, strict=True):
         cues = _assign_cues(sentence, mentions)
         matches = places.find(sentence.text)
         pieces = _evidence_pieces(sentence, mentions, cues)
         for mention, cue, piece in zip(mentions, cues, pieces, strict=True):
-            draft = _draft(lex, sentence, mention, cue, matches, published, previous)
+            draft = _draft(lex, sentence, mention, cue, matches, published, previous, parse)
             draft.evidence = [piece]
             v = draft.values
             if dates.is_background(v["date"], v["date_precision"], published):
@@ -268,7 +294,7 @@ def _assign_cues(sentence: Sentence, mentions: list[Mention]) -> list[dates.Date
     return out
 
 
-def _draft(lex, sentence, mention, cue, matches, published, previous) -> Draft:
+def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None) -> Draft:
     norm, off = sentence.norm, sentence.start
     hits = mention.hits
     spans: dict[str, tuple[int, int]] = {"event": (off + mention.start, off + mention.end)}
@@ -304,6 +330,8 @@ def _draft(lex, sentence, mention, cue, matches, published, previous) -> Draft:
     # actor and target
     trigger_spans = [(h.start, h.end) for h in hits]
     actor, target = actors.assign_roles(norm, hits, trigger_spans)
+    if parse is not None:
+        actor, target = _parsed_roles(parse, hits, actor, target)
     exclude = []
     for role, party in (("actor", actor), ("target", target)):
         if party is None:
@@ -338,6 +366,18 @@ def _draft(lex, sentence, mention, cue, matches, published, previous) -> Draft:
         explicit_date=cue is not None, strong=mention.strong, stated=stated,
         strike_ref=bool(_STRIKE_REF.search(norm[max(0, first.start - 25) : mention.end])),
     )  # fmt: skip
+
+
+def _parsed_roles(parse, hits, actor, target):
+    """Roles from the parse (jervis.text.roles), the word-order reading where the parse has none."""
+    from jervis.text.roles import roles_for
+
+    head = next((h for h in hits if h.trigger.kind != "casualty"), hits[0])
+    found = roles_for(parse, head.start, head.end)
+    if found == (None, None) and head is not hits[-1]:
+        found = roles_for(parse, hits[-1].start, hits[-1].end)
+    parties = [actors.normalise_party(r.text, r.start, r.end) if r else None for r in found]
+    return parties[0] or actor, parties[1] or target
 
 
 def _killed_target(norm: str, hits, target) -> bool:

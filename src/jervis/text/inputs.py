@@ -44,6 +44,7 @@ class Document:
     doc_id: str
     url: str | None = None
     title: str | None = None
+    path: str | None = None  # the file it came from
 
 
 @lru_cache(maxsize=1)
@@ -90,6 +91,7 @@ def read_documents(
     docs: list[Document] = []
     for path in expand(paths):
         for doc in read_file(path):
+            doc.path = str(path)
             if override is not None:
                 doc.published = override
             docs.append(doc)

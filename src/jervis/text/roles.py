@@ -1,0 +1,160 @@
+"""Who attacked whom, from the dependency parse (spaCy ``en_core_web_sm``), not from word lists.
+
+Only the sentences in which the detector found an attack are parsed (parsing every sentence
+would cost ten times the rest of extraction). For a mention's trigger word the rules follow
+English grammar, stated without examples from any corpus:
+
+- a verb in the active voice: its subject acts, its direct object is hit; a verb in the passive
+  voice: the subject is hit and the agent ("by ...") acts; a participle or conjoined verb
+  without a subject of its own takes the subject of the verb it hangs on;
+- an attack noun: a possessive or a name-like modifier before it acts, "by ..." acts, "on /
+  against / targeting ..." is hit; when the noun is the object of a verb (launched, carried out,
+  claimed) that verb's subject acts; when it is the subject of a verb, that verb's object is hit;
+- "claimed responsibility for" names the attacker as the subject of "claimed";
+- a pronoun, a reporting phrase's subject (someone who *said*) and an instrument ("a drone")
+  are not actors.
+
+Each role is a span of the sentence: the noun phrase of the head word (its compounds, modifiers
+and possessor, without relative clauses or appositions), later mapped to the actor dictionary.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+_SUBJ = ("nsubj",)
+_PASS_SUBJ = ("nsubjpass",)
+_OBJ = ("dobj", "obj")
+_TARGET_PREPS = frozenset({"on", "against", "targeting", "at", "upon", "into"})
+_KEEP = frozenset({"compound", "amod", "nummod", "poss", "det", "case", "nmod", "quantmod",
+                   "prep", "pobj", "cc", "conj", "punct"})  # fmt: skip
+_PRONOUNS = frozenset("it they he she we i you them him her us this that which who those these".split())
+
+
+@dataclass(frozen=True)
+class RoleSpan:
+    start: int  # within the sentence
+    end: int
+    text: str
+
+
+@lru_cache(maxsize=1)
+def parser():
+    """en_core_web_sm's tagger and parser (NER, lemmatizer and attribute ruler are not needed)."""
+    from jervis.text.pipeline import load_nlp
+
+    return load_nlp("spacy")
+
+
+def _phrase(token) -> RoleSpan | None:
+    """The noun phrase headed by ``token``: left modifiers and "of"/"from" complements."""
+    if token.lower_ in _PRONOUNS or token.tag_ in ("PRP", "PRP$", "WP", "WDT", "EX"):
+        return None
+    left = token
+    for child in token.lefts:
+        if child.dep_ in ("compound", "amod", "nummod", "poss", "det", "nmod", "quantmod", "npadvmod"):
+            left = min(left, child.left_edge, key=lambda t: t.i)
+    right = token
+    for child in token.rights:
+        if child.dep_ in ("compound", "nummod", "case"):
+            right = max(right, child.right_edge, key=lambda t: t.i)
+        elif child.dep_ == "prep" and child.lower_ in ("of", "from"):
+            right = max(right, child.right_edge, key=lambda t: t.i)
+        elif child.dep_ == "conj" and child.tag_.startswith("NN"):
+            right = max(right, child.right_edge, key=lambda t: t.i)
+    while left.i < right.i and left.dep_ in ("det", "punct", "cc"):
+        left = left.doc[left.i + 1]
+    start, end = left.idx, right.idx + len(right.text)
+    return RoleSpan(start, end, left.doc.text[start:end])
+
+
+def _verb(token) -> bool:
+    return token.tag_.startswith("VB") or token.tag_ == "MD"
+
+
+def _child(token, deps) -> object | None:
+    return next((c for c in token.children if c.dep_ in deps), None)
+
+
+def _agent(token):
+    agent = _child(token, ("agent",))
+    return _child(agent, ("pobj",)) if agent is not None else None
+
+
+def _prep_object(token, preps) -> object | None:
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ in preps:
+            obj = _child(child, ("pobj",))
+            if obj is not None:
+                return obj
+    return None
+
+
+def _subject_up(token):
+    """The subject of the verb a participle / conjunct / complement hangs on."""
+    head = token
+    for _ in range(3):
+        if head.dep_ in ("conj", "xcomp", "advcl", "acl", "ccomp") and head.head is not head:
+            head = head.head
+            subj = _child(head, _SUBJ)
+            if subj is not None:
+                return subj
+        else:
+            return None
+    return None
+
+
+def roles_for(doc, char_start: int, char_end: int) -> tuple[RoleSpan | None, RoleSpan | None]:
+    """(attacker, target) for the trigger at doc.text[char_start:char_end]."""
+    span = doc.char_span(char_start, char_end, alignment_mode="expand")
+    if span is None or not len(span):
+        return None, None
+    trigger = span.root
+    actor = target = None
+    if _verb(trigger):
+        passive = _child(trigger, _PASS_SUBJ) or (
+            _child(trigger, ("auxpass",)) and _child(trigger, _SUBJ))
+        if passive is not None:
+            target = passive
+            actor = _agent(trigger)
+        else:
+            actor = _child(trigger, _SUBJ) or _subject_up(trigger)
+            target = _child(trigger, _OBJ) or _prep_object(trigger, _TARGET_PREPS)
+            if trigger.dep_ == "acl" and trigger.tag_ == "VBN":  # "a base attacked by ..."
+                actor, target = _agent(trigger), trigger.head
+    else:
+        by = _prep_object(trigger, ("by",))
+        mod = next((c for c in trigger.lefts if c.dep_ == "poss" or (
+            c.dep_ in ("compound", "amod", "nmod") and c.tag_ in ("NNP", "NNPS"))), None)  # fmt: skip
+        actor = by or mod
+        target = _prep_object(trigger, _TARGET_PREPS)
+        head = trigger.head
+        if actor is None and trigger.dep_ in _OBJ + ("pobj",):
+            verb = head if trigger.dep_ in _OBJ else head.head
+            if _verb(verb):
+                actor = _child(verb, _SUBJ) or _agent(verb)
+        if trigger.dep_ in _SUBJ and _verb(head) and target is None:
+            target = _child(head, _OBJ) or _prep_object(head, _TARGET_PREPS)
+    if actor is None:
+        actor = _claimer(doc)
+    actor_span = _phrase(actor) if actor is not None else None
+    target_span = _phrase(target) if target is not None else None
+    if actor_span and target_span and actor_span.start == target_span.start:
+        target_span = None
+    return actor_span, target_span
+
+
+def _claimer(doc):
+    """The subject of "claimed responsibility" in the sentence, if any."""
+    for token in doc:
+        if token.lower_ in ("claimed", "claims", "claim", "claiming"):
+            obj = _child(token, _OBJ)
+            if obj is not None and obj.lower_ == "responsibility":
+                return _child(token, _SUBJ)
+    return None
+
+
+def train_roles(*_args, **_kwargs) -> None:
+    """Roles are rule-based on syntax; nothing to train (kept for the training script's CLI)."""
+    return None
