@@ -377,7 +377,13 @@ def _parsed_roles(parse, hits, actor, target):
     if found == (None, None) and head is not hits[-1]:
         found = roles_for(parse, hits[-1].start, hits[-1].end)
     parties = [actors.normalise_party(r.text, r.start, r.end) if r else None for r in found]
+    if actor is not None and _SOURCE_AFTER.match(parse.text[actor.end : actor.end + 30]):
+        actor = None  # "X spokesman said", "X officials confirmed": a source, not the attacker
     return parties[0] or actor, parties[1] or target
+
+
+_SOURCE_AFTER = re.compile(r"^\W*(?:spokes\w+|officials?|sources?|said|says|told|statement|"
+                           r"reported|confirmed|announced)\b", re.IGNORECASE)  # fmt: skip
 
 
 def _killed_target(norm: str, hits, target) -> bool:

@@ -132,10 +132,15 @@ def roles_for(doc, char_start: int, char_end: int) -> tuple[RoleSpan | None, Rol
         head = trigger.head
         if actor is None and trigger.dep_ in _OBJ + ("pobj",):
             verb = head if trigger.dep_ in _OBJ else head.head
-            if _verb(verb):
+            if _verb(verb) and not _reporting(verb):  # who *confirmed* an attack is a source
                 actor = _child(verb, _SUBJ) or _agent(verb)
         if trigger.dep_ in _SUBJ and _verb(head) and target is None:
             target = _child(head, _OBJ) or _prep_object(head, _TARGET_PREPS)
+    if actor is not None and _event_word(actor):
+        # "an attack (by X) killed ...": the subject is the attack itself, or its weapon
+        inner, _ = roles_for(doc, actor.idx, actor.idx + len(actor.text)) if actor is not trigger \
+            else (None, None)
+        return inner, _phrase(target) if target is not None else None
     if actor is None:
         actor = _claimer(doc)
     actor_span = _phrase(actor) if actor is not None else None
@@ -143,6 +148,24 @@ def roles_for(doc, char_start: int, char_end: int) -> tuple[RoleSpan | None, Rol
     if actor_span and target_span and actor_span.start == target_span.start:
         target_span = None
     return actor_span, target_span
+
+
+def _event_word(token) -> bool:
+    """An attack word or a weapon (the lexicon's triggers and weapon cues), not a party."""
+    from jervis.text.lexicon import load_lexicon
+
+    lex = load_lexicon()
+    word = token.text
+    return bool(lex.trigger_re.fullmatch(word) or (lex.broad_re and lex.broad_re.fullmatch(word))
+                or lex.cues["weapon"].fullmatch(word))  # fmt: skip
+
+
+def _reporting(verb) -> bool:
+    from jervis.text.lexicon import load_lexicon
+
+    cues = load_lexicon().cues
+    return bool(cues["to_report"].fullmatch(verb.lower_) or cues["reporter"].fullmatch(verb.lower_)
+                or verb.lower_ in ("confirmed", "confirms", "reported", "said", "says"))  # fmt: skip
 
 
 def _claimer(doc):
