@@ -167,8 +167,11 @@ def _is_country(name: str) -> bool:
         return False
 
 
-def normalise_party(raw: str, start: int, end: int) -> Party:
-    """Canonical name(s) and side for a raw phrase, through the alias dictionary."""
+def normalise_party(
+    raw: str, start: int, end: int, *, country: str | None = None, year: int | None = None
+) -> Party:
+    """Canonical name(s) and side for a raw phrase, through the alias dictionary (aliases scoped
+    to a country and period apply when the event's ``country`` and ``year`` are given)."""
     raw = _DET.sub("", raw.strip(" ,.\"'"))
     lead = _LEADING_COUNT.match(raw)
     if lead and lead.end() < len(raw):
@@ -181,14 +184,14 @@ def normalise_party(raw: str, start: int, end: int) -> Party:
     names: list[str] = []
     sides: set[str | None] = set()
     for part in parts:
-        name, side = dictionary.normalise(part)
+        name, side = dictionary.normalise(part, country=country, year=year)
         if name is None:
             continue
-        if dictionary.lookup(part) is None:
+        if dictionary.lookup(part, country=country, year=year) is None:
             # try the phrase without its head noun ("Kurdish fighters" -> "Kurdish")
             head = re.sub(r"\s+\w+$", "", part)
-            if head != part and dictionary.lookup(head) is not None:
-                name, side = dictionary.normalise(head)
+            if head != part and dictionary.lookup(head, country=country, year=year) is not None:
+                name, side = dictionary.normalise(head, country=country, year=year)
         if name not in names:
             names.append(name)
         sides.add(side)

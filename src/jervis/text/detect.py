@@ -148,9 +148,10 @@ def candidate_mentions(lex: Lexicon, sentence: Sentence) -> list[Mention]:
     return mentions
 
 
-def corroborated(lex: Lexicon, norm: str, hit: Hit) -> bool:
-    """The rule check for weak and casualty triggers (a feature of the learned detector)."""
-    return _corroborated(lex, norm, hit, False)
+def corroborated(lex: Lexicon, norm: str, hit: Hit, strong: bool = False) -> bool:
+    """The rule check for weak and casualty triggers (``strong``: a strong attack word is in the
+    mention); a feature of the learned detector and the filter of its reported events."""
+    return _corroborated(lex, norm, hit, strong)
 
 
 def _corroborated(lex: Lexicon, norm: str, hit: Hit, strong_in_sentence: bool) -> bool:

@@ -28,11 +28,12 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
+from jervis.errors import JervisError
 from jervis.store.schema import COLUMNS
 from jervis.text import actors, dates, places
 from jervis.text.coref import Draft, merge
 from jervis.text.classifier import load_model
-from jervis.text.detect import Mention, candidate_mentions, find_mentions
+from jervis.text.detect import Mention, candidate_mentions, corroborated, find_mentions
 from jervis.text.features import mention_features
 from jervis.text.inputs import drop_boilerplate
 from jervis.text.lexicon import load_lexicon
@@ -40,9 +41,9 @@ from jervis.text.modes import event_of, mode_of
 from jervis.text.numbers import casualty_count, standalone_counts
 from jervis.text.pipeline import Sentence, split_sentences
 
-# "spacy": the learned detector and parse-based roles (en_core_web_sm, part of the default
-# install); "rules": the hand-written checks only, no model (faster, for bulk runs).
-DEFAULT_BACKEND = "spacy"
+# "rules" (default): the hand-written checks, no model; "spacy": the learned detector and
+# parse-based roles (en_core_web_sm, installed by make install). See docs/extraction.md.
+DEFAULT_BACKEND = "rules"
 
 _CIVILIAN = re.compile(r"\b(?:civilians?|villagers|residents|worshippers|children|women|"
                        r"students|refugees|passers-?by|shoppers|pilgrims)\b", re.I)  # fmt: skip
@@ -126,6 +127,8 @@ def extract_texts(
     backend: str = DEFAULT_BACKEND,
 ) -> list[list[ExtractedEvent]]:  # fmt: skip
     """Batch form of extract_text: (text, published, doc_id, url) per document."""
+    if backend not in ("rules", "spacy"):
+        raise JervisError(f"unknown backend {backend!r}: use 'rules' or 'spacy'")
     docs = [(drop_boilerplate(d[0] or ""), *d[1:]) for d in docs]
     # sentences always come from the fast rule-based splitter; the statistical pipeline (backend
     # "spacy") parses only the sentences the detector keeps (jervis.text.roles)
@@ -181,8 +184,9 @@ def _run_chunk(items, backend):
 
 def detected_mentions(lex, sentence: Sentence, *, factual_only: bool = True) -> list[Mention]:
     """Mentions the learned detector calls attacks; with ``factual_only``, only those reported as
-    having happened (the checks give no reason against some hit of it: not negated, modal,
-    generic, background...), each reduced to its accepted hits."""
+    having happened: some hit of it passes the hand-written checks (not negated, modal, generic,
+    background...; a weak or casualty word corroborated by an armed agent, a weapon or a strong
+    attack word), each mention reduced to those hits."""
     model = load_model("detector")
     out = []
     for mention in candidate_mentions(lex, sentence):
@@ -192,6 +196,8 @@ def detected_mentions(lex, sentence: Sentence, *, factual_only: bool = True) -> 
         mention.probability = probability
         if factual_only:
             kept = [h for h in mention.hits if h.reason is None]
+            strong = any(h.trigger.kind != "casualty" and not h.trigger.weak for h in kept)
+            kept = [h for h in kept if corroborated(lex, sentence.norm, h, strong)]
             if not kept:
                 continue
             mention.hits = kept
@@ -233,6 +239,7 @@ def _extract_doc(
     events = merge(drafts)
     out = []
     for n, draft in enumerate(events, start=1):
+        _scoped_parties(draft.values, published)  # the merged event may know its place now
         out.append(_finish(text, draft, n, doc_id, url))
     return out
 
@@ -350,6 +357,7 @@ def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None
                       latitude=place.latitude, longitude=place.longitude,
                       geo_precision=place.precision)  # fmt: skip
         spans["place"] = (off + place.start, off + place.end)
+    _scoped_parties(values, published)
     first = hits[0]
     new = any(  # "another attack", "a second strike": a new event, whatever else it shares
         _NEW_BEFORE.search(norm[max(0, h.start - 30) : h.start]) and lex.cues["new_event"].search(
@@ -377,13 +385,30 @@ def _parsed_roles(parse, hits, actor, target):
     if found == (None, None) and head is not hits[-1]:
         found = roles_for(parse, hits[-1].start, hits[-1].end)
     parties = [actors.normalise_party(r.text, r.start, r.end) if r else None for r in found]
-    if actor is not None and _SOURCE_AFTER.match(parse.text[actor.end : actor.end + 30]):
+    if actor is not None and (_SOURCE_AFTER.match(parse.text[actor.end : actor.end + 30])
+                              or _SOURCE_HEAD.search(actor.raw)):  # fmt: skip
         actor = None  # "X spokesman said", "X officials confirmed": a source, not the attacker
     return parties[0] or actor, parties[1] or target
 
 
+_SOURCE_HEAD = re.compile(r"\b(?:spokes\w+|officials?|sources?|reporters?|correspondents?)\W*$",
+                          re.IGNORECASE)  # fmt: skip
 _SOURCE_AFTER = re.compile(r"^\W*(?:spokes\w+|officials?|sources?|said|says|told|statement|"
                            r"reported|confirmed|announced)\b", re.IGNORECASE)  # fmt: skip
+
+
+def _scoped_parties(values: dict, published: date | None) -> None:
+    """Re-read an unknown actor or target with the event's country and year: aliases scoped to
+    a place and period ("foreign troops" in Iraq 2014-2021) apply only there."""
+    day = values.get("date") or published
+    if not values.get("country") or day is None:
+        return
+    for role in ("actor", "target"):
+        raw = values.get(f"{role}_raw")
+        if raw and values.get(f"{role}_side") is None:
+            party = actors.normalise_party(raw, 0, 0, country=values["country"], year=day.year)
+            if party.side:
+                values[role], values[f"{role}_side"] = party.name, party.side
 
 
 def _killed_target(norm: str, hits, target) -> bool:

@@ -105,7 +105,9 @@ def _subject_up(token):
     return None
 
 
-def roles_for(doc, char_start: int, char_end: int) -> tuple[RoleSpan | None, RoleSpan | None]:
+def roles_for(
+    doc, char_start: int, char_end: int, _depth: int = 0
+) -> tuple[RoleSpan | None, RoleSpan | None]:
     """(attacker, target) for the trigger at doc.text[char_start:char_end]."""
     span = doc.char_span(char_start, char_end, alignment_mode="expand")
     if span is None or not len(span):
@@ -120,7 +122,10 @@ def roles_for(doc, char_start: int, char_end: int) -> tuple[RoleSpan | None, Rol
             actor = _agent(trigger)
         else:
             actor = _child(trigger, _SUBJ) or _subject_up(trigger)
-            target = _child(trigger, _OBJ) or _prep_object(trigger, _TARGET_PREPS)
+            target = _child(trigger, _OBJ)
+            if target is None or _event_word(target):  # "fired rockets at X": X is hit
+                target = _prep_object(trigger, _TARGET_PREPS) or (
+                    _prep_object(target, _TARGET_PREPS) if target is not None else None)
             if trigger.dep_ == "acl" and trigger.tag_ == "VBN":  # "a base attacked by ..."
                 actor, target = _agent(trigger), trigger.head
     else:
@@ -138,8 +143,9 @@ def roles_for(doc, char_start: int, char_end: int) -> tuple[RoleSpan | None, Rol
             target = _child(head, _OBJ) or _prep_object(head, _TARGET_PREPS)
     if actor is not None and _event_word(actor):
         # "an attack (by X) killed ...": the subject is the attack itself, or its weapon
-        inner, _ = roles_for(doc, actor.idx, actor.idx + len(actor.text)) if actor is not trigger \
-            else (None, None)
+        inner = None
+        if actor is not trigger and _depth < 2:
+            inner, _ = roles_for(doc, actor.idx, actor.idx + len(actor.text), _depth + 1)
         return inner, _phrase(target) if target is not None else None
     if actor is None:
         actor = _claimer(doc)
