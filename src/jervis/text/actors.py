@@ -58,7 +58,7 @@ _INSTRUMENT = re.compile(r"^(?:[a-z][\w-]*\s+){0,3}(?:drones?|aircraft|jets?|war
 _PRONOUN_SUBJECT = re.compile(r"\b(?:it|they|we)\s+(?:had\s+|has\s+|have\s+|also\s+)?$", re.I)
 _SOURCE_SUBJECT = re.compile(r"^\s*(?:the\s+)?(.{2,60}?)\s+(?:said|says|announced|stated|claimed|"
                              r"confirmed|reported)\b", re.I)
-_PLACE_HEAD = re.compile(r"\b(?:village|town|base|bases|camp|camps|positions|targets|checkpoint|"
+PLACE_HEAD = re.compile(r"\b(?:village|town|base|bases|camp|camps|positions|targets|checkpoint|"
                          r"convoy|patrol|area|areas|city|building|post|headquarters|depots?|"
                          r"facilit(?:y|ies)|sites?|military)$", re.I)
 _REPELLED = re.compile(r"\b(?:repel\w*|repuls\w*|thwart\w*|foil\w*|fended\s+off|beat\s+back|"
@@ -288,7 +288,7 @@ def assign_roles(norm: str, hits, trigger_spans) -> tuple[Party | None, Party | 
         if hit.trigger.kind == "casualty" and not hit.passive:
             victim = party(_first_after(spans, hit.end, 40))
             break
-    place_like = target is not None and _PLACE_HEAD.search(target.raw)
+    place_like = target is not None and PLACE_HEAD.search(target.raw)
     if victim is not None and (victim.side or place_like) and (target is None or target.side is None):
         target = victim  # "shelled the camp, ..., killing three Dutch soldiers"
     if actor is None and noun is not None and verb is None:
@@ -329,6 +329,21 @@ def assign_roles(norm: str, hits, trigger_spans) -> tuple[Party | None, Party | 
 
 
 _CONJ = re.compile(r"^\s*(?:,\s*)?(?:and|&)\s+(?:an?\s+|" + NUMBER + r"\s+)?", re.IGNORECASE)
+
+
+def with_conjuncts(norm: str, party: Party) -> Party:
+    """A coordinated phrase read part by part: 'American troops and a British soldier'."""
+    parts = [p for p in re.split(r"\s*,\s*|\s+(?:and|&)\s+", party.raw) if p.strip()]
+    names, sides = [], set()
+    for part in parts:
+        found = normalise_party(part, party.start, party.end)
+        if found.name and found.name not in names:
+            names.extend(n for n in found.name.split("; ") if n not in names)
+            sides.add(found.side)
+    if len(names) < 2:
+        return party
+    side = sides.pop() if len(sides) == 1 else None
+    return Party("; ".join(names), party.raw, side, party.start, party.end)
 
 
 def _with_conjunct(norm: str, spans, party: Party) -> Party:

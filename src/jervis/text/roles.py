@@ -20,6 +20,7 @@ and possessor, without relative clauses or appositions), later mapped to the act
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -29,6 +30,15 @@ _OBJ = ("dobj", "obj")
 _TARGET_PREPS = frozenset({"on", "against", "targeting", "at", "upon", "into"})
 _KEEP = frozenset({"compound", "amod", "nummod", "poss", "det", "case", "nmod", "quantmod",
                    "prep", "pobj", "cc", "conj", "punct"})  # fmt: skip
+_DATE_WORD = re.compile(r"(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|"
+                        r"yesterday|tonight|morning|afternoon|evening|night|weekend|week|month|"
+                        r"year|hours?|days?|january|february|march|april|may|june|july|august|"
+                        r"september|october|november|december)")
+# verbs whose subject defends: "X repelled / thwarted / survived an attack" (X was the target)
+_DEFEND = re.compile(r"(?i:repel\w*|repuls\w*|thwart\w*|foil\w*|fend\w*|fought|beat|"
+                     r"survived?|withstood|withstand|rebuff\w*|intercept\w*)")
+_SOURCE = re.compile(r"(?i:spokes\w+|officials?|sources?|reporters?|correspondents?|"
+                     r"witness(?:es)?|statement|ministry|agency)")
 _PRONOUNS = frozenset("it they he she we i you them him her us this that which who those these".split())
 
 
@@ -48,9 +58,12 @@ def parser():
 
 
 def _phrase(token) -> RoleSpan | None:
-    """The noun phrase headed by ``token``: left modifiers and "of"/"from" complements."""
+    """The noun phrase headed by ``token``: left modifiers and "of"/"from" complements; a
+    coordinated phrase ("troops and a soldier") is one span, read part by part later."""
     if token.lower_ in _PRONOUNS or token.tag_ in ("PRP", "PRP$", "WP", "WDT", "EX"):
         return None
+    if _DATE_WORD.fullmatch(token.text) or token.like_num:
+        return None  # "an attack on Wednesday": a date, not a target
     left = token
     for child in token.lefts:
         if child.dep_ in ("compound", "amod", "nummod", "poss", "det", "nmod", "quantmod", "npadvmod"):
@@ -131,13 +144,19 @@ def roles_for(
     else:
         by = _prep_object(trigger, ("by",))
         mod = next((c for c in trigger.lefts if c.dep_ == "poss" or (
-            c.dep_ in ("compound", "amod", "nmod") and c.tag_ in ("NNP", "NNPS"))), None)  # fmt: skip
+            c.dep_ in ("compound", "amod", "nmod") and _party_word(c))), None)  # fmt: skip
         actor = by or mod
         target = _prep_object(trigger, _TARGET_PREPS)
         head = trigger.head
         if actor is None and trigger.dep_ in _OBJ + ("pobj",):
             verb = head if trigger.dep_ in _OBJ else head.head
-            if _verb(verb) and not _reporting(verb):  # who *confirmed* an attack is a source
+            for _ in range(3):  # "carried out a series of strikes": up to the verb
+                if _verb(verb) or verb.head is verb:
+                    break
+                verb = verb.head
+            if _verb(verb) and _DEFEND.fullmatch(verb.text) and trigger.dep_ in _OBJ:
+                target = target or _child(verb, _SUBJ)  # "X repelled attacks": X was attacked
+            elif _verb(verb) and not _reporting(verb):  # who *confirmed* an attack is a source
                 actor = _child(verb, _SUBJ) or _agent(verb)
         if trigger.dep_ in _SUBJ and _verb(head) and target is None:
             target = _child(head, _OBJ) or _prep_object(head, _TARGET_PREPS)
@@ -149,6 +168,10 @@ def roles_for(
         return inner, _phrase(target) if target is not None else None
     if actor is None:
         actor = _claimer(doc)
+    if actor is not None and actor.tag_ == "PRP" and actor.lower_ in ("it", "they", "we"):
+        actor = _reporter_of(actor) or actor  # "X said it had carried out strikes": X
+    if actor is not None and _SOURCE.fullmatch(actor.text):
+        actor = None  # a spokesman, an official, a source: who tells, not who attacked
     actor_span = _phrase(actor) if actor is not None else None
     target_span = _phrase(target) if target is not None else None
     if actor_span and target_span and actor_span.start == target_span.start:
@@ -157,13 +180,27 @@ def roles_for(
 
 
 def _event_word(token) -> bool:
-    """An attack word or a weapon (the lexicon's triggers and weapon cues), not a party."""
+    """An attack word or a weapon (the lexicon's triggers and mode words), not a party."""
     from jervis.text.lexicon import load_lexicon
 
     lex = load_lexicon()
     word = token.text
-    return bool(lex.trigger_re.fullmatch(word) or (lex.broad_re and lex.broad_re.fullmatch(word))
-                or lex.cues["weapon"].fullmatch(word))  # fmt: skip
+    if lex.trigger_re.fullmatch(word) or (lex.broad_re and lex.broad_re.fullmatch(word)):
+        return True
+    return any(mode not in ("armed_clash", "raid") and pattern.fullmatch(word)
+               for mode, pattern in lex.modes)  # fmt: skip
+
+
+def _party_word(token) -> bool:
+    """A modifier that names who acts: a proper name, a nationality, an armed group's noun."""
+    from jervis.text.lexicon import load_lexicon
+
+    if token.tag_ in ("NNP", "NNPS"):
+        return True
+    if token.text[:1].isupper() and token.tag_ == "JJ":  # "Russian", "Israeli"
+        return True
+    return bool(load_lexicon().cues["armed"].fullmatch(token.text) or
+                re.fullmatch(r"(?i:terrorists?|insurgents?|militants?|rebels?)", token.text))
 
 
 def _reporting(verb) -> bool:
@@ -172,6 +209,19 @@ def _reporting(verb) -> bool:
     cues = load_lexicon().cues
     return bool(cues["to_report"].fullmatch(verb.lower_) or cues["reporter"].fullmatch(verb.lower_)
                 or verb.lower_ in ("confirmed", "confirms", "reported", "said", "says"))  # fmt: skip
+
+
+def _reporter_of(pronoun):
+    """The subject of the reporting verb whose complement holds ``pronoun``'s clause."""
+    verb = pronoun.head
+    for _ in range(3):
+        if verb.dep_ == "ccomp" and _reporting(verb.head):
+            subj = _child(verb.head, _SUBJ)
+            return subj if subj is not None and subj.tag_ != "PRP" else None
+        verb = verb.head
+        if verb.head is verb:
+            break
+    return None
 
 
 def _claimer(doc):
