@@ -38,7 +38,7 @@ from jervis.text.features import mention_features
 from jervis.text.inputs import drop_boilerplate
 from jervis.text.lexicon import load_lexicon
 from jervis.text.modes import event_of, mode_of
-from jervis.text.numbers import casualty_count, standalone_counts
+from jervis.text.numbers import UNKNOWN_RE, casualty_count, standalone_counts
 from jervis.text.pipeline import Sentence, split_sentences
 
 # "rules" (default): the hand-written checks, no model; "spacy": the learned detector and
@@ -305,6 +305,14 @@ def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None
             continue
         key = "killed" if hit.text.lower().startswith("kill") else "wounded"
         count, said = casualty_count(norm, hit.start, hit.end, hit.passive)
+        if parse is not None and not UNKNOWN_RE.search(
+            norm[max(0, hit.start - 60) : hit.end + 40]
+        ):  # syntax over word order: the victims' phrase ("six priests and two women were killed")
+            from jervis.text.roles import victims_count
+
+            parsed = victims_count(parse, hit.start, hit.end)
+            if parsed is not None:
+                count, said = parsed, True
         if said and key not in stated:
             stated.add(key)
             values[key] = count
@@ -383,6 +391,10 @@ def _parsed_roles(norm, parse, hits, actor, target):
     out = []
     for span, regex in zip(found, (actor, target), strict=True):
         parsed = actors.normalise_party(span.text, span.start, span.end) if span else None
+        if parsed is not None and parsed.side is None and re.fullmatch(r"[A-Z][a-z]+", span.text):
+            forces = actors.normalise_party(f"{span.text} forces", span.start, span.end)
+            if forces.side:  # "Russian shelling": a nationality names that state's forces
+                parsed = actors.Party(forces.name, span.text, forces.side, span.start, span.end)
         if parsed is not None and parsed.name and "; " not in parsed.name and " and " in span.text:
             parsed = actors.with_conjuncts(norm, parsed)
         if parsed is None or (regex is not None and regex.side and parsed.side is None

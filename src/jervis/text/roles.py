@@ -64,6 +64,8 @@ def _phrase(token) -> RoleSpan | None:
         return None
     if _DATE_WORD.fullmatch(token.text) or token.like_num:
         return None  # "an attack on Wednesday": a date, not a target
+    if token.tag_ in ("JJ", "VBN", "VBD", "RB") and token.dep_ not in ("amod", "compound"):
+        return None  # a mis-parsed modifier ("Unidentified ...") is no phrase
     left = token
     for child in token.lefts:
         if child.dep_ in ("compound", "amod", "nummod", "poss", "det", "nmod", "quantmod", "npadvmod"):
@@ -185,6 +187,8 @@ def _event_word(token) -> bool:
 
     lex = load_lexicon()
     word = token.text
+    if lex.cues["armed"].fullmatch(word):
+        return False  # "gunmen", "bombers": people who attack
     if lex.trigger_re.fullmatch(word) or (lex.broad_re and lex.broad_re.fullmatch(word)):
         return True
     return any(mode not in ("armed_clash", "raid") and pattern.fullmatch(word)
@@ -237,3 +241,49 @@ def _claimer(doc):
 def train_roles(*_args, **_kwargs) -> None:
     """Roles are rule-based on syntax; nothing to train (kept for the training script's CLI)."""
     return None
+
+
+_ONE_PRONOUN = frozenset({"him", "her", "he", "she"})
+_COLLECTIVE = frozenset({"police", "people", "personnel", "staff", "crew", "army", "militia",
+                         "family", "group", "number", "toll", "dozen"})  # fmt: skip
+
+
+def victims_count(doc, char_start: int, char_end: int) -> int | None:
+    """How many the casualty verb at doc.text[char_start:char_end] killed or wounded, read from
+    its victims' phrase: the passive subject or the active object, its number ("six jesuits")
+    plus those of its conjuncts ("six jesuits and two more persons": 8); a singular noun or
+    "him"/"her" is one. None when the phrase has no definite number ("soldiers", "many")."""
+    from jervis.text.numbers import parse_number
+
+    span = doc.char_span(char_start, char_end, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    verb = span.root
+    victim = _child(verb, _PASS_SUBJ)
+    if victim is None and _child(verb, ("auxpass",)) is not None:
+        victim = _child(verb, _SUBJ)
+    if victim is None:
+        victim = _child(verb, _OBJ)
+    if victim is None:
+        return None
+
+    def count(token) -> int | None:
+        if token.lower_ in ("nobody", "none") or any(c.lower_ == "no" for c in token.children):
+            return 0  # "no one was hurt"
+        if token.lower_ in _ONE_PRONOUN:
+            return 1
+        number = next((c for c in token.children if c.dep_ == "nummod"), None)
+        if number is not None:
+            value = parse_number(doc.text[number.left_edge.idx : number.idx + len(number.text)])
+        elif token.tag_ in ("NN", "NNP") and token.lower_ not in _COLLECTIVE:
+            value = 1
+        else:
+            return None
+        for conj in (c for c in token.children if c.dep_ == "conj"):
+            more = count(conj)
+            if more is None or value is None:
+                return None
+            value += more
+        return value
+
+    return count(victim)
