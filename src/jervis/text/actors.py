@@ -53,7 +53,7 @@ _NOT_NAME = re.compile(r"^(?:The|A|An|After|Before|In|On|At|But|And|As|When|Whil
                        r"According|Since|Despite|During|Following|Amid|With|For|From|By|Katyushas?|Grads?|"
                        r"Scuds?|Hellfires?|Predators?|Reapers?|Tomahawks?|Kornets?|RPGs?|IEDs?)\b")
 # An instrument is not an actor unless someone owns it ("US drones" is; "a drone" is not).
-_INSTRUMENT = re.compile(r"^(?:[a-z][\w-]*\s+){0,3}(?:drones?|aircraft|jets?|warplanes?|"
+INSTRUMENT = re.compile(r"^(?:[a-z][\w-]*\s+){0,3}(?:drones?|aircraft|jets?|warplanes?|"
                          r"helicopters?|tanks?|rockets?|missiles?|bombs?|bombers?|mortars?)$")
 _PRONOUN_SUBJECT = re.compile(r"\b(?:it|they|we)\s+(?:had\s+|has\s+|have\s+|also\s+)?$", re.I)
 _SOURCE_SUBJECT = re.compile(r"^\s*(?:the\s+)?(.{2,60}?)\s+(?:said|says|announced|stated|claimed|"
@@ -321,7 +321,7 @@ def assign_roles(norm: str, hits, trigger_spans) -> tuple[Party | None, Party | 
                 actor = normalise_party(source.group(1), source.start(1), source.end(1))
     if target is not None:
         target = _with_conjunct(norm, spans, target)
-    if actor is not None and _INSTRUMENT.match(actor.raw):
+    if actor is not None and INSTRUMENT.match(actor.raw):
         actor = None
     if actor and target and actor.raw == target.raw:
         target = None

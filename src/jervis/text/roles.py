@@ -187,8 +187,10 @@ def _event_word(token) -> bool:
 
     lex = load_lexicon()
     word = token.text
-    if lex.cues["armed"].fullmatch(word):
-        return False  # "gunmen", "bombers": people who attack
+    from jervis.text.actors import INSTRUMENT
+
+    if lex.cues["armed"].fullmatch(word) and not INSTRUMENT.match(word.lower()):
+        return False  # "gunmen", "militants": people who attack (a drone is a weapon)
     if lex.trigger_re.fullmatch(word) or (lex.broad_re and lex.broad_re.fullmatch(word)):
         return True
     return any(mode not in ("armed_clash", "raid") and pattern.fullmatch(word)
