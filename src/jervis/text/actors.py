@@ -103,7 +103,7 @@ def _dictionary():
 
 
 @lru_cache(maxsize=1)
-def _alias_res() -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+def _alias_res() -> tuple[re.Pattern[str] | None, _AliasIndex]:
     aliases = _dictionary().aliases()
     acronyms = sorted({a for a in aliases if a.replace(".", "").isupper() and len(a) <= 5},
                       key=len, reverse=True)  # fmt: skip
@@ -115,7 +115,61 @@ def _alias_res() -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
         body = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in items)
         return re.compile(r"(?<![\w-])(?:" + body + r")(?![\w-])", flags)
 
-    return alt(acronyms, 0), alt(words, re.IGNORECASE)
+    return alt(acronyms, 0), _AliasIndex(words)
+
+
+_CHUNK = re.compile(r"\S+")
+_EDGE = "\"'()[],;:!?\u201c\u201d\u2018\u2019"
+
+
+class _AliasIndex:
+    """Aliases found by looking up word n-grams (a few thousand aliases as one regex is slow)."""
+
+    def __init__(self, aliases):
+        self.keys = {" ".join(a.casefold().split()) for a in aliases}
+        self.first = {k.split(" ")[0] for k in self.keys}
+        self.longest = max((k.count(" ") + 1 for k in self.keys), default=1)
+
+    def finditer(self, text: str):
+        chunks = []
+        for m in _CHUNK.finditer(text):
+            word = m.group()
+            lead = len(word) - len(word.lstrip(_EDGE))
+            core = word.strip(_EDGE)
+            if core:
+                chunks.append((m.start() + lead, m.start() + lead + len(core), core.casefold()))
+        i = 0
+        while i < len(chunks):
+            found = None
+            if chunks[i][2] in self.first or chunks[i][2].rstrip(".") in self.first:
+                key = ""
+                for j in range(i, min(len(chunks), i + self.longest)):
+                    if j > i and text[chunks[j - 1][1] : chunks[j][0]].strip():
+                        break  # punctuation between words ends a name
+                    key = (key + " " + chunks[j][2]).strip()
+                    for candidate in (key, key.rstrip(".")):
+                        if candidate in self.keys:
+                            end = chunks[j][1] - (len(key) - len(candidate))
+                            found = (chunks[i][0], end, j)
+            if found:
+                yield _Span(found[0], found[1])
+                i = found[2] + 1
+            else:
+                i += 1
+
+
+@dataclass(frozen=True)
+class _Span:
+    """What the alias index yields: the start() and end() of a regex match."""
+
+    s: int
+    e: int
+
+    def start(self) -> int:
+        return self.s
+
+    def end(self) -> int:
+        return self.e
 
 
 def candidates(norm: str) -> list[tuple[int, int]]:
