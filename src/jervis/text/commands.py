@@ -32,7 +32,7 @@ def extract_command(
     ingest: Annotated[bool, typer.Option("--ingest", help="Store the events (jervis.store).")] = False,
     db: Annotated[Optional[Path], typer.Option("--db", envvar="JERVIS_DB", help="DuckDB store for --ingest.")] = None,  # noqa: UP045,E501
     jobs: Annotated[int, typer.Option("--jobs", min=1, help="Worker processes.")] = 1,
-    backend: Annotated[str, typer.Option(help="rules (default, no model) or spacy (learned detector, parsed roles).")] = "rules",
+    backend: Annotated[str, typer.Option(help="spacy (default: parsed roles and counts) or rules (word order only, faster).")] = "spacy",
 ) -> None:
     """Extract violent events (date, actors, mode, place, casualties, evidence) from news text."""
     from jervis.text.extract import extract

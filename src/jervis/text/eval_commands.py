@@ -29,7 +29,7 @@ def register(app: typer.Typer) -> None:
 def extract_cmd(
     gold: Annotated[Path, typer.Option("--gold", help="Gold file: gold.json, PLOVER GSR, M2E2, RAMS or MUC-4.")],
     kind: Annotated[str, typer.Option(help="auto, seed, plover, m2e2, rams or muc4.")] = "auto",
-    backend: Annotated[str, typer.Option(help="Extractor backend: rules or spacy.")] = "rules",
+    backend: Annotated[str, typer.Option(help="Extractor backend: spacy or rules.")] = "spacy",
     split: Annotated[Optional[str], typer.Option(help="Only this split: train, dev or test (jervis.text.splits).")] = None,  # noqa: UP045
     level: Annotated[str, typer.Option(help="event (reported events) or mention (every attack mention, as ACE-style gold marks them).")] = "event",
     bootstrap: Annotated[int, typer.Option(help="Resamples for the 95% intervals (0: none).")] = 1000,

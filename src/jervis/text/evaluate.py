@@ -125,7 +125,7 @@ def evaluate(
     gold: str | Path,
     kind: str = "auto",
     *,
-    backend: str = "rules",
+    backend: str = "spacy",
     extractor: Extractor | None = None,
     limit: int | None = None,
     examples: int = 20,
@@ -192,7 +192,7 @@ def score(
     *,
     kind: str = "custom",
     gold: str = "",
-    backend: str = "rules",
+    backend: str = "spacy",
     examples: int = 20,
 ) -> EvalReport:
     """Score ``extractor(text, published=..., doc_id=...)`` on already-read gold documents."""

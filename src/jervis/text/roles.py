@@ -162,7 +162,10 @@ def roles_for(
                 actor = _child(verb, _SUBJ) or _agent(verb)
         if trigger.dep_ in _SUBJ and _verb(head) and target is None:
             target = _child(head, _OBJ) or _prep_object(head, _TARGET_PREPS)
-    if actor is not None and _event_word(actor):
+    owned = actor is not None and any(
+        c.dep_ in ("poss", "amod", "compound", "nmod") and _party_word(c) for c in actor.children
+    )  # "Russian aircraft", "US drones": a weapon someone owns names them
+    if actor is not None and _event_word(actor) and not owned:
         # "an attack (by X) killed ...": the subject is the attack itself, or its weapon
         inner = None
         if actor is not trigger and _depth < 2:
