@@ -40,7 +40,7 @@ def shared_data(path: str | None) -> Path:
 
 
 def corpora(data: Path) -> dict[str, list]:
-    from jervis.text.goldsets import read_muc4, read_plover, read_rams, read_m2e2
+    from jervis.text.goldsets import read_m2e2, read_muc4, read_plover, read_rams
 
     return {
         "rams": read_rams(data / "rams" / "dev.jsonlines"),  # RAMS' test file is never read here

@@ -32,8 +32,8 @@ from pathlib import Path
 from jervis.errors import JervisError
 from jervis.store.schema import COLUMNS
 from jervis.text import actors, dates, places
-from jervis.text.coref import Draft, merge
 from jervis.text.classifier import load_model
+from jervis.text.coref import Draft, merge
 from jervis.text.detect import Mention, candidate_mentions, find_mentions
 from jervis.text.features import mention_features
 from jervis.text.inputs import drop_boilerplate
@@ -155,7 +155,6 @@ def extract(
     for each (the CLI prints one line: file, language found).
     """
     from jervis.text.inputs import read_documents
-
     from jervis.text.language import detect_language
 
     documents = []

@@ -464,7 +464,7 @@ def read_rams(path: str | Path) -> list[GoldDoc]:
         sent = next((b for b in bounds if b[0] <= t0 <= b[1]), bounds[-1])
         focus = (spans[sent[0]][0], spans[sent[1]][1])
 
-        def char(a: int, b: int) -> tuple[int, int]:
+        def char(a: int, b: int, spans=spans) -> tuple[int, int]:
             return spans[a][0], spans[min(b, len(spans) - 1)][1]
 
         args: dict[str, list[tuple[str, tuple[int, int]]]] = {}
@@ -522,7 +522,7 @@ def read_muc4(path: str | Path) -> list[GoldDoc]:
         except (KeyError, TypeError) as exc:
             raise JervisError(f"not a MUC-4 record ({exc})", path=str(path), row=row) from None
 
-        def fillers(*roles: str) -> list[tuple[str, int]]:
+        def fillers(*roles: str, extracts=extracts) -> list[tuple[str, int]]:
             return [(m[0], m[1]) for role in roles for entity in extracts.get(role, [])
                     for m in entity]  # fmt: skip
 
