@@ -123,6 +123,10 @@ class ActorDictionary:
             return self.lookup(bare)
         return None
 
+    def scopes(self, raw: str) -> list[tuple[str, tuple[str, ...], int | None, int | None]]:
+        """Where and when a scoped alias applies: (canonical name, countries, from, to)."""
+        return [(name, c, a, b) for c, a, b, name in self._scoped.get(normalise_key(raw), ())]
+
     def suggest(self, raw: str, n: int = 3) -> list[str]:
         """Canonical names whose aliases are spelled close to ``raw`` ("did you mean ...?")."""
         import difflib

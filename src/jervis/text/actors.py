@@ -221,6 +221,10 @@ def _is_country(name: str) -> bool:
         return False
 
 
+_OWNER = re.compile(r"^(.+?)'s\s+(?:military|army|armed\s+forces|forces|troops|air\s+force|"
+                    r"navy|government|police|security\s+forces|jets|warplanes|drones)$", re.I)
+
+
 def normalise_party(
     raw: str, start: int, end: int, *, country: str | None = None, year: int | None = None
 ) -> Party:
@@ -244,6 +248,9 @@ def normalise_party(
         if dictionary.lookup(part, country=country, year=year) is None:
             # try the phrase without its head noun ("Kurdish fighters" -> "Kurdish")
             head = re.sub(r"\s+\w+$", "", part)
+            owner = _OWNER.match(part)  # "Israel's military": that state's forces
+            if owner and dictionary.lookup(owner.group(1), country=country, year=year):
+                head = owner.group(1)
             if head != part and dictionary.lookup(head, country=country, year=year) is not None:
                 name, side = dictionary.normalise(head, country=country, year=year)
         if name not in names:

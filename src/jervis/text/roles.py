@@ -165,6 +165,12 @@ def roles_for(
     owned = actor is not None and any(
         c.dep_ in ("poss", "amod", "compound", "nmod") and _party_word(c) for c in actor.children
     )  # "Russian aircraft", "US drones": a weapon someone owns names them
+    pronoun = next((c for c in actor.children if c.tag_ == "PRP$"), None) if actor is not None \
+        else None
+    if actor is not None and pronoun is not None and _event_word(actor):
+        # "X said its jets struck ...": the weapon's owner is the one who reports it
+        return _phrase(_reporter_of(pronoun)) if _reporter_of(pronoun) is not None else None, \
+            _phrase(target) if target is not None else None
     if actor is not None and _event_word(actor) and not owned:
         # "an attack (by X) killed ...": the subject is the attack itself, or its weapon
         inner = None
