@@ -234,6 +234,10 @@ def _joins(norm: str, mention: Mention, hit: Hit) -> bool:
         return True  # "killed three soldiers ... in Karbala, and wounded 12": one predicate
     if "," in gap and not participle and hit.trigger.kind != "noun":
         return False  # ", US jets struck ...": a new clause with its own subject
+    if hit.trigger.kind == "verb" and not participle and re.search(
+        r"\b(?:and|while|as)\s+(?:the\s+|its\s+|their\s+)?[A-Z][\w.'-]*", gap
+    ):
+        return False  # "... and US jets struck ...": a second subject, a second event
     if len(gap) <= _JOIN_GAP and "(" not in gap:
         return True
     if hit.trigger.kind == "casualty" and len(gap) <= 80 and not re.search(r"[,(]", gap):

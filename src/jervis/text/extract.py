@@ -240,9 +240,9 @@ def _extract_doc(
 def _evidence_pieces(sentence: Sentence, mentions: list[Mention], cues) -> list[tuple[int, int]]:
     """Document spans of each mention's part of the sentence (the whole sentence if alone).
 
-    Two events in one sentence ("After a rocket attack killed two soldiers Wednesday, the US
-    carried out air strikes Thursday") are cut between them: after the first one's date, else at
-    the last comma or "and" between them, else half way.
+    Two events in one sentence ("After a mortar attack hit the camp on Monday, the army shelled
+    the hills on Tuesday") are cut between them: after the first one's date, else at the last
+    comma or "and" between them, else at the space nearest half way (never inside a word).
     """
     norm, off = sentence.norm, sentence.start
     cuts = [0]
@@ -253,7 +253,12 @@ def _evidence_pieces(sentence: Sentence, mentions: list[Mention], cues) -> list[
             cut = cue.end
         else:
             seps = [m.end() for m in re.finditer(r",\s|;\s|\s(?:and|but)\s", norm[lo:hi])]
-            cut = lo + seps[-1] if seps else (lo + hi) // 2
+            if seps:
+                cut = lo + seps[-1]
+            else:  # half way, at a space: never inside a word ("Iran-backed")
+                spaces = [m.end() for m in re.finditer(r"\s+", norm[lo:hi])]
+                mid = (hi - lo) // 2
+                cut = lo + min(spaces, key=lambda x: abs(x - mid)) if spaces else hi
         cuts.append(cut)
     cuts.append(len(norm))
     out = []
