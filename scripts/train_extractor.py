@@ -1,13 +1,14 @@
 """Rebuild the extractor's shipped models from the development corpora (train split only).
 
     .venv/bin/pip install -c requirements.lock '.[train]'     # scikit-learn, for this script only
-    .venv/bin/python scripts/train_extractor.py [--data ../shared/data] [--only detector|roles]
+    .venv/bin/python scripts/train_extractor.py [--data ../shared/data]
 
-Writes ``src/jervis/data/text/models/detector.json`` and ``roles.json``: logistic regressions on
-string features (jervis.text.features, jervis.text.roles), fitted on the ``train`` split of RAMS
-(its dev file), M2E2 and PLOVER GSR (detector) and of RAMS, M2E2 and MUC-4 (roles), with the
-regularisation and the decision threshold chosen on the ``dev`` split (jervis.text.splits). The
-``test`` splits are never read here. The training data's licences are recorded in each model
+Writes ``src/jervis/data/text/models/detector.json``: a logistic regression on candidate-mention
+features (jervis.text.features), fitted on the ``train`` split of RAMS (its dev file), M2E2 and
+PLOVER GSR, with the regularisation and the decision threshold chosen on the ``dev`` split
+(jervis.text.splits). The ``test`` splits are never read here (RAMS' test file and MUC-4 are not
+even opened). Roles and counts are rules on the dependency parse (jervis.text.roles): nothing to
+train. The training data's licences are recorded in each model
 file's ``info`` and in src/jervis/data/text/models/README.md.
 """
 
@@ -27,7 +28,6 @@ LICENCES = {
     "rams": "RAMS 1.0 (Ebner et al., ACL 2020), CC BY-SA 4.0, Johns Hopkins University",
     "m2e2": "M2E2 (Li et al., ACL 2020), Voice of America text, US-government public domain",
     "plover": "PLOVER GSR, CC BY-SA 4.0, Open Event Data Alliance",
-    "muc4": "MUC-3/4 (FBIS texts, US government), keys as redistributed by Du et al. (GRIT, 2021)",
 }
 
 
@@ -40,13 +40,12 @@ def shared_data(path: str | None) -> Path:
 
 
 def corpora(data: Path) -> dict[str, list]:
-    from jervis.text.goldsets import read_m2e2, read_muc4, read_plover, read_rams
+    from jervis.text.goldsets import read_m2e2, read_plover, read_rams
 
     return {
         "rams": read_rams(data / "rams" / "dev.jsonlines"),  # RAMS' test file is never read here
         "m2e2": read_m2e2(data / "m2e2" / "text_only_event.compact.jsonl"),
         "plover": read_plover(data / "plover-gsr" / "PLOVER_GSR_CAMEO.txt"),
-        "muc4": read_muc4(data / "muc4-dev" / "train.json"),  # MUC-4's dev.json is the test
     }
 
 
@@ -169,15 +168,8 @@ def train_detector(data: dict[str, list]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", help="the shared data folder (../shared/data)")
-    parser.add_argument("--only", choices=("detector", "roles"))
     args = parser.parse_args(argv)
-    data = corpora(shared_data(args.data))
-    if args.only in (None, "detector"):
-        train_detector(data)
-    if args.only in (None, "roles"):
-        from jervis.text.roles import train_roles
-
-        train_roles(data, export, LICENCES)
+    train_detector(corpora(shared_data(args.data)))
     return 0
 
 

@@ -249,11 +249,6 @@ def _claimer(doc):
     return None
 
 
-def train_roles(*_args, **_kwargs) -> None:
-    """Roles are rule-based on syntax; nothing to train (kept for the training script's CLI)."""
-    return None
-
-
 _ONE_PRONOUN = frozenset({"him", "her", "he", "she"})
 _COLLECTIVE = frozenset({"police", "people", "personnel", "staff", "crew", "army", "militia",
                          "family", "group", "number", "toll", "dozen"})  # fmt: skip
