@@ -79,47 +79,37 @@ class Mention:
 
 def find_hits(lex: Lexicon, sentence: Sentence) -> tuple[list[Hit], list[tuple[str, str]]]:
     """Trigger hits that pass the checks, and (text, reason) for those that do not."""
-    norm = sentence.norm
     kept: list[Hit] = []
     rejected: list[tuple[str, str]] = []
-    if lex.prefilter is not None and not lex.prefilter.search(norm):
+    if lex.prefilter is not None and not lex.prefilter.search(sentence.norm):
         return kept, rejected  # fast path: no trigger stem at all
-    shadow, prev_end = -1, 0  # a phrase that only describes victims ("civilians killed in ...")
-    for match in lex.trigger_re.finditer(norm):
-        trigger = lex.trigger_of(match)
-        start, end = match.start(), match.end()
-        reason = reject_reason(lex, norm, start, end)
-        if reason is None and start <= shadow and _PP_ONLY.match(norm[prev_end:start]):
-            reason = "victim reference"
-        if reason in ("victim reference", "nominal"):
-            shadow, prev_end = end + 70, end
-        if reason is None and is_background(lex, norm, start):
-            reason = "background"
-        if reason:
-            rejected.append((match.group(0), reason))
-            continue
-        kept.append(
-            Hit(start, end, match.group(0), trigger, passive=is_passive(norm, start, end),
-                definite=definite_before(norm, start))  # fmt: skip
-        )
+    for hit in _checked(lex, sentence.norm, list(lex.trigger_re.finditer(sentence.norm))):
+        if hit.reason:
+            rejected.append((hit.text, hit.reason))
+        else:
+            kept.append(hit)
     return kept, rejected
 
 
 def all_hits(lex: Lexicon, sentence: Sentence) -> list[Hit]:
-    """Every trigger hit of the sentence, each with the reason the checks give against it."""
+    """Every trigger hit of the sentence, the broad vocabulary's too, each with the reason the
+    checks give against it (None: accepted)."""
     norm = sentence.norm
-    out: list[Hit] = []
     if sentence.heading or (lex.prefilter is not None and not lex.prefilter.search(norm)):
-        return out
-    shadow, prev_end = -1, 0
+        return []
     matches = list(lex.trigger_re.finditer(norm))
     if lex.broad_re is not None:
         taken = [(m.start(), m.end()) for m in matches]
         matches += [m for m in lex.broad_re.finditer(norm)
                     if not any(a < m.end() and m.start() < b for a, b in taken)]  # fmt: skip
         matches.sort(key=lambda m: m.start())
+    return list(_checked(lex, norm, matches))
+
+
+def _checked(lex: Lexicon, norm: str, matches: list[re.Match[str]]):
+    """A Hit per trigger match, in order, with the checks' reason against it."""
+    shadow, prev_end = -1, 0  # a phrase that only describes victims ("civilians killed in ...")
     for match in matches:
-        trigger = lex.trigger_of(match)
         start, end = match.start(), match.end()
         reason = reject_reason(lex, norm, start, end)
         if reason is None and start <= shadow and _PP_ONLY.match(norm[prev_end:start]):
@@ -128,9 +118,9 @@ def all_hits(lex: Lexicon, sentence: Sentence) -> list[Hit]:
             shadow, prev_end = end + 70, end
         if reason is None and is_background(lex, norm, start):
             reason = "background"
-        out.append(Hit(start, end, match.group(0), trigger, passive=is_passive(norm, start, end),
-                       definite=definite_before(norm, start), reason=reason))  # fmt: skip
-    return out
+        yield Hit(start, end, match.group(0), lex.trigger_of(match),
+                  passive=is_passive(norm, start, end), definite=definite_before(norm, start),
+                  reason=reason)  # fmt: skip
 
 
 def candidate_mentions(lex: Lexicon, sentence: Sentence) -> list[Mention]:
