@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from jervis.store.options import (
+    DbOption,
     EngineOption,
     LakeOption,
     NoFusionOption,
@@ -29,10 +30,7 @@ def _num(value: float | None, fmt: str = ".3g") -> str:
 def register(app: typer.Typer) -> None:
     @app.command()
     def screen(
-        db: Annotated[
-            Optional[Path],  # noqa: UP045 - Typer needs Optional here
-            typer.Option("--db", envvar="JERVIS_DB", help="DuckDB store (default ./jervis.duckdb)."),
-        ] = None,
+        db: DbOption = None,
         engine: EngineOption = "duckdb",
         spark_master: SparkMasterOption = None,
         lake: LakeOption = None,

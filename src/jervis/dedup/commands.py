@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
-from jervis.store.options import EngineOption, LakeOption, SparkMasterOption, engine_from
+from jervis.store.options import DbOption, EngineOption, LakeOption, SparkMasterOption, engine_from
 
 _console = Console()
 
@@ -18,10 +18,7 @@ _console = Console()
 def register(app: typer.Typer) -> None:
     @app.command()
     def dedup(
-        db: Annotated[
-            Optional[Path],  # noqa: UP045 - Typer needs Optional here
-            typer.Option("--db", envvar="JERVIS_DB", help="DuckDB store (default ./jervis.duckdb)."),
-        ] = None,
+        db: DbOption = None,
         engine: EngineOption = "duckdb",
         spark_master: SparkMasterOption = None,
         lake: LakeOption = None,

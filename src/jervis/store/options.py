@@ -13,6 +13,10 @@ import typer
 
 from jervis.store.engine import Engine, make_engine
 
+DbOption = Annotated[
+    Optional[Path],  # noqa: UP045 - Typer needs Optional here
+    typer.Option("--db", envvar="JERVIS_DB", help="DuckDB store (default ./jervis.duckdb)."),
+]
 EngineOption = Annotated[
     str,
     typer.Option("--engine", envvar="JERVIS_ENGINE", help="Query engine: duckdb or spark (pip install 'jervis[spark]')."),
