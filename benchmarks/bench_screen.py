@@ -44,6 +44,9 @@ def replace_section(title: str, body: str) -> None:
 
 
 def make_lake(rows: int, groups: int, work: Path) -> Path:
+    lake = work / f"lake-{rows}-{groups}"
+    if lake.exists():  # kept from an earlier run (--keep)
+        return lake
     db = work / "irq.duckdb"
     jervis.ingest(ROOT / "tests" / "fixtures" / "ucdp-ged" / "conflict_data_irq.csv", db=db)
     base = rereport(jervis.events(db), seed=11)
@@ -51,8 +54,6 @@ def make_lake(rows: int, groups: int, work: Path) -> Path:
     group = frame["country"].str.rsplit("-", n=1).str[-1].astype(int) % groups
     for role in ("actor", "target"):
         frame[role] = frame[role] + " #" + group.astype(str)
-    lake = work / "lake"
-    shutil.rmtree(lake, ignore_errors=True)
     write_events(lake, frame)
     return lake
 
@@ -78,7 +79,8 @@ def main() -> None:
             engine = Engine(name, lake=lake)
             started = time.perf_counter()
             t = engine.events()
-            t.filter(t.actor.notnull()).group_by(["actor", "date"]).aggregate(n=t.count()).count().to_pandas()
+            t = t.filter(t.actor.notnull())
+            t.group_by(["actor", "date"]).aggregate(n=t.count()).count().to_pandas()
             query = time.perf_counter() - started
             started = time.perf_counter()
             report = jervis.screen(engine, top=args.top, start=args.start, end=args.end)
