@@ -117,15 +117,18 @@ class Engine:
             raise JervisError(f"unknown engine {self.name!r}; choose duckdb or spark")
         if self.spark_master and self.name != "spark":
             raise JervisError("--spark-master needs --engine spark")
+        # Where the events are is checked on first use, so that a command reports the user's
+        # first mistake first (a missing dyad file before a missing store).
+        self.lake = Path(self.lake) if self.lake is not None else None
+        self.db = resolve_db(self.db) if self.lake is None else self.db
+
+    def _check(self) -> None:
         if self.lake is not None:
             from jervis.store.lake import check_lake
 
-            self.lake = check_lake(self.lake)
-        else:
-            path = resolve_db(self.db)
-            if not path.exists():
-                raise JervisError("no such database; run `jervis ingest` first or pass --db", path=str(path))
-            self.db = path
+            check_lake(self.lake)
+        elif not Path(self.db).exists():  # type: ignore[arg-type]
+            raise JervisError("no such database; run `jervis ingest` first or pass --db", path=str(self.db))
 
     # -- where things are ---------------------------------------------------------------
     @property
@@ -144,6 +147,7 @@ class Engine:
 
     @cached_property
     def backend(self) -> Any:
+        self._check()
         if self.name == "spark":
             return ibis.pyspark.connect(spark_session(self.spark_master or DEFAULT_SPARK_MASTER))
         if self.lake is not None:
@@ -155,6 +159,7 @@ class Engine:
         """DuckDB (Ibis) on the catalogue file, read-only."""
         if self.lake is None and self.name == "duckdb":
             return self.backend
+        self._check()
         if not self.catalog_path.exists():
             connect(self.catalog_path).close()
         return _read_only(self.catalog_path)
@@ -182,6 +187,7 @@ class Engine:
 
     @cached_property
     def _stored(self) -> ir.Table:
+        self._check()
         if self.lake is not None:
             from jervis.store.lake import event_files
 
