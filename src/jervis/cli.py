@@ -284,7 +284,19 @@ def demo(
     """Ingest the embedded Iraq 2006-2008 data into a fresh store and show what it holds."""
     from jervis.demo import run_demo
 
-    run_demo(out, console=console, as_json=as_json)
+    with _progress() as progress:
+        task = progress.add_task("demo: ingesting the embedded Iraq 2006-2008 data", total=None)
+        files: dict[str, int] = {}
+
+        def advance(path: str, rows: int) -> None:
+            files[path] = rows
+            progress.update(task, completed=sum(files.values()))
+
+        def step(what: str) -> None:
+            progress.update(task, description=what, completed=0)
+            progress.columns = progress.columns[:2] + (TimeElapsedColumn(),)
+
+        run_demo(out, console=console, as_json=as_json, progress=advance, step=step)
 
 
 @app.command()
@@ -318,18 +330,19 @@ def main() -> None:
         app(standalone_mode=False)
     except JervisError as exc:
         _fail(str(exc), 2)
-    except click_exceptions.Exit as exc:
+    except typer.Exit as exc:
         raise SystemExit(exc.exit_code) from None
-    except (click_exceptions.Abort, typer.Abort, KeyboardInterrupt):
+    except (typer.Abort, KeyboardInterrupt):
         err_console.print("aborted")
         raise SystemExit(130) from None
+    except click_exceptions.NoArgsIsHelpError as exc:  # `jervis dyad`: the help is the answer
+        exc.show()
+        raise SystemExit(0) from None
     except click_exceptions.ClickException as exc:  # usage errors: unknown option, bad value...
         message = exc.format_message()
         if isinstance(exc, click_exceptions.UsageError) and exc.ctx is not None:
             message += f" (see `{exc.ctx.command_path} --help`)"
         _fail(message, 2)
-    except typer.Exit as exc:
-        raise SystemExit(exc.exit_code) from None
     except BrokenPipeError:  # `jervis events ... | head`
         sys.stderr.close()
         raise SystemExit(0) from None

@@ -484,7 +484,8 @@ def csv_records(
                     if skip_row is not None and skip_row(fields):  # type: ignore[operator]
                         continue
                 yield _record(number, names, fields, None, 1)
-            elif names is not None and len(fields) == len(names) and bad_encoding(fields) is None:
+            elif names is not None and len(fields) == len(names) and bad_encoding(fields) is None \
+                    and not _swallowed(taken, len(names), delimiter, quoting):  # fmt: skip
                 first_data = False
                 yield taken[0][0], names, fields, None, len(taken)  # a quoted field with line breaks
             else:
@@ -492,6 +493,22 @@ def csv_records(
                     yield from one(number, text)
         if names is None:
             raise JervisError("the file is empty (no header line)", path=str(path))
+
+
+def _swallowed(taken: list[tuple[int, str]], width: int, delimiter: str, quoting: int) -> bool:
+    """A multi-line record that is really a stray quote swallowing whole records.
+
+    Quoted text with line breaks (notes, article lists) rarely holds lines that are complete
+    records on their own; when two or more of its lines are, splitting explains the data better.
+    """
+    complete = 0
+    for _, text in taken:
+        fields, error = _parse_line(text, delimiter, quoting)
+        if error is None and fields is not None and len(fields) == width:
+            complete += 1
+            if complete >= 2:
+                return True
+    return False
 
 
 def _record(number: int, names: list[str], fields: list[str], error: str | None, span: int) -> Record:

@@ -266,7 +266,7 @@ def _assign_ids(good: pd.DataFrame, given_ids: pd.Series, occurrences: Counter[s
     for column in (*INT_COLUMNS, "latitude", "longitude", "geo_precision", "confidence"):
         content[column] = content[column].astype("float64")
     content["date"] = content["date"].astype("datetime64[ns]")
-    hashes = pd.util.hash_pandas_object(content, index=False).map("{:016x}".format)
+    hashes = pd.util.hash_pandas_object(content, index=False).map("{:016x}".format).astype(object)
     good["row_hash"] = hashes.values
     given = _text(given_ids.reset_index(drop=True)).set_axis(good.index)
     from_source = good["source_dataset"] + ":" + good["source_id"].astype(str)
