@@ -154,8 +154,8 @@ def test_skipped_files_are_said_in_json_and_on_stderr(capsys, tmp_path):
     assert "skipped" in err and "notes.txt" in err
 
 
-# 23 --------------------------------------------------------------------------------------------
-def test_item23_ingest_shows_progress_on_a_terminal(fixtures, tmp_path):
+# progress (item 23's demo part is checked in tests/test_readme.py) --------------------------------------------------------------------------------------------
+def test_ingest_shows_progress_on_a_terminal(fixtures, tmp_path):
     env = {**os.environ, "TTY_COMPATIBLE": "1"}
     result = subprocess.run(
         [sys.executable, "-m", "jervis", "ingest", str(fixtures / UKR), "--db", str(tmp_path / "j.duckdb")],

@@ -134,7 +134,7 @@ def test_item14_non_utf8_mapping_file(tmp_path):
         load_mapping(path)
 
 
-def test_item14_non_ascii_encoding_reads_rows(tmp_path, db):
+def test_non_ascii_compatible_encoding_reads_rows(tmp_path, db):
     mapping = _mapping(tmp_path, '[read]\nencoding = "utf-16"\n[columns]\ndate = "d"\nevent = "e"\n')
     data = tmp_path / "x.csv"
     data.write_bytes("d,e\n2020-01-01,ASSAULT\n2020-01-02,FIGHT\n".encode("utf-16"))

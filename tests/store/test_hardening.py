@@ -183,6 +183,10 @@ def test_item10_gdelt_line_is_bounded(fixtures, tmp_path, db, monkeypatch):
     path.write_bytes(good[0] + b"1\t" * 200_000 + b"\n" + b"".join(good[1:]))
     counts = ingest_counts([path], db=db)
     assert counts.read == 15 and counts.quarantined == 2  # the long line and the 01x statement
+    con = duckdb.connect(str(db), read_only=True)
+    reason = con.execute("SELECT reason FROM quarantine WHERE line = 2").fetchone()[0]
+    con.close()
+    assert reason == "line of 400,001 bytes is longer than the limit of 8,192 ($JERVIS_MAX_LINE_BYTES)"
 
 
 # 16 --------------------------------------------------------------------------------------------
@@ -352,7 +356,7 @@ def test_env_limits_must_be_numbers(tmp_path, db, monkeypatch):
         jervis.ingest([path], db=db)
 
 
-def test_nothing_staged_is_left_after_a_failure(tmp_path, db):
+def test_nothing_staged_is_left_after_an_ingest(tmp_path, db):
     path = tmp_path / "e.csv"
     path.write_text(_canonical(2))
     jervis.ingest([path], db=db)

@@ -90,7 +90,9 @@ class UcdpGedReader:
         out.loc[unknown_type, "_error"] = "unknown type_of_violence " + raw.loc[unknown_type, "type_of_violence"].map(repr)
         if "date_end" in raw:  # both ISO dates: text order is date order
             end = raw["date_end"].str.strip().str.slice(0, 10)
-            before = raw["_error"].isna() & (end.str.len() == 10) & (start.str.len() == 10) & (end < start)
+            end_day = pd.to_datetime(end, format="%Y-%m-%d", errors="coerce")
+            start_day = pd.to_datetime(start, format="%Y-%m-%d", errors="coerce")
+            before = raw["_error"].isna() & (end_day < start_day)  # NaT compares False
             out.loc[before, "_error"] = "date_end '" + end[before] + "' is before date_start '" + start[before] + "'"
         return out
 

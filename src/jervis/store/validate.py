@@ -220,6 +220,10 @@ def check_batch(
         side = out[f"{role}_side"]
         out[f"{role}_side"] = side.where(side.notna(), canon_hint.where(canon_hint.notna(), hint))
 
+    if "_error" in frame:  # a row the reader could not read: its fields were blanked, so the
+        broken = frame["_error"].notna().to_numpy()  # other checks would only add noise
+        if broken.any():
+            reasons.values[broken] = frame["_error"][broken].astype(str).to_numpy()
     failed = reasons.failed
     bad = pd.DataFrame(
         {
