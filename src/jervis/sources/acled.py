@@ -139,6 +139,17 @@ def translate(raw: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _as_text(value: object) -> str | None:
+    """JSON values as the text a CSV export would hold; lists and objects as JSON text."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=True)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
 class AcledCsvReader:
     """ACLED CSV exports, current and older layouts."""
 
@@ -180,7 +191,7 @@ class AcledJsonReader:
             raise JervisError("ACLED API JSON: 'data' must be a list of events", path=str(path))
         for start in range(0, len(records), batch_rows):
             chunk = records[start : start + batch_rows]
-            rows = [r if isinstance(r, dict) else {} for r in chunk]
+            rows = [{str(k): _as_text(v) for k, v in r.items()} if isinstance(r, dict) else {} for r in chunk]
             frame = pd.DataFrame(rows, dtype=object)
             frame["_line"] = range(start + 1, start + len(chunk) + 1)
             frame["_error"] = [

@@ -474,7 +474,7 @@ def csv_records(
             taken = feed.taken
             if len(taken) == 1:
                 number, text = taken[0]
-                if not fields or (len(fields) == 1 and is_blank(fields[0])):
+                if is_blank(text):  # a blank physical line is not a record ('""' is one)
                     continue
                 if names is None:
                     names = [n.strip() for n in fields]
@@ -586,6 +586,8 @@ def raw_json(frame: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
     """
     if frame.empty:
         return pd.Series([], index=frame.index, dtype=object)
+    if not len(columns):
+        return pd.Series(["{}"] * len(frame.index), index=frame.index, dtype=object)
     part = frame[list(columns)]
     dirty = [i for i in range(part.shape[1])
              if part.dtypes.iloc[i].kind == "O" and not _clean_text(part.iloc[:, i])]  # fmt: skip

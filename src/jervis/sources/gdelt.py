@@ -142,7 +142,8 @@ class GdeltReader:
         if over:  # an over-long line is a broken record: its head is kept, the rest was skipped
             limit = (limits or Limits()).max_line_bytes
             lines = [b"" if i in over else line for i, line in enumerate(lines)]
-        blank = [i for i, line in enumerate(lines) if len(line) < 3 and not line.strip() and i not in over]
+        blank = [i for i, line in enumerate(lines)  # whitespace only: not a record
+                 if line[:1] in _SPACE and not line.strip() and i not in over]  # fmt: skip
         if blank:  # empty lines (e.g. a trailing one) are not records
             keep = np.ones(len(lines), dtype=bool)
             keep[blank] = False
@@ -303,6 +304,7 @@ def _raw_arrays(blob: bytes) -> list[str]:
     return ['["' + line + '"]' for line in text.rstrip("\n").replace("\t", '","').split("\n")]
 
 
+_SPACE = (b" ", b"\t", b"\r", b"\n", b"\x0b", b"\x0c", b"")
 _NOT_CONTROL = bytes(b for b in range(256) if b >= 0x20 or b in (0x09, 0x0A))
 
 
