@@ -80,15 +80,25 @@ def test_item14_bad_dates_and_limits(capsys, store):
     assert code == 0 and out.strip() == ""
 
 
-def test_item14_out_paths(capsys, store, tmp_path):
+def test_item14_out_paths(capsys, store, tmp_path, monkeypatch):
     for out, expected in (
         (tmp_path, "is a folder; --out needs a file name"),
         (tmp_path / "no" / "such" / "e.csv", "the folder does not exist"),
-        (Path("/dev/full"), "No space left on device"),
     ):
         for fmt in ("csv", "parquet"):
             code, _, err = cli(capsys, "events", "--db", str(store), "--format", fmt, "--out", str(out))
             assert expected in one_line_error(code, err), (fmt, err)
+
+    def full(*_args, **_kw):  # a full disk (never /dev/full: pandas removes a file it failed to write)
+        raise OSError(28, "No space left on device")
+
+    import pandas as pd
+
+    monkeypatch.setattr(Path, "write_text", full)
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", full)
+    for fmt in ("csv", "parquet"):
+        code, _, err = cli(capsys, "events", "--db", str(store), "--format", fmt, "--out", str(tmp_path / "e.out"))
+        assert "cannot write (No space left on device)" in one_line_error(code, err), (fmt, err)
 
 
 def test_item14_db_that_is_not_a_store(capsys, fixtures, tmp_path):
@@ -125,7 +135,10 @@ def test_item24_published_must_be_iso(capsys, fixtures):
 
 # the quarantine view ---------------------------------------------------------------------------
 def test_quarantine_view_shows_file_line_reason_and_excerpt(capsys, tmp_path, monkeypatch):
-    monkeypatch.setenv("COLUMNS", "200")
+    from jervis import cli as cli_module
+
+    monkeypatch.setattr(cli_module.console, "_width", 200)
+    monkeypatch.chdir(tmp_path)  # files are shown relative to the working folder
     path = tmp_path / "bad.csv"
     path.write_text("date,event,actor,location\n2020-13-45,ASSAULT,Red Army,Somewhere far away\n")
     db = tmp_path / "j.duckdb"
