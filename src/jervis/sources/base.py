@@ -487,7 +487,8 @@ def csv_records(
             elif names is not None and len(fields) == len(names) and bad_encoding(fields) is None \
                     and not _swallowed(taken, len(names), delimiter, quoting):  # fmt: skip
                 first_data = False
-                yield taken[0][0], names, fields, None, len(taken)  # a quoted field with line breaks
+                span = sum(1 for _, text in taken if not is_blank(text))  # blank lines are not data
+                yield taken[0][0], names, fields, None, span  # a quoted field with line breaks
             else:
                 for number, text in taken:
                     yield from one(number, text)
