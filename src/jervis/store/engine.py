@@ -39,7 +39,7 @@ import ibis
 import ibis.expr.types as ir
 
 from jervis.errors import JervisError
-from jervis.store.db import connect, resolve_db
+from jervis.store.db import connect, ibis_backend, resolve_db
 from jervis.store.schema import COLUMNS
 
 ENGINES = ("duckdb", "spark")
@@ -310,13 +310,8 @@ class Engine:
 
 
 def _read_only(path: Path | str | None) -> Any:
-    """Ibis on a DuckDB file, read-only (several engines in one process may read one store)."""
-    import duckdb
-
-    try:
-        return ibis.duckdb.connect(str(path), read_only=True)
-    except duckdb.Error as exc:
-        raise JervisError(f"cannot open database ({exc})", path=str(path)) from None
+    """Ibis on a jervis store, read-only (several engines in one process may read one store)."""
+    return ibis_backend(path)
 
 
 def _empty_events():
