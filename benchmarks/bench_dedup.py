@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT / "src"))
 import jervis  # noqa: E402
 from jervis.dedup.config import FIELDS, DedupConfig  # noqa: E402
 from jervis.dedup.match import candidate_pairs, prepare, scored_pairs  # noqa: E402
+from jervis.dedup.run import row_ids  # noqa: E402
 from jervis.dedup.synthetic import pairwise_scores, rereport, tile  # noqa: E402
 from jervis.store.engine import DEDUP_RUNS, LINKS, Engine, stop_spark  # noqa: E402
 from jervis.store.lake import write_events  # noqa: E402
@@ -75,10 +76,11 @@ def fit(work: Path) -> str:
     lake = synthetic_lake(syn, work / "fit-lake")
     cfg = config(curated_rereports=True)
     engine = Engine(lake=lake)
-    prepared = prepare(engine.raw_events(), cfg)
-    scored = scored_pairs(candidate_pairs(prepared, sorted(set(cfg.date_tolerance_days.values()))), cfg)
+    events = row_ids(engine, engine.raw_events())
+    prepared = prepare(events, cfg, row_id=events.rid)
+    candidates = candidate_pairs(prepared, sorted(set(cfg.date_tolerance_days.values())))
+    scored = scored_pairs(prepared, candidates, cfg)
     pairs = scored.select("event_id_l", "event_id_r", *[f"s_{f}" for f in FIELDS]).to_pandas()
-    pairs = pairs.drop_duplicates(["event_id_l", "event_id_r"])
     truth = dict(zip(syn["event_id"], syn["truth"], strict=True))
     same = (pairs["event_id_l"].map(truth) == pairs["event_id_r"].map(truth)).astype(int)
     sims = pairs[[f"s_{f}" for f in FIELDS]]

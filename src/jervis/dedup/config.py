@@ -10,7 +10,7 @@ from pathlib import Path
 from jervis.errors import JervisError
 from jervis.store.schema import DATE_PRECISIONS, MODES, PLOVER_EVENTS
 
-FIELDS = ("date", "place", "actor", "target", "mode", "killed", "wounded", "text", "location", "crowd")
+FIELDS = ("date", "place", "actor", "target", "mode", "event", "killed", "wounded", "split", "text", "location", "crowd")
 
 
 @dataclass(frozen=True)

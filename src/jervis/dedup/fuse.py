@@ -1,8 +1,7 @@
-"""From linked pairs to clusters (one per real-world event) and one fused record per cluster.
+"""One fused record per cluster of rows that report one real-world event (``cluster.py``).
 
-Clusters grow from the best links (``clusters``). Nothing is deleted: every source
-row stays in the store, ``event_links`` maps it to its cluster, and ``fused_events`` holds the
-cluster's record: per field the best-supported value (the value most of its rows report; ties
+Nothing is deleted: every source row stays in the store, ``event_links`` maps it to its
+cluster, and ``fused_events`` holds the cluster's record: per field the best-supported value (the value most of its rows report; ties
 go to the row with the finest date, then the finest place), how many rows agree on it
 (``support``), the number of rows and of distinct sources.
 """
@@ -13,7 +12,6 @@ import json
 
 import pandas as pd
 
-from jervis.store.engine import FUSED_PREFIX
 from jervis.store.schema import COLUMNS, DATE_PRECISIONS
 
 # Fields fused together, because their values only make sense as a set from one report.
@@ -27,55 +25,6 @@ GROUPS: dict[str, tuple[str, ...]] = {
 SINGLE = ("event", "mode", "country", "killed", "wounded", "actor_killed", "target_killed",
           "civilians_killed", "source_dataset")  # fmt: skip
 FUSED_EXTRA = ("n_rows", "n_sources", "sources", "support")
-
-
-def clusters(pairs: pd.DataFrame, threshold: float, curated: tuple[str, ...] = ()) -> pd.DataFrame:
-    """event_id -> cluster_id for every row linked to at least one other.
-
-    ``pairs``: a, b, source_a, source_b, score for every pair scoring at least the cohesion
-    level. Links (score >= threshold) are taken best first; two clusters merge only when every
-    pair across them is among ``pairs`` and they hold no two rows of the same curated source.
-    """
-    links = pairs[pairs["score"] >= threshold].sort_values(["score", "a", "b"], ascending=[False, True, True])
-    if links.empty:
-        return pd.DataFrame({"event_id": pd.Series(dtype=str), "cluster_id": pd.Series(dtype=str)})
-    compatible = set(zip(pairs["a"], pairs["b"], strict=True))
-    curated_set = set(curated)
-    parent: dict[str, str] = {}
-    members: dict[str, list[str]] = {}
-    held: dict[str, set[str]] = {}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b, source_a, source_b in zip(links["a"], links["b"], links["source_a"], links["source_b"], strict=True):
-        for x, source in ((a, source_a), (b, source_b)):
-            if x not in parent:
-                parent[x], members[x] = x, [x]
-                held[x] = {source} & curated_set
-        ra, rb = find(a), find(b)
-        if ra == rb or held[ra] & held[rb]:
-            continue
-        ma, mb = members[ra], members[rb]
-        if len(ma) * len(mb) > 1 and not all(
-            (min(x, y), max(x, y)) in compatible for x in ma for y in mb
-        ):
-            continue
-        if len(ma) < len(mb):
-            ra, rb, ma, mb = rb, ra, mb, ma
-        parent[rb] = ra
-        ma.extend(mb)
-        held[ra] |= held.pop(rb)
-        del members[rb]
-    frame = pd.DataFrame({"event_id": list(parent)})
-    frame["label"] = [find(x) for x in frame["event_id"]]
-    frame = frame[frame.groupby("label")["event_id"].transform("size") > 1]
-    first = frame.groupby("label")["event_id"].transform("min")  # ids sorted: min = first
-    frame["cluster_id"] = FUSED_PREFIX + first
-    return frame[["event_id", "cluster_id"]].sort_values(["cluster_id", "event_id"], ignore_index=True)
 
 
 def _quality(rows: pd.DataFrame) -> pd.Series:

@@ -12,11 +12,14 @@ that *could* pass the hard rules shares one:
   date tolerance T, such rows meet every row of tolerance <= T under (country, event family,
   floor(day / T)) and its neighbours.
 
-The join is an equi-join on the key (a hash join on both engines), so the work grows with the
-rows and the size of the blocks, not with n^2. Each candidate pair is then checked against
-the hard rules (date within the larger tolerance, place within the larger radius, modes of
-one family, actors not of opposing sides) and scored: the weighted mean similarity of the
-fields both rows report (docs/scale.md).
+The joins are equi-joins on the key (hash joins on both engines) over slim tables (a 64-bit
+row id, the key, day and place), with the cheap hard rules (days apart, a bounding box
+around the larger radius) checked inside the join, so the work grows with the rows and the
+size of the blocks, not with n^2, and pairs that cannot match are never materialised. Each
+candidate pair then gets both rows' fields (two joins on the row id), the remaining hard
+rules (great-circle distance, modes of one family, actors not of opposing sides, two rows
+of one curated source) and its score: a logistic model of the fields both rows report
+(docs/scale.md).
 """
 
 from __future__ import annotations
@@ -27,8 +30,9 @@ import ibis.expr.types as ir
 from jervis.dedup.config import DedupConfig
 
 FINE_KM = 60.0  # rows placed more precisely than this are blocked by 1-degree cells
-KM_PER_DEGREE = 111.0
+KM_PER_DEGREE = 111.0  # for block margins (generous)
 EARTH_RADIUS_KM = 6371.0088
+LOWER_KM_PER_DEGREE = 110.0  # a lower bound of a degree of latitude in km, for the join's box
 TOKEN_PATTERN = r"[^a-z0-9]+"
 
 
@@ -38,8 +42,13 @@ def _lookup(column: ir.Value, table: dict, default) -> ir.Value:
     return ibis.cases(*((column == k, ibis.literal(v)) for k, v in table.items()), else_=ibis.literal(default))
 
 
-def prepare(t: ir.Table, config: DedupConfig) -> ir.Table:
-    """The columns the matcher compares, with each row's own tolerances."""
+def _share(part: ir.NumericValue, total: ir.NumericValue) -> ir.FloatingValue:
+    return ibis.ifelse(total > 0, part.cast("float64") / total.cast("float64"), ibis.null("float64"))
+
+
+def prepare(t: ir.Table, config: DedupConfig, row_id: ir.IntegerValue | None = None) -> ir.Table:
+    """The columns the matcher compares, with each row's own tolerances and a 64-bit ``rid``
+    (``row_id``: a hash of the event id on the engine, see run.py)."""
     tol = _lookup(t.date_precision, config.date_tolerance_days, -1).cast("int32")
     radius = ibis.literal(config.default_radius_km)
     for source, table in config.radius_km.items():
@@ -53,23 +62,30 @@ def prepare(t: ir.Table, config: DedupConfig) -> ir.Table:
     # a crude stemmer that needs no language model and works the same on both engines.
     words = t.evidence.lower().re_split(TOKEN_PATTERN).filter(lambda w: w.length() > 3).map(lambda w: w.substr(0, 4)).unique()
     out = t.select(
-        "event_id", "source_dataset", "actor", "target", "actor_side", "target_side", "mode",
-        "killed", "wounded",
+        "event_id", "actor", "target", "actor_side", "target_side", "mode", "event", "killed", "wounded",
+        rid=row_id if row_id is not None else t.event_id.hash(),
+        src=t.source_dataset,
         country=t.country.fill_null(""),
         cls=_lookup(t.event, config.event_class(), "").fill_null(""),
         day=t.date.epoch_days().cast("int64"),
         tol=tol,
         radius=radius.fill_null(config.default_radius_km),
-        lat=t.latitude,
-        lon=t.longitude,
-        located=located,
+        lat=ibis.ifelse(located, t.latitude, ibis.null("float64")),
+        lon=ibis.ifelse(located, t.longitude, ibis.null("float64")),
         mask=_lookup(t.mode, config.mode_masks(), 0).fill_null(0).cast("int64"),
         words=ibis.ifelse(t.evidence.notnull() & (t.evidence.length() > 0), words, ibis.null("array<string>")),
         loc=t.location.lower(),
+        # Who died, as shares of the dead: one report's "two soldiers and a civilian".
+        share_a=_share(t.actor_killed, t.killed),
+        share_t=_share(t.target_killed, t.killed),
+        share_c=_share(t.civilians_killed, t.killed),
     )  # fmt: skip
     out = out.filter(out.tol > 0)
-    fine = (out.tol == 1) & out.located & (out.radius <= FINE_KM)
+    fine = (out.tol == 1) & out.lat.notnull() & (out.radius <= FINE_KM)
     return out.mutate(fine=fine, ci=out.lat.floor().cast("int64"), cj=out.lon.floor().cast("int64"))
+
+
+_KEY_COLUMNS = ("rid", "country", "cls", "day", "tol", "radius", "lat", "lon")
 
 
 def _cell_neighbours(t: ir.Table) -> ir.Table:
@@ -100,33 +116,40 @@ def _days_around(t: ir.Table, width: int) -> ir.Table:
     return t.mutate(b=t.b + t.shift).drop("shift")
 
 
-_PAIR_COLUMNS = ("event_id", "source_dataset", "actor", "target", "actor_side", "target_side",
-                 "mode", "killed", "wounded", "day", "tol", "radius", "lat", "lon", "located",
-                 "mask", "words", "loc")  # fmt: skip
-
-
-def _joined(left: ir.Table, right: ir.Table, keys: list[str], extra) -> ir.Table:
-    pred = [left[k] == right[k] for k in keys] + [extra(left, right)]
-    joined = left.join(right, pred)
-    return joined.select(
-        *[left[c].name(f"{c}_l") for c in _PAIR_COLUMNS],
-        *[right[c].name(f"{c}_r") for c in _PAIR_COLUMNS],
-    )
+def _near(left: ir.Table, right: ir.Table) -> ir.BooleanValue:
+    """The hard rules on date and place that the join checks itself: days apart within the
+    larger tolerance, and (when both are placed) inside a box around the larger radius. The
+    box is a lower bound of the great-circle distance, so no pair within it is lost."""
+    max_tol = ibis.greatest(left.tol, right.tol)
+    max_km = ibis.greatest(left.radius, right.radius)
+    lat_km = (left.lat - right.lat).abs() * LOWER_KM_PER_DEGREE
+    cos = ibis.least(left.lat.radians().cos(), right.lat.radians().cos()).clip(lower=0.0)
+    lon = (left.lon - right.lon).abs()
+    lon_km = ibis.least(lon, 360 - lon) * LOWER_KM_PER_DEGREE * cos
+    in_box = (lat_km <= max_km) & (lon_km <= max_km)
+    return ((left.day - right.day).abs() <= max_tol) & in_box.fill_null(True)
 
 
 def candidate_pairs(prepared: ir.Table, tolerances: list[int]) -> ir.Table:
-    """Pairs that share a block key (both orders may appear; scored pairs are de-duplicated)."""
-    fine = prepared.filter(prepared.fine)
+    """Row-id pairs (a < b) that share a block key and pass the join's hard rules, once each."""
+    keys = prepared.select(*_KEY_COLUMNS, "fine", "ci", "cj")
+    fine = keys.filter(keys.fine)
     left = fine.mutate(b=fine.day)
     right = _days_around(_cell_neighbours(fine), 1)
-    parts = [_joined(left, right.select(*left.columns), ["country", "cls", "b", "ci", "cj"],
-                     lambda a, b: a.event_id < b.event_id)]  # fmt: skip
+    on = ["country", "cls", "b", "ci", "cj"]
+    parts = [
+        left.join(right, [left[k] == right[k] for k in on] + [left.rid < right.rid, _near(left, right)])
+        .select(a=left.rid, b=right.rid)
+    ]
     for tol in sorted(set(tolerances)):
-        rest = prepared.filter(~prepared.fine & (prepared.tol == tol))
+        rest = keys.filter(~keys.fine & (keys.tol == tol))
         left = rest.mutate(b=_bucket(rest, tol))
-        right = _days_around(prepared.filter(prepared.tol <= tol), tol)
-        parts.append(_joined(left, right, ["country", "cls", "b"], lambda a, b: a.event_id != b.event_id))
-    return ibis.union(*parts, distinct=False)
+        right = _days_around(keys.filter(keys.tol <= tol), tol)
+        on = ["country", "cls", "b"]
+        joined = left.join(right, [left[k] == right[k] for k in on] + [left.rid != right.rid, _near(left, right)])
+        parts.append(joined.select(a=ibis.least(left.rid, right.rid), b=ibis.greatest(left.rid, right.rid)))
+    # Coarse rows meet each other twice (either may be on the left): one row per pair.
+    return ibis.union(*parts, distinct=True)
 
 
 def _similarity(a: ir.StringValue, b: ir.StringValue) -> ir.FloatingValue:
@@ -145,20 +168,6 @@ def _name_similarity(p: ir.Table, role: str) -> ir.FloatingValue:
     return ibis.ifelse(a.notnull() & b.notnull(), sim, ibis.null("float64"))
 
 
-def _with_crowding(p: ir.Table) -> ir.Table:
-    """Each unordered pair once (a < b), with k_l, k_r: how many candidates each of its rows
-    has in the other row's source (window counts over the pairs in both orientations)."""
-    names = [c[:-2] for c in p.columns if c.endswith("_l")]
-    swapped = p.select(*[p[f"{n}_r"].name(f"{n}_l") for n in names], *[p[f"{n}_l"].name(f"{n}_r") for n in names])
-    both = ibis.union(p.select(*swapped.columns), swapped, distinct=False)
-    both = both.distinct(on=["event_id_l", "event_id_r"], keep="first")
-    both = both.mutate(
-        k_l=ibis._.count().over(group_by=["event_id_l", "source_dataset_r"]),
-        k_r=ibis._.count().over(group_by=["event_id_r", "source_dataset_l"]),
-    )
-    return both.filter(both.event_id_l < both.event_id_r)
-
-
 def _count_similarity(a: ir.NumericValue, b: ir.NumericValue) -> ir.FloatingValue:
     a, b = a.cast("float64"), b.cast("float64")
     return 1.0 - (a - b).abs() / ibis.greatest(a, b, 1.0)
@@ -171,47 +180,64 @@ def _haversine_km(p: ir.Table) -> ir.FloatingValue:
     return 2 * EARTH_RADIUS_KM * h.sqrt().clip(upper=1.0).asin()
 
 
-DERIVED = ("dd", "max_tol", "max_radius", "km")
+_PAIR_COLUMNS = ("event_id", "src", "actor", "target", "actor_side", "target_side", "mode", "event",
+                 "killed", "wounded", "day", "tol", "radius", "lat", "lon", "mask", "words", "loc",
+                 "share_a", "share_t", "share_c")  # fmt: skip
 
 
-def _derived(p: ir.Table) -> ir.Table:
-    """Days apart, the pair's tolerances (the larger of the two rows') and km apart."""
-    both_located = p.located_l & p.located_r
-    return p.mutate(
-        dd=(p.day_l - p.day_r).abs(),
-        max_tol=ibis.greatest(p.tol_l, p.tol_r),
-        max_radius=ibis.greatest(p.radius_l, p.radius_r),
-        km=ibis.ifelse(both_located, _haversine_km(p), ibis.null("float64")),
-    )
+def _with_rows(candidates: ir.Table, prepared: ir.Table) -> ir.Table:
+    """Both rows' fields beside each candidate pair (``name_l`` for row a, ``name_r`` for b)."""
+    cols = prepared.select("rid", *_PAIR_COLUMNS)
+    left = cols.rename({f"{c}_l": c for c in ("rid", *_PAIR_COLUMNS)})
+    right = cols.rename({f"{c}_r": c for c in ("rid", *_PAIR_COLUMNS)})
+    p = candidates.join(left, candidates.a == left.rid_l)
+    return p.join(right, p.b == right.rid_r).drop("rid_l", "rid_r")
 
 
-def scored_pairs(pairs: ir.Table, config: DedupConfig) -> ir.Table:
-    """Hard rules, then each field's similarity (null when either row lacks it) and the score."""
-    p = _derived(pairs)
+def _hard_rules(p: ir.Table, config: DedupConfig) -> ir.BooleanValue:
     opposed = lambda a, b: a.notnull() & b.notnull() & (a != b)  # noqa: E731
     modes_clash = opposed(p.mode_l, p.mode_r) & ((p.mask_l & p.mask_r) == 0)
     curated = ibis.literal(list(config.curated) or [""], type="array<string>")
-    same_curated = (p.source_dataset_l == p.source_dataset_r) & curated.contains(p.source_dataset_l)
-    ok = (
+    same_curated = (p.src_l == p.src_r) & curated.contains(p.src_l)
+    return (
         ~same_curated
-        & (p.dd <= p.max_tol)
         & (p.km.isnull() | (p.km <= p.max_radius))
         & ~modes_clash
         & ~opposed(p.actor_side_l, p.actor_side_r)
         & ~opposed(p.target_side_l, p.target_side_r)
     ).fill_null(True)
-    p = _derived(_with_crowding(p.filter(ok).drop(*DERIVED)))
+
+
+def _crowding(p: ir.Table) -> ir.Table:
+    """k_l, k_r: how many pairs passing the hard rules each row has with rows of the other
+    row's source (one grouped count over both orientations, joined back)."""
+    both = ibis.union(
+        p.select(rid=p.a, other=p.src_r), p.select(rid=p.b, other=p.src_l), distinct=False
+    )
+    k = both.group_by(["rid", "other"]).aggregate(k=both.count())
+    p = p.join(k.rename(a="rid", src_r="other", k_l="k"), ["a", "src_r"])
+    return p.join(k.rename(b="rid", src_l="other", k_r="k"), ["b", "src_l"])
+
+
+def similarities(p: ir.Table) -> dict[str, ir.FloatingValue]:
+    """Each field's similarity in [0, 1] (null when either row lacks the field)."""
     both = lambda a, b, value: ibis.ifelse(a.notnull() & b.notnull(), value, ibis.null("float64"))  # noqa: E731
     words_l, words_r = p.words_l, p.words_r
     union = words_l.union(words_r).length().cast("float64")
-    sims = {
+    split = (
+        (p.share_a_l - p.share_a_r).abs() + (p.share_t_l - p.share_t_r).abs() + (p.share_c_l - p.share_c_r).abs()
+    )
+    return {
         "date": 1.0 - p.dd.cast("float64") / (p.max_tol + 1).cast("float64"),
         "place": ibis.ifelse(p.km.notnull(), (1.0 - p.km / p.max_radius).clip(lower=0.0), ibis.null("float64")),
         "actor": _name_similarity(p, "actor"),
         "target": _name_similarity(p, "target"),
         "mode": both(p.mode_l, p.mode_r, ibis.ifelse(p.mode_l == p.mode_r, 1.0, 0.5)),
+        "event": ibis.ifelse(p.event_l == p.event_r, 1.0, 0.0),
         "killed": both(p.killed_l, p.killed_r, _count_similarity(p.killed_l, p.killed_r)),
         "wounded": both(p.wounded_l, p.wounded_r, _count_similarity(p.wounded_l, p.wounded_r)),
+        # who died: 1 - half the L1 distance of the two shares (killed on each side, civilians)
+        "split": (1.0 - split / 2).clip(lower=0.0),
         "text": ibis.ifelse(
             words_l.notnull() & words_r.notnull() & (union > 0),
             words_l.intersect(words_r).length().cast("float64") / union,
@@ -223,6 +249,21 @@ def scored_pairs(pairs: ir.Table, config: DedupConfig) -> ir.Table:
         # with one candidate, the same agreement is far stronger evidence.
         "crowd": ibis.greatest(p.k_l, p.k_r).cast("float64").ln(),
     }
+
+
+def scored_pairs(prepared: ir.Table, candidates: ir.Table, config: DedupConfig) -> ir.Table:
+    """Candidates with both rows' fields, the hard rules applied, each field's similarity
+    (``s_<field>``) and the ``score``: a logistic model's probability of one event."""
+    p = _with_rows(candidates, prepared)
+    placed = p.lat_l.notnull() & p.lat_r.notnull()
+    p = p.mutate(
+        dd=(p.day_l - p.day_r).abs(),
+        max_tol=ibis.greatest(p.tol_l, p.tol_r),
+        max_radius=ibis.greatest(p.radius_l, p.radius_r),
+        km=ibis.ifelse(placed, _haversine_km(p), ibis.null("float64")),
+    )
+    p = _crowding(p.filter(_hard_rules(p, config)))
+    sims = similarities(p)
     # A logistic model: each field both rows report adds weight * similarity + present to the
     # log-odds; a field either row lacks adds nothing. Fitted on synthetic
     # re-reports of one real dataset (benchmarks/bench_dedup.py --fit), scored on another.
@@ -235,20 +276,15 @@ def scored_pairs(pairs: ir.Table, config: DedupConfig) -> ir.Table:
     return p.mutate(score=1.0 / (1.0 + (-logit).exp()))
 
 
-def matched_pairs(prepared: ir.Table, config: DedupConfig) -> tuple[ir.Table, ir.Table]:
-    """(candidate pairs, compatible pairs) of ``prepare``d events: pairs scoring at least
-    ``config.cohesion``, one row per unordered pair (a < b) with both rows' sources; links are
-    those >= threshold."""
-    tolerances = sorted(set(config.date_tolerance_days.values()))
-    candidates = candidate_pairs(prepared, tolerances)
-    scored = scored_pairs(candidates, config)
+def matched_pairs(prepared: ir.Table, candidates: ir.Table, config: DedupConfig) -> ir.Table:
+    """Pairs scoring at least ``config.cohesion``: event ids a < b, both sources, score."""
+    scored = scored_pairs(prepared, candidates, config)
     kept = scored.filter(scored.score >= config.cohesion)
     swap = kept.event_id_l > kept.event_id_r
-    kept = kept.select(
+    return kept.select(
         a=ibis.ifelse(swap, kept.event_id_r, kept.event_id_l),
         b=ibis.ifelse(swap, kept.event_id_l, kept.event_id_r),
-        source_a=ibis.ifelse(swap, kept.source_dataset_r, kept.source_dataset_l),
-        source_b=ibis.ifelse(swap, kept.source_dataset_l, kept.source_dataset_r),
+        source_a=ibis.ifelse(swap, kept.src_r, kept.src_l),
+        source_b=ibis.ifelse(swap, kept.src_l, kept.src_r),
         score=kept.score,
     )
-    return candidates, kept.distinct(on=["a", "b"], keep="first")

@@ -19,21 +19,46 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from jervis.dedup.cluster import clusters
 from jervis.dedup.config import DedupConfig
-from jervis.dedup.fuse import FUSED_EXTRA, clusters, fuse
-from jervis.dedup.match import matched_pairs, prepare
+from jervis.dedup.fuse import FUSED_EXTRA, fuse
+from jervis.dedup.match import candidate_pairs, matched_pairs, prepare
 from jervis.store.db import connect
 from jervis.store.engine import DEDUP_RUNS, FUSED, LINKS, Engine, as_engine
 from jervis.store.schema import ARROW_SCHEMA, COLUMNS
 
 
+def row_ids(engine: Engine, events: ibis.Table) -> ibis.Table:
+    """The events with ``rid``: a 64-bit hash of the event id (xxhash64 on Spark, whose
+    ``hash`` has 32 bits), or, if two ids ever share a hash, their rank."""
+    if engine.name == "spark":
+        rid = _xxhash64(events.event_id)
+    else:
+        rid = events.event_id.hash()
+    with_rid = events.mutate(rid=rid)
+    counts = with_rid.aggregate(n=with_rid.count(), ids=with_rid.rid.nunique()).to_pandas().iloc[0]
+    if int(counts["n"]) != int(counts["ids"]):
+        with_rid = events.mutate(rid=ibis.row_number().over(order_by=events.event_id).cast("int64"))
+    return with_rid
+
+
+@ibis.udf.scalar.builtin(name="xxhash64")
+def _xxhash64(value: str) -> int:  # type: ignore[empty-body]
+    """Spark SQL's 64-bit xxHash."""
+
+
 def find_links(engine: Engine, config: DedupConfig) -> tuple[pd.DataFrame, int]:
-    """(linked pairs a, b, score; number of candidate pairs compared) over every stored row."""
-    prepared = prepare(engine.raw_events(), config).cache()  # read the events once
+    """(pairs scoring at least the cohesion level: a, b, sources, score; number of candidate
+    pairs compared) over every stored row."""
+    events = row_ids(engine, engine.raw_events())
+    prepared = prepare(events, config, row_id=events.rid).cache()  # read the events once
     try:
-        candidates, linked = matched_pairs(prepared, config)
-        n_candidates = int(candidates.count().to_pandas())
-        pairs = linked.to_pandas()
+        candidates = candidate_pairs(prepared, sorted(set(config.date_tolerance_days.values()))).cache()
+        try:
+            n_candidates = int(candidates.count().to_pandas())
+            pairs = matched_pairs(prepared, candidates, config).to_pandas()
+        finally:
+            candidates.release()
     finally:
         prepared.release()
     return pairs.sort_values(["a", "b"], ignore_index=True), n_candidates
@@ -52,7 +77,7 @@ def dedup(db: Any = None, *, config: str | Path | DedupConfig | None = None) -> 
     config = config if isinstance(config, DedupConfig) else DedupConfig.load(config)
     started = time.perf_counter()
     pairs, n_candidates = find_links(engine, config)
-    links = clusters(pairs, config.threshold, config.curated)
+    links = clusters(pairs, config.threshold, config.curated, config.cohesion)
     fused = fuse(_members(engine, links)) if len(links) else fuse_empty()
     n_events = int(engine.raw_events().count().to_pandas())
     run = {

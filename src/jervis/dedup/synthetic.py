@@ -5,9 +5,13 @@ the real events is re-reported once or twice by invented sources (``rereport1``,
 copy with the noise a second reporter brings:
 
 * date: the same day, or a day off (a week-precise date up to 3 days off, a month up to 10);
-* place: moved up to 10 km, the place name sometimes lower-cased, replaced by the province's
-  name or missing, coordinates sometimes missing;
-* counts: deaths and wounded scaled by 0.75-1.25 and rounded, or unknown;
+* place: geocoded by the re-reporter's own gazetteer: each place it names sits up to 10 km
+  from where the original put it, the same offset for every event there (one gazetteer,
+  one point per place name); the place name sometimes lower-cased or missing, or only the
+  province named (and then no point: a province is not a place); coordinates sometimes
+  missing;
+* counts: deaths and wounded scaled by 0.75-1.25 and rounded, or unknown; who died (the
+  deaths on each side and among civilians) scaled with the total, or unknown;
 * actor and target names: another alias from the actor dictionary, a typo or a case change,
   then normalised as the ingest would;
 * mode sometimes unknown, FIGHT sometimes coded ASSAULT, and the evidence a different
@@ -50,13 +54,22 @@ def _words(text: object, rng: np.random.Generator) -> str | None:
     return " ".join(kept)
 
 
-def _scale_count(values: pd.Series, rng: np.random.Generator) -> pd.Series:
+def _scale_count(values: pd.Series, roll: np.ndarray, factor: np.ndarray) -> pd.Series:
+    """70% of counts scaled by ``factor`` and rounded, 10% unknown, the rest as reported."""
     v = pd.to_numeric(values, errors="coerce").astype("float64")
-    roll = rng.random(len(v))
-    scaled = np.round(v * rng.uniform(0.75, 1.25, len(v)))
-    out = np.where(roll < 0.7, scaled, v)
+    out = np.where(roll < 0.7, np.round(v * factor), v)
     out = np.where(roll > 0.9, np.nan, out)
     return pd.Series(out, index=values.index).astype("Int64")
+
+
+def _gazetteer_offsets(rows: pd.DataFrame, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """(km, angle) per row: one offset per distinct original point, as one gazetteer puts
+    every event of a named place on the same spot."""
+    place = rows["latitude"].round(5).astype(str) + "," + rows["longitude"].round(5).astype(str)
+    codes, uniques = pd.factorize(place)
+    km = rng.uniform(0, 10, len(uniques))[codes]
+    angle = rng.uniform(0, 2 * np.pi, len(uniques))[codes]
+    return km, angle
 
 
 def rereport(
@@ -84,8 +97,7 @@ def rereport(
         spread = np.select([precision == "week", precision == "month"], [3, 10], 1)
         shift = np.where(rng.random(n) < 0.6, 0, rng.integers(-spread, spread + 1))
         rows["date"] = pd.to_datetime(rows["date"]) + pd.to_timedelta(shift, unit="D")
-        km = rng.uniform(0, 10, n)
-        angle = rng.uniform(0, 2 * np.pi, n)
+        km, angle = _gazetteer_offsets(rows, rng)
         lat = pd.to_numeric(rows["latitude"]).to_numpy(dtype=float)
         rows["latitude"] = lat + km * np.sin(angle) / EARTH_KM_PER_DEGREE
         rows["longitude"] = pd.to_numeric(rows["longitude"]).to_numpy(dtype=float) + km * np.cos(angle) / (
@@ -95,10 +107,15 @@ def rereport(
         rows.loc[no_coords, ["latitude", "longitude"]] = np.nan
         loc_roll = rng.random(n)
         rows["location"] = np.where(loc_roll < 0.3, rows["location"].str.lower(), rows["location"])
-        rows["location"] = np.where((loc_roll >= 0.6) & (loc_roll < 0.8), rows["admin1"], rows["location"])
+        province = (loc_roll >= 0.6) & (loc_roll < 0.8) & rows["admin1"].notna().to_numpy()
+        rows["location"] = np.where(province, rows["admin1"], rows["location"])
+        rows.loc[province, ["latitude", "longitude"]] = np.nan
         rows.loc[loc_roll >= 0.8, "location"] = None
-        for column in ("killed", "wounded"):
-            rows[column] = _scale_count(rows[column], rng)
+        roll, factor = rng.random(n), rng.uniform(0.75, 1.25, n)
+        for column in ("killed", "actor_killed", "target_killed", "civilians_killed"):
+            rows[column] = _scale_count(rows[column], roll, factor)
+        rows.loc[rng.random(n) < 0.5, ["actor_killed", "target_killed", "civilians_killed"]] = None
+        rows["wounded"] = _scale_count(rows["wounded"], rng.random(n), rng.uniform(0.75, 1.25, n))
         for role in ("actor", "target"):
             raw = [_name_variant(v, dictionary, rng) for v in rows[role]]
             rows[f"{role}_raw"] = raw
