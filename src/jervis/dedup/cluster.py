@@ -134,17 +134,21 @@ class _Clusters:
         if not self.members[here]:
             del self.members[here]
 
-    def improve(self, order: list[int]) -> int:
-        """One pass of local search over ``order``; returns the number of moves made."""
-        moves = 0
+    def improve(self, order: list[int]) -> list[int]:
+        """One pass of local search over ``order``; returns the rows to look at again (the
+        neighbours of those that moved), in order."""
+        again: set[int] = set()
         for x in order:
             here = self.label[x]
             mine = self.members[here]
+            elsewhere = {self.label[y] for y in self.nb[x]} - {here}
+            if not elsewhere and len(mine) == 1:
+                continue
             stay = self.fits(x, mine) or 0.0
             best, action = 1e-9, None
             if len(mine) > 1 and -stay > best:
                 best, action = -stay, (None, -1)
-            for c in sorted({self.label[y] for y in self.nb[x]} - {here}):
+            for c in sorted(elsewhere):
                 theirs = self.members[c]
                 gain = self.fits(x, theirs)
                 if gain is not None and gain - stay > best:
@@ -162,9 +166,11 @@ class _Clusters:
                     if delta > best:
                         best, action = delta, (c, z)
             if action is not None:
+                again.update(self.nb[x], mine)
+                if action[1] >= 0:
+                    again.update(self.nb[action[1]])
                 self._move(x, *action)
-                moves += 1
-        return moves
+        return sorted(again)
 
 
 def clusters(
@@ -178,13 +184,12 @@ def clusters(
     empty = pd.DataFrame({"event_id": pd.Series(dtype=str), "cluster_id": pd.Series(dtype=str)})
     if pairs.empty or not (pairs["score"] >= threshold).any():
         return empty
-    ids, codes = np.unique(np.concatenate([pairs["a"].to_numpy(str), pairs["b"].to_numpy(str)]), return_inverse=True)
+    codes, ids = pd.factorize(pd.concat([pairs["a"], pairs["b"]], ignore_index=True), sort=True)
     a, b = codes[: len(pairs)], codes[len(pairs) :]
-    names, src = np.unique(np.concatenate([pairs["source_a"].to_numpy(str), pairs["source_b"].to_numpy(str)]),
-                           return_inverse=True)  # fmt: skip
+    src, names = pd.factorize(pd.concat([pairs["source_a"], pairs["source_b"]], ignore_index=True), sort=True)
     source = np.zeros(len(ids), dtype=np.int64)
     source[a], source[b] = src[: len(pairs)], src[len(pairs) :]
-    is_curated = np.isin(names, list(curated))
+    is_curated = np.isin(np.asarray(names, dtype=object), list(curated))
     # Rounded, so that engines whose last float bits differ still order ties the same way.
     zero = _logit(np.array([threshold]))[0]
     w = np.round(_logit(pairs["score"].to_numpy(float)) - zero, 9)
@@ -194,12 +199,13 @@ def clusters(
     la, lb, lw = a[links][keep], b[links][keep], w[links][keep]
     for k in np.lexsort((lb, la, -lw)):  # best first; ties by id
         state.merge(int(la[k]), int(lb[k]))
-    order = sorted({int(x) for x in np.concatenate([a, b])})
+    order = list(range(len(ids)))  # every row of a pair, in the order of the event ids
     for _ in range(MAX_ROUNDS):
-        if not state.improve(order):
+        order = state.improve(order)
+        if not order:
             break
     label = np.asarray(state.label)
-    frame = pd.DataFrame({"event_id": ids, "label": label})
+    frame = pd.DataFrame({"event_id": np.asarray(ids, dtype=object), "label": label})
     frame = frame[frame.groupby("label")["event_id"].transform("size") > 1]
     first = frame.groupby("label")["event_id"].transform("min")  # ids sorted: min = first
     frame = frame.assign(cluster_id=FUSED_PREFIX + first)

@@ -38,18 +38,18 @@ def _quality(rows: pd.DataFrame) -> pd.Series:
 
 
 def _best(rows: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
-    """Per cluster: the most reported non-null value of ``columns`` (as a set) and its support."""
-    key = columns[0]
+    """Per cluster: the most reported non-null value of ``columns`` (as a set) and its support;
+    ties go to the set reported by the best row (``_quality``)."""
     have = rows[rows[list(columns)].notna().any(axis=1)]
     if have.empty:
         return pd.DataFrame(columns=["cluster_id", *columns, "support"]).set_index("cluster_id")
-    values = have[list(columns)].astype(str).agg("\x1f".join, axis=1) if len(columns) > 1 else have[key].astype(str)
-    tally = have.assign(_v=values.to_numpy())
-    counts = tally.groupby(["cluster_id", "_v"], sort=False).agg(support=("_q", "size"), q=("_q", "min"))
-    tally = tally.join(counts, on=["cluster_id", "_v"])
-    tally = tally.sort_values(["cluster_id", "support", "q", "_q"], ascending=[True, False, True, True])
-    top = tally.drop_duplicates("cluster_id")
-    return top.set_index("cluster_id")[[*columns, "support"]]
+    tally = (
+        have.groupby(["cluster_id", *columns], dropna=False, sort=False)["_q"]
+        .agg(support="size", q="min")
+        .reset_index()
+        .sort_values(["cluster_id", "support", "q"], ascending=[True, False, True], kind="stable")
+    )
+    return tally.drop_duplicates("cluster_id").set_index("cluster_id")[[*columns, "support"]]
 
 
 def fuse(members: pd.DataFrame) -> pd.DataFrame:
@@ -67,9 +67,13 @@ def fuse(members: pd.DataFrame) -> pd.DataFrame:
     out["confidence"] = grouped["confidence"].max()
     out["n_rows"] = grouped.size()
     out["n_sources"] = grouped["source_dataset"].nunique()
-    out["sources"] = grouped["source_dataset"].agg(lambda s: ",".join(sorted(set(s))))
-    table = pd.DataFrame(support)
-    out["support"] = [json.dumps(r, separators=(",", ":")) for r in table.to_dict("records")]
+    sources = rows[["cluster_id", "source_dataset"]].drop_duplicates().sort_values(["cluster_id", "source_dataset"])
+    out["sources"] = sources.groupby("cluster_id")["source_dataset"].agg(",".join)
+    # {"date":2,"place":1,...} per cluster, built column-wise (json.dumps per row is slow)
+    text = pd.Series("{", index=out.index)
+    for k, (name, count) in enumerate(support.items()):
+        text = text + ("," if k else "") + json.dumps(name) + ":" + count.astype(str)
+    out["support"] = text + "}"
     out = out.reset_index()
     out["event_id"] = out["cluster_id"]
     return out[["cluster_id", *COLUMNS, *FUSED_EXTRA]]

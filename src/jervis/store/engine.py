@@ -70,8 +70,11 @@ def spark_session(master: str = DEFAULT_SPARK_MASTER) -> Any:
     # Executors' Python workers (applyInPandas) must be this interpreter, with jervis on it.
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     log_config = resources.files("jervis") / "data" / "spark-log4j2.properties"
+    builder = SparkSession.builder
+    if os.environ.get("JERVIS_SPARK_DRIVER_MEMORY"):  # local mode runs everything in the driver
+        builder = builder.config("spark.driver.memory", os.environ["JERVIS_SPARK_DRIVER_MEMORY"])
     session = (
-        SparkSession.builder.master(master)
+        builder.master(master)
         .appName("jervis")
         .config("spark.driver.extraJavaOptions", f"-Dlog4j.configurationFile=file:{log_config}")
         .config("spark.ui.enabled", "false")
