@@ -121,13 +121,15 @@ def screen_pair(counts: pd.DataFrame, a: str, b: str, start, end, settings: dict
     series.incidents = series.totals()  # one row per event: incidents are the counts
     totals = series.totals()
     gate = gate_reason(series, settings)  # the verdict's thin-data rule
+    # The count regression's lead test (a negative control) is not part of a screen's row.
+    quick = dict(settings, lead_test=False)
     rows = []
     for direction, (x, y) in (("A->B", (a, b)), ("B->A", (b, a))):
         row = ScreenRow(source=x, target=y, events_source=totals[direction[0]], events_target=totals[direction[-1]])
         row.reason = gate
         for method in METHODS if gate is None else ():
             try:
-                result = fit_method(method, series, direction, settings)
+                result = fit_method(method, series, direction, quick)
             except JervisError as exc:
                 row.reason = str(exc)
                 continue

@@ -133,18 +133,48 @@ def rereport(
     return out
 
 
-def tile(frame: pd.DataFrame, times: int) -> pd.DataFrame:
-    """``times`` copies of a frame as if from as many countries: same density, distinct ids."""
+SHIFT_STEP_DAYS = 211  # tile k's dates move by k * 211 days (wrapped into +-11 years)
+SHIFT_SPAN_DAYS = 22 * 365
+
+
+def tile(frame: pd.DataFrame, times: int, start: int = 0, *, separate: bool = False) -> pd.DataFrame:
+    """``times`` copies of a frame as if from as many countries: same density, distinct ids.
+
+    ``separate``: each copy also gets its own actor names (``name #k``) and its own period
+    (dates moved by a different number of days), so that the copies' actors are unrelated
+    to each other (for the screening benchmark: pairs across copies are known nulls)."""
     parts = []
-    for k in range(times):
+    for k in range(start, start + times):
         part = frame.copy()
         suffix = f"#{k}"
         part["event_id"] = part["event_id"] + suffix
         if "truth" in part:
             part["truth"] = part["truth"] + suffix
         part["country"] = part["country"].fillna("") + f"-{k}"
+        if separate:
+            for role in ("actor", "target"):
+                part[role] = part[role] + f" #{k}"
+            shift = (k * SHIFT_STEP_DAYS) % SHIFT_SPAN_DAYS - SHIFT_SPAN_DAYS // 2
+            part["date"] = pd.to_datetime(part["date"]) + pd.Timedelta(days=shift)
         parts.append(part)
     return pd.concat(parts, ignore_index=True)
+
+
+def write_tiled_lake(frame: pd.DataFrame, rows: int, lake, *, separate: bool = False, batch: int = 40) -> int:
+    """Tiles of ``frame`` (``tile``) up to about ``rows`` rows, written to an event lake in a
+    few large files (built as Arrow in batches of tiles, so 10 million rows fit in memory)."""
+    import pyarrow as pa
+
+    from jervis.store.lake import write_events
+    from jervis.store.schema import ARROW_SCHEMA
+
+    times = max(1, round(rows / len(frame)))
+    tables = []
+    for start in range(0, times, batch):
+        part = tile(frame, min(batch, times - start), start, separate=separate)
+        tables.append(pa.Table.from_pandas(part[list(COLUMNS)], schema=ARROW_SCHEMA.remove_metadata(),
+                                           preserve_index=False, safe=False))  # fmt: skip
+    return write_events(lake, pa.concat_tables(tables))
 
 
 def pairwise_scores(truth: pd.Series, predicted: pd.Series) -> dict[str, float]:
