@@ -123,7 +123,8 @@ def upload_meta(request: Request, upload_id: str) -> dict[str, Any]:
 def with_quarantine(request: Request, meta: dict[str, Any], limit: int = 100) -> dict[str, Any]:
     page = quarantine_page(request, limit, 0, meta["stored_as"])
     public = {k: v for k, v in meta.items() if k != "stored_as"}
-    return {**public, "quarantine": page["rows"], "quarantine_total": page["total"]}
+    rows = [{**r, "source_file": meta["uploaded_as"]} for r in page["rows"]]  # not the server's path
+    return {**public, "quarantine": rows, "quarantine_total": page["total"]}
 
 
 def recent_uploads(request: Request, n: int = 20) -> list[dict[str, Any]]:

@@ -7,7 +7,8 @@ kept); beyond loopback with a token, reads need it too (API: 401, pages: the log
 request that writes must come from this origin (``Sec-Fetch-Site``/``Origin``: a form on
 another site cannot post here, token or not). Every response gets a strict
 Content-Security-Policy (scripts, styles and images from this server only, no inline script,
-no framing), ``X-Content-Type-Options: nosniff``, ``X-Frame-Options: DENY``, no referrer, and
+no framing), ``X-Content-Type-Options: nosniff``, ``X-Frame-Options: DENY``, no referrer
+beyond this server, and
 ``Cache-Control: no-store`` except for static assets.
 """
 
@@ -32,7 +33,7 @@ HEADERS = [
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),  # "no-referrer" would make forms send "Origin: null"
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"cross-origin-resource-policy", b"same-origin"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=()"),
