@@ -237,7 +237,7 @@ def test_unexpected_errors_are_bare_problems(client, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("secret internal detail at /srv/data")
 
-    monkeypatch.setattr(events_module, "count_events", broken)
+    monkeypatch.setattr(events_module, "events_page", broken)
     r = client.get("/api/events")
     assert r.status_code == 500 and r.headers["content-type"] == "application/problem+json"
     assert "secret" not in r.text and "Traceback" not in r.text

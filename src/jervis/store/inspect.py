@@ -6,12 +6,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import ibis
 
 from jervis.sources import all_sources
 from jervis.store.actors import ActorDictionary
 from jervis.store.db import ibis_backend
-from jervis.store.query import events_table
+from jervis.store.schema import COLUMNS
 
 
 def _quarantine_table(backend: Any, source_file: str | None):
@@ -47,34 +48,65 @@ def event_detail(event_id: str, db: str | Path | None = None, *, backend: Any = 
 
     ``provenance``: the file and line it was read from, when and in which format it was
     ingested; ``source``: the dataset's name, licence and attribution; ``edits``: hand
-    corrections recorded when it was stored from the extractor.
+    corrections recorded when it was stored from the extractor. On DuckDB one statement with a
+    bound id (a page per event must be quick), elsewhere Ibis.
     """
     backend = backend or ibis_backend(db)
     raw = backend.table("events")
-    rows = raw.filter(raw.event_id == event_id).limit(1)
-    frame = rows.select(*events_table(backend).columns, "ingest_id", "source_line").to_pandas()
-    if frame.empty:
-        return None
-    row = {k: (None if _missing(v) else v) for k, v in frame.iloc[0].to_dict().items()}
-    ingest_id, line = row.pop("ingest_id"), row.pop("source_line")
-    ingests = backend.table("ingests")
-    found = ingests.filter(ingests.ingest_id == int(ingest_id)).select(
-        "path", "format", "finished_at", "username", "sha256").to_pandas()  # fmt: skip
-    provenance = {"source_file": None, "line": None if line is None else int(line)}
-    if not found.empty:
-        ing = found.iloc[0]
-        provenance.update(source_file=ing["path"], format=ing["format"], sha256=ing["sha256"],
-                          ingested_at=str(ing["finished_at"]), ingested_by=ing["username"])  # fmt: skip
-    sources = backend.table("sources")
-    info = sources.filter(sources.source_dataset == row["source_dataset"]).to_pandas()
-    edits = backend.table("edits")
-    changes = edits.filter(edits.event_id == event_id).order_by("edited_at").select(
-        "field", "extracted", "stored", "edited_at").to_pandas()  # fmt: skip
+    line = "source_line" if "source_line" in raw.columns else None  # a store opened read-only
+    if getattr(backend, "name", None) == "duckdb":
+        cols = ", ".join(f"e.{c}" for c in COLUMNS)
+        found = backend.con.execute(
+            f"SELECT {cols}, {'e.source_line' if line else 'NULL'} AS source_line, i.path, i.format, "
+            "i.sha256, i.finished_at, i.username, s.name AS s_name, s.licence, s.attribution, s.url "
+            "FROM events e LEFT JOIN ingests i ON i.ingest_id = e.ingest_id "
+            "LEFT JOIN sources s ON s.source_dataset = e.source_dataset WHERE e.event_id = ? LIMIT 1",
+            [event_id],
+        ).fetchone()
+        if found is None:
+            return None
+        row = dict(zip(COLUMNS, found[: len(COLUMNS)], strict=True))
+        extra = dict(zip(("source_line", "path", "format", "sha256", "finished_at", "username",
+                          "s_name", "licence", "attribution", "url"), found[len(COLUMNS):], strict=True))  # fmt: skip
+        try:
+            changes = backend.con.execute(
+                "SELECT field, extracted, stored, edited_at FROM edits WHERE event_id = ? "
+                "ORDER BY edited_at", [event_id]).fetchall()  # fmt: skip
+        except duckdb.CatalogException:  # an older store opened read-only has no edits table
+            changes = []
+        edits = [dict(zip(("field", "extracted", "stored", "edited_at"), c, strict=True)) for c in changes]
+    else:
+        frame = raw.filter(raw.event_id == event_id).limit(1).to_pandas()
+        if frame.empty:
+            return None
+        first = {k: (None if _missing(v) else v) for k, v in frame.iloc[0].to_dict().items()}
+        row = {c: first[c] for c in COLUMNS}
+        ingests = backend.table("ingests")
+        ing = ingests.filter(ingests.ingest_id == int(first["ingest_id"])).to_pandas()
+        sources = backend.table("sources")
+        src = sources.filter(sources.source_dataset == row["source_dataset"]).to_pandas()
+        ing_row = ing.iloc[0].to_dict() if not ing.empty else {}
+        src_row = src.iloc[0].to_dict() if not src.empty else {}
+        extra = {"source_line": first.get("source_line"), "path": ing_row.get("path"),
+                 "format": ing_row.get("format"), "sha256": ing_row.get("sha256"),
+                 "finished_at": ing_row.get("finished_at"), "username": ing_row.get("username"),
+                 "s_name": src_row.get("name"), "licence": src_row.get("licence"),
+                 "attribution": src_row.get("attribution"), "url": src_row.get("url")}  # fmt: skip
+        t = backend.table("edits")
+        edits = t.filter(t.event_id == event_id).order_by("edited_at").to_pandas().to_dict("records")
+    provenance = {"source_file": extra["path"], "line": None if extra["source_line"] is None else int(extra["source_line"]),
+                  "format": extra["format"], "sha256": extra["sha256"],
+                  "ingested_at": None if extra["finished_at"] is None else str(extra["finished_at"]),
+                  "ingested_by": extra["username"]}  # fmt: skip
+    source = None
+    if extra["s_name"] is not None or extra["licence"] is not None:
+        source = {"source_dataset": row["source_dataset"], "name": extra["s_name"], "licence": extra["licence"],
+                  "attribution": extra["attribution"], "url": extra["url"]}  # fmt: skip
     return {
         "event": row,
         "provenance": provenance,
-        "source": info.iloc[0].to_dict() if not info.empty else None,
-        "edits": [{**e, "edited_at": str(e["edited_at"])} for e in changes.to_dict("records")],
+        "source": source,
+        "edits": [{**e, "edited_at": str(e["edited_at"])} for e in edits],
     }
 
 

@@ -13,7 +13,7 @@ from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel
 
 from jervis.store.inspect import event_detail
-from jervis.store.query import count_events, event_facets, events
+from jervis.store.query import event_facets, events, events_page
 from jervis.web.base import PAGE_SIZES, Problem, page_info, query_string, render, state_of
 
 router = APIRouter()
@@ -133,11 +133,12 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _page(request: Request, filters: EventFilters, limit: int, offset: int) -> dict[str, Any]:
-    state = state_of(request)
-    backend = state.backend()
-    total = count_events(backend=backend, **filters.api_kwargs())
-    frame = events(backend=backend, limit=limit, offset=offset, **filters.api_kwargs())
-    return {"total": total, "limit": limit, "offset": offset, "events": records(frame)}
+    backend = state_of(request).backend()
+    total, table = events_page(backend=backend, limit=limit, offset=offset, **filters.api_kwargs())
+    rows = table.to_pylist()
+    for row in rows:
+        row["date"] = row["date"].isoformat()
+    return {"total": total, "limit": limit, "offset": offset, "events": rows}
 
 
 @router.get("/api/events", response_model=EventPage, tags=["events"], summary="Events, filtered and paged")
@@ -217,7 +218,7 @@ def api_event(request: Request, event_id: str):
 
 
 @router.get("/events", include_in_schema=False)
-def events_page(
+def events_html(
     request: Request,
     filters: Annotated[EventFilters, Depends()],
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
