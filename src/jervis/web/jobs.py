@@ -100,6 +100,7 @@ class AnalysisJobs:
         self._runners = cf.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="analysis")
         self._pool: cf.ProcessPoolExecutor | None = None
         self._workers = workers
+        self._closing = False
         self._load()
 
     # -- persistence -------------------------------------------------------------------------
@@ -194,7 +195,10 @@ class AnalysisJobs:
         except JervisError as exc:
             job.state, job.error = "failed", str(exc)
         except cf.process.BrokenProcessPool:
-            job.state, job.error = "failed", "the analysis worker stopped unexpectedly"
+            if self._closing:
+                job.state = "interrupted"
+            else:
+                job.state, job.error = "failed", "the analysis worker stopped unexpectedly"
             with self._lock:
                 self._pool = None
         except Exception as exc:  # noqa: BLE001 - reported in the job, logged with its traceback
@@ -204,6 +208,7 @@ class AnalysisJobs:
         self._save(job)
 
     def shutdown(self) -> None:
+        self._closing = True
         self._runners.shutdown(wait=False, cancel_futures=True)
         pool = self._pool
         if pool is not None:
