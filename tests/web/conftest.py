@@ -158,10 +158,3 @@ def hostile() -> list[str]:
     """Markup and script in data: must be shown as text everywhere, and never run."""
     return list(HOSTILE)
 
-
-def pytest_collection_modifyitems(items) -> None:
-    """One xdist worker runs every web test, so the demo store is built once."""
-    here = Path(__file__).parent
-    for item in items:
-        if here in Path(str(item.fspath)).parents:
-            item.add_marker(pytest.mark.xdist_group("web"))

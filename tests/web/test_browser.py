@@ -23,7 +23,9 @@ def clean(page) -> None:
 
 
 def test_filter_events_and_open_one(page, shot):
-    page.goto("/events")
+    page.goto("/")
+    shot(page, "home", full_page=False)
+    page.click("a.card[href='/events']")
     total = int(page.locator("[data-total]").get_attribute("data-total"))
     assert total == 112_313
     page.select_option("select[name=mode]", "air_strike")
@@ -39,6 +41,7 @@ def test_filter_events_and_open_one(page, shot):
     dates = rows.locator("td:nth-child(1)").all_inner_texts()
     assert dates == sorted(dates) and "2007-01-01" <= dates[0] and dates[-1] <= "2007-06-30"
     shot(page, "events-filtered")
+    shot(page, "events-top", full_page=False)
     page.click("a[rel=next]")
     assert page.locator("nav.pager span").first.inner_text().startswith("51–100 of")
     rows.first.locator("a").click()
@@ -65,6 +68,34 @@ def test_run_the_demo_dyads_analysis(page, shot):
         text = directions.nth(i).inner_text()
         assert "no detectable effect" in text and "Rate ratio" in text
     shot(page, "analysis-verdict")
+    clean(page)
+
+
+def test_write_a_dyad_in_the_form(page, shot, live_store):
+    from jervis.store.dyad import load_dyad
+
+    page.goto("/dyads/new")
+    page.fill("input[name=name]", "Coalition air operations vs insurgents, 2007")
+    page.fill("input[name=A_label]", "Coalition")
+    page.fill("textarea[name=A_actors]", "US-led coalition")
+    page.fill("input[name=B_label]", "Insurgents")
+    page.fill("input[name=B_side_values]", "insurgents")
+    page.fill("input[name=country]", "irq")
+    page.fill("input[name=start]", "2007-01-01")
+    page.fill("input[name=end]", "2007-12-31")
+    page.select_option("select[name=bin]", "week")
+    page.click("button[value=preview]")
+    toml = page.locator("#toml-preview").inner_text()
+    assert 'actors = [\n    "US-led coalition",\n]' in toml and "start = 2007-01-01" in toml
+    shot(page, "dyad-form")
+    page.click("button[value=save]")
+    page.wait_for_url(re.compile(r"/dyads/coalition-air-operations-vs-insurgents-2007"))
+    saved = live_store.with_name("jervis.web") / "dyads" / "coalition-air-operations-vs-insurgents-2007.toml"
+    assert page.locator("pre.toml").inner_text().strip() == saved.read_text().strip()
+    dyad = load_dyad(saved)
+    assert dyad.sides["B"].column == {"actor_side": ["insurgents"]} and dyad.analysis == {"bin": "week"}
+    rows = page.locator("table.data").first.locator("tbody tr").all_inner_texts()
+    assert len(rows) == 2 and all(int(r.split("\t")[2].replace(",", "")) > 0 for r in rows)
     clean(page)
 
 
