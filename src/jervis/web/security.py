@@ -103,6 +103,9 @@ class Guard:
             return
         settings = self.state.settings
         path: str = scope["path"]
+        head = scope["method"] == "HEAD"
+        if head:  # answered as GET without the body (curl -I, link checkers)
+            scope = {**scope, "method": "GET"}
         method: str = scope["method"]
         cookies = cookies_of(scope)
         csrf_id = cookies.get(CSRF_COOKIE)
@@ -121,6 +124,8 @@ class Guard:
                               "SameSite=Strict")  # fmt: skip
                     headers.append((b"set-cookie", cookie.encode()))
                 message = {**message, "headers": headers}
+            elif head and message["type"] == "http.response.body":
+                message = {**message, "body": b""}
             await send(message)
 
         async def refuse(status: int, title: str, detail: str, extra_headers=(), **extra) -> None:
