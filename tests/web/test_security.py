@@ -54,6 +54,8 @@ def test_strict_headers_everywhere(client):
         assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
         assert r.headers["x-content-type-options"] == "nosniff"
         assert r.headers["x-frame-options"] == "DENY"
+    head = client.head("/events")
+    assert head.status_code == 200 and head.content == b"" and "content-security-policy" in head.headers
 
 
 def test_pages_have_no_inline_script_or_style(client):
