@@ -19,6 +19,25 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 HOSTILE = ['<script>alert("x1")</script>', '"><img src=x onerror=alert("x2")>', "javascript:alert('x3')"]
 
 
+@pytest.fixture
+def hostile_csv(tmp_path: Path, hostile: list[str]) -> Path:
+    """A canonical CSV whose actor, target, place, evidence and URL are the hostile strings
+    (events hostile:0..2, dataset "hostile"), plus one bad row for the quarantine."""
+    import csv
+
+    path = tmp_path / "hostile.csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["event_id", "date", "date_precision", "actor", "target", "event", "mode",
+                         "source_dataset", "evidence", "source_url", "location"])  # fmt: skip
+        for i, text in enumerate(hostile):
+            writer.writerow([f"hostile:{i}", f"2007-02-0{i + 1}", "day", text, text, "ASSAULT", "rocket",
+                             "hostile", f"note {text}", hostile[2], text])  # fmt: skip
+        writer.writerow(["hostile:bad", "not-a-date", "day", hostile[0], "", "ASSAULT", "rocket",
+                         "hostile", "", "", ""])  # fmt: skip
+    return path
+
+
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The embedded Iraq 2006-2008 data (112,313 events) in a store, built once per worker."""

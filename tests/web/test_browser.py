@@ -149,22 +149,15 @@ def test_upload_a_ucdp_file_and_see_the_counts(page, tmp_path, shot, hostile):
     clean(page)
 
 
-def test_hostile_strings_stay_text(page, live_server, tmp_path, hostile):
+def test_hostile_strings_stay_text(page, live_server, hostile, hostile_csv):
     """Actor names, evidence, URLs and file names with markup are shown, never run."""
     import httpx
 
-    path = tmp_path / "hostile.csv"
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["event_id", "date", "date_precision", "actor", "target", "event", "mode",
-                         "source_dataset", "evidence", "source_url"])  # fmt: skip
-        for i, text in enumerate(hostile):
-            writer.writerow([f"hostile:{i}", "2007-02-0" + str(i + 1), "day", text, text, "ASSAULT",
-                             "rocket", "hostile", f"note {text}", hostile[2]])  # fmt: skip
+    path = hostile_csv
     with open(path, "rb") as fh:
         r = httpx.post(f"{live_server.url}/api/ingest", files={"file": (f"{hostile[0]}.csv", fh, "text/csv")})
     assert r.status_code == 201, r.text
-    assert r.json()["stored"] == 3
+    assert r.json()["stored"] == 3 and r.json()["quarantined"] == 1
     page.goto("/events?source=hostile")
     text = page.locator("table.events").inner_text()
     for s in hostile:

@@ -200,19 +200,10 @@ def test_oversize_uploads_get_413_and_leave_nothing(make_client, store, tmp_path
     assert big_json.status_code == 413
 
 
-def test_hostile_strings_are_escaped_in_every_page(client, tmp_path, hostile):
-    import csv
-
+def test_hostile_strings_are_escaped_in_every_page(client, hostile, hostile_csv):
     from markupsafe import escape
 
-    path = tmp_path / "hostile.csv"
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["event_id", "date", "date_precision", "actor", "target", "event", "source_dataset",
-                         "evidence", "source_url", "location"])  # fmt: skip
-        for i, text in enumerate(hostile):
-            writer.writerow([f"h:{i}", "2007-02-01", "day", text, text, "ASSAULT", "hostile", text, hostile[2], text])
-        writer.writerow(["h:bad", "not-a-date", "day", hostile[0], "", "ASSAULT", "hostile", "", "", ""])
+    path = hostile_csv
     with open(path, "rb") as fh:
         up = client.post("/api/ingest", files={"file": (f"{hostile[1]}.csv", fh, "text/csv")}).json()
     assert up["stored"] == 3 and up["quarantined"] == 1
@@ -221,7 +212,7 @@ def test_hostile_strings_are_escaped_in_every_page(client, tmp_path, hostile):
     dyad_id = client.post("/api/dyads", json=dyad).json()["id"]
     text = f"{hostile[0]} Rockets hit Camp Taji on Wednesday, killing two US soldiers. {hostile[1]}"
     x = client.post("/api/extract", json={"text": text, "published": "2020-03-14", "title": hostile[1]}).json()
-    urls = ["/events?source=hostile", "/events/h:0", "/events/h:1", "/events/h:2", "/actors", "/quarantine",
+    urls = ["/events?source=hostile", "/events/hostile:0", "/events/hostile:1", "/events/hostile:2", "/actors", "/quarantine",
             f"/ingest/{up['id']}", "/ingest", "/dyads", f"/dyads/{dyad_id}", f"/extract/{x['id']}", "/extract",
             "/sources"]  # fmt: skip
     for url in urls:

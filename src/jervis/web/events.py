@@ -10,10 +10,11 @@ from typing import Annotated, Any, Literal
 import pandas as pd
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, create_model
 
 from jervis.store.inspect import event_detail
 from jervis.store.query import event_facets, events, events_page
+from jervis.store.schema import ARROW_SCHEMA
 from jervis.web.base import PAGE_SIZES, Problem, page_info, query_string, render, state_of
 
 router = APIRouter()
@@ -54,35 +55,12 @@ class EventFilters:
         return any(v for v in self.params().values())
 
 
-class Event(BaseModel):
-    event_id: str
-    date: str
-    time: str | None = None
-    date_precision: str
-    actor: str | None = None
-    actor_raw: str | None = None
-    actor_side: str | None = None
-    target: str | None = None
-    target_raw: str | None = None
-    target_side: str | None = None
-    event: str
-    mode: str | None = None
-    country: str | None = None
-    admin1: str | None = None
-    location: str | None = None
-    latitude: float | None = None
-    longitude: float | None = None
-    geo_precision: int | None = None
-    killed: int | None = None
-    wounded: int | None = None
-    actor_killed: int | None = None
-    target_killed: int | None = None
-    civilians_killed: int | None = None
-    source_dataset: str
-    source_id: str | None = None
-    source_url: str | None = None
-    evidence: str | None = None
-    confidence: float | None = None
+_TYPES = {"string": str, "date32[day]": str, "double": float, "int16": int, "int32": int}
+# The canonical schema (store/schema.py) as the API's event model: one definition of the columns.
+Event = create_model("Event", **{
+    f.name: (_TYPES[str(f.type)] | None, None) if f.nullable else (_TYPES[str(f.type)], ...)
+    for f in ARROW_SCHEMA
+})  # fmt: skip
 
 
 class EventPage(BaseModel):
