@@ -196,8 +196,10 @@ def test_oversize_uploads_get_413_and_leave_nothing(make_client, store, tmp_path
     assert not any(uploads_of(store).iterdir())
     assert not any(spool.iterdir())
     assert client.get("/api/sources").json() == before
-    big_json = client.post("/api/extract", json={"text": "x" * (3 * 1024 * 1024)})
+    big_json = client.post("/api/dyads", json={"name": "x" * (3 * 1024 * 1024)})
     assert big_json.status_code == 413
+    big_article = client.post("/api/extract", json={"text": "x" * (9 * 1024 * 1024)})
+    assert big_article.status_code == 413
 
 
 def test_hostile_strings_are_escaped_in_every_page(client, hostile, hostile_csv):

@@ -2,7 +2,7 @@
 
 In order: the Host header must name this server (a page elsewhere cannot reach a loopback
 server through DNS rebinding); a request body may not exceed its route's limit (uploads
-``max_upload_mb``, anything else ``max_body_kb``; 413 before or while reading, so nothing is
+``max_upload_mb``, articles to extract 8 MB, anything else ``max_body_kb``; 413 before or while reading, so nothing is
 kept); beyond loopback with a token, reads need it too (API: 401, pages: the login form); a
 request that writes must come from this origin (``Sec-Fetch-Site``/``Origin``: a form on
 another site cannot post here, token or not). Every response gets a strict
@@ -39,7 +39,9 @@ HEADERS = [
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=()"),
 ]
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
-UPLOAD_PATHS = {"/api/ingest", "/ingest", "/api/extract/file", "/extract/file"}
+UPLOAD_PATHS = {"/api/ingest", "/ingest"}  # limited by --max-upload-mb
+ARTICLE_PATHS = {"/api/extract", "/extract", "/api/extract/file", "/extract/file"}
+ARTICLE_LIMIT = 8 * 1024 * 1024  # a 1M-character article, even percent-encoded in a form
 PUBLIC_PREFIXES = ("/static/", "/login", "/favicon.ico")
 CSRF_COOKIE = "jervis_csrf"
 SESSION_COOKIE = "jervis_session"
@@ -172,8 +174,12 @@ class Guard:
                              "requests that write must come from this server's own pages")  # fmt: skip
                 return
 
-        limit = (int(settings.max_upload_mb * 1024 * 1024) if path in UPLOAD_PATHS
-                 else settings.max_body_kb * 1024)  # fmt: skip
+        if path in UPLOAD_PATHS:
+            limit = int(settings.max_upload_mb * 1024 * 1024)
+        elif path in ARTICLE_PATHS:
+            limit = ARTICLE_LIMIT
+        else:
+            limit = settings.max_body_kb * 1024
         length = header(scope, b"content-length")
         if length is not None and length.isdigit() and int(length) > limit:
             await refuse(413, "Request too large", f"the limit here is {_size(limit)}",

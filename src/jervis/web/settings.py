@@ -42,7 +42,7 @@ class Settings:
     token: str | None = None
     read_only: bool = False
     max_upload_mb: float = 200.0
-    max_body_kb: int = 2048  # JSON and form bodies (pasted text included)
+    max_body_kb: int = 2048  # JSON and form bodies other than uploads and articles
     data_dir: Path | None = None
     analysis_workers: int = max(1, (os.cpu_count() or 2) // 2)
     max_queued_analyses: int = 20
