@@ -43,6 +43,7 @@ DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Web app under load"
 MODES = ["ied", "small_arms", "air_strike", "show_of_force", "other"]
 SIDES = ["insurgents", "us_coalition"]
+FAILURES: list[str] = []
 
 
 def query_params(rng: random.Random) -> dict:
@@ -115,9 +116,12 @@ async def client_loop(base: str, stop: float, rng: random.Random, ids: list[str]
             r = await client.get(base + url, params=params)
             await r.aread()
             ok = r.status_code == 200
-        except httpx.HTTPError:
-            ok = False
+            what = None if ok else f"HTTP {r.status_code}: {r.text[:200]}"
+        except httpx.HTTPError as exc:
+            ok, what = False, f"{type(exc).__name__}: {exc}"
         samples.append((kind, time.perf_counter() - started, ok))
+        if what:
+            FAILURES.append(f"{kind} {url}: {what}")
         if think:
             await asyncio.sleep(rng.uniform(0.5 * think, 1.5 * think))
 
@@ -196,7 +200,8 @@ def main() -> None:
         base = f"http://127.0.0.1:{port}"
         jervis_cmd = [sys.executable, "-m", "jervis", "serve", "--db", str(db), "--port", str(port),
                       "--analysis-workers", str(args.analysis_workers)]  # fmt: skip
-        server = subprocess.Popen(jervis_cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        log = open(work / "server.log", "w+")  # noqa: SIM115 - read back at the end
+        server = subprocess.Popen(jervis_cmd, stdout=subprocess.DEVNULL, stderr=log)
         deadline = time.time() + 60
         while True:
             try:
@@ -205,7 +210,8 @@ def main() -> None:
             except httpx.HTTPError:
                 pass
             if time.time() > deadline or server.poll() is not None:
-                raise SystemExit("the server did not start: " + (server.stderr.read().decode() if server.stderr else ""))
+                log.seek(0)
+                raise SystemExit("the server did not start: " + log.read())
             time.sleep(0.2)
         for _ in range(20):  # warm caches and the query path once
             httpx.get(base + "/api/events", params=query_params(random.Random(99)), timeout=30)
@@ -214,12 +220,16 @@ def main() -> None:
         with_jobs = asyncio.run(load(base, args.clients, args.seconds, ids, args.seed + 1000,
                                      think=args.think, analyses=args.analyses, methods=methods))  # fmt: skip
     finally:
+        server_log = ""
         if server is not None:
             server.terminate()
             try:
                 server.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 server.kill()
+            log.seek(0)
+            server_log = log.read()[-3000:]
+            log.close()
         shutil.rmtree(work, ignore_errors=True)
     result = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -229,6 +239,8 @@ def main() -> None:
         "closed_loop": closed,
         "queries_only": queries,
         "with_analyses": with_jobs,
+        "failures": FAILURES[:20],
+        "server_log_tail": server_log,
     }
     api = closed["by_kind"]["events API"]
     result["ratio_p50_web_to_python_api"] = round(api["p50_ms"] / base_line["p50_ms"], 2)

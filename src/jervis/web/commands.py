@@ -37,5 +37,7 @@ def register(app: typer.Typer) -> None:
         shown = f"[{host}]" if ":" in host else host
         typer.echo(f"jervis on http://{shown}:{port}/ (API docs: http://{shown}:{port}/api/docs); "
                    f"store {settings.db}; Ctrl-C stops it")  # fmt: skip
+        # Keep-alive of 30 s (uvicorn's default is 5): a client reusing a connection the server
+        # has just closed as idle gets a reset; browsers retry, programs may not.
         uvicorn.run(application, host=host, port=port, log_level="warning", server_header=False,
-                    proxy_headers=False)  # fmt: skip
+                    proxy_headers=False, timeout_keep_alive=30)  # fmt: skip
