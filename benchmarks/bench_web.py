@@ -163,6 +163,28 @@ async def load(base: str, clients: int, seconds: float, ids: list[str], seed: in
     return result
 
 
+def server_cpu_per_request(base: str, pid: int, ids: list[str], n: int = 200) -> dict:
+    """The server's own CPU time per request (from /proc), one request at a time: what a
+    request costs, whatever else the machine is doing."""
+
+    def cpu() -> float:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    rng = random.Random(7)
+    out = {}
+    with httpx.Client(timeout=60) as client:
+        for kind in ("events API", "event page"):
+            before = cpu()
+            for i in range(n):
+                if kind == "events API":
+                    client.get(base + "/api/events", params=query_params(rng)).raise_for_status()
+                else:
+                    client.get(f"{base}/events/{ids[i % len(ids)]}").raise_for_status()
+            out[kind] = round((cpu() - before) / n * 1000, 1)
+    return out
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -215,6 +237,7 @@ def main() -> None:
             time.sleep(0.2)
         for _ in range(20):  # warm caches and the query path once
             httpx.get(base + "/api/events", params=query_params(random.Random(99)), timeout=30)
+        cost = server_cpu_per_request(base, server.pid, ids)
         closed = asyncio.run(load(base, args.clients, args.seconds, ids, args.seed))
         queries = asyncio.run(load(base, args.clients, args.seconds, ids, args.seed + 500, think=args.think))
         with_jobs = asyncio.run(load(base, args.clients, args.seconds, ids, args.seed + 1000,
@@ -236,6 +259,7 @@ def main() -> None:
         "machine": f"{os.cpu_count()} CPUs, Python {platform.python_version()}",
         "load_average_at_start": os.getloadavg()[0],
         "baseline_python_api": base_line,
+        "server_cpu_ms_per_request": cost,
         "closed_loop": closed,
         "queries_only": queries,
         "with_analyses": with_jobs,
@@ -290,8 +314,15 @@ The paced load while {a['started']} analyses of the demo dyad ({a['methods']}) r
 |---|---:|---:|---:|---:|---:|
 {chr(10).join(rows(j))}
 
-Analyses: {', '.join(a['states'])}; each took {', '.join(str(s) for s in a['seconds_each'])} s from
-submission; all done {a['all_done_after_s']} s after the first was submitted.
+Analyses: {', '.join(a['states'])}; each ran {', '.join(str(s) for s in a['seconds_each'])} s once
+it left the queue; all done {a['all_done_after_s']} s after the first was submitted.
+
+What a request costs the server, measured as its own CPU time one request at a time (so the
+rest of the machine does not count): events API {r['server_cpu_ms_per_request']['events API']} ms,
+event page {r['server_cpu_ms_per_request']['event page']} ms. One core therefore serves about
+{1000 / (0.6 * r['server_cpu_ms_per_request']['events API'] + 0.4 * r['server_cpu_ms_per_request']['event page']):.0f}
+requests a second of this mix; the latencies above are that capacity shared with the clients,
+the analyses and everything else running on the machine.
 
 Baseline: the same query mix through the Python API (`jervis.events` + `count_events`, Ibis)
 on one thread, in the benchmark's process: p50 {r['baseline_python_api']['p50_ms']} ms, p99

@@ -1,8 +1,9 @@
 """Analyses as background jobs: the server answers while they run, and survives their failure.
 
 A job's events are read from the store in the server process (which owns the store), then the
-methods run in a separate worker process (``spawn``), so a long analysis neither holds the
-server's interpreter lock nor can crash the server. Jobs wait in a queue of bounded length;
+methods run in a separate worker process (``spawn``, at a lower CPU priority), so a long
+analysis neither holds the server's interpreter lock, nor takes the CPU from requests, nor can
+crash the server. Jobs wait in a queue of bounded length;
 each job's folder (``<data_dir>/analyses/<id>/``) keeps its dyad file, its settings and state
 (``job.json``) and, once done, ``verdict.json``, so results outlive the server.
 """
@@ -80,6 +81,16 @@ class Job:
 
 def _iso(ts: float | None) -> str | None:
     return None if ts is None else time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
+
+
+def _lower_priority() -> None:
+    """Worker processes yield the CPU to the server: a page asked for now matters more."""
+    import os
+
+    try:
+        os.nice(10)
+    except (AttributeError, OSError):  # not on this platform, or not allowed: run as is
+        pass
 
 
 def analyse_in_worker(dyad_path: str, events: Any, methods: list[str] | None, bin: str | None,
@@ -168,7 +179,8 @@ class AnalysisJobs:
         with self._lock:
             if self._pool is None:
                 self._pool = cf.ProcessPoolExecutor(
-                    max_workers=self._workers, mp_context=multiprocessing.get_context("spawn")
+                    max_workers=self._workers, mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_lower_priority,
                 )
             return self._pool
 
