@@ -165,3 +165,32 @@ def test_sources_actors_quarantine(client):
     assert actors["insurgents"]["events"] == 106_274
     q = client.get("/api/quarantine", params={"limit": 5}).json()
     assert q["total"] == 0 and q["rows"] == []
+
+
+def test_any_csv_with_an_uploaded_mapping(client):
+    csv_path = FIXTURES / "iraq-2019-2021" / "events.csv"
+    mapping = Path(__file__).resolve().parents[2] / "examples" / "iraq-2019-2021.mapping.toml"
+    expected = jervis.ingest([csv_path], db=client.app.state.web.settings.db.with_name("direct.duckdb"),
+                             mapping=mapping)  # fmt: skip
+    with open(csv_path, "rb") as data, open(mapping, "rb") as toml:
+        r = client.post("/api/ingest", files={"file": ("events.csv", data, "text/csv"),
+                                              "mapping": ("map.toml", toml, "application/toml")})  # fmt: skip
+    assert r.status_code == 201, r.text
+    got = r.json()
+    assert got["format"] == "mapping"
+    assert {k: got[k] for k in expected} == expected
+    sources = {s["source_dataset"] for s in client.get("/api/sources").json() if s["events"]}
+    assert "iraq_2019_2021" in sources
+
+
+def test_extract_from_an_html_file(client):
+    text = SEED.read_text()
+    paragraphs = "".join(f"<p>{p}</p>" for p in text.split("\n\n"))
+    page = (f"<!doctype html><html><head><title>Rockets slam US base</title></head><body>"
+            f"<nav>Home | World</nav><article>{paragraphs}</article></body></html>")  # fmt: skip
+    r = client.post("/api/extract/file", files={"file": ("article.html", page.encode(), "text/html")},
+                    data={"published": "2020-03-14"})  # fmt: skip
+    assert r.status_code == 200, r.text
+    x = r.json()
+    assert [e["date"] for e in x["events"]] == ["2020-03-11", "2020-03-12", "2020-03-14"]
+    assert "<p>" not in x["text"] and x["source"] == "article.html"
