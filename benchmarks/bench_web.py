@@ -288,6 +288,13 @@ def write_docs(r: dict, args) -> None:
         api = phase["by_kind"]["events API"]
         return "met" if errors == 0 and api["p99_ms"] < 200 else "not met"
     a = j["analyses"]
+    cpus, load_avg = os.cpu_count() or 1, r["load_average_at_start"]
+    busy = ""
+    if load_avg > cpus:
+        busy = (f"\nThe machine was busy: a load average of {load_avg:.1f} on {cpus} CPUs means the server "
+                f"had roughly {cpus / load_avg:.0%} of the machine, so the latencies measure the "
+                "contention more than the app; rerun on an idle machine before reading them as the "
+                "app's own. The CPU cost per request above does not depend on the load.\n")  # fmt: skip
     text = f"""{SECTION}
 
 Measured {r['date']} with `benchmarks/bench_web.py` ({r['machine']}; load average at start
@@ -335,7 +342,7 @@ bound SQL: `store.query.events_page`) to it: **{r['ratio_cpu_web_to_python_api']
 
 Goal (0 errors, p99 under 200 ms for event queries): closed loop **{goal(c)}**, paced
 **{goal(q)}**, paced with analyses **{goal(j)}**; errors in all phases: {errors}.
-"""
+{busy}"""
     docs = DOCS.read_text(encoding="utf-8")
     if SECTION in docs:
         start = docs.index(SECTION)
