@@ -26,6 +26,7 @@ from jervis.store.options import (
 )
 from jervis.text import commands as text_commands
 from jervis.text import eval_commands
+from jervis.web import commands as web_commands
 
 app = typer.Typer(
     name="jervis",
@@ -323,10 +324,10 @@ def version() -> None:
     console.print(f"jervis {__version__}")
 
 
-# Commands owned by other parts register themselves here (analysis, text).
+# Commands owned by other parts register themselves here (analysis, text, web, dedup, screen).
 for _register in (
-    analysis_commands.register, text_commands.register, eval_commands.register, dedup_commands.register,
-    screen_commands.register,
+    analysis_commands.register, text_commands.register, eval_commands.register, web_commands.register,
+    dedup_commands.register, screen_commands.register,
 ):  # fmt: skip
     _register(app)
 

@@ -55,7 +55,7 @@ def run_demo(
     }
     if step:
         step("demo: analysing the dyad (both directions, national and spatial)")
-    verdict = _analyse(db, out).to_dict()
+    verdict = _analyse(db, out, step).to_dict()
     summary["verdict_file"] = str(out / "verdict.json")
     if as_json:
         console.print_json(json.dumps(summary))
@@ -75,13 +75,12 @@ def run_demo(
     return summary
 
 
-def _analyse(db: Path, out: Path):
+def _analyse(db: Path, out: Path, step: Callable[[str], None] | None = None):
     """Both directions of the demo dyad, national and spatial; the verdict also goes to a file.
-    Progress goes to stderr once a step runs past two seconds."""
+    ``step`` hears each step of the analysis (the CLI shows it on stderr)."""
     from jervis.analysis.api import analyze_dyad
-    from jervis.analysis.commands import step_progress
 
-    with step_progress() as progress:
-        verdict = analyze_dyad(demo_dyad_path(), db=db, progress=progress)
+    progress = (lambda what: step(f"demo: analysing ({what})")) if step else None
+    verdict = analyze_dyad(demo_dyad_path(), db=db, progress=progress)
     (out / "verdict.json").write_text(verdict.to_json())
     return verdict

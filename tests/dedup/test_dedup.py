@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 
 import jervis
 from jervis.cli import app
-from jervis.dedup.config import DedupConfig
 from jervis.dedup.cluster import clusters
+from jervis.dedup.config import DedupConfig
 from jervis.dedup.fuse import fuse
 from jervis.dedup.synthetic import pairwise_scores, rereport
 from jervis.errors import JervisError

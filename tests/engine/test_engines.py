@@ -72,7 +72,7 @@ def test_dedup_links_and_fused_view_equal_on_store_and_lake(stores, tmp_path):
     con = duckdb.connect(str(store))
     con.execute("DELETE FROM events")
     con.register("mixed", mixed.drop(columns="truth").assign(date=mixed["date"].dt.date))
-    con.execute("INSERT INTO events SELECT *, '' AS row_hash, 0 AS ingest_id FROM mixed")
+    con.execute("INSERT INTO events BY NAME SELECT *, '' AS row_hash, 0 AS ingest_id FROM mixed")
     con.close()
     reference = jervis.deduplicate(store)
     want = duckdb.connect(str(store), read_only=True).sql("SELECT * FROM event_links ORDER BY event_id").df()

@@ -114,6 +114,7 @@ class Engine:
     spark_master: str | None = None
     fusion: bool = True
     _tmp: list[Path] = field(default_factory=list, repr=False)
+    _given: bool = field(default=False, repr=False)  # over a caller's backend (``Engine.over``)
 
     def __post_init__(self) -> None:
         if self.name not in ENGINES:
@@ -125,7 +126,18 @@ class Engine:
         self.lake = Path(self.lake) if self.lake is not None else None
         self.db = resolve_db(self.db) if self.lake is None else self.db
 
+    @classmethod
+    def over(cls, backend: Any, *, fusion: bool = True) -> Engine:
+        """DuckDB through a caller's open Ibis backend on a store (the web app's connection);
+        the caller keeps it: ``close()`` does not disconnect it."""
+        engine = cls(fusion=fusion)
+        engine._given = True
+        engine.__dict__["backend"] = engine.__dict__["catalog"] = backend
+        return engine
+
     def _check(self) -> None:
+        if self._given:
+            return
         if self.lake is not None:
             from jervis.store.lake import check_lake
 
@@ -296,7 +308,7 @@ class Engine:
 
         The Spark session stays for the process (``stop_spark()``)."""
         for name in ("backend", "catalog"):
-            backend = self.__dict__.pop(name, None)
+            backend = self.__dict__.pop(name, None) if not self._given else None
             if backend is not None and getattr(backend, "name", "") == "duckdb":
                 backend.disconnect()
         for name in ("_stored", "_raw", "_fused", "dedup_run"):
@@ -323,11 +335,16 @@ def _empty_events():
     return empty_table()
 
 
-def as_engine(db: Any = None) -> Engine:
-    """An Engine passes through; a path (or None: $JERVIS_DB, ./jervis.duckdb) is a DuckDB store."""
+def as_engine(db: Any = None, backend: Any = None) -> Engine:
+    """An Engine passes through; a path (or None: $JERVIS_DB, ./jervis.duckdb) is a DuckDB store;
+    an Ibis backend (``backend=``, as the web app passes) is read through as it is."""
+    if backend is not None:
+        db = backend
     if isinstance(db, Engine):
         return db
-    return Engine(db=db)
+    if db is None or isinstance(db, (str, Path)):
+        return Engine(db=db)
+    return Engine.over(db)
 
 
 def make_engine(
