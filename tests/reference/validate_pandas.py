@@ -1,4 +1,10 @@
-"""One place where every source's rows are checked, typed and given ids.
+"""The validator of jervis 4c4ec11 (``store/validate.py``, pandas), kept verbatim.
+
+The reference for tests/store/test_validate_reference.py: the Arrow validator that replaced it
+must give the same stored rows (values, ids, content hashes), the same quarantined rows and the
+same reasons. Its original docstring follows.
+
+One place where every source's rows are checked, typed and given ids.
 
 A row that fails any check goes to quarantine with every reason found; nothing is silently
 dropped or coerced to a wrong value (unknown counts stay null, never 0).

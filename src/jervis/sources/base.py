@@ -225,8 +225,8 @@ class ContentHash:
     """The SHA-256 of one input, taken from the bytes its reader reads: the file is read once.
 
     Valid only when the reader opened the input once, through open_binary, and read all of it
-    in order; otherwise ``hexdigest()`` is None and the caller hashes the file itself (a
-    Parquet file, read by column chunks, is one such case).
+    in order; otherwise ``result()`` is None and the caller hashes the file itself (a Parquet
+    file, read by column chunks, is one such case).
     """
 
     def __init__(self, path: Path):
@@ -235,8 +235,11 @@ class ContentHash:
         self._size = -1
         self._read = 0
         self._opened = 0
+        self._done = False
 
     def attach(self, stream: IO[bytes], size: int) -> IO[bytes]:
+        if self._done:
+            return stream
         self._opened += 1
         if self._opened > 1:  # opened again: the hash no longer follows one pass
             return stream
@@ -247,7 +250,9 @@ class ContentHash:
         self._digest.update(data)
         self._read += len(data)
 
-    def hexdigest(self) -> str | None:
+    def result(self) -> str | None:
+        """The hex digest if the reader read the input whole, in one pass; the tap stops here."""
+        self._done = True
         if self._opened == 1 and self._read == self._size:
             return self._digest.hexdigest()
         return None
