@@ -42,9 +42,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
+from tests.reference.lines import physical_lines
 
 from jervis.sources.base import Limits, Overlong, SourceInfo, open_binary
-from tests.reference.lines import physical_lines
 
 _ACTOR = ["Code", "Name", "CountryCode", "KnownGroupCode", "EthnicCode", "Religion1Code",
           "Religion2Code", "Type1Code", "Type2Code", "Type3Code"]  # fmt: skip

@@ -16,9 +16,9 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.reference.gdelt_lines import GDELT as REFERENCE
 
 from jervis.sources.gdelt import GDELT
-from tests.reference.gdelt_lines import GDELT as REFERENCE
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "gdelt"
 V2 = (FIXTURES / "20200314.export.CSV").read_bytes().splitlines(keepends=True)

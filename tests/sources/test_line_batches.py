@@ -12,10 +12,10 @@ import tracemalloc
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.reference.lines import physical_lines as reference_lines
 
 from jervis.sources import base
 from jervis.sources.base import Overlong, line_batches, physical_lines
-from tests.reference.lines import physical_lines as reference_lines
 
 _PIECES = st.lists(
     st.one_of(st.sampled_from([b"\n", b"\r\n", b"\t", b"a" * 7, b"x" * 40, b"", b"  \n", b"\n\n"]),
