@@ -96,6 +96,7 @@ def main() -> None:
         n = Engine(lake=lake).raw_events().count().to_pandas()
         for name in args.engines.split(","):
             engine = Engine(name, lake=lake)
+            load = os.getloadavg()[0]  # the machine is shared: how busy it was
             started = time.perf_counter()
             t = engine.events()
             t = t.filter(t.actor.notnull())
@@ -107,7 +108,7 @@ def main() -> None:
             fitted = sum(r["p_count_regression"] is not None for r in report["rows"])
             signals = sum(r["signal"] != "none" for r in report["rows"])
             results.append({"engine": name, "rows": n, "pairs": report["pairs"], "fitted": fitted,
-                            "signals": signals, "seconds": seconds, "query": query,
+                            "signals": signals, "seconds": seconds, "query": query, "load": load,
                             **accuracy(report["rows"])})  # fmt: skip
             print(results[-1], flush=True)
             if name == "spark":
@@ -125,14 +126,14 @@ def main() -> None:
         f"each tile with its own actors and period; screened {args.start} to {args.end}, top {args.top} actors.",
         "",
         "| engine | events | pairs | directions fitted | signals (FDR < 0.05) | across tiles: fitted, signals "
-        "| within a tile: fitted, signals | screen s | grouped count alone s | ratio |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| within a tile: fitted, signals | screen s | grouped count alone s | ratio | load avg at start |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         lines.append(
             f"| {r['engine']} | {r['rows']:,} | {r['pairs']:,} | {r['fitted']:,} | {r['signals']:,} "
             f"| {r['across']:,}, {r['across_signals']:,} | {r['within']:,}, {r['within_signals']:,} "
-            f"| {r['seconds']:.0f} | {r['query']:.0f} | {r['seconds'] / max(r['query'], 1e-9):.1f} |"
+            f"| {r['seconds']:.0f} | {r['query']:.0f} | {r['seconds'] / max(r['query'], 1e-9):.1f} | {r['load']:.1f} |"
         )
     replace_section("Screening", "\n".join(lines))
 
