@@ -39,7 +39,7 @@ import jervis  # noqa: E402
 from jervis.dedup.config import FIELDS, DedupConfig  # noqa: E402
 from jervis.dedup.match import candidate_pairs, prepare, scored_pairs  # noqa: E402
 from jervis.dedup.run import row_ids  # noqa: E402
-from jervis.dedup.synthetic import pairwise_scores, rereport, tile  # noqa: E402
+from jervis.dedup.synthetic import pairwise_scores, rereport, tile, truth_up_to_ties  # noqa: E402
 from jervis.store.engine import DEDUP_RUNS, LINKS, Engine, stop_spark  # noqa: E402
 from jervis.store.lake import write_events  # noqa: E402
 
@@ -116,8 +116,11 @@ def accuracy(name: str, work: Path, *, curated_rereports: bool, seed: int = 2) -
     run = jervis.deduplicate(engine, config=config(curated_rereports))
     links = Engine(lake=lake).dedup_table(LINKS).to_pandas()
     predicted = syn["event_id"].map(dict(zip(links["event_id"], links["cluster_id"], strict=True)))
-    scores = pairwise_scores(syn["truth"], predicted.fillna(syn["event_id"]))
+    predicted = predicted.fillna(syn["event_id"])
+    scores = pairwise_scores(syn["truth"], predicted)
+    tied = pairwise_scores(truth_up_to_ties(syn, predicted), predicted)
     return {"dataset": name, "rows": len(syn), "curated": curated_rereports, **scores,
+            "precision_ties": tied["precision"], "recall_ties": tied["recall"],
             "seconds": run["seconds"]}  # fmt: skip
 
 

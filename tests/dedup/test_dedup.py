@@ -147,3 +147,21 @@ def test_cli_dedup_json(tmp_path):
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["events"] == 20 and report["clusters"] == 0  # a compiled timeline has no repeats
+
+
+def test_scores_up_to_ties_only_forgive_indistinguishable_originals():
+    """Two originals identical in every field a reporter sees, a third that differs; copies of
+    the twins linked crosswise are right up to ties, a copy linked to the third is not."""
+    from jervis.dedup.synthetic import truth_up_to_ties
+    from jervis.store.schema import COLUMNS
+
+    row = dict.fromkeys(COLUMNS) | {"date": pd.Timestamp("2020-03-11"), "event": "ASSAULT", "location": "Taji"}
+    frame = pd.DataFrame([row | {"event_id": "o1"}, row | {"event_id": "o2"}, row | {"event_id": "o3", "killed": 5},
+                          row | {"event_id": "c1", "source_dataset": "r"}, row | {"event_id": "c2", "source_dataset": "r"},
+                          row | {"event_id": "c3", "source_dataset": "r"}])  # fmt: skip
+    frame["truth"] = ["o1", "o2", "o3", "o1", "o2", "o3"]
+    predicted = pd.Series(["x", "y", "z", "y", "x", "x"])  # c1 with o2, c2 with o1, c3 with o1 (wrong)
+    strict = pairwise_scores(frame["truth"], predicted)
+    ties = pairwise_scores(truth_up_to_ties(frame, predicted), predicted)
+    assert strict["correct_pairs"] == 0
+    assert ties["correct_pairs"] == 2 and ties["predicted_pairs"] == 4  # c3 with o1 stays wrong

@@ -192,3 +192,44 @@ def pairwise_scores(truth: pd.Series, predicted: pd.Series) -> dict[str, float]:
     recall = together / true_pairs if true_pairs else 1.0
     return {"precision": precision, "recall": recall, "true_pairs": true_pairs,
             "predicted_pairs": predicted_pairs, "correct_pairs": together}  # fmt: skip
+
+
+def truth_up_to_ties(frame: pd.DataFrame, predicted: pd.Series) -> pd.Series:
+    """``truth`` with the copies of indistinguishable originals given the labelling that best
+    agrees with ``predicted``.
+
+    Some originals are identical in every field a re-reporter sees (UCDP GED lists several
+    events of one day, town, pair of sides and death toll, with one headline): a noisy copy of
+    one is as much a copy of the others, and no method can tell which it was. Within each such
+    group, and for each re-reporting source, the copies' truths are permuted among the group's
+    originals (a copy still maps to exactly one original, one copy per original and source) to
+    agree most with the prediction. Scored beside the strict truth, never instead of it."""
+    import itertools
+
+    seen = [c for c in COLUMNS if c not in ("event_id", "source_id")]
+    truth = frame["truth"].copy()
+    originals = frame[frame["event_id"] == frame["truth"]]
+    group = originals.groupby([originals[c].astype(str) for c in seen], sort=False)["event_id"].transform("first")
+    tied = originals.assign(group=group.to_numpy())
+    tied = tied[tied.groupby("group")["event_id"].transform("count") > 1]
+    if tied.empty:
+        return truth
+    cluster_of = dict(zip(frame["event_id"], predicted, strict=True))
+    members = tied.groupby("group")["event_id"].agg(list)
+    group_of = dict(zip(tied["event_id"], tied["group"], strict=True))
+    copies = frame[(frame["event_id"] != frame["truth"]) & frame["truth"].isin(group_of)]
+    for (grp, _source), rows in copies.groupby([copies["truth"].map(group_of), "source_dataset"]):
+        ids = members[grp]
+        if len(ids) > 6:  # 720 permutations at most; larger groups keep their strict truth
+            continue
+        index, current = rows.index.to_numpy(), rows["truth"].to_list()
+        clusters = [cluster_of[e] for e in rows["event_id"]]
+        best, best_hits = current, -1
+        for perm in itertools.permutations(ids, len(ids)):
+            relabel = dict(zip(ids, perm, strict=True))
+            labels = [relabel[t] for t in current]
+            hits = sum(cluster_of[t] == c for t, c in zip(labels, clusters, strict=True))
+            if hits > best_hits:
+                best, best_hits = labels, hits
+        truth.loc[index] = best
+    return truth
