@@ -188,7 +188,7 @@ class ContinuousHawkes:
         terms = self._terms(data, full, with_lag=False)
         z, offset, cost, cost_fixed, cols = self._linear_design(data, full, terms)
         free = pmap.project(full)[cols]
-        low = np.array([b[0] or -np.inf for b in pmap.bounds()])[cols]
+        low = np.array([-np.inf if b[0] is None else b[0] for b in pmap.bounds()])[cols]
 
         def value(phi):
             lam = offset + z @ phi
