@@ -3,17 +3,19 @@
 Side i's count on bin t is Poisson or negative binomial (NB2, variance m + a m^2) with mean
 
     linear link:  m_it = mu_i + sum_j alpha_ij h_tij
-    log link:     m_it = exp(nu_i + sum_j gamma_ij h_tij)
+    log link:     m_it = exp(nu_i + sum_j gamma_ij log(1 + h_tij))
     h_tij = sum_{l >= 1} (1 - r_ij) r_ij^(l-1) x_{t-l, j}    (a geometric kernel summing to 1)
 
 so one j-event raises i's expected count by alpha_ij in total, spread over the following bins
 with half-life ln 2 / -ln r_ij bins (the discrete analogue of the exponential kernel; Fokianos,
 Rahbek & Tjostheim 2009 for the linear, Fokianos & Tjostheim 2011 for the log-linear Poisson
-autoregression). The linear link allows only excitation (alpha >= 0, branching-ratio reading:
+autoregression, whose log(1 + count) keeps a self-exciting log-linear model from exploding:
+the mean grows like (1 + h)^gamma, not exp(gamma h)). The linear link allows only excitation (alpha >= 0, branching-ratio reading:
 the spectral radius of alpha below 1 means stationary). The log link lets a cross-effect be
 negative: inhibition, the statistical face of deterrence. Its per-event effect is reported on
-the same scale as alpha: expected events of i added (or removed) per j-event at i's average
-rate, m_i * sum_l (exp(gamma_ij w_l) - 1).
+the same scale as alpha: expected events of i added (or removed) per j-event at the average
+state, m_i * sum_l (((1 + h_ij + w_l) / (1 + h_ij))^gamma_ij - 1) with m_i and h_ij averaged
+over the data and w_l the kernel weight of lag l.
 
 h starts each covered run of bins at the side's mean count (no pre-sample information). The
 fit is maximum likelihood (L-BFGS-B, analytic gradient including the decays, by a second
@@ -56,6 +58,11 @@ def kernel_features(x: np.ndarray, ratios: np.ndarray, starts: np.ndarray,
             if with_grad:
                 dh[a:b, i, j] = signal.lfilter([0.0, 1.0], [1.0, -r], h[a:b, i, j] - seg)
     return h, dh
+
+
+def transform(h: np.ndarray, link: str) -> np.ndarray:
+    """What the link sees of the decayed counts: h itself (linear) or log(1 + h) (log)."""
+    return h if link == "linear" else np.log1p(h)
 
 
 def _nb_loglik(y, m, a, log_factorial):
@@ -103,7 +110,7 @@ class DiscreteHawkes:
     def _mean(self, full: np.ndarray, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         pm = self.pmap_
         base, eff = pm.block(full, "baseline"), pm.block(full, "effect")
-        lin = base[None, :] + np.einsum("tij,ij->ti", h, eff)
+        lin = base[None, :] + np.einsum("tij,ij->ti", transform(h, self.link), eff)
         if self.link == "linear":
             return lin, lin
         return np.exp(np.minimum(lin, 30.0)), lin
@@ -129,7 +136,9 @@ class DiscreteHawkes:
         eff = pm.block(full, "effect")
         grad = np.zeros(pm.n_full)
         grad[pm.slices["baseline"]] = dm.sum(axis=0)
-        grad[pm.slices["effect"]] = np.einsum("ti,tij->ij", dm, h).ravel()
+        grad[pm.slices["effect"]] = np.einsum("ti,tij->ij", dm, transform(h, self.link)).ravel()
+        if self.link == "log":
+            dh = dh / (1.0 + h)
         grad[pm.slices["logit_ratio"]] = (
             np.einsum("ti,tij->ij", dm, dh) * eff * ratios * (1 - ratios)).ravel()
         if self.family == "nb":
@@ -216,7 +225,8 @@ class DiscreteHawkes:
         w = (1 - ratios)[None] * ratios[None] ** lags
         if mean_rate is None:
             mean_rate = self._fitted_mean(full).mean(axis=0)
-        return mean_rate[:, None] * np.expm1(eff[None] * w).sum(axis=0)
+        level = 1.0 + self.mean_h_
+        return mean_rate[:, None] * np.expm1(eff[None] * np.log1p(w / level[None])).sum(axis=0)
 
     def _fitted_mean(self, full: np.ndarray | None = None) -> np.ndarray:
         full = self.params_ if full is None else full
@@ -238,6 +248,8 @@ class DiscreteHawkes:
         pm, dim, labels = self.pmap_, len(self.labels_), self.labels_
         draws = self.draws(400 if self.link == "log" else 2)
         rate = self._fitted_mean().mean(axis=0)
+        h, _ = kernel_features(self.y_, self.ratios_, self.starts_, self.level_, False)
+        self.mean_h_ = h[self.use_[:, 0]].mean(axis=0)
         per_event = self.per_event(self.params_, rate)
         per_draw = (np.array([self.per_event(d, rate) for d in draws])
                     if self.link == "log" else None)  # fmt: skip

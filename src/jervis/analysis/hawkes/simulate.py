@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from jervis.analysis.hawkes.discrete import transform
 from jervis.errors import JervisError
 
 LOG_MEAN_CAP = 8.0  # e^8 ~ 3000 events per bin
@@ -89,12 +90,12 @@ def simulate_discrete(
     disp = None if dispersion is None else np.broadcast_to(np.asarray(dispersion, float), base.shape)
     rng = np.random.default_rng(seed)
     dim = len(base)
-    level = base if link == "linear" else np.exp(base)
+    level = base if link == "linear" else np.exp(base)  # the first bins start at the baseline
     h = np.broadcast_to(level[None, None, :], (n_runs, dim, dim)).copy()
     out = np.zeros((n_runs, n_bins, dim), dtype=np.int64)
     capped = 0
     for t in range(-burn_in, n_bins):
-        lin = base[None] + np.einsum("pij,ij->pi", h, eff)
+        lin = base[None] + np.einsum("pij,ij->pi", transform(h, link), eff)
         if link == "linear":
             mean = lin
         else:
