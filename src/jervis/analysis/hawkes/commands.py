@@ -137,6 +137,8 @@ def register(app: typer.Typer) -> None:
             lo, hi = d["interval90"]
             _console.print(f"{d['policy']} vs {d['versus']}: {d['attacks']:+.1f} attacks "
                            f"(90% interval {lo:+.1f} to {hi:+.1f})", soft_wrap=True)  # fmt: skip
+        for note in data["notes"]:
+            _console.print(f"note: {note}", soft_wrap=True)
         _console.print("[bold]Assumptions:[/bold]")
         for line in data["assumptions"]:
             _console.print(f"- {line}", soft_wrap=True)

@@ -280,7 +280,7 @@ class DiscreteHawkes:
             entry = pm.index("logit_ratio", i, j)
             se, logit = self._se(entry), special.logit(r)
             bounds = special.expit([logit - 1.96 * se, logit + 1.96 * se])
-            to_days = lambda q: float(self.days_per_bin * LOG2 / -np.log(q))  # noqa: E731
+            to_days = lambda q: float(self.days_per_bin * LOG2 / -np.log(min(q, 1 - 1e-12)))  # noqa: E731
             self.half_lives_.append({
                 "from": labels[j], "to": labels[i], "ratio_per_bin": float(r),
                 "half_life_days": to_days(r), "ci95": [to_days(bounds[0]), to_days(bounds[1])],

@@ -250,12 +250,12 @@ def likelihood_ratio_test(restricted: Any, free: Any, boundary: bool | None = No
     if df <= 0:
         raise JervisError("the restricted model must have fewer free parameters than the free one")
     if boundary is None:
-        boundary = bool(restricted.constraints_.zero) and free.link == "linear" and df == 1
+        boundary = bool(restricted.constraints.zero) and free.link == "linear" and df == 1
     p = 0.5 * stats.chi2.sf(stat, df) if boundary and stat > 0 else float(stats.chi2.sf(stat, df))
     if boundary and stat == 0:
         p = 1.0
     return {"statistic": stat, "df": df, "p_value": float(p), "boundary": bool(boundary),
-            "restricted": restricted.constraints_.describe(), "free": free.constraints_.describe()}  # fmt: skip
+            "restricted": restricted.constraints.describe(), "free": free.constraints.describe()}  # fmt: skip
 
 
 def spectral_radius(matrix: np.ndarray) -> float:

@@ -245,20 +245,26 @@ def _difference(a: dict, b: dict, draws: int, per_draw: int) -> dict[str, Any]:
     return out
 
 
+def _of(name: str) -> str:
+    """Possessive: "insurgents'" but "Ukraine's"."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
 def assumptions(responder: str, attacker: str, days: int, killed: bool) -> list[str]:
     """What a planner must accept for these numbers to mean what they say."""
     out = [
         f"Causal only if nothing else drives both sides at once: a common driver (an offensive, "
         f"an election, a season) that moves {responder} and {attacker} together would be read as "
         "their effect on each other.",
-        f"A policy changes only {responder}'s responses to {attacker}'s attacks. {responder}'s "
-        f"other activity and {attacker}'s own dynamics follow the fitted model.",
+        f"A policy changes only {_of(responder)} responses to {_of(attacker)} attacks. "
+        f"{_of(responder)} other activity and {_of(attacker)} own dynamics follow the fitted "
+        "model.",
         f"A response acts on {attacker} like an average {responder} action in the data did "
         "(the same fitted per-event effect); a bigger or different strike is outside the data.",
         f"The next {days} days look like the fitted period: baselines and effects do not change.",
         "Intervals (90%) include chance and the uncertainty of the fitted parameters.",
     ]
     if killed:
-        out.append(f"Killed = simulated {attacker} attacks x deaths per attack resampled from its "
-                   "past attacks; lethality itself is not modelled.")  # fmt: skip
+        out.append(f"Killed = simulated attacks by {attacker} x deaths per attack resampled from "
+                   "its past attacks; lethality itself is not modelled.")  # fmt: skip
     return out
