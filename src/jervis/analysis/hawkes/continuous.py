@@ -28,8 +28,16 @@ from typing import Any
 import numpy as np
 
 from jervis.analysis.hawkes.params import (
-    Constraints, ParamMap, apply_constraints, combine_draws, covariance, effect_kind, hessian,
-    ks_uniform, minimize_negative, pair_name, spectral_radius,
+    Constraints,
+    ParamMap,
+    apply_constraints,
+    combine_draws,
+    covariance,
+    effect_kind,
+    ks_uniform,
+    minimize_negative,
+    pair_name,
+    spectral_radius,
 )  # fmt: skip
 from jervis.analysis.hawkes.recursion import decayed_sums
 from jervis.errors import JervisError
@@ -53,6 +61,7 @@ class _Data:
         self.by_source = [np.sort(np.asarray(t, dtype=float)) for t in times]
         self.onehot = (self.m[:, None] == np.arange(self.dim)[None, :]).astype(float)
         self.n = np.array([len(t) for t in times])
+        self.cache: dict = {}
 
 
 class ContinuousHawkes:
@@ -119,7 +128,7 @@ class ContinuousHawkes:
         pmap = self.pmap_
         log_decay = pmap.block(full, "log_decay")
         src, dec, col = self._columns(data, log_decay)
-        s, r = decayed_sums(data.t, data.m, src, dec, with_lag)
+        s, r = decayed_sums(data.t, data.m, src, dec, with_lag, cache=data.cache)
         dim = data.dim
         per_event = lambda x: x[:, col].reshape(-1, dim, dim * self.n_comp_)[  # noqa: E731
             np.arange(len(data.t)), data.m]
@@ -271,13 +280,32 @@ class ContinuousHawkes:
             full, _ = self._fit_linear(data, full)
         ll, _ = self._loglik_grad(data, full)
         phi = pmap.project(full)
-        bounds = pmap.bounds()
+        return phi, ll, covariance(self._information(data, full, decay_cols))
 
-        def grad(x):
-            return pmap.reduce_grad(self._loglik_grad(data, pmap.expand(x))[1])
+    def _information(self, data: _Data, full: np.ndarray, decay_cols: np.ndarray) -> np.ndarray:
+        """Observed information: analytic for (mu, alpha), by differences along the decays."""
+        pmap = self.pmap_
+        terms = self._terms(data, full, with_lag=False)
+        z, offset, _, _, cols = self._linear_design(data, full, terms)
+        lam = offset + z @ pmap.project(full)[cols]
+        info = np.zeros((pmap.n_free, pmap.n_free))
+        info[np.ix_(cols, cols)] = (z / lam[:, None] ** 2).T @ z
+        if decay_cols.size:
+            phi = pmap.project(full)
 
-        cov = covariance(-hessian(grad, phi, bounds))
-        return phi, ll, cov
+            def grad(x):
+                return pmap.reduce_grad(self._loglik_grad(data, pmap.expand(x))[1])
+
+            bounds = pmap.bounds()
+            for c in decay_cols:
+                h = 1e-5 * max(abs(phi[c]), 1e-2)
+                up, down = phi.copy(), phi.copy()
+                up[c] = min(phi[c] + h, bounds[c][1])
+                down[c] = max(phi[c] - h, bounds[c][0])
+                column = -(grad(up) - grad(down)) / (up[c] - down[c])
+                info[:, c] = column
+                info[c, :] = column
+        return 0.5 * (info + info.T)
 
     def fit(self, times: list[np.ndarray] | tuple, end: float, labels: tuple[str, ...] = ("A", "B")):
         """Fit to event times (days from the window's start, one array per side) on [0, end]."""

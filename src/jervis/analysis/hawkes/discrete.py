@@ -32,8 +32,17 @@ import numpy as np
 from scipy import signal, special, stats
 
 from jervis.analysis.hawkes.params import (
-    Constraints, ParamMap, apply_constraints, covariance, effect_kind, hessian, interval,
-    ks_uniform, minimize_negative, pair_name, spectral_radius,
+    Constraints,
+    ParamMap,
+    apply_constraints,
+    covariance,
+    effect_kind,
+    hessian,
+    interval,
+    ks_uniform,
+    minimize_negative,
+    pair_name,
+    spectral_radius,
 )  # fmt: skip
 from jervis.errors import JervisError
 

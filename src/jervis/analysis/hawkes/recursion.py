@@ -22,33 +22,41 @@ def log_decayed_cumsum(log_b: np.ndarray, times: np.ndarray, decay: float) -> np
 
 def decayed_sums(
     times: np.ndarray, marks: np.ndarray, sources: np.ndarray, decays: np.ndarray,
-    with_lag: bool = False,
+    with_lag: bool = False, cache: dict | None = None,
 ) -> tuple[np.ndarray, np.ndarray | None]:  # fmt: skip
     """For each column c: S[k, c] = sum over events l of type sources[c] strictly before t_k of
     exp(-decays[c] (t_k - t_l)); with ``with_lag`` also R[k, c] = sum (t_k - t_l) exp(...),
     the derivative's building block. Both are (n, C).
 
-    ``times`` sorted, starting near 0. Events at the same instant are not each other's history.
+    The sums run over each source's own events (no empty terms), then reach every event through
+    the last source event strictly before it, so events at the same instant are not each other's
+    history. ``cache`` keeps those look-ups between calls on the same data.
     """
-    n, cols = len(times), len(decays)
     times = np.asarray(times, dtype=float)
-    gaps = np.diff(times, prepend=times[0] if n else 0.0)
-    first = np.searchsorted(times, times, side="left")  # first event of each instant
-    tied = bool(np.any(first != np.arange(n)))
+    n, cols = len(times), len(decays)
+    cache = {} if cache is None else cache
     before = np.zeros((n, cols))
     lagged = np.zeros((n, cols)) if with_lag else None
-    log_gaps = np.log(gaps, out=np.full(n, -np.inf), where=gaps > 0)
     for c in range(cols):
-        log_own = np.where(marks == sources[c], 0.0, -np.inf)
-        log_incl = log_decayed_cumsum(log_own, times, decays[c])  # history including event k
-        log_before = np.empty(n)
-        log_before[0] = -np.inf
-        log_before[1:] = log_incl[:-1] - decays[c] * gaps[1:]
-        if tied:
-            log_before = log_before[first]
-        before[:, c] = np.exp(log_before)
+        j = int(sources[c])
+        if j not in cache:
+            own = times[marks == j]
+            last = np.searchsorted(own, times, side="left") - 1
+            gaps = np.diff(own, prepend=own[0] if len(own) else 0.0)
+            cache[j] = (own, last, last >= 0, gaps)
+        own, last, seen, gaps = cache[j]
+        if not len(own):
+            continue
+        beta = float(decays[c])
+        log_incl = log_decayed_cumsum(np.zeros(len(own)), own, beta)  # S+ at source events
+        since = times[seen] - own[last[seen]]
+        before[seen, c] = np.exp(log_incl[last[seen]] - beta * since)
         if with_lag:
-            # R_k = exp(-beta gap_k) (R_{k-1} + gap_k S_{k-1}): a decayed sum of gap_k * S-_k.
-            log_lag = log_decayed_cumsum(log_gaps + log_before, times, decays[c])
-            lagged[:, c] = np.exp(log_lag[first] if tied else log_lag)
+            # R+ at source events: a decayed sum of gap_l * S-_l over the source's own events
+            log_prev = np.r_[-np.inf, log_incl[:-1]] - beta * gaps
+            with np.errstate(divide="ignore"):
+                log_b = np.log(gaps) + log_prev
+            lag_incl = np.exp(log_decayed_cumsum(log_b, own, beta))
+            lagged[seen, c] = np.exp(-beta * since) * (
+                lag_incl[last[seen]] + since * np.exp(log_incl[last[seen]]))
     return before, lagged
