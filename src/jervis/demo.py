@@ -42,6 +42,8 @@ def run_demo(out: Path, *, console: Console, as_json: bool = False) -> dict:
     }
     verdict = _analyse(db, out).to_dict()
     summary["verdict_file"] = str(out / "verdict.json")
+    hawkes, policies = _hawkes(db, out)
+    summary["hawkes_file"], summary["policies_file"] = str(out / "hawkes.json"), str(out / "policies.json")
     if as_json:
         console.print_json(json.dumps(summary))
         return summary
@@ -59,6 +61,15 @@ def run_demo(out: Path, *, console: Console, as_json: bool = False) -> dict:
     for item in verdict["directions"]:
         say(f"[bold]{item['from']} -> {item['to']}:[/bold] {item['summary']}")
     say(f"verdict written to {out / 'verdict.json'}")
+    from jervis.analysis.hawkes.commands import hawkes_table
+
+    console.print(hawkes_table(hawkes))
+    for item in policies["difference"]:
+        lo, hi = item["interval90"]
+        say(f"policies, next {policies['days']} days: {item['policy']} vs {item['versus']} by "
+            f"{policies['responder']}: {item['attacks']:+.1f} attacks by {policies['attacker']} "
+            f"(90% interval {lo:+.1f} to {hi:+.1f})")
+    say(f"Hawkes fit and policies written to {out / 'hawkes.json'} and {out / 'policies.json'}")
     return summary
 
 
@@ -69,3 +80,14 @@ def _analyse(db: Path, out: Path):
     verdict = analyze(demo_dyad_path(), db=db)
     (out / "verdict.json").write_text(verdict.to_json())
     return verdict
+
+
+def _hawkes(db: Path, out: Path) -> tuple[dict, dict]:
+    """The daily Hawkes count model (log link: deterrence can show) and two response policies."""
+    from jervis.analysis.hawkes.api import hawkes, policies
+
+    fit = hawkes(demo_dyad_path(), db=db, model="discrete", link="log")
+    what_if = policies(demo_dyad_path(), db=db, policy=["never_respond", "always_respond"], days=30)
+    (out / "hawkes.json").write_text(json.dumps(fit, indent=2, default=str))
+    (out / "policies.json").write_text(json.dumps(what_if, indent=2, default=str))
+    return fit, what_if
