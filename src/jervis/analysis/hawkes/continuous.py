@@ -61,7 +61,6 @@ class _Data:
         self.by_source = [np.sort(np.asarray(t, dtype=float)) for t in times]
         self.onehot = (self.m[:, None] == np.arange(self.dim)[None, :]).astype(float)
         self.n = np.array([len(t) for t in times])
-        self.cache: dict = {}
 
 
 class ContinuousHawkes:
@@ -128,7 +127,7 @@ class ContinuousHawkes:
         pmap = self.pmap_
         log_decay = pmap.block(full, "log_decay")
         src, dec, col = self._columns(data, log_decay)
-        s, r = decayed_sums(data.t, data.m, src, dec, with_lag, cache=data.cache)
+        s, r = decayed_sums(data.t, data.m, src, dec, with_lag)
         dim = data.dim
         per_event = lambda x: x[:, col].reshape(-1, dim, dim * self.n_comp_)[  # noqa: E731
             np.arange(len(data.t)), data.m]
