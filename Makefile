@@ -30,6 +30,7 @@ lint: install
 bench: install
 	$(PY) benchmarks/bench_gdelt_ingest.py
 	$(PY) benchmarks/bench_extract.py
+	$(PY) benchmarks/bench_hawkes.py
 
 clean:
 	rm -rf jervis-demo jervis.duckdb .pytest_cache

@@ -44,7 +44,7 @@ from jervis.errors import JervisError
 
 LOG2 = float(np.log(2.0))
 DECAY_BOUNDS = (1e-3, 1e3)  # per day: half-lives from ~1 minute to ~2 years
-_START_DECAYS = (0.1, 0.5, 2.0, 8.0)
+_START_DECAYS = (0.3, 3.0)
 
 
 class _Data:
@@ -246,7 +246,7 @@ class ContinuousHawkes:
         decay_cols = decay_cols[decay_cols >= 0]
         if decay_cols.size:
             best = None
-            for b in _START_DECAYS[: 2 if self.kernel == "sumexp" else None]:
+            for b in _START_DECAYS:
                 trial = full.copy()
                 starts = np.log(b * np.geomspace(1, 10, self.n_comp_))
                 trial[pmap.slices["log_decay"]] = np.broadcast_to(

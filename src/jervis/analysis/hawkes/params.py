@@ -267,8 +267,8 @@ def ks_uniform(u: np.ndarray, n_points: int = 99) -> dict[str, Any]:
     u = np.sort(np.asarray(u, dtype=float))
     if len(u) < 5:
         return {"ks_statistic": None, "ks_p_value": None, "n": int(len(u)), "qq": []}
-    test = stats.kstest(u, "uniform")
+    test = stats.kstest(u, "uniform", method="exact" if len(u) <= 500 else "asymp")
     probs = np.linspace(0.01, 0.99, n_points)
-    qq = [[round(float(p), 4), round(float(np.quantile(u, p)), 4)] for p in probs]
+    qq = [[round(float(p), 4), round(float(q), 4)] for p, q in zip(probs, np.quantile(u, probs), strict=True)]
     return {"ks_statistic": float(test.statistic), "ks_p_value": float(test.pvalue),
             "n": int(len(u)), "qq": qq}  # fmt: skip
