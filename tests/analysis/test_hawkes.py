@@ -188,3 +188,14 @@ def test_ks_of_a_wrong_model_rejects():
     counts = counts * np.random.default_rng(0).integers(0, 4, counts.shape)
     assert DiscreteHawkes(link="linear", family="poisson").fit(counts).gof_["ks_p_value"] < 1e-3
     assert stats.uniform.cdf(0.5) == 0.5
+
+
+def test_cross_effect_estimator_calls_deterrence_from_the_count_simulator():
+    """The verdict-method wrapper on jervis.simulate data where A deters B (IRR 0.6)."""
+    from jervis.analysis.hawkes.estimator import HawkesCrossEffect
+    from jervis.analysis.simulate import simulate
+
+    series = simulate(n_days=730, cross_irr={"A->B": 0.6}, seed=1, as_series=True)
+    forward = HawkesCrossEffect().fit(series, "A->B").summary()
+    assert forward["points_to"] == "deters" and forward["ci95"][1] < 0 < forward["p_value"] < 0.05
+    assert HawkesCrossEffect().fit(series, "B->A").summary()["points_to"] is None
