@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from jervis.analysis.hawkes.params import (
+    LOG2,
     Constraints,
     ParamMap,
     apply_constraints,
@@ -42,7 +43,6 @@ from jervis.analysis.hawkes.params import (
 from jervis.analysis.hawkes.recursion import decayed_sums
 from jervis.errors import JervisError
 
-LOG2 = float(np.log(2.0))
 DECAY_BOUNDS = (1e-3, 1e3)  # per day: half-lives from ~1 minute to ~2 years
 _START_DECAYS = (0.3, 3.0)
 
@@ -363,7 +363,6 @@ class ContinuousHawkes:
 
     def _diagnostics(self, datas: list[_Data]) -> None:
         pmap, dim = self.pmap_, len(self.labels_)
-        adj_slice = pmap.slices["adjacency"]
         effects = []
         for i in range(dim):
             for j in range(dim):
@@ -392,7 +391,6 @@ class ContinuousHawkes:
                 "ci95": [LOG2 / np.exp(log_b + 1.96 * se), LOG2 / np.exp(log_b - 1.96 * se)],
             })  # fmt: skip
         self.half_lives_ = half
-        del adj_slice
         total = self.adjacency_.sum(axis=2)
         self.spectral_radius_ = spectral_radius(total)
         shares, uniforms = np.zeros(dim), []
@@ -404,9 +402,6 @@ class ContinuousHawkes:
             shares += (data.onehot.T @ (excited / lam)) / data.n / len(datas)
             # time rescaling: compensator at each event, increments per side ~ Exp(1)
             before = np.stack([np.cumsum(data.m == j) - (data.m == j) for j in range(dim)], 1)
-            comp_hist = (before[:, None, :, None] - s.reshape(-1, 1, dim, self.n_comp_) * 0)
-            del comp_hist
-            k_idx = np.arange(len(data.t))
             s_full = s.reshape(-1, dim, self.n_comp_)
             comp = self.baseline_[data.m] * data.t + np.einsum(
                 "kju,kju->k", self.adjacency_[data.m], before[:, :, None] - s_full)  # fmt: skip
@@ -414,7 +409,6 @@ class ContinuousHawkes:
                 c_i = comp[data.m == i]
                 inc = np.diff(c_i, prepend=0.0)
                 uniforms.append(1.0 - np.exp(-np.maximum(inc, 0.0)))
-            del k_idx
         self.triggered_share_ = {self.labels_[i]: float(shares[i]) for i in range(dim)}
         gof = ks_uniform(np.concatenate(uniforms[: dim]))  # first draw: independent residuals
         gof["method"] = "time-rescaling (Brown et al. 2002): compensator increments ~ Exp(1)"

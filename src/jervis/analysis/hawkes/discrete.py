@@ -32,6 +32,7 @@ import numpy as np
 from scipy import signal, special, stats
 
 from jervis.analysis.hawkes.params import (
+    LOG2,
     Constraints,
     ParamMap,
     apply_constraints,
@@ -46,7 +47,6 @@ from jervis.analysis.hawkes.params import (
 )  # fmt: skip
 from jervis.errors import JervisError
 
-LOG2 = float(np.log(2.0))
 RATIO_BOUNDS = (1e-3, 0.995)  # daily carry-over r: half-lives from ~0.1 bin to ~138 bins
 _N_DRAWS = 2000
 _LAGS = 400

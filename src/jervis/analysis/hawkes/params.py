@@ -19,6 +19,7 @@ from scipy import optimize, stats
 from jervis.errors import JervisError
 
 SIDES = ("A", "B")
+LOG2 = float(np.log(2.0))  # half-life = LOG2 / decay
 
 
 def pair_name(target: int, source: int, sides: tuple[str, ...] = SIDES) -> str:
