@@ -401,7 +401,8 @@ class ContinuousHawkes:
             lam = self.baseline_[data.m] + excited
             shares += (data.onehot.T @ (excited / lam)) / data.n / len(datas)
             # time rescaling: compensator at each event, increments per side ~ Exp(1)
-            before = np.stack([np.cumsum(data.m == j) - (data.m == j) for j in range(dim)], 1)
+            before = np.stack([np.searchsorted(data.by_source[j], data.t, side="left")
+                               for j in range(dim)], axis=1)  # j-events strictly before t_k
             s_full = s.reshape(-1, dim, self.n_comp_)
             comp = self.baseline_[data.m] * data.t + np.einsum(
                 "kju,kju->k", self.adjacency_[data.m], before[:, :, None] - s_full)  # fmt: skip
