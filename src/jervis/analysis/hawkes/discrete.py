@@ -62,7 +62,8 @@ def kernel_features(x: np.ndarray, ratios: np.ndarray, starts: np.ndarray,
     for a, b in zip(bounds[:-1], bounds[1:], strict=True):
         for (i, j), r in np.ndenumerate(ratios):
             seg = x[a:b, j]
-            zi = signal.lfiltic([0.0, 1.0 - r], [1.0, -r], y=[level[j]], x=[level[j]])
+            # state before the run: x_{-1} = h_{-1} = the mean level, so h_0 = that level
+            zi = np.array([level[j]])
             h[a:b, i, j] = signal.lfilter([0.0, 1.0 - r], [1.0, -r], seg, zi=zi)[0]
             if with_grad:
                 dh[a:b, i, j] = signal.lfilter([0.0, 1.0], [1.0, -r], h[a:b, i, j] - seg)
