@@ -55,11 +55,9 @@ def run_demo(out: Path, *, console: Console, as_json: bool = False) -> dict:
         f"{summary['insurgent_attacks']:,} insurgent attacks, {summary['period'][0]} .. {summary['period'][1]}"
     )
     say("by mode: " + ", ".join(f"{k} {v:,}" for k, v in summary["by_mode"].items()))
-    from jervis.analysis.commands import verdict_table
+    from jervis.analysis.commands import print_verdict
 
-    console.print(verdict_table(verdict))
-    for item in verdict["directions"]:
-        say(f"[bold]{item['from']} -> {item['to']}:[/bold] {item['summary']}")
+    print_verdict(verdict, console)
     say(f"verdict written to {out / 'verdict.json'}")
     from jervis.analysis.hawkes.commands import hawkes_table
 
@@ -74,10 +72,13 @@ def run_demo(out: Path, *, console: Console, as_json: bool = False) -> dict:
 
 
 def _analyse(db: Path, out: Path):
-    """Both directions of the demo dyad, national and spatial; the verdict also goes to a file."""
-    from jervis.analysis.api import analyze  # statsmodels: only loaded when analysing
+    """Both directions of the demo dyad, national and spatial; the verdict also goes to a file.
+    Progress goes to stderr once a step runs past two seconds."""
+    from jervis.analysis.api import analyze_dyad
+    from jervis.analysis.commands import step_progress
 
-    verdict = analyze(demo_dyad_path(), db=db)
+    with step_progress() as progress:
+        verdict = analyze_dyad(demo_dyad_path(), db=db, progress=progress)
     (out / "verdict.json").write_text(verdict.to_json())
     return verdict
 

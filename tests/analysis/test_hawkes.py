@@ -193,9 +193,12 @@ def test_ks_of_a_wrong_model_rejects():
 def test_cross_effect_estimator_calls_deterrence_from_the_count_simulator():
     """The verdict-method wrapper on jervis.simulate data where A deters B (IRR 0.6)."""
     from jervis.analysis.hawkes.estimator import HawkesCrossEffect
-    from jervis.analysis.simulate import simulate
+    from jervis.analysis.validation.loglinear import simulate
 
     series = simulate(n_days=730, cross_irr={"A->B": 0.6}, seed=1, as_series=True)
-    forward = HawkesCrossEffect().fit(series, "A->B").summary()
-    assert forward["points_to"] == "deters" and forward["ci95"][1] < 0 < forward["p_value"] < 0.05
-    assert HawkesCrossEffect().fit(series, "B->A").summary()["points_to"] is None
+    forward = HawkesCrossEffect().fit(series, "A->B").result_
+    assert forward.ci95[1] < 0 < forward.p_value < 0.05 and forward.null_value == 0
+    assert HawkesCrossEffect.vote(forward, forward.p_value) == "deters"
+    backward = HawkesCrossEffect().fit(series, "B->A").result_
+    assert HawkesCrossEffect.vote(backward, backward.p_value) == "none"
+    assert backward.details["kind"] == "none" and forward.details["kind"] == "inhibition"

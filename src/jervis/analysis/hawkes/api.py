@@ -16,35 +16,19 @@ import pandas as pd
 from jervis.analysis.hawkes.continuous import ContinuousHawkes
 from jervis.analysis.hawkes.discrete import DiscreteHawkes
 from jervis.analysis.hawkes.policies import simulate_policies
-from jervis.analysis.series import SIDES, DyadSeries, build_series
+from jervis.analysis.series import SIDES, DyadSeries
 from jervis.errors import JervisError
 
-COVERAGE_GAP_DAYS = 60
 MODELS = ("continuous", "discrete")
 
 
 def dyad_series(dyad: Any = None, db: Any = None, events: pd.DataFrame | None = None,
                 actions: str | None = None) -> tuple[str, DyadSeries]:  # fmt: skip
-    """The dyad's daily series (its name too), from the store or from an event frame."""
-    name, labels, start, end, table = "dyad", {"A": "A", "B": "B"}, None, None, {}
-    if dyad is not None:
-        from jervis.store.dyad import load_dyad
+    """The dyad's daily series and its name, read exactly as ``jervis analyze`` reads it."""
+    from jervis.analysis.api import load_series
 
-        loaded = load_dyad(dyad)
-        name, table = loaded.name, dict(loaded.analysis)
-        labels = {s: loaded.label(s) for s in SIDES}
-        start, end = loaded.filters.start, loaded.filters.end
-        if events is None:
-            from jervis.store.query import dyad_events
-
-            events = dyad_events(loaded, db)
-    if events is None:
-        raise JervisError("give a dyad file (and a store) or an event frame")
-    gap = table.get("coverage_gap_days", COVERAGE_GAP_DAYS)
-    series = build_series(
-        events, bin="day", start=start, end=end, labels=labels,
-        actions=actions or table.get("actions", "initiated"), coverage_gap_bins=gap or None,
-    )  # fmt: skip
+    settings = {"actions": actions} if actions else {}
+    name, series, _ = load_series(dyad, db, "day", events, **settings)
     return name, series
 
 

@@ -1,61 +1,72 @@
-"""The Hawkes cross-effect as one of the verdict's methods.
+"""The Hawkes cross-effect as one of the verdict's methods (registry name ``hawkes``).
 
-X->Y: the daily count model with the log link (so deterrence can show as inhibition), NB
-counts; the estimate is Y's events added (negative: removed) per action of X at the average
-state, with its 95% interval; the p-value is the Wald test of gamma_YX = 0 (two-sided).
+X->Y: the daily count model (:class:`~.discrete.DiscreteHawkes`) with the log link, so
+deterrence can show as inhibition, and NB counts. The estimate is Y's events added (negative:
+removed) per action of X at the average state, with its 95% interval; the p-value is the Wald
+test of gamma_YX = 0. One fit serves both directions of a series (the model is joint).
 """
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
+from jervis.analysis.base import Estimator, MethodResult, NotApplicable
 from jervis.analysis.hawkes.discrete import DiscreteHawkes
-from jervis.analysis.series import SIDES, DyadSeries
+from jervis.analysis.series import SIDES
 from jervis.errors import JervisError
 
-ALPHA = 0.05
+_FITS: dict[tuple, tuple[weakref.ref, DiscreteHawkes]] = {}
 
 
-class HawkesCrossEffect:
-    """Fit the two-sided count Hawkes model; report the X->Y effect per action of X."""
+class HawkesCrossEffect(Estimator):
+    """Mutually exciting counts; X's effect on Y per action of X (0 = none)."""
 
-    def __init__(self, link: str = "log", family: str = "nb", seed: int = 0):
-        self.link, self.family, self.seed = link, family, seed
+    name = "hawkes"
+    label = "the Hawkes count model"
+    measure = "events_per_action"
+    null_value = 0.0
 
-    def fit(self, series: DyadSeries, direction: str = "A->B") -> HawkesCrossEffect:
-        x, _, y = direction.partition("->")
-        if {x, y} != set(SIDES):
-            raise JervisError(f"direction must be 'A->B' or 'B->A', not {direction!r}")
+    def __init__(self, link: str = "log", family: str = "nb", seed: int | None = 0):
+        self.link = link
+        self.family = family
+        self.seed = seed
+
+    def _check_params(self) -> None:
+        if self.link not in ("linear", "log") or self.family not in ("nb", "poisson"):
+            raise JervisError("the Hawkes method takes link 'linear' or 'log', family 'nb' or 'poisson'")
+
+    def _model(self, series: Any) -> DiscreteHawkes:
+        """The joint fit, shared by the two directions of the same series."""
+        key = (id(series.counts), self.link, self.family, self.seed)
+        cached = _FITS.get(key)
+        if cached is not None and cached[0]() is series.counts:
+            return cached[1]
         days = {"day": 1, "week": 7, "month": 30}[series.bin]
         model = DiscreteHawkes(link=self.link, family=self.family, days_per_bin=days, seed=self.seed)
-        model.fit(series.counts[list(SIDES)].to_numpy(), SIDES, series.covered.to_numpy())
-        self.model_ = model
-        self.direction_ = direction
-        self.effect_ = next(e for e in model.effects_ if e["from"] == x and e["to"] == y)
-        self.half_life_days_ = next(
-            h["half_life_days"] for h in model.half_lives_ if h["from"] == x and h["to"] == y)
-        return self
+        try:
+            model.fit(series.counts[list(SIDES)].to_numpy(), SIDES, series.covered.to_numpy())
+        except JervisError as exc:
+            raise NotApplicable(str(exc)) from None
+        _FITS.clear()  # keep one: the two directions of the series being analysed
+        _FITS[key] = (weakref.ref(series.counts), model)
+        return model
 
-    @property
-    def points_to_(self) -> str | None:
-        p = self.effect_["p_value"]
-        if p is None or p >= ALPHA:
-            return None
-        return "deters" if self.effect_["coefficient"] < 0 else "provokes"
-
-    def summary(self) -> dict[str, Any]:
-        e = self.effect_
-        return {
-            "measure": "events_per_action",
-            "null_value": 0.0,
-            "direction": self.direction_,
-            "estimate": round(e["estimate"], 5),
-            "ci95": [round(v, 5) for v in e["ci95"]],
-            "p_value": None if e["p_value"] is None else float(f"{e['p_value']:.4g}"),
-            "points_to": self.points_to_,
-            "kind": e["kind"],
-            "coefficient": round(e["coefficient"], 5),
-            "half_life_days": round(self.half_life_days_, 3),
-            "link": self.link,
-            "gof_ks_p_value": self.model_.gof_["ks_p_value"],
-        }
+    def _fit(self, series: Any, x: str, y: str) -> MethodResult:
+        model = self._model(series)
+        effect = next(e for e in model.effects_ if e["from"] == x and e["to"] == y)
+        half_life = next(h for h in model.half_lives_ if h["from"] == x and h["to"] == y)
+        notes = [] if model.converged_ else ["the optimiser stopped before its tolerance"]
+        return self.result(
+            estimate=effect["estimate"],
+            ci95=tuple(effect["ci95"]),
+            p_value=effect["p_value"],
+            n=int(series.covered.sum()),
+            notes=notes,
+            details={
+                "kind": effect["kind"], "coefficient": effect["coefficient"],
+                "coefficient_ci95": effect["coefficient_ci95"], "link": self.link,
+                "family": self.family, "half_life_days": half_life["half_life_days"],
+                "gof_ks_p_value": model.gof_["ks_p_value"],
+            },
+        )  # fmt: skip

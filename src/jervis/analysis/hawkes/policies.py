@@ -33,7 +33,7 @@ from scipy import special
 
 from jervis.analysis.hawkes.discrete import DiscreteHawkes, kernel_features, transform
 from jervis.analysis.hawkes.simulate import LOG_MEAN_CAP
-from jervis.analysis.simulate import _poisson_inverse
+from jervis.analysis.validation.loglinear import _poisson_inverse
 from jervis.errors import JervisError
 
 POLICIES = ("observed", "never_respond", "always_respond", "respond_with_probability",

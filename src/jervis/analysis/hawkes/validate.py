@@ -19,7 +19,7 @@ import numpy as np
 
 from jervis.analysis.hawkes.discrete import DiscreteHawkes
 from jervis.analysis.hawkes.simulate import simulate_discrete
-from jervis.analysis.simulate import simulate_counts
+from jervis.analysis.validation.loglinear import simulate_counts
 
 N_BINS = 1500
 _RATIO = np.full((2, 2), 0.6)
