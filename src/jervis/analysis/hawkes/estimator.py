@@ -26,6 +26,9 @@ class HawkesCrossEffect(Estimator):
     label = "the Hawkes count model"
     measure = "events_per_action"
     null_value = 0.0
+    # Shown and scored, but not (yet) a vote: the model has no trend or season terms, so a
+    # common driver of both sides can pass for cross-excitation (docs/hawkes.md, section 6).
+    votes = False
 
     def __init__(self, link: str = "log", family: str = "nb", seed: int | None = 0):
         self.link = link
