@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 from statsmodels.stats.multitest import multipletests
@@ -166,22 +165,6 @@ def test_twenty_events_are_too_few_for_a_verdict():
         assert "too few data for a verdict" in item["reason"]
         assert "cannot say" in item["summary"]
     assert verdict.counts == {"A": 5, "B": 14}
-
-
-def test_real_iraq_air_operations_and_attacks():
-    """2007-08 (the period of Papadogeorgou et al.), national daily series, both directions."""
-    folder = FIXTURES / "iraq-2006-2008"
-    air = pd.read_csv(folder / "airstrikes.csv").assign(side="A")
-    attacks = pd.read_csv(folder / "insurgencies.csv").assign(side="B")
-    events = pd.concat([air, attacks]).assign(date=lambda f: pd.to_datetime(f["date"]))
-    verdict = analyze(events=events, methods=FAST)
-    data = verdict.to_dict()
-    assert data["counts"] == {"A": 3938, "B": 68573}
-    forward = verdict.direction("A->B")
-    lo, hi = forward.effect["ci95"]
-    assert hi / lo < 1.2  # 68,573 attacks: a precise national estimate, whatever its sign
-    assert forward.verdict in ("deters", "provokes", "no_detectable_effect", "inconclusive")
-    assert np.isfinite(data["directions"][1]["effect"]["estimate"])
 
 
 def test_many_events_on_few_days_are_also_too_few():

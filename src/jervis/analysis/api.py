@@ -54,7 +54,7 @@ def analyze_dyad(
     **settings: Any,
 ) -> Verdict:
     """``analyze`` with the hint a missing store gets (the CLI's names --db, Python's db=)."""
-    check_settings(settings, where="jervis.analyze()")
+    check_settings(settings, where="jervis.analyze():")
     name, labels, start, end, table, path = "dyad", {"A": "A", "B": "B"}, None, None, {}, None
     declared: list[dict] = []
     if dyad is not None:
