@@ -82,7 +82,8 @@ def _allowed(kind: str, runs: int) -> float:
 @pytest.mark.parametrize("name", LOGLINEAR)
 def test_the_verdict_on_its_own_model(loglinear, name):
     """Right calls at IRR 0.6 / 1.6 at least 85% (the issue's bound), no wrong direction,
-    false effects at most 5% (3 of 50), coverage of the lead's interval 88-100%."""
+    false effects at most 5% (3 of 50), coverage of the lead's interval 84-100% (95% nominal;
+    3 binomial standard deviations at 50 runs)."""
     scenario = loglinear[name]
     for direction, row in scenario["methods"]["verdict"].items():
         assert row["wrong_direction"] == 0, (direction, row)
@@ -91,7 +92,7 @@ def test_the_verdict_on_its_own_model(loglinear, name):
         else:
             assert row["right"] >= 0.85, (direction, row)
         coverage = scenario["methods"]["count_regression"][direction]["coverage95"]
-        assert 0.88 <= coverage <= 1.0, (direction, coverage)
+        assert 0.84 <= coverage <= 1.0, (direction, coverage)
 
 
 @pytest.mark.slow

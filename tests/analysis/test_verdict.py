@@ -94,6 +94,30 @@ def test_an_additive_measure_is_neutral_at_zero_and_ratios_at_one():
     assert _result("episodes", 0.8, 0.7, 0.9, 0.01).points_to == "deters"
 
 
+def test_a_significant_headline_must_pass_the_lead_and_delay_checks():
+    """X's future associated with Y (confounding), X's past not beyond its future (a slow
+    common cause), or the 4-week lag profile pointing the other way (a delayed response):
+    each withholds the call, with the reason in words."""
+    lead = _cr(0.78, 0.66, 0.92, 0.004)
+    clean = {"applicable": True, "irr": 1.0, "ci95": [0.9, 1.1], "p_value": 0.9,
+             "past_irr": 0.78, "past_beyond_future_p_value": 0.001}  # fmt: skip
+    delay = {"applicable": True, "days": 28, "irr": 0.8, "ci95": [0.6, 1.0], "p_value": 0.04}
+    labels = {"A": "the army", "B": "the rebels"}
+
+    def call(lead_test, lag_profile):
+        lead.details = {"lead": lead_test, "delay": lag_profile}
+        return decide("A->B", {"count_regression": lead}, labels=labels)
+
+    assert call(clean, delay).verdict == "deters"
+    item = call({**clean, "irr": 1.3, "p_value": 0.01}, delay)
+    assert item.verdict == "inconclusive" and "also predicts the army's next actions" in item.reason
+    item = call({**clean, "past_beyond_future_p_value": 0.3}, delay)
+    assert item.verdict == "inconclusive" and "about as strongly as those before" in item.reason
+    item = call(clean, {**delay, "irr": 1.03, "ci95": [0.7, 1.5]})
+    assert item.verdict == "inconclusive" and "depends on the delay" in item.reason
+    assert "over 28 days the association points the other way" in item.reason
+
+
 def test_a_gate_reason_always_wins():
     results = {"count_regression": _cr(1.4, 1.2, 1.6, 0.001)}
     result = decide("A->B", results, labels={}, gate="too few")

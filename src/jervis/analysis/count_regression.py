@@ -18,7 +18,10 @@ Y's count in bin t is regressed (NB2, log link) on
 
 A lead (negative-control) test fits the same model with X's *next* h bins added: X's future
 cannot cause Y's present, so an association there means something the model does not hold
-(a common driver of both sides, or Y's own effect on X); see ``details["lead"]``.
+(a common driver of both sides, or Y's own effect on X); see ``details["lead"]``. The lag
+profile (``details["delay"]``) fits X's last four h-bin windows together: if their sum (X one
+usual level higher for 4h bins) points the other way than the headline, the direction depends
+on the delay.
 
 Dispersion: alpha by profile maximum likelihood (``glm.fit_nb2``), or by moments; any fallback
 is written in ``notes``.
@@ -200,9 +203,16 @@ class CountRegression(Estimator):
             ok &= np.isfinite(values)
         lead = window_mean(cx, -h, h, mean_x)  # X's next h bins: t+1..t+h
         ok_lead = ok & _all_covered(covered, reach, h) & np.isfinite(lead)
+        # X's and Y's earlier h-bin windows (t-2h..t-h-1, t-3h..t-2h-1, t-4h..t-3h-1)
+        profile = {f"x_w{k}": window_mean(cx, (k - 1) * h + 1, h, mean_x) for k in (2, 3, 4)}
+        profile |= {f"y_w{k}": window_mean(cy, (k - 1) * h + 1, h, mean_y) for k in (3, 4)}
+        ok_profile = ok & _all_covered(covered, max(reach, 4 * h))
+        for values in profile.values():
+            ok_profile &= np.isfinite(values)
         return {
             "y": cy, "cols": cols, "main": main, "fixed": ["const", *main, *controls, *names],
             "n_time": len(names), "ok": ok, "lead": lead, "ok_lead": ok_lead, "mean_x": mean_x,
+            "profile": profile, "ok_profile": ok_profile,
         }  # fmt: skip
 
     @staticmethod
@@ -288,6 +298,7 @@ class CountRegression(Estimator):
         }
         if self.lead_test:
             details["lead"] = self._lead(design, cols, fit.alpha, np.sign(estimate))
+            details["delay"] = self._delay(design, cols, fit.alpha, h, bin)
         self.fit_ = fit
         self.columns_ = cols
         self.response_, self.design_ = yv, matrix
@@ -367,6 +378,41 @@ class CountRegression(Estimator):
             "past_irr": round(float(np.exp(past @ fit.params)), 4),
             "past_beyond_future_p_value": float(f"{stats.norm.sf(z_diff):.4g}"),
             "n_obs": int(len(yv)),
+        }
+
+    def _delay(self, design: dict, cols: list[str], alpha: float, h: int, bin: str) -> dict:
+        """The lag profile: X's last four h-bin windows together (with Y's own), and their
+        sum, the effect of X being one usual level higher for 4h bins. A delayed response (Y
+        answering X two or three weeks later) can make the last h bins alone look like the
+        opposite effect; the sum then points the other way."""
+        if self.lag_structure != "sum":
+            return {"applicable": False, "reason": "only with lag_structure='sum'"}
+        ok = design["ok_profile"]
+        yv = design["y"][ok]
+        extra = design["profile"]
+        use = [c for c in cols if c == "const" or np.ptp(design["cols"][c][ok]) > 0]
+        names = [n for n in extra if np.ptp(extra[n][ok]) > 0]
+        windows = ["z_x", *(n for n in names if n.startswith("x_"))]
+        if len(yv) < len(use) + len(names) + 30 or "z_x" not in use:
+            return {"applicable": False, "reason": "too few bins for the lag profile"}
+        X = np.column_stack([*(design["cols"][c][ok] for c in use), *(extra[n][ok] for n in names)])
+        fit = fit_nb2(yv, X, alpha=alpha, robust=self.robust)
+        order = [*use, *names]
+        total = np.array([1.0 if c in windows else 0.0 for c in order])
+        b, se = float(total @ fit.params), float(np.sqrt(total @ fit.cov @ total))
+        if not np.isfinite(se) or se <= 0:
+            return {"applicable": False, "reason": "the lag profile's terms are collinear"}
+        return {
+            "applicable": True,
+            "days": days_of(4 * h, bin),
+            "window_irr": {
+                f"{days_of(k * h, bin) - days_of(h, bin) + 1}-{days_of(k * h, bin)}":
+                round(float(np.exp(fit.params[order.index(w)])), 4)
+                for k, w in enumerate(["z_x", "x_w2", "x_w3", "x_w4"], start=1) if w in order
+            },  # fmt: skip
+            "irr": round(float(np.exp(b)), 4),
+            "ci95": [round(float(np.exp(b - 1.96 * se)), 4), round(float(np.exp(b + 1.96 * se)), 4)],
+            "p_value": float(f"{2 * stats.norm.sf(abs(b / se)):.4g}"),
         }
 
     @classmethod

@@ -15,8 +15,10 @@
    (>= 2/3 of specifications the same way, none significantly opposite), and (c) the lead
    (negative-control) test does not suggest confounding: X's *future* actions are not
    associated with Y's present (p >= 0.05), and X's past actions are significantly more
-   strongly associated with it than X's future ones (one-sided p < 0.05). Otherwise
-   "inconclusive", saying which and why in plain words.
+   strongly associated with it than X's future ones (one-sided p < 0.05), and (d) the lag
+   profile over 4h bins (X's last four h-bin windows together) does not point the other way
+   (the direction would then depend on the delay). Otherwise "inconclusive", saying which and
+   why in plain words.
 4. **Lead not significant**: "no_detectable_effect" when no other method points either way
    and the interval is informative (upper/lower < ``MAX_CI_RATIO``), else "inconclusive".
 """
@@ -264,6 +266,15 @@ def decide(
         elif confounding and confounding.get("suspected"):
             verdict = "inconclusive"
             reason = _confounded(confounding, lx, ly, effect)
+        elif _delay_flips(lead, lead_call):
+            verdict = "inconclusive"
+            delay = lead.details["delay"]  # type: ignore[union-attr]
+            reason = (
+                f"the direction depends on the delay: {direction_words(lead_call, lx, ly, unit)} "
+                f"within {effect['horizon_days']} days, but over {delay['days']} days the "
+                f"association points the other way (rate ratio {fmt(delay['irr'])}, 95% "
+                f"interval {fmt(delay['ci95'][0])} to {fmt(delay['ci95'][1])})"
+            )
     else:
         pointing = [m for m, c in others.items() if c in CALLS]
         lo, hi = effect["ci95"]  # type: ignore[index]
@@ -315,6 +326,14 @@ def decide(
         confounding=confounding,
         notes=notes,
     )
+
+
+def _delay_flips(lead: MethodResult | None, call: str) -> bool:
+    """Does the lag profile's sum over 4h bins point the other way than the headline?"""
+    delay = (lead.details if lead is not None else {}).get("delay") or {}
+    if not delay.get("applicable") or delay["irr"] == 1:
+        return False
+    return ("provokes" if delay["irr"] > 1 else "deters") != call
 
 
 def _confounded(check: dict[str, Any], lx: str, ly: str, effect: dict[str, Any]) -> str:
