@@ -135,9 +135,14 @@ def test_without_coordinates_the_method_says_it_does_not_apply():
 
 @pytest.mark.slow
 def test_iraq_2007_08_air_operations_and_attacks_both_ways():
+    """The headline figures docs/methods.md (section 13) quotes, pinned."""
     series = iraq_series()
+    quoted = {"A->B": (0.997, 0.944, 1.074, 0.83), "B->A": (1.029, 0.955, 1.095, 0.41)}
     for direction, n_min in (("A->B", 3500), ("B->A", 60000)):
         s = SpatialWindows().fit(series, direction).summary()
+        estimate, lo, hi, p = quoted[direction]
+        assert s["estimate"] == pytest.approx(estimate, abs=0.002)
+        assert s["ci95"] == pytest.approx([lo, hi], abs=0.002) and s["p_value"] == pytest.approx(p, abs=0.01)
         assert s["applicable"] and s["n"] >= n_min and s["details"]["n_placebo"] > 400
         for c in s["details"]["cells"]:
             assert 0.7 < c["estimate"] < 1.4 and c["ci95"][0] < c["estimate"] < c["ci95"][1]

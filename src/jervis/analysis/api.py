@@ -69,7 +69,7 @@ def load_series(
     **settings: Any,
 ) -> tuple[str, DyadSeries, dict[str, Any]]:
     """The dyad's name, its series and the merged settings (what every analysis starts from)."""
-    check_settings(settings, where="jervis.analyze()")
+    check_settings(settings, where="jervis.analyze():")
     name, labels, start, end, table, path = "dyad", {"A": "A", "B": "B"}, None, None, {}, None
     declared: list[dict] = []
     if dyad is not None:

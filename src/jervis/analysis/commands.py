@@ -146,6 +146,9 @@ def register(app: typer.Typer) -> None:
         runs: Annotated[int, typer.Option("--runs", help="Simulated dyads per scenario.")] = 100,
         n_days: Annotated[int, typer.Option("--days", help="Days per simulated dyad.")] = 730,
         seed: Annotated[int, typer.Option("--seed")] = 0,
+        bin: Annotated[
+            str, typer.Option("--bin", help="Analyse the simulated dyads in day or week bins.")
+        ] = "day",
         scenarios: Annotated[
             Optional[str],  # noqa: UP045
             typer.Option("--scenarios", help="Comma-separated scenario names (default: all)."),
@@ -175,6 +178,8 @@ def register(app: typer.Typer) -> None:
         from jervis.analysis.validation import study
 
         chosen = [s.strip() for s in scenarios.split(",")] if scenarios else list(study.SCENARIOS)
+        if bin not in ("day", "week"):
+            raise JervisError(f"--bin must be day or week, not {bin!r}")
         unknown = [s for s in chosen if s not in study.SCENARIOS]
         if unknown and not spatial:
             raise JervisError(
@@ -196,7 +201,7 @@ def register(app: typer.Typer) -> None:
             else:
                 task = bar.add_task("simulating dyads", total=runs * len(chosen))
                 report = study.validate(
-                    runs=runs, n_days=n_days, seed=seed, scenarios=chosen,
+                    runs=runs, n_days=n_days, seed=seed, scenarios=chosen, bin=bin,
                     progress=lambda k: bar.advance(task, k),
                 )  # fmt: skip
         if as_json:
@@ -213,19 +218,25 @@ def write_json(path: Path, data: dict[str, Any]) -> None:
         raise JervisError(f"cannot write the verdict ({exc.strerror})", path=str(path)) from None
 
 
-def study_table(report: dict[str, Any], title: str) -> Table:
-    """One row per scenario, method and direction."""
+def study_table(report: dict[str, Any], title: str, methods: tuple = ("verdict",
+                "count_regression", "spatial")) -> Table:  # fmt: skip
+    """One row per scenario, direction and method (the verdict, the lead and the spatial
+    windows; ``--json`` has every method)."""
     table = Table(title=title, title_justify="left")
     for column in ("scenario", "method", "dir.", "truth", "right", "false effect", "wrong dir.",
                    "calls", "coverage95"):  # fmt: skip
         table.add_column(column)
     for name, scenario in report["scenarios"].items():
         for method, per in scenario["methods"].items():
+            if method not in methods:
+                continue
             for direction, row in per.items():
                 table.add_row(
                     name, method, direction, row["truth"], f"{row['right']:.0%}",
                     f"{row['false_effect']:.0%}", f"{row['wrong_direction']:.0%}",
                     ", ".join(f"{k} {v}" for k, v in row["calls"].items()),
-                    f"{row['coverage95']:.1%}" if "coverage95" in row else "",
+                    f"{row['coverage95']:.1%}" if "coverage95" in row else (
+                        f"{row['coverage95_estimand']:.1%}" if "coverage95_estimand" in row else ""
+                    ),
                 )  # fmt: skip
     return table

@@ -18,7 +18,10 @@ Y's count in bin t is regressed (NB2, log link) on
 
 A lead (negative-control) test fits the same model with X's *next* h bins added: X's future
 cannot cause Y's present, so an association there means something the model does not hold
-(a common driver of both sides, or Y's own effect on X); see ``details["lead"]``.
+(a common driver of both sides, or Y's own effect on X); see ``details["lead"]``. The lag
+profile (``details["delay"]``) fits X's last four h-bin windows together: if their sum (X one
+usual level higher for 4h bins) points the other way than the headline, the direction depends
+on the delay.
 
 Dispersion: alpha by profile maximum likelihood (``glm.fit_nb2``), or by moments; any fallback
 is written in ``notes``.
@@ -26,6 +29,7 @@ is written in ``notes``.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -48,6 +52,13 @@ from jervis.errors import JervisError
 # a fatality series) would otherwise set the slope on its own.
 Z_CAP = 5.0
 LAG_SELECTIONS = ("aic", "bic")
+
+
+@lru_cache(maxsize=64)
+def _calendar(start: str, n: int, bin: str, trend_every_days: float, season: bool) -> tuple:
+    index = pd.date_range(start, periods=n, freq={"day": "D", "week": "W-MON", "month": "MS"}[bin])
+    terms = calendar_terms(index, bin, trend_every_days, season)
+    return tuple(terms.columns), terms.to_numpy(float)
 
 
 def calendar_terms(
@@ -73,13 +84,34 @@ def calendar_terms(
     return frame
 
 
-def window_mean(counts: pd.Series, start: int, length: int, mean: float) -> pd.Series:
-    """Bins t-start-length+1..t-start as a multiple of the usual level, capped at Z_CAP.
+def window_mean(
+    counts: np.ndarray, start: int, length: int, mean: float, cap: float | None = Z_CAP
+) -> np.ndarray:
+    """Bins t-start-length+1..t-start as a multiple of the usual level, capped at ``cap``
+    (NaN where the window leaves the series).
 
     ``start=1, length=h``: the last h bins; ``start=-h, length=h``: the next h (t+1..t+h).
     """
-    total = counts.shift(start).rolling(length).sum()
-    return (total / (length * mean)).clip(upper=Z_CAP)
+    n = len(counts)
+    total = np.concatenate([[0.0], np.cumsum(counts)])
+    hi = np.arange(n) - start + 1
+    lo = hi - length
+    out = np.full(n, np.nan)
+    ok = (lo >= 0) & (hi <= n)
+    out[ok] = (total[hi[ok]] - total[lo[ok]]) / (length * mean)
+    return out if cap is None else np.minimum(out, cap)
+
+
+def _all_covered(covered: np.ndarray, back: int, ahead: int = 0) -> np.ndarray:
+    """True where bins t-back..t+ahead all exist and are covered."""
+    n = len(covered)
+    holes = np.concatenate([[0], np.cumsum(~covered)])
+    t = np.arange(n)
+    lo, hi = t - back, t + ahead + 1
+    ok = (lo >= 0) & (hi <= n)
+    out = np.zeros(n, bool)
+    out[ok] = (holes[hi[ok]] - holes[lo[ok]]) == 0
+    return out
 
 
 class CountRegression(Estimator):
@@ -102,6 +134,7 @@ class CountRegression(Estimator):
         trend_every_days: float = 365,
         season: bool = False,
         lead_test: bool = True,
+        level_days: int = 0,
     ) -> None:
         self.horizon_days = horizon_days
         self.max_lag_days = max_lag_days
@@ -113,6 +146,7 @@ class CountRegression(Estimator):
         self.trend_every_days = trend_every_days
         self.season = season
         self.lead_test = lead_test
+        self.level_days = level_days
 
     def _check_params(self) -> None:
         fixed = isinstance(self.lag_selection, int) and not isinstance(self.lag_selection, bool)
@@ -128,41 +162,61 @@ class CountRegression(Estimator):
             raise JervisError("horizon_days must be at least 1 and max_lag_days at least 0")
 
     # -- design --------------------------------------------------------------------------
-    def _columns(self, series: Any, x: str, y: str, h: int, max_lag: int) -> tuple:
-        counts = series.counts.astype(float)
+    def _columns(self, series: Any, x: str, y: str, h: int, max_lag: int) -> dict[str, Any]:
+        """Every candidate column (numpy), the rows each model may use, and the groups."""
+        counts = series.counts
+        cx = counts[x].to_numpy(float)
+        cy = counts[y].to_numpy(float)
         covered = series.covered.to_numpy(dtype=bool)
-        mean_x = counts.loc[covered, x].mean()
-        mean_y = counts.loc[covered, y].mean()
+        mean_x, mean_y = cx[covered].mean(), cy[covered].mean()
         if not mean_x > 0 or not mean_y > 0:
             side = x if not mean_x > 0 else y
             raise NotApplicable(f"{series.label(side)} has no actions in the covered period")
-        cols: dict[str, pd.Series] = {}
+        cols: dict[str, np.ndarray] = {"const": np.ones(len(cy))}
         if self.lag_structure == "distributed":
             main = [f"x_lag{lag}" for lag in range(1, h + 1)]
             for lag, name in enumerate(main, start=1):
-                cols[name] = counts[x].shift(lag) / mean_x
+                cols[name] = window_mean(cx, lag, 1, mean_x, cap=None)
         else:
             main = ["z_x"]
-            cols["z_x"] = window_mean(counts[x], 1, h, mean_x)
-        cols["z_y"] = window_mean(counts[y], 1, h, mean_y)
-        cols["z_y_prior"] = window_mean(counts[y], h + 1, h, mean_y)
+            cols["z_x"] = window_mean(cx, 1, h, mean_x)
+        cols["z_y"] = window_mean(cy, 1, h, mean_y)
+        cols["z_y_prior"] = window_mean(cy, h + 1, h, mean_y)
+        controls, reach = [], max(2 * h, max_lag)
+        if self.level_days:
+            level = bins_for(self.level_days, series.bin)
+            cols["x_prior"] = window_mean(cx, h + 1, h, mean_x)
+            cols["x_level"] = window_mean(cx, 2 * h + 1, level, mean_x)
+            cols["y_level"] = window_mean(cy, 2 * h + 1, level, mean_y)
+            controls = ["x_prior", "x_level", "y_level"]
+            reach = max(2 * h + level, max_lag)
         for lag in range(1, max_lag + 1):
-            cols[f"y_lag{lag}"] = counts[y].shift(lag) / mean_y
-        lead = window_mean(counts[x], -h, h, mean_x)  # X's next h bins: t+1..t+h
-        design = pd.DataFrame(cols, index=counts.index)
-        time = calendar_terms(counts.index, series.bin, self.trend_every_days, self.season)
-        design = design.join(time)
-        design.insert(0, "const", 1.0)
-        reach = max(2 * h, max_lag)
-        ok = pd.Series(covered, index=counts.index).rolling(reach + 1).min().fillna(0).astype(bool)
-        ok &= design.notna().all(axis=1)
-        # the lead test also needs t+1..t+h covered
-        ahead = pd.Series(covered[::-1], index=counts.index[::-1]).rolling(h + 1).min()
-        ok_lead = ok & ahead[::-1].fillna(0).astype(bool) & lead.notna()
-        return counts[y], design, main, list(time.columns), ok, lead, ok_lead, mean_x
+            cols[f"y_lag{lag}"] = window_mean(cy, lag, 1, mean_y, cap=None)
+        names, terms = _calendar(
+            str(counts.index[0].date()), len(cy), series.bin, float(self.trend_every_days),
+            bool(self.season),
+        )  # fmt: skip
+        for k, name in enumerate(names):
+            cols[name] = terms[:, k]
+        ok = _all_covered(covered, reach)
+        for values in cols.values():
+            ok &= np.isfinite(values)
+        lead = window_mean(cx, -h, h, mean_x)  # X's next h bins: t+1..t+h
+        ok_lead = ok & _all_covered(covered, reach, h) & np.isfinite(lead)
+        # X's and Y's earlier h-bin windows (t-2h..t-h-1, t-3h..t-2h-1, t-4h..t-3h-1)
+        profile = {f"x_w{k}": window_mean(cx, (k - 1) * h + 1, h, mean_x) for k in (2, 3, 4)}
+        profile |= {f"y_w{k}": window_mean(cy, (k - 1) * h + 1, h, mean_y) for k in (3, 4)}
+        ok_profile = ok & _all_covered(covered, max(reach, 4 * h))
+        for values in profile.values():
+            ok_profile &= np.isfinite(values)
+        return {
+            "y": cy, "cols": cols, "main": main, "fixed": ["const", *main, *controls, *names],
+            "n_time": len(names), "ok": ok, "lead": lead, "ok_lead": ok_lead, "mean_x": mean_x,
+            "profile": profile, "ok_profile": ok_profile,
+        }  # fmt: skip
 
     @staticmethod
-    def _own(design: pd.DataFrame, lags: int, h: int, fixed: list[str]) -> list[str]:
+    def _own(lags: int, h: int, fixed: list[str]) -> list[str]:
         """Y's own history with L individual lags: the window means they do not cover."""
         own = [f"y_lag{k}" for k in range(1, lags + 1)]
         if lags < h:
@@ -185,33 +239,32 @@ class CountRegression(Estimator):
         max_lag = bins_for(self.lag_selection, bin) if fixed_lags else (
             bins_for(self.max_lag_days, bin) if self.max_lag_days else 0
         )  # fmt: skip
-        response, full, main, time_cols, ok, lead, ok_lead, mean_x = self._columns(
-            series, x, y, h, max_lag
-        )
-        yv = response[ok].to_numpy(float)
-        base_cols = [c for c in full.columns if c in main or c == "const" or c in time_cols]
-        if len(yv) < len(full.columns) + 30:
+        design = self._columns(series, x, y, h, max_lag)
+        ok, main = design["ok"], design["main"]
+        yv = design["y"][ok]
+        # columns that vary on the usable rows (a constant one is collinear with const)
+        usable = {
+            n: v[ok] for n, v in design["cols"].items() if n == "const" or np.ptp(v[ok]) > 0
+        }  # fmt: skip
+        if len(yv) < len(usable) + 30:
             raise NotApplicable(
-                f"only {len(yv)} usable {bin}s for a model with {len(full.columns)} terms"
+                f"only {len(yv)} usable {bin}s for a model with {len(usable)} terms"
             )
-        data = full[ok]
-        data = data.loc[:, (data.std() > 0) | (data.columns == "const")]
-        base_cols = [c for c in base_cols if c in data.columns]
-        if not any(c in data.columns for c in main):
+        if not any(c in usable for c in main):
             raise NotApplicable(
                 f"{series.label(x)} never acts in a usable window: no effect to estimate"
             )
+        base_cols = [c for c in design["fixed"] if c in usable]
         candidates = [max_lag] if fixed_lags else list(range(0, max_lag + 1))
-        lags, ic = self._select(yv, data, base_cols, candidates, h)
-        cols = [c for c in self._own(data, lags, h, base_cols) if c in data.columns]
+        lags, ic, hint = self._select(yv, usable, base_cols, candidates, h)
+        cols = [c for c in self._own(lags, h, base_cols) if c in usable]
+        matrix = np.column_stack([usable[c] for c in cols])
         fit = fit_nb2(
-            yv, data[cols].to_numpy(float), alpha=self.alpha, dispersion=self.dispersion,
-            robust=self.robust,
+            yv, matrix, alpha=self.alpha, dispersion=self.dispersion, robust=self.robust,
+            alpha_hint=hint,
         )  # fmt: skip
         notes += fit.notes
-        idx = [cols.index(c) for c in main if c in cols]
-        contrast = np.zeros(len(cols))
-        contrast[idx] = 1.0
+        contrast = np.array([1.0 if c in main else 0.0 for c in cols])
         estimate = float(contrast @ fit.params)
         se = float(np.sqrt(contrast @ fit.cov @ contrast))
         if not np.isfinite(se) or se <= 0:
@@ -219,6 +272,7 @@ class CountRegression(Estimator):
         p = float(2 * stats.norm.sf(abs(estimate / se)))
         irr = float(np.exp(estimate))
         ci = (float(np.exp(estimate - 1.96 * se)), float(np.exp(estimate + 1.96 * se)))
+        mean_x, n_time = design["mean_x"], design["n_time"]
         if not fixed_lags:
             notes.append(
                 f"{series.label(y)}'s own lags: {lags} chosen by {self.lag_selection.upper()} "
@@ -238,13 +292,16 @@ class CountRegression(Estimator):
             "alpha": rounded(fit.alpha),
             "dispersion": fit.method,
             "cov_type": "sandwich (HC0)" if self.robust else "model (expected information)",
-            "time_terms": len(time_cols),
+            "time_terms": n_time,
+            "level_days": self.level_days,
             "n_obs": int(len(yv)),
         }
         if self.lead_test:
-            details["lead"] = self._lead(response, full, lead, ok_lead, cols, main, fit.alpha)
+            details["lead"] = self._lead(design, cols, fit.alpha, np.sign(estimate))
+            details["delay"] = self._delay(design, cols, fit.alpha, h, bin)
         self.fit_ = fit
         self.columns_ = cols
+        self.response_, self.design_ = yv, matrix
         self.irr_, self.ci95_, self.p_value_, self.lags_ = irr, ci, p, lags
         return self.result(
             estimate=round(irr, 4),
@@ -257,48 +314,105 @@ class CountRegression(Estimator):
         )
 
     def _select(
-        self, yv: np.ndarray, data: pd.DataFrame, base: list[str], candidates: list[int], h: int
-    ) -> tuple[int, dict[int, float]]:
+        self, yv: np.ndarray, usable: dict, base: list[str], candidates: list[int], h: int
+    ) -> tuple[int, dict[int, float], float | None]:
         """Own-lag count by information criterion, each candidate at the largest model's
-        dispersion (fixed alpha keeps the comparison about the lags)."""
+        dispersion (fixed alpha keeps the comparison about the lags); that alpha is returned
+        as a starting point for the chosen model's own ML search."""
         if len(candidates) == 1:
-            return candidates[0], {}
-        largest = [c for c in self._own(data, max(candidates), h, base) if c in data.columns]
-        alpha = self.alpha
-        if alpha is None:
-            alpha = fit_nb2(yv, data[largest].to_numpy(float), dispersion=self.dispersion).alpha
+            return candidates[0], {}, None
+
+        def names(lags: int) -> list[str]:
+            return [c for c in self._own(lags, h, base) if c in usable]
+
+        largest = names(max(candidates))
+        full = fit_nb2(yv, np.column_stack([usable[c] for c in largest]),
+                       alpha=self.alpha, dispersion=self.dispersion)  # fmt: skip
+        alpha = full.alpha
+        known = dict(zip(largest, full.params, strict=True))  # warm starts, by column name
         ic: dict[int, float] = {}
         n = len(yv)
         for lags in candidates:
-            cols = [c for c in self._own(data, lags, h, base) if c in data.columns]
-            beta, mu, ok = irls(yv, data[cols].to_numpy(float), alpha)
+            cols = names(lags)
+            X = np.column_stack([usable[c] for c in cols])
+            beta, mu, ok = irls(yv, X, alpha, start=np.array([known.get(c, 0.0) for c in cols]))
             if not ok:
                 continue
-            k = len(cols) + 1
+            k = X.shape[1] + 1
             penalty = 2 * k if self.lag_selection == "aic" else k * np.log(n)
             ic[lags] = float(-2 * nb2_llf(yv, mu, alpha) + penalty)
         if not ic:
             raise NotApplicable("no own-lag specification could be fitted")
-        return min(ic, key=ic.get), ic
+        return min(ic, key=ic.get), ic, alpha
 
-    def _lead(self, response, full, lead, ok_lead, cols, main, alpha) -> dict[str, Any]:
-        """X's next h bins added to the model: a negative control (X's future cannot cause Y)."""
-        data = full[ok_lead].assign(z_x_lead=lead[ok_lead])
-        yv = response[ok_lead].to_numpy(float)
-        use = [c for c in cols if c == "const" or data[c].std() > 0] + ["z_x_lead"]
-        if len(yv) < len(use) + 30 or data["z_x_lead"].std() == 0:
+    def _lead(self, design: dict, cols: list[str], alpha: float, sign: float) -> dict[str, Any]:
+        """X's next h bins added to the model: a negative control (X's future cannot cause Y).
+
+        Reports the future window's IRR and two-sided p-value, and whether the past window
+        beats the future one: the one-sided p-value (in the headline's direction) of
+        log IRR(past) - log IRR(future) in the joint model. A slow common driver makes both
+        equal; a reaction makes the past stand out.
+        """
+        ok = design["ok_lead"]
+        yv = design["y"][ok]
+        lead = design["lead"][ok]
+        use = [c for c in cols if c == "const" or np.ptp(design["cols"][c][ok]) > 0]
+        if len(yv) < len(use) + 31 or np.ptp(lead) == 0:
             return {"applicable": False, "reason": "too few bins for the lead test"}
-        fit = fit_nb2(yv, data[use].to_numpy(float), alpha=alpha, robust=self.robust)
-        k = use.index("z_x_lead")
+        X = np.column_stack([*(design["cols"][c][ok] for c in use), lead])
+        fit = fit_nb2(yv, X, alpha=alpha, robust=self.robust)
+        k = len(use)
+        past = np.array([1.0 if c in design["main"] else 0.0 for c in use] + [0.0])
         b, se = float(fit.params[k]), float(fit.bse[k])
-        if not np.isfinite(se) or se <= 0:
+        diff = past.copy()
+        diff[k] = -1.0
+        d, d_se = float(diff @ fit.params), float(np.sqrt(diff @ fit.cov @ diff))
+        if not (np.isfinite(se) and se > 0 and np.isfinite(d_se) and d_se > 0):
             return {"applicable": False, "reason": "the lead test's terms are collinear"}
+        z_diff = d / d_se if sign >= 0 else -d / d_se
         return {
             "applicable": True,
             "irr": round(float(np.exp(b)), 4),
             "ci95": [round(float(np.exp(b - 1.96 * se)), 4), round(float(np.exp(b + 1.96 * se)), 4)],
             "p_value": float(f"{2 * stats.norm.sf(abs(b / se)):.4g}"),
+            "past_irr": round(float(np.exp(past @ fit.params)), 4),
+            "past_beyond_future_p_value": float(f"{stats.norm.sf(z_diff):.4g}"),
             "n_obs": int(len(yv)),
+        }
+
+    def _delay(self, design: dict, cols: list[str], alpha: float, h: int, bin: str) -> dict:
+        """The lag profile: X's last four h-bin windows together (with Y's own), and their
+        sum, the effect of X being one usual level higher for 4h bins. A delayed response (Y
+        answering X two or three weeks later) can make the last h bins alone look like the
+        opposite effect; the sum then points the other way."""
+        if self.lag_structure != "sum":
+            return {"applicable": False, "reason": "only with lag_structure='sum'"}
+        ok = design["ok_profile"]
+        yv = design["y"][ok]
+        extra = design["profile"]
+        use = [c for c in cols if c == "const" or np.ptp(design["cols"][c][ok]) > 0]
+        names = [n for n in extra if np.ptp(extra[n][ok]) > 0]
+        windows = ["z_x", *(n for n in names if n.startswith("x_"))]
+        if len(yv) < len(use) + len(names) + 30 or "z_x" not in use:
+            return {"applicable": False, "reason": "too few bins for the lag profile"}
+        X = np.column_stack([*(design["cols"][c][ok] for c in use), *(extra[n][ok] for n in names)])
+        fit = fit_nb2(yv, X, alpha=alpha, robust=self.robust)
+        order = [*use, *names]
+        total = np.array([1.0 if c in windows else 0.0 for c in order])
+        b, se = float(total @ fit.params), float(np.sqrt(total @ fit.cov @ total))
+        if not np.isfinite(se) or se <= 0:
+            return {"applicable": False, "reason": "the lag profile's terms are collinear"}
+        return {
+            "applicable": True,
+            "days": days_of(4 * h, bin),
+            "window_irr": {
+                f"{days_of(k * h, bin) - days_of(h, bin) + 1}-{days_of(k * h, bin)}":
+                round(float(np.exp(fit.params[order.index(w)])), 4)
+                for k, w in enumerate(["z_x", "x_w2", "x_w3", "x_w4"], start=1) if w in order
+            },  # fmt: skip
+            "irr": round(float(np.exp(b)), 4),
+            "ci95": [round(float(np.exp(b - 1.96 * se)), 4), round(float(np.exp(b + 1.96 * se)), 4)],
+            "p_value": float(f"{2 * stats.norm.sf(abs(b / se)):.4g}"),
         }
 
     @classmethod

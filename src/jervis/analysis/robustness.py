@@ -10,7 +10,8 @@ count regression and the VAR) under each combination of
 * bins: the analysis bin and its neighbour (day <-> week; month -> week),
 
 and reports, per specification, the estimate, interval, p-value and direction, the share of
-specifications pointing each way, and which ones point against the headline. The verdict rule
+specifications pointing each way, and which ones point against the headline. Choices that
+give the same model in coarser bins (3 and 7 days are both one week) count once. The verdict rule
 (``verdict.decide``) calls an effect only when at least two thirds of the grid point the
 headline's way and none points significantly the other way.
 """
@@ -20,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from jervis.analysis.base import ALPHA, MethodResult, estimator_class
+from jervis.analysis.base import ALPHA, MethodResult, bins_for, estimator_class
 
 SHARE_NEEDED = 2 / 3
 NEIGHBOUR_BIN = {"day": "week", "week": "day", "month": "week"}
@@ -38,18 +39,29 @@ def run_grid(
     progress: Callable[[str], None] | None = None,
 ) -> list[dict[str, Any]]:
     """Every specification of every method with a grid, fitted on ``direction``."""
-    rows = []
+    rows, seen = [], set()
     for bin in grid_bins(series.bin):
         data = series.rebin(bin)
         for name in methods:
             cls = estimator_class(name)
             for label, overrides in cls.specifications(settings):
+                key = (name, bin, *(_in_bins(k, v, bin) for k, v in sorted(overrides.items())))
+                if key in seen:  # e.g. 3 and 7 days are both one week: one specification
+                    continue
+                seen.add(key)
                 if progress:
                     progress(f"robustness: {name}, {label}, {bin} bins, {direction}")
                 config = {**settings, **overrides, "lead_test": False}
                 result = cls.from_settings(config).fit(data, direction=direction).result_
                 rows.append(_row(name, label, bin, result))
     return rows
+
+
+def _in_bins(key: str, value: Any, bin: str) -> Any:
+    """A setting as the model sees it in ``bin``s (days -> whole bins), for de-duplication."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return (key, value)
+    return (key, bins_for(value, bin))
 
 
 def _row(method: str, label: str, bin: str, result: MethodResult) -> dict[str, Any]:

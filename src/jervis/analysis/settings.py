@@ -26,6 +26,7 @@ DEFAULTS: dict[str, Any] = {
     "max_lag_days": 14,
     "lag_selection": "aic",
     "trend_every_days": 365,
+    "level_days": 0,
     "season": False,
     "dispersion": "ml",
     "var_occurrence": True,
@@ -46,9 +47,9 @@ DEFAULTS: dict[str, Any] = {
 def _whole(low: int) -> Callable[[str, Any], int]:
     def check(key: str, value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
-            raise JervisError(f"[analysis] {key} must be a whole number, not {value!r}")
+            raise JervisError(f"{key} must be a whole number, not {value!r}")
         if value < low:
-            raise JervisError(f"[analysis] {key} must be at least {low}, not {value!r}")
+            raise JervisError(f"{key} must be at least {low}, not {value!r}")
         return int(value)
 
     return check
@@ -67,7 +68,7 @@ def _choice(*choices: str) -> Callable[[str, Any], str]:
 
 def _flag(key: str, value: Any) -> bool:
     if not isinstance(value, bool):
-        raise JervisError(f"[analysis] {key} must be true or false, not {value!r}")
+        raise JervisError(f"{key} must be true or false, not {value!r}")
     return value
 
 
@@ -76,29 +77,29 @@ def _lag_selection(key: str, value: Any) -> str | int:
         return value
     if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
         return value
-    raise JervisError(f"[analysis] {key} must be 'aic', 'bic' or a number of days, not {value!r}")
+    raise JervisError(f"{key} must be 'aic', 'bic' or a number of days, not {value!r}")
 
 
 def _threshold(key: str, value: Any) -> str | int:
     if value == "auto" or (isinstance(value, int) and not isinstance(value, bool) and value >= 1):
         return value
-    raise JervisError(f"[analysis] {key} must be 'auto' or a count of at least 1, not {value!r}")
+    raise JervisError(f"{key} must be 'auto' or a count of at least 1, not {value!r}")
 
 
 def _spans(key: str, value: Any) -> list[list[str]]:
     """[[start, end], ...] of ISO dates: periods the sources did not cover."""
     if not isinstance(value, list | tuple):
-        raise JervisError(f"[analysis] {key} must be a list of [start, end] dates, not {value!r}")
+        raise JervisError(f"{key} must be a list of [start, end] dates, not {value!r}")
     spans = []
     for item in value:
         if not isinstance(item, list | tuple) or len(item) != 2:
-            raise JervisError(f"[analysis] {key}: each entry must be [start, end], not {item!r}")
+            raise JervisError(f"{key}: each entry must be [start, end], not {item!r}")
         try:
             start, end = (pd.Timestamp(str(v)) for v in item)
         except ValueError as exc:
-            raise JervisError(f"[analysis] {key}: bad date in {item!r} ({exc})") from None
+            raise JervisError(f"{key}: bad date in {item!r} ({exc})") from None
         if end < start:
-            raise JervisError(f"[analysis] {key}: {item!r} ends before it starts")
+            raise JervisError(f"{key}: {item!r} ends before it starts")
         spans.append([str(start.date()), str(end.date())])
     return spans
 
@@ -111,7 +112,7 @@ def _methods(key: str, value: Any) -> list[str] | None:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list | tuple) or not value:
-        raise JervisError(f"[analysis] {key} must be a list of method names, not {value!r}")
+        raise JervisError(f"{key} must be a list of method names, not {value!r}")
     for name in value:
         if name not in METHODS:
             raise JervisError(
@@ -128,6 +129,7 @@ CHECKS: dict[str, Callable[[str, Any], Any]] = {
     "max_lag_days": _whole(0),
     "lag_selection": _lag_selection,
     "trend_every_days": _whole(7),
+    "level_days": _whole(0),
     "season": _flag,
     "dispersion": _choice("ml", "moments"),
     "var_occurrence": _flag,
@@ -152,12 +154,19 @@ def _nearest(key: str, valid: Any) -> str:
 
 
 def check_settings(values: dict[str, Any], where: str = "[analysis]") -> dict[str, Any]:
-    """Checked values of the given keys (unknown keys are errors naming the nearest one)."""
+    """Checked values of the given keys (unknown keys are errors naming the nearest one).
+
+    ``where`` starts every message: "[analysis]", "path/dyad.toml: [analysis]" or
+    "jervis.analyze():".
+    """
     out = {}
     for key, value in values.items():
         if key not in CHECKS:
             raise JervisError(f"{where} has an unknown key {key!r}{_nearest(key, CHECKS)}")
-        out[key] = CHECKS[key](key, value)
+        try:
+            out[key] = CHECKS[key](key, value)
+        except JervisError as exc:
+            raise JervisError(f"{where} {exc.message}") from None
     return out
 
 

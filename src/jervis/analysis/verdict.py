@@ -13,8 +13,12 @@
 3. **Lead significant**: the call is its direction ("deters" below 1, "provokes" above) only if
    (a) no other method points significantly the other way, (b) the robustness grid holds
    (>= 2/3 of specifications the same way, none significantly opposite), and (c) the lead
-   (negative-control) test does not suggest confounding (X's *future* actions associated with
-   Y's present in the same direction). Otherwise "inconclusive", saying which.
+   (negative-control) test does not suggest confounding: X's *future* actions are not
+   associated with Y's present (p >= 0.05), and X's past actions are significantly more
+   strongly associated with it than X's future ones (one-sided p < 0.05), and (d) the lag
+   profile over 4h bins (X's last four h-bin windows together) does not point the other way
+   (the direction would then depend on the delay). Otherwise "inconclusive", saying which and
+   why in plain words.
 4. **Lead not significant**: "no_detectable_effect" when no other method points either way
    and the interval is informative (upper/lower < ``MAX_CI_RATIO``), else "inconclusive".
 """
@@ -188,20 +192,31 @@ def _effect(lead: MethodResult | None) -> dict[str, Any] | None:
 
 
 def confounding_check(lead: MethodResult | None) -> dict[str, Any] | None:
-    """The lead's negative-control test, read: does X's future predict Y's present too?"""
+    """The lead (negative-control) test, read for a significant headline.
+
+    X's future cannot cause Y's present. Confounding is suspected when (a) X's next h bins
+    are associated with Y's present at p < 0.05 in either direction (Y drives X, or both
+    follow something else), or (b) X's past h bins are not associated with Y's present
+    significantly more strongly than its next h bins (one-sided p >= 0.05): a slow common
+    cause is symmetric in time, a reaction is not. Checked only when the headline is
+    significant: the check can only withhold a call.
+    """
     if lead is None or not lead.has_estimate:
         return None
     test = lead.details.get("lead")
     if not test or not test.get("applicable"):
         return {"applicable": False, "reason": (test or {}).get("reason", "not run")}
-    lead_way = "provokes" if test["irr"] > 1 else "deters"
-    suspected = bool(test["p_value"] < ALPHA and lead_way == lead.sign)
+    lead_sig = test["p_value"] < ALPHA
+    past_wins = test["past_beyond_future_p_value"] < ALPHA
+    suspected = lead.points_to in CALLS and (lead_sig or not past_wins)
     return {
         "applicable": True,
         "lead_irr": test["irr"],
         "lead_ci95": test["ci95"],
         "lead_p_value": test["p_value"],
-        "suspected": suspected,
+        "past_beyond_future_p_value": test["past_beyond_future_p_value"],
+        "suspected": bool(suspected),
+        "why": None if not suspected else ("lead" if lead_sig else "past_not_beyond_future"),
     }
 
 
@@ -250,12 +265,15 @@ def decide(
             reason = _fragile(robustness, lead_call)
         elif confounding and confounding.get("suspected"):
             verdict = "inconclusive"
+            reason = _confounded(confounding, lx, ly, effect)
+        elif _delay_flips(lead, lead_call):
+            verdict = "inconclusive"
+            delay = lead.details["delay"]  # type: ignore[union-attr]
             reason = (
-                f"confounding is suspected: {possessive(lx)} actions in the days *after* are "
-                f"associated with {possessive(ly)} in the same way (rate ratio "
-                f"{fmt(confounding['lead_irr'])}, p = {confounding['lead_p_value']:.2g}), which "
-                f"a reaction to {lx} cannot explain; a common cause of both sides' activity, or "
-                f"{possessive(ly)} own effect on {lx}, is the likelier source of the association"
+                f"the direction depends on the delay: {direction_words(lead_call, lx, ly, unit)} "
+                f"within {effect['horizon_days']} days, but over {delay['days']} days the "
+                f"association points the other way (rate ratio {fmt(delay['irr'])}, 95% "
+                f"interval {fmt(delay['ci95'][0])} to {fmt(delay['ci95'][1])})"
             )
     else:
         pointing = [m for m, c in others.items() if c in CALLS]
@@ -307,6 +325,33 @@ def decide(
         robustness=robustness,
         confounding=confounding,
         notes=notes,
+    )
+
+
+def _delay_flips(lead: MethodResult | None, call: str) -> bool:
+    """Does the lag profile's sum over 4h bins point the other way than the headline?"""
+    delay = (lead.details if lead is not None else {}).get("delay") or {}
+    if not delay.get("applicable") or delay["irr"] == 1:
+        return False
+    return ("provokes" if delay["irr"] > 1 else "deters") != call
+
+
+def _confounded(check: dict[str, Any], lx: str, ly: str, effect: dict[str, Any]) -> str:
+    """Why a significant association may not be a reaction, in words."""
+    if check["why"] == "lead":
+        return (
+            f"confounding is suspected: {possessive(ly)} activity also predicts "
+            f"{possessive(lx)} next actions (rate ratio {fmt(check['lead_irr'])}, "
+            f"p = {check['lead_p_value']:.2g}), so {lx} may be reacting to {ly} or both may "
+            f"follow a common cause, and the data cannot separate that from an effect of {lx} "
+            f"on {ly}"
+        )
+    return (
+        f"confounding is suspected: {possessive(lx)} actions in the days *after* are "
+        f"associated with {possessive(ly)} about as strongly as those before (rate ratios "
+        f"{fmt(check['lead_irr'])} after, {fmt(effect['estimate'])} before), as a slow common "
+        "cause of both sides' activity would make them; the association cannot be read as a "
+        "reaction"
     )
 
 

@@ -72,7 +72,7 @@ def _process(function: Callable[..., np.ndarray], **params: Any) -> Callable:
     return run
 
 
-def _other(name: str, truth_ab: str, description: str, function: Callable, kind: str = "",
+def _other(truth_ab: str, description: str, function: Callable, kind: str = "",
            truth_ba: str = "none", **params: Any) -> Scenario:  # fmt: skip
     """A truth the estimators do not assume; its effect has no IRR of its own (the estimand
     of the count regression's interval is then 1 where there is no effect, else none)."""
@@ -100,82 +100,76 @@ SCENARIOS: dict[str, Scenario] = {
     "sparse_deters": _loglinear_scenario(0.6, (0.3, 0.5), "sparse"),
     "sparse_provokes": _loglinear_scenario(1.6, (0.3, 0.5), "sparse"),
     "hawkes_none": _other(
-        "hawkes_none", "none", "bivariate Hawkes process in continuous time, self-excitation "
+        "none", "bivariate Hawkes process in continuous time, self-excitation "
         "0.3 (decay 2 days), no cross-effect", processes.hawkes, branching=_SELF,
         decay_days=_DECAY,
     ),
     "hawkes_provokes": _other(
-        "hawkes_provokes", "provokes", "Hawkes: each action of A adds 0.3 expected actions of "
+        "provokes", "Hawkes: each action of A adds 0.3 expected actions of "
         "B (decay 3 days)", processes.hawkes, branching=((0.3, 0.0), (0.3, 0.3)),
         decay_days=_DECAY,
     ),
     "hawkes_deters": _other(
-        "hawkes_deters", "deters", "rectified Hawkes: each action of A removes 0.3 expected "
+        "deters", "rectified Hawkes: each action of A removes 0.3 expected "
         "actions of B (decay 3 days)", processes.hawkes, branching=((0.3, 0.0), (-0.3, 0.3)),
         decay_days=_DECAY,
     ),
     "delayed_provokes": _other(
-        "delayed_provokes", "provokes", "B responds to A's actions 10-20 days earlier "
+        "provokes", "B responds to A's actions 10-20 days earlier "
         "(log-linear, IRR 1.6 per usual level)", processes.count_process,
         cross={"A->B": {"irr": 1.6, "lags": (10, 20)}},
     ),
     "delayed_deters": _other(
-        "delayed_deters", "deters", "B responds to A's actions 10-20 days earlier (IRR 0.6)",
+        "deters", "B responds to A's actions 10-20 days earlier (IRR 0.6)",
         processes.count_process, cross={"A->B": {"irr": 0.6, "lags": (10, 20)}},
     ),
     "poisson_none": _other(
-        "poisson_none", "none", "Poisson counts (no overdispersion), 5-day self-excitation, "
+        "none", "Poisson counts (no overdispersion), 5-day self-excitation, "
         "no cross-effect", processes.count_process, dispersion=0.0, self_window=5,
     ),
     "poisson_deters": _other(
-        "poisson_deters", "deters", "Poisson counts, B responds to A's last 5 days (IRR 0.7)",
+        "deters", "Poisson counts, B responds to A's last 5 days (IRR 0.7)",
         processes.count_process, dispersion=0.0, self_window=5,
         cross={"A->B": {"irr": 0.7, "lags": (1, 5)}},
     ),
     "poisson_provokes": _other(
-        "poisson_provokes", "provokes", "Poisson counts, B responds to A's last 5 days "
+        "provokes", "Poisson counts, B responds to A's last 5 days "
         "(IRR 1.4)", processes.count_process, dispersion=0.0, self_window=5,
         cross={"A->B": {"irr": 1.4, "lags": (1, 5)}},
     ),
     "threshold_provokes": _other(
-        "threshold_provokes", "provokes", "B's rate rises 1.6-fold only while A's last 7 days "
+        "provokes", "B's rate rises 1.6-fold only while A's last 7 days "
         "run 60% above A's usual level (a threshold, not a slope)", processes.count_process,
         cross={"A->B": {"irr": 1.6, "form": "threshold"}},
     ),
     "threshold_deters": _other(
-        "threshold_deters", "deters", "B's rate falls to 0.6 only while A's last 7 days run "
+        "deters", "B's rate falls to 0.6 only while A's last 7 days run "
         "60% above usual", processes.count_process,
         cross={"A->B": {"irr": 0.6, "form": "threshold"}},
     ),
     "break_none": _other(
-        "break_none", "none", "both sides' rates double at one day in the middle half of the "
+        "none", "both sides' rates double at one day in the middle half of the "
         "period (a common structural break), no cross-effect", processes.count_process,
         jump=0.7,
     ),
     "driver_none": _other(
-        "driver_none", "none", "a slow common driver of both sides (log-rate OU, sd 0.5, "
+        "none", "a slow common driver of both sides (log-rate OU, sd 0.5, "
         "correlation time 60 days), no cross-effect", processes.count_process,
         kind="common_driver", driver=_DRIVER,
     ),
     "hawkes_driver_none": _other(
-        "hawkes_driver_none", "none", "two self-exciting Hawkes sides sharing a slow driver "
+        "none", "two self-exciting Hawkes sides sharing a slow driver "
         "(sd 0.5, 60 days), no cross-effect", processes.hawkes, kind="common_driver",
         branching=_SELF, decay_days=_DECAY, driver=_DRIVER,
     ),
     "targeting": _other(
-        "targeting", "none", "A acts where B is already rising (A's log-rate + 0.5 x B's "
+        "none", "A acts where B is already rising (A's log-rate + 0.5 x B's "
         "last-3-day rise over its previous 2 weeks; B drifts slowly, sd 0.4, 60 days); A has "
         "no effect on B", processes.count_process, kind="targeting", truth_ba="provokes",
         targeting=0.5, own_driver={"sd": 0.4, "days": 60.0},
     ),
-    "mixed": _other(
-        "mixed", "mixed", "B rises for 2 days after A's actions (IRR 2) and falls over the "
-        "next 12 (IRR 0.6): the sign depends on the horizon", processes.count_process,
-        kind="mixed", cross={"A->B": [{"irr": 2.0, "lags": (1, 2)},
-                                      {"irr": 0.6, "lags": (3, 14)}]},
-    ),
     "thin": _other(
-        "thin", "inconclusive", "each side acts on 20 days with 60 actions between them",
+        "inconclusive", "each side acts on 20 days with 60 actions between them",
         processes.thin, kind="gate", truth_ba="inconclusive",
     ),
 }
@@ -196,7 +190,7 @@ class Tally:
     def report(self) -> dict[str, Any]:
         runs = sum(self.calls.values())
         directional = {c: n for c, n in self.calls.items() if c in CALLS}
-        if self.truth in ("none", "mixed"):
+        if self.truth == "none":
             right = runs - sum(directional.values())
             wrong = 0
         elif self.truth == "inconclusive":
@@ -235,6 +229,28 @@ def score_verdict(verdict: Any, tallies: dict, estimand: dict[str, float]) -> No
                 tally.log_estimates.append(float(np.log(result["estimate"])))
 
 
+def projection_estimand(
+    scenario: Scenario, settings: dict[str, Any], seed: int, n_days: int = 20_000,
+    bin: str = "day",
+) -> dict[str, float]:
+    """What the count regression's headline estimates for a truth it does not assume: its
+    IRR (both directions) on one very long simulated series of the scenario (the pseudo-true
+    value, or projection of the truth on the model). Directions with no effect keep their
+    causal value, 1: a slow common driver then shows as missed coverage, as it should."""
+    from jervis.analysis.base import fit_method
+
+    series = series_from_counts(scenario.simulate(1, n_days, seed)[0]).rebin(bin)
+    config = {**settings, "lead_test": False}
+    out = dict(scenario.estimand)
+    for d in DIRECTIONS:
+        if d in out or scenario.truth[d] not in CALLS:
+            continue
+        result = fit_method(LEAD, series, d, config)
+        if result.has_estimate:
+            out[d] = float(result.estimate)
+    return out
+
+
 def run_scenario(
     scenario: Scenario,
     runs: int,
@@ -242,24 +258,29 @@ def run_scenario(
     seed: int,
     settings: dict[str, Any],
     progress: Callable[[int], None] | None = None,
+    bin: str = "day",
+    estimand_days: int = 20_000,
 ) -> dict[str, Any]:
     """Simulate ``runs`` dyads of one scenario and score the shipped verdict on each."""
     counts = scenario.simulate(runs, n_days, seed)
+    estimand = dict(scenario.estimand)
+    if estimand_days and any(t in CALLS and d not in estimand for d, t in scenario.truth.items()):
+        estimand = projection_estimand(scenario, settings, seed + 999_983, estimand_days, bin)
     tallies: dict[str, dict[str, Tally]] = {
         "verdict": {d: Tally(scenario.truth[d]) for d in DIRECTIONS}
     }
     for run in range(runs):
-        series = series_from_counts(counts[run])
+        series = series_from_counts(counts[run]).rebin(bin)
         verdict = compute_verdict(series, settings={**settings, "seed": seed + run},
                                   grid="when_needed")  # fmt: skip
-        score_verdict(verdict, tallies, scenario.estimand)
+        score_verdict(verdict, tallies, estimand)
         if progress:
             progress(1)
     return {
         "description": scenario.description,
         "kind": scenario.kind,
         "truth": dict(scenario.truth),
-        "estimand": dict(scenario.estimand),
+        "estimand": estimand,
         "runs": runs,
         "methods": {
             m: {d: t.report() for d, t in per.items()} for m, per in tallies.items()
@@ -274,8 +295,15 @@ def validate(
     scenarios: dict[str, Scenario] | list[str] | None = None,
     settings: dict[str, Any] | None = None,
     progress: Callable[[int], None] | None = None,
+    bin: str = "day",
+    estimand_days: int = 20_000,
 ) -> dict[str, Any]:
-    """Run the simulation study; ``progress(1)`` is called after each simulated dyad."""
+    """Run the simulation study; ``progress(1)`` is called after each simulated dyad.
+
+    ``bin="week"`` analyses every simulated dyad in weekly bins (the weekly calibration).
+    ``estimand_days``: length of the one long run per scenario that gives the count
+    regression's estimand where the truth has no IRR of its own (0: skip).
+    """
     if scenarios is None:
         chosen = SCENARIOS
     elif isinstance(scenarios, dict):
@@ -287,10 +315,12 @@ def validate(
         chosen = {s: SCENARIOS[s] for s in scenarios}
     config = resolve({"n_placebo": 200}, settings)
     results = {
-        name: run_scenario(scenario, runs, n_days, seed + 1000 * number, config, progress)
+        name: run_scenario(scenario, runs, n_days, seed + 1000 * number, config, progress,
+                           bin, estimand_days)  # fmt: skip
         for number, (name, scenario) in enumerate(chosen.items())
     }
     return {
-        "settings": {"runs": runs, "n_days": n_days, "seed": seed, "analysis": config},
+        "settings": {"runs": runs, "n_days": n_days, "seed": seed, "bin": bin,
+                     "estimand_days": estimand_days, "analysis": config},  # fmt: skip
         "scenarios": results,
     }
