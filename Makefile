@@ -5,7 +5,7 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: demo test install lint bench clean
+.PHONY: demo test install lint bench fuzz fuzz-web clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,10 +30,20 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check src tests benchmarks
 
+# The fuzz suite at length (CI runs a few hundred derandomised examples): random exploration.
+FUZZ_EXAMPLES ?= 3000
+fuzz: install
+	JERVIS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) nice -n 10 $(VENV)/bin/pytest tests/test_fuzz.py -p no:xdist -q
+
 bench: install
 	$(PY) benchmarks/bench_gdelt_ingest.py
 	$(PY) benchmarks/bench_extract.py
 	$(PY) benchmarks/bench_hawkes.py
+	$(PY) benchmarks/bench_web.py
+
+# The web API fuzzed much harder than in `make test` (schemathesis, examples per operation).
+fuzz-web: install
+	JERVIS_FUZZ_EXAMPLES=$${JERVIS_FUZZ_EXAMPLES:-200} $(VENV)/bin/pytest -q -p no:xdist tests/web/test_schema.py
 
 clean:
 	rm -rf jervis-demo jervis.duckdb .pytest_cache

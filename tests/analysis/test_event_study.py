@@ -81,6 +81,13 @@ def test_too_short_or_empty_series_is_not_applicable_not_an_error():
         EventStudy().summary()
 
 
+def test_a_thousand_placebos_on_two_years():
+    """Speed is a benchmark's business (docs/benchmarks.md); here: the full-size run works."""
+    series = simulate(seed=1, as_series=True)
+    s = EventStudy(n_placebo=1000, n_boot=1000, seed=1).fit(series).summary()
+    assert s["applicable"] and s["details"]["n_placebo"] > 0
+
+
 def _rejections(irr: dict[str, float], direction: str, runs: int, **kw) -> np.ndarray:
     out = []
     for seed in range(runs):

@@ -75,5 +75,5 @@ def test_the_quoted_iraq_figures_hold(demo_verdict, direction):
         assert result["ci95"] == pytest.approx([lo, hi], abs=0.01), method
         assert result["points_to"] == "none", method
     grid = item["robustness"]
-    assert grid["n_fitted"] == 32 and grid["share_significant"] == {"provokes": 0.0, "deters": 0.0}
+    assert grid["n_fitted"] == 28 and grid["share_significant"] == {"provokes": 0.0, "deters": 0.0}
     assert demo_verdict["coverage"]["excluded"][0]["days"] == 151

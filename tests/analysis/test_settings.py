@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pandas as pd
 import pytest
 import typer
 from typer.testing import CliRunner
@@ -15,7 +14,6 @@ import jervis
 from jervis.analysis.api import analyze
 from jervis.analysis.commands import register
 from jervis.analysis.settings import DEFAULTS, check_settings, resolve
-from jervis.analysis.validation.loglinear import simulate
 from jervis.errors import JervisError
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
@@ -60,21 +58,9 @@ def _app() -> typer.Typer:
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory) -> Path:
+def store(tmp_path_factory, make_store) -> Path:
     """A store holding one simulated dyad with an actor_side column (examples/ab-dyad.toml)."""
-    folder = tmp_path_factory.mktemp("ab")
-    frame = simulate(n_days=365, seed=2, cross_irr={"A->B": 0.6})
-    pd.DataFrame(
-        {
-            "event_id": [f"sim-{i}" for i in range(len(frame))],
-            "date": frame["date"].dt.strftime("%Y-%m-%d"),
-            "actor_side": frame["side"],
-            "event": "ASSAULT",
-        }
-    ).to_csv(folder / "sim.csv", index=False)
-    db = folder / "j.duckdb"
-    jervis.ingest(folder / "sim.csv", db=db)
-    return db
+    return make_store(tmp_path_factory.mktemp("ab"), 365, 2, {"A->B": 0.6})
 
 
 def test_a_bad_analysis_table_in_the_dyad_file_names_the_file(tmp_path, store):

@@ -15,16 +15,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pandas as pd
 import pytest
 import typer
 from typer.testing import CliRunner
 
-import jervis
 from jervis.analysis.base import METHODS
 from jervis.analysis.commands import register
 from jervis.analysis.validation import study
-from jervis.analysis.validation.loglinear import simulate
 from jervis.analysis.validation.processes import thin
 from jervis.errors import JervisError
 
@@ -175,6 +172,23 @@ def test_a_fragile_effect_ends_inconclusive_with_the_reason():
     assert grid["n_fitted"] == 32
 
 
+def test_a_delayed_provocation_is_not_called_deterrence():
+    """B answers A 10-20 days later (IRR 1.6); in this dyad the last 7 days alone say
+    "deters" (0.78, 0.66-0.92), as do the event study and the VAR. The lag profile over 28
+    days points the other way, so the verdict says the direction depends on the delay."""
+    from jervis.analysis.validation.loglinear import series_from_counts
+    from jervis.analysis.verdict import compute_verdict
+
+    counts = study.SCENARIOS["delayed_provokes"].simulate(25, 730, 3000)[14]
+    item = compute_verdict(series_from_counts(counts), settings={"n_placebo": 200}).direction(
+        "A->B"
+    )
+    assert item.effect["ci95"][1] < 1 and item.effect["p_value_holm"] < 0.05
+    delay = item.methods["count_regression"]["details"]["delay"]
+    assert delay["irr"] > 1 and list(delay["window_irr"]) == ["1-7", "8-14", "15-21", "22-28"]
+    assert item.verdict == "inconclusive" and "depends on the delay" in item.reason
+
+
 def test_report_shape_and_reproducibility():
     kwargs = {"runs": 2, "n_days": 365, "seed": 3, "scenarios": ["provokes"],
               "settings": {"methods": ["count_regression"]}, "estimand_days": 0}  # fmt: skip
@@ -217,19 +231,9 @@ def test_validate_command_prints_json_and_table():
     assert isinstance(bad.exception, JervisError)
 
 
-def test_analyze_command_finds_the_simulated_deterrence(tmp_path):
+def test_analyze_command_finds_the_simulated_deterrence(tmp_path, make_store):
     """A canonical CSV with actor_side A/B, ingested, then analysed from the dyad file."""
-    frame = simulate(n_days=730, seed=2, cross_irr={"A->B": 0.6})
-    pd.DataFrame(
-        {
-            "event_id": [f"sim-{i}" for i in range(len(frame))],
-            "date": frame["date"].dt.strftime("%Y-%m-%d"),
-            "actor_side": frame["side"],
-            "event": "ASSAULT",
-        }
-    ).to_csv(tmp_path / "sim.csv", index=False)
-    db = tmp_path / "j.duckdb"
-    jervis.ingest(tmp_path / "sim.csv", db=db)
+    db = make_store(tmp_path, 730, 2, {"A->B": 0.6})
     runner = CliRunner()
     args = ["analyze", "--dyad", str(EXAMPLES / "ab-dyad.toml"), "--db", str(db)]
     out = runner.invoke(_app(), [*args, "--json"])

@@ -31,15 +31,20 @@ def analyze(
     events: pd.DataFrame | None = None,
     methods: list[str] | tuple[str, ...] | None = None,
     progress: Callable[[str], None] | None = None,
+    source_gaps: list[dict] | None = None,
     **settings: Any,
 ) -> Verdict:
     """The verdict for a dyad (TOML path or Dyad), from the store or from ``events``.
+
+    ``source_gaps``: with ``events``, the spans no ingested file covered (as
+    ``jervis.store.query.source_gaps`` gives them); from the store they are found there.
 
     Keyword settings override the dyad's ``[analysis]`` table (e.g. ``horizon_days=14``,
     ``actions="harm"``, ``min_incidents=50``, ``exclude=[["2006-09-25", "2007-02-22"]]``).
     ``progress(step)`` is called before each step of the computation.
     """
-    return analyze_dyad(dyad, db, bin, events, methods, progress, hint=PYTHON_HINT, **settings)
+    return analyze_dyad(dyad, db, bin, events, methods, progress, hint=PYTHON_HINT,
+                        source_gaps=source_gaps, **settings)
 
 
 def analyze_dyad(
@@ -51,10 +56,12 @@ def analyze_dyad(
     progress: Callable[[str], None] | None = None,
     *,
     hint: str = CLI_HINT,
+    source_gaps: list[dict] | None = None,
     **settings: Any,
 ) -> Verdict:
     """``analyze`` with the hint a missing store gets (the CLI's names --db, Python's db=)."""
-    name, series, merged = load_series(dyad, db, bin, events, methods, hint=hint, **settings)
+    name, series, merged = load_series(dyad, db, bin, events, methods, hint=hint,
+                                       source_gaps=source_gaps, **settings)
     return compute_verdict(series, name=name, settings=merged, progress=progress)
 
 
@@ -66,12 +73,13 @@ def load_series(
     methods: list[str] | tuple[str, ...] | None = None,
     *,
     hint: str = CLI_HINT,
+    source_gaps: list[dict] | None = None,
     **settings: Any,
 ) -> tuple[str, DyadSeries, dict[str, Any]]:
     """The dyad's name, its series and the merged settings (what every analysis starts from)."""
     check_settings(settings, where="jervis.analyze():")
     name, labels, start, end, table, path = "dyad", {"A": "A", "B": "B"}, None, None, {}, None
-    declared: list[dict] = []
+    declared: list[dict] = list(source_gaps or [])
     if dyad is not None:
         from jervis.store.dyad import load_dyad
 

@@ -34,7 +34,10 @@ significant call against the lead makes the verdict "inconclusive") unless the c
 :meth:`Estimator.specifications`.
 
 Shared helpers live here once: :func:`parse_direction`, :func:`bins_for`, :func:`holm`,
-:func:`plain` (JSON-safe values).
+:func:`plain` (JSON-safe values). For screening many pairs quickly,
+``fit_method(name, series, direction, settings)`` fits one method (settings are the
+``[analysis]`` names; ``{"lead_test": False}`` skips the count regression's lead test and lag
+profile, which only the verdict rule reads).
 """
 
 from __future__ import annotations

@@ -46,6 +46,7 @@ from jervis.analysis.base import (
     rounded,
 )
 from jervis.analysis.glm import fit_nb2, irls, nb2_llf
+from jervis.analysis.wording import possessive
 from jervis.errors import JervisError
 
 # X's recent level is capped at five times its usual level: one extreme burst (a massacre in
@@ -275,7 +276,7 @@ class CountRegression(Estimator):
         mean_x, n_time = design["mean_x"], design["n_time"]
         if not fixed_lags:
             notes.append(
-                f"{series.label(y)}'s own lags: {lags} chosen by {self.lag_selection.upper()} "
+                f"{possessive(series.label(y))} own lags: {lags} chosen by {self.lag_selection.upper()} "
                 f"among 0-{max_lag}"
             )
         if fit.method != "ml (profile likelihood)" and self.alpha is None:

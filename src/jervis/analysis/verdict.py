@@ -239,7 +239,6 @@ def decide(
     others = {m: c for m, c in calls.items() if m != LEAD and c is not None}
     lead_call = calls.get(LEAD)
     confounding = confounding_check(lead)
-    notes: list[str] = []
     reason = gate
     caveat = None
     if reason is None and effect is None:
@@ -293,8 +292,8 @@ def decide(
             )
         else:
             verdict = "no_detectable_effect"
-    if verdict in CALLS and lead is not None:
-        notes += [n for n in lead.notes if n.startswith("dispersion")]
+    fallback = [n for n in (lead.notes if lead is not None else []) if "dispersion" in n]
+    notes = _disclosure(lead, robustness, confounding, gate)
     counted = [c for c in calls.values() if c is not None]
     if verdict in CALLS:
         same = sum(c == verdict for c in counted)
@@ -307,10 +306,10 @@ def decide(
     if verdict == "inconclusive":
         summary = inconclusive_sentence(lx, ly, unit, reason or "")
     else:
-        if verdict in CALLS and notes:
+        if verdict in CALLS and fallback:
             caveat = (
                 "an association in observational data, not proof that one caused the other "
-                f"(note: {notes[0]})"
+                f"(note: {fallback[0]})"
             )
         summary = effect_sentence(verdict, lx, ly, effect, unit, caveat)  # type: ignore[arg-type]
     return DirectionVerdict(
@@ -326,6 +325,35 @@ def decide(
         confounding=confounding,
         notes=notes,
     )
+
+
+def _disclosure(
+    lead: MethodResult | None,
+    robustness: dict[str, Any] | None,
+    confounding: dict[str, Any] | None,
+    gate: str | None,
+) -> list[str]:
+    """What was chosen from the data and which checks ran, in short notes."""
+    if gate:
+        return [f"data gate: {gate}"]
+    notes = list(lead.notes) if lead is not None else []
+    if robustness and robustness.get("n_fitted"):
+        share, sig = robustness["share"], robustness["share_significant"]
+        notes.append(
+            f"robustness: {robustness['n_fitted']} specifications, {share['provokes']:.0%} "
+            f"point up and {share['deters']:.0%} down; significant up {sig['provokes']:.0%}, "
+            f"down {sig['deters']:.0%}"
+        )
+    if confounding and confounding.get("applicable"):
+        notes.append(
+            f"lead test: the next days' rate ratio {fmt(confounding['lead_irr'])} "
+            f"(p = {confounding['lead_p_value']:.2g}); past beyond future, one-sided "
+            f"p = {confounding['past_beyond_future_p_value']:.2g}"
+        )
+    delay = (lead.details if lead is not None else {}).get("delay") or {}
+    if delay.get("applicable"):
+        notes.append(f"lag profile over {delay['days']} days: rate ratio {fmt(delay['irr'])}")
+    return notes
 
 
 def _delay_flips(lead: MethodResult | None, call: str) -> bool:

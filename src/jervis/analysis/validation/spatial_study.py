@@ -9,24 +9,23 @@ events are added; 1: none). A's actions never depend on B's events. Where k acti
 overlap, ``overlap="compound"`` (default) multiplies by irr ** k (log-linear, like the count
 regression; at most ``MAX_COMPOUND`` times), ``overlap="saturate"`` by irr once.
 
-What the headline should recover. With the defaults (``r0_km`` = 10, ``d0_days`` = 7) the
-effect zone is exactly the cell :class:`~jervis.analysis.spatial.SpatialWindows` reports as
-its headline (middle radius, middle window): (B's events 1..7 days after / 1..7 days before,
-within 10 km of A's actions) over the same ratio at placebo dates. Under "compound" its
-expectation is ``irr`` whatever the overlap (other actions' zones fall in the after- and
-before-windows alike). Under "saturate" it is ``irr`` only where zones do not overlap: where
-A acts often, before-windows are already in other actions' zones and the contrast shrinks
-towards 1 (0.6 reads as ~0.7 with 300 clustered actions, ~0.94 with 2,000).
-:func:`headline_estimand` computes, per simulated dyad, the exact value the cell estimates
-(expected counts instead of counts), so interval coverage is reported for both ``irr`` and
-that estimand.
+What the headline recovers. The effect zone of the study (``r0_km`` = 8, ``d0_days`` = 5 by
+default) is *not* the cell :class:`~jervis.analysis.spatial.SpatialWindows` reports as its
+headline (10 km, 7 days): a real effect's reach is unknown to the analyst, and planting it in
+the exact headline cell made the earlier study flatter the method. The headline then
+estimates a diluted value: :func:`headline_estimand` computes, per simulated dyad, the exact
+value the cell estimates (expected counts instead of counts), and coverage is reported for
+that estimand. Under "saturate" the contrast also shrinks where actions are dense, since
+before-windows are already in other actions' zones (a 10 km / 7 day effect of 0.6 reads ~0.74
+with 300 actions, ~0.97 with 3,260).
 
 Direction. Both directions count the same A-B event pairs, so a lag asymmetry found A->B
 reappears, inverted and equally significant, B->A: without a guard a true "A deters B" also
 yields "B provokes A" (in 100% of runs here). In the direction that is not the cause the
 pre-trend (before vs earlier) carries the same asymmetry; in the causal one it is flat. So the
-verdict rule (``verdict.method_call``) withholds a spatial call whose headline pre-trend test
-rejects ("pre_trend"); the study scores the calls as the verdict makes them.
+verdict rule (``SpatialWindows.vote``) withholds a spatial call whose headline pre-trend test
+rejects ("pre_trend"). Every simulated dyad goes through ``verdict.compute_verdict`` (all
+methods, the national count series included), as ``jervis analyze`` runs it.
 """
 
 from __future__ import annotations
