@@ -8,7 +8,7 @@ from scipy import stats
 
 from jervis.analysis.hawkes import ContinuousHawkes, likelihood_ratio_test
 from jervis.analysis.hawkes.discrete import DiscreteHawkes
-from jervis.analysis.hawkes.recursion import decayed_sums
+from jervis.analysis.hawkes.recursion import decayed_sums, loglik_derivatives
 from jervis.analysis.hawkes.simulate import simulate_continuous, simulate_discrete
 from jervis.errors import JervisError
 
@@ -28,6 +28,51 @@ def test_recursion_matches_brute_force_with_ties():
             lag = t[k] - t[(t < t[k]) & (m == j)]
             assert s[k, c] == pytest.approx(np.exp(-beta * lag).sum(), abs=1e-12)
             assert r[k, c] == pytest.approx((lag * np.exp(-beta * lag)).sum(), abs=1e-12)
+
+
+def _brute_loglik(t, m, end, mu, alpha, beta):
+    """The exponential-kernel log-likelihood written out term by term (O(n^2))."""
+    ll = -mu.sum() * end
+    for k in range(len(t)):
+        i = m[k]
+        lam = mu[i]
+        for j in range(len(mu)):
+            lag = t[k] - t[(t < t[k]) & (m == j)]
+            lam += (alpha[i, j] * beta[i, j] * np.exp(-beta[i, j, :] * lag[:, None])).sum()
+        ll += np.log(lam)
+    for i in range(len(mu)):
+        for j in range(len(mu)):
+            rest = end - t[m == j]
+            ll -= (alpha[i, j] * (1 - np.exp(-beta[i, j, :] * rest[:, None]))).sum()
+    return ll
+
+
+@pytest.mark.parametrize("comps", [1, 2])
+def test_compiled_likelihood_gradient_and_hessian(comps):
+    """The one-pass likelihood against the brute-force sum (ties included); its gradient and
+    Hessian against central differences of the likelihood and the gradient."""
+    rng = np.random.default_rng(comps)
+    t = np.sort(np.round(rng.uniform(0, 60, 150), 1))  # rounding makes ties
+    m = rng.integers(0, 2, 150)
+    mu = np.array([0.4, 0.7])
+    alpha = rng.uniform(0.05, 0.3, (2, 2, comps))
+    log_beta = np.log(rng.uniform(0.3, 3.0, (2, 2, comps)))
+    x = np.r_[mu, alpha.ravel(), log_beta.ravel()]
+
+    def unpack(v):
+        return v[:2], v[2:2 + alpha.size].reshape(alpha.shape), np.exp(v[2 + alpha.size:]).reshape(alpha.shape)
+
+    ll, grad, hess = loglik_derivatives(t, m, 61.0, *unpack(x))
+    assert ll == pytest.approx(_brute_loglik(t, m, 61.0, *unpack(x)), rel=1e-12)
+    for c in range(len(x)):
+        h = 1e-6
+        up, down = x.copy(), x.copy()
+        up[c] += h
+        down[c] -= h
+        f_up, g_up, _ = loglik_derivatives(t, m, 61.0, *unpack(up))
+        f_down, g_down, _ = loglik_derivatives(t, m, 61.0, *unpack(down))
+        assert grad[c] == pytest.approx((f_up - f_down) / (2 * h), rel=1e-5, abs=1e-5)
+        assert hess[:, c] == pytest.approx((g_up - g_down) / (2 * h), rel=1e-4, abs=1e-4)
 
 
 def test_cluster_simulation_has_the_stationary_rate():

@@ -9,10 +9,14 @@ Side i's rate at time t (days) is
 Kernels: ``"exp"`` (one component, a decay per ordered pair) and ``"sumexp"`` (U components
 whose decays are shared by all pairs, as tick's HawkesSumExpKern).
 
-Fit: maximum likelihood. With the decays fixed the log-likelihood is concave in (mu, alpha), a
-Poisson-type problem on a precomputed design; it is solved by projected Newton. With decays
-estimated, the decays' profile likelihood is maximised by L-BFGS-B using the envelope-theorem
-gradient. Every kernel sum comes from the O(n) recursion in :mod:`.recursion`.
+Fit: maximum likelihood by projected Newton on all free parameters (baselines, effects and,
+unless fixed, log-decays), from two decay starts. One compiled O(n) pass
+(:func:`.recursion.loglik_derivatives`) gives the log-likelihood, its gradient and its exact
+Hessian, so each step costs one pass and the observed information at the optimum is the
+Hessian itself (no differences). With the decays fixed the problem is concave; with them free
+it need not be, so steps use the Hessian's eigenvalues in absolute value and a line search.
+(The first version profiled the decays out with L-BFGS-B and refitted (mu, alpha) at every
+step: 21x tick's fixed-decay time at 10k events, docs/benchmarks.md.)
 
 Ties: day-precision data put many events at one instant, where a continuous model has none.
 With ``ties="jitter"`` each fit spreads each day's events uniformly over the day, and
@@ -36,11 +40,10 @@ from jervis.analysis.hawkes.params import (
     covariance,
     effect_kind,
     ks_uniform,
-    minimize_negative,
     pair_name,
     spectral_radius,
 )  # fmt: skip
-from jervis.analysis.hawkes.recursion import decayed_sums
+from jervis.analysis.hawkes.recursion import decayed_sums, loglik_derivatives
 from jervis.errors import JervisError
 
 DECAY_BOUNDS = (1e-3, 1e3)  # per day: half-lives from ~1 minute to ~2 years
@@ -141,99 +144,54 @@ class ContinuousHawkes:
             tail_lag[i, j, u] = (rest[j] * e).sum()
         return per_event(s), (per_event(r) if with_lag else None), beta, tail, tail_lag
 
-    def _linear_design(self, data: _Data, full: np.ndarray, terms) -> tuple:
-        """Rate at event k = offset_k + Z_k . phi_lin; compensator = cost . phi_lin + fixed."""
-        pmap, dim, comps = self.pmap_, data.dim, self.n_comp_
-        s, _, beta, tail, _ = terms
-        n = len(data.t)
-        x = np.zeros((n, pmap.n_full))  # dense over the linear blocks only
-        base, adj = pmap.slices["baseline"], pmap.slices["adjacency"]
-        x[:, base] = data.onehot
-        g = s * beta.reshape(dim, dim * comps)[data.m]
-        cols = adj.start + data.m[:, None] * dim * comps + np.arange(dim * comps)[None, :]
-        np.put_along_axis(x, cols, g, axis=1)
-        cost = np.zeros(pmap.n_full)
-        cost[base] = data.end
-        cost[adj] = (data.n[None, :, None] - tail).ravel()
-        lin = np.zeros(pmap.n_full, dtype=bool)
-        lin[base] = lin[adj] = True
-        free_lin = lin & (pmap.col >= 0)
-        fixed_lin = lin & (pmap.col < 0)
-        cols_free = np.unique(pmap.col[free_lin])
-        m = np.zeros((pmap.n_full, len(cols_free)))
-        m[np.where(free_lin)[0], np.searchsorted(cols_free, pmap.col[free_lin])] = 1.0
-        z = x @ m
-        offset = x[:, fixed_lin] @ pmap.fixed[fixed_lin]
-        return z, offset, m.T @ cost, float(cost[fixed_lin] @ pmap.fixed[fixed_lin]), cols_free
-
-    def _loglik_grad(self, data: _Data, full: np.ndarray):
-        """Log-likelihood and its gradient in the full parameters (O(n) recursions)."""
-        pmap, dim, comps = self.pmap_, data.dim, self.n_comp_
-        mu = pmap.block(full, "baseline")
-        alpha = pmap.block(full, "adjacency")
-        s, r, beta, tail, tail_lag = self._terms(data, full, with_lag=True)
-        w = (alpha * beta).reshape(dim, dim * comps)
-        lam = mu[data.m] + np.einsum("kc,kc->k", s, w[data.m])
-        if np.any(lam <= 0):
-            return -np.inf, np.zeros_like(full)
-        comp = mu * data.end + (alpha * (data.n[None, :, None] - tail)).sum(axis=(1, 2))
-        ll = float(np.log(lam).sum() - comp.sum())
-        inv = data.onehot.T @ (1.0 / lam[:, None])  # (D, 1)
-        by_target = lambda x: data.onehot.T @ (x / lam[:, None])  # noqa: E731  (D, D*U)
-        grad = np.zeros(pmap.n_full)
-        grad[pmap.slices["baseline"]] = inv[:, 0] - data.end
-        d_alpha = by_target(s).reshape(alpha.shape) * beta - (data.n[None, :, None] - tail)
-        grad[pmap.slices["adjacency"]] = d_alpha.ravel()
-        d_beta = alpha * (by_target(s - beta.reshape(dim, -1)[data.m] * r).reshape(alpha.shape)
-                          - tail_lag)  # fmt: skip
-        grad[pmap.slices["log_decay"]] = (d_beta * beta).ravel()
-        return ll, grad
-
-    # -- fitting -------------------------------------------------------------------------
-    def _fit_linear(self, data: _Data, full: np.ndarray) -> tuple[np.ndarray, float]:
-        """Projected Newton for (mu, alpha) at the decays in ``full`` (concave problem)."""
+    def _derivatives(self, data: _Data, free: np.ndarray, hessian: bool = True):
+        """Log-likelihood, gradient and Hessian in the free parameters (one compiled pass)."""
         pmap = self.pmap_
-        terms = self._terms(data, full, with_lag=False)
-        z, offset, cost, cost_fixed, cols = self._linear_design(data, full, terms)
-        free = pmap.project(full)[cols]
-        low = np.array([-np.inf if b[0] is None else b[0] for b in pmap.bounds()])[cols]
+        full = pmap.expand(free)
+        ll, grad, hess = loglik_derivatives(
+            data.t, data.m, data.end, pmap.block(full, "baseline"), pmap.block(full, "adjacency"),
+            np.exp(pmap.block(full, "log_decay")), hessian,
+        )  # fmt: skip
+        reduce = self.reduce_
+        return ll, reduce.T @ grad, (reduce.T @ hess @ reduce if hessian else None)
 
-        def value(phi):
-            lam = offset + z @ phi
-            if np.any(lam <= 0):
-                return -np.inf, lam
-            return float(np.log(lam).sum() - cost @ phi - cost_fixed), lam
+    def _newton(self, data: _Data, free: np.ndarray, max_iter: int = 200):
+        """Projected Newton on the free parameters within their bounds.
 
-        ll, lam = value(free)
-        for _ in range(200):
-            g = z.T @ (1.0 / lam) - cost
-            h = (z / lam[:, None] ** 2).T @ z
-            active = (free <= low + 1e-12) & (g < 0)
+        With fixed decays the problem is concave (Newton converges in a few steps); with the
+        decays free it need not be, so the information's eigenvalues are taken in absolute
+        value (a saddle-free step, always uphill) and every step is checked by a line search.
+        """
+        low, high = self.low_, self.high_
+        free = np.clip(free, low, high)
+        ll, g, h = self._derivatives(data, free)
+        for _ in range(max_iter):
+            stuck = ((free <= low) & (g < 0)) | ((free >= high) & (g > 0))
+            act = ~stuck
+            if not act.any():
+                break
+            values, vectors = np.linalg.eigh(-h[np.ix_(act, act)])
+            top = np.max(np.abs(values))
+            if not np.isfinite(top) or top == 0:
+                break
+            values = np.maximum(np.abs(values), 1e-10 * top)
             step = np.zeros_like(free)
-            act = ~active
-            if act.any():
-                try:
-                    step[act] = np.linalg.solve(h[np.ix_(act, act)], g[act])
-                except np.linalg.LinAlgError:
-                    step[act] = np.linalg.lstsq(h[np.ix_(act, act)], g[act], rcond=None)[0]
-            size, improved = 1.0, False
+            step[act] = vectors @ ((vectors.T @ g[act]) / values)
+            size = 1.0
             for _ in range(60):
-                trial = np.maximum(free + size * step, low)
-                new_ll, new_lam = value(trial)
-                if new_ll >= ll - 1e-12 * abs(ll):
-                    improved = True
+                trial = np.clip(free + size * step, low, high)
+                new = self._derivatives(data, trial)
+                if np.isfinite(new[0]) and new[0] >= ll - 1e-12 * abs(ll):
                     break
                 size /= 2
-            if not improved:
+            else:
                 break
-            change = new_ll - ll
-            free, ll, lam = trial, new_ll, new_lam
-            if abs(change) < 1e-11 * max(1.0, abs(ll)) and np.max(np.abs(size * step)) < 1e-9:
+            change = new[0] - ll
+            moved = np.max(np.abs(trial - free))
+            free, (ll, g, h) = trial, new
+            if change < 1e-11 * max(1.0, abs(ll)) and moved < 1e-8:
                 break
-        out = full.copy()
-        mask = np.isin(pmap.col, cols)
-        out[mask] = free[np.searchsorted(cols, pmap.col[mask])]
-        return out, ll
+        return free, ll, h
 
     def _fit_one(self, data: _Data) -> tuple[np.ndarray, float, np.ndarray]:
         pmap = self.pmap_
@@ -241,70 +199,19 @@ class ContinuousHawkes:
         rate = data.n / data.end
         full[pmap.slices["baseline"]] = 0.5 * np.maximum(rate, 1e-6)
         full[pmap.slices["adjacency"]] = 0.1
-        full = pmap.expand(pmap.project(full))
-        decay_cols = np.unique(pmap.col[pmap.slices["log_decay"]])
-        decay_cols = decay_cols[decay_cols >= 0]
-        if decay_cols.size:
-            best = None
-            for b in _START_DECAYS:
-                trial = full.copy()
+        decay_free = np.any(pmap.col[pmap.slices["log_decay"]] >= 0)
+        best = None
+        for b in _START_DECAYS if decay_free else (None,):
+            trial = full.copy()
+            if b is not None:
                 starts = np.log(b * np.geomspace(1, 10, self.n_comp_))
                 trial[pmap.slices["log_decay"]] = np.broadcast_to(
                     starts, pmap.shapes["log_decay"]).ravel()  # fmt: skip
-                trial = pmap.expand(pmap.project(trial))
-                fitted, ll = self._fit_linear(data, trial)
-                if best is None or ll > best[1]:
-                    best = (fitted, ll)
-            full = best[0]
-            state = {"full": full}
-
-            def negative(psi):
-                trial = state["full"].copy()
-                phi = pmap.project(trial)
-                phi[decay_cols] = psi
-                trial = pmap.expand(phi)
-                fitted, _ = self._fit_linear(data, trial)
-                state["full"] = fitted
-                ll, grad = self._loglik_grad(data, fitted)
-                return -ll, -pmap.reduce_grad(grad)[decay_cols]
-
-            bounds = [pmap.bounds()[c] for c in decay_cols]
-            res = minimize_negative(negative, pmap.project(full)[decay_cols], bounds, gtol=1e-7)
-            full = state["full"]
-            if not np.allclose(pmap.project(full)[decay_cols], res.x):
-                phi = pmap.project(full)
-                phi[decay_cols] = res.x
-                full, _ = self._fit_linear(data, pmap.expand(phi))
-        else:
-            full, _ = self._fit_linear(data, full)
-        ll, _ = self._loglik_grad(data, full)
-        phi = pmap.project(full)
-        return phi, ll, covariance(self._information(data, full, decay_cols))
-
-    def _information(self, data: _Data, full: np.ndarray, decay_cols: np.ndarray) -> np.ndarray:
-        """Observed information: analytic for (mu, alpha), by differences along the decays."""
-        pmap = self.pmap_
-        terms = self._terms(data, full, with_lag=False)
-        z, offset, _, _, cols = self._linear_design(data, full, terms)
-        lam = offset + z @ pmap.project(full)[cols]
-        info = np.zeros((pmap.n_free, pmap.n_free))
-        info[np.ix_(cols, cols)] = (z / lam[:, None] ** 2).T @ z
-        if decay_cols.size:
-            phi = pmap.project(full)
-
-            def grad(x):
-                return pmap.reduce_grad(self._loglik_grad(data, pmap.expand(x))[1])
-
-            bounds = pmap.bounds()
-            for c in decay_cols:
-                h = 1e-5 * max(abs(phi[c]), 1e-2)
-                up, down = phi.copy(), phi.copy()
-                up[c] = min(phi[c] + h, bounds[c][1])
-                down[c] = max(phi[c] - h, bounds[c][0])
-                column = -(grad(up) - grad(down)) / (up[c] - down[c])
-                info[:, c] = column
-                info[c, :] = column
-        return 0.5 * (info + info.T)
+            fitted = self._newton(data, pmap.project(pmap.expand(pmap.project(trial))))
+            if best is None or fitted[1] > best[1]:
+                best = fitted
+        free, ll, h = best
+        return free, ll, covariance(-h)
 
     def fit(self, times: list[np.ndarray] | tuple, end: float, labels: tuple[str, ...] = ("A", "B")):
         """Fit to event times (days from the window's start, one array per side) on [0, end]."""
@@ -316,6 +223,12 @@ class ContinuousHawkes:
         self.labels_ = tuple(labels)
         dim = len(times)
         self.pmap_ = pmap = self._map(dim)
+        self.reduce_ = np.zeros((pmap.n_full, pmap.n_free))  # full = fixed + reduce_ @ free
+        free_entries = np.where(pmap.col >= 0)[0]
+        self.reduce_[free_entries, pmap.col[free_entries]] = 1.0
+        bounds = pmap.bounds()
+        self.low_ = np.array([-np.inf if lo is None else lo for lo, _ in bounds])
+        self.high_ = np.array([np.inf if hi is None else hi for _, hi in bounds])
         merged = np.concatenate(times)
         integer_days = bool(np.all(merged == np.floor(merged)))
         has_ties = len(np.unique(merged)) < len(merged)
