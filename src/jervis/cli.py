@@ -15,6 +15,7 @@ from rich.table import Table
 
 from jervis import __version__, screen_commands
 from jervis.analysis import commands as analysis_commands
+from jervis.analysis.hawkes import commands as hawkes_commands
 from jervis.dedup import commands as dedup_commands
 from jervis.errors import JervisError
 from jervis.store.options import (
@@ -324,10 +325,10 @@ def version() -> None:
     console.print(f"jervis {__version__}")
 
 
-# Commands owned by other parts register themselves here (analysis, text, web, dedup, screen).
+# Commands owned by other parts register themselves here (analysis, hawkes, text, web, dedup, screen).
 for _register in (
-    analysis_commands.register, text_commands.register, eval_commands.register, web_commands.register,
-    dedup_commands.register, screen_commands.register,
+    analysis_commands.register, hawkes_commands.register, text_commands.register, eval_commands.register,
+    web_commands.register, dedup_commands.register, screen_commands.register,
 ):  # fmt: skip
     _register(app)
 
