@@ -5,9 +5,9 @@ are only compared when they share a block key, and the keys are built so that ev
 that *could* pass the hard rules shares one:
 
 * **fine pass** (most rows: day-precise and located within ``FINE_KM``): key = (country,
-  event family, day, 1-degree cell). Each row is also filed under the neighbouring days and
-  under the neighbouring cells it lies within ``FINE_KM`` of, so no pair within tolerance
-  falls between two blocks.
+  event family, date bucket as wide as the finest tolerance, 1-degree cell). Each row is also
+  filed under the neighbouring buckets and under the neighbouring cells it lies within
+  ``FINE_KM`` of, so no pair within tolerance falls between two blocks.
 * **coarse passes** (rows with a coarser date, no coordinates or a vague place): for each
   date tolerance T, such rows meet every row of tolerance <= T under (country, event family,
   floor(day / T)) and its neighbours.
@@ -81,7 +81,8 @@ def prepare(t: ir.Table, config: DedupConfig, row_id: ir.IntegerValue | None = N
         share_c=_share(t.civilians_killed, t.killed),
     )  # fmt: skip
     out = out.filter(out.tol > 0)
-    fine = (out.tol == 1) & out.lat.notnull() & (out.radius <= FINE_KM)
+    finest = min(v for v in config.date_tolerance_days.values() if v > 0)  # candidate_pairs' width
+    fine = (out.tol == finest) & out.lat.notnull() & (out.radius <= FINE_KM)
     return out.mutate(fine=fine, ci=out.lat.floor().cast("int64"), cj=out.lon.floor().cast("int64"))
 
 
@@ -134,8 +135,9 @@ def candidate_pairs(prepared: ir.Table, tolerances: list[int]) -> ir.Table:
     """Row-id pairs (a < b) that share a block key and pass the join's hard rules, once each."""
     keys = prepared.select(*_KEY_COLUMNS, "fine", "ci", "cj")
     fine = keys.filter(keys.fine)
-    left = fine.mutate(b=fine.day)
-    right = _days_around(_cell_neighbours(fine), 1)
+    width = min(t for t in tolerances if t > 0)  # the fine rows' tolerance (prepare)
+    left = fine.mutate(b=_bucket(fine, width))
+    right = _days_around(_cell_neighbours(fine), width)
     on = ["country", "cls", "b", "ci", "cj"]
     parts = [
         left.join(right, [left[k] == right[k] for k in on] + [left.rid < right.rid, _near(left, right)])
