@@ -160,21 +160,46 @@ def tile(frame: pd.DataFrame, times: int, start: int = 0, *, separate: bool = Fa
     return pd.concat(parts, ignore_index=True)
 
 
-def write_tiled_lake(frame: pd.DataFrame, rows: int, lake, *, separate: bool = False, batch: int = 40) -> int:
-    """Tiles of ``frame`` (``tile``) up to about ``rows`` rows, written to an event lake in a
-    few large files (built as Arrow in batches of tiles, so 10 million rows fit in memory)."""
+def write_tiled_lake(frame: pd.DataFrame, rows: int, lake, *, separate: bool = False) -> int:
+    """Tiles of ``frame`` (as ``tile`` makes them) up to about ``rows`` rows, written to an event
+    lake. The tiles are made by DuckDB (the frame cross-joined with the tile numbers), so ten
+    million rows need neither pandas nor memory for them all at once."""
+    import os
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    import duckdb
     import pyarrow as pa
 
-    from jervis.store.lake import write_events
+    from jervis.store.lake import _publish, _write_partitions
     from jervis.store.schema import ARROW_SCHEMA
 
     times = max(1, round(rows / len(frame)))
-    tables = []
-    for start in range(0, times, batch):
-        part = tile(frame, min(batch, times - start), start, separate=separate)
-        tables.append(pa.Table.from_pandas(part[list(COLUMNS)], schema=ARROW_SCHEMA.remove_metadata(),
-                                           preserve_index=False, safe=False))  # fmt: skip
-    return write_events(lake, pa.concat_tables(tables))
+    base = pa.Table.from_pandas(frame[list(COLUMNS)], schema=ARROW_SCHEMA.remove_metadata(),
+                                preserve_index=False, safe=False)  # fmt: skip
+    shift = f"(k * {SHIFT_STEP_DAYS}) % {SHIFT_SPAN_DAYS} - {SHIFT_SPAN_DAYS // 2}"
+    columns = {c: c for c in COLUMNS}
+    columns["event_id"] = "event_id || '#' || k"
+    columns["country"] = "coalesce(country, '') || '-' || k"
+    if separate:
+        columns["actor"] = "actor || ' #' || k"
+        columns["target"] = "target || ' #' || k"
+        columns["date"] = f"CAST(date + CAST({shift} AS INTEGER) AS DATE)"
+    select = ", ".join(f"{expr} AS {name}" for name, expr in columns.items())
+    temp = Path(tempfile.mkdtemp(prefix="jervis-tiles-"))
+    con = duckdb.connect(config={"memory_limit": "3GB", "temp_directory": str(temp)})
+    staging = Path(lake) / f".staging-tiles-{os.getpid()}"
+    try:
+        con.register("base", base)
+        tiles = con.sql(f"SELECT {select}, CAST(NULL AS VARCHAR) AS row_hash FROM base CROSS JOIN range({times}) t(k)")
+        _write_partitions(con, tiles, staging, 0)
+        _publish(Path(lake), staging, {})
+    finally:
+        con.close()
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(temp, ignore_errors=True)
+    return times * len(frame)
 
 
 def pairwise_scores(truth: pd.Series, predicted: pd.Series) -> dict[str, float]:
