@@ -34,7 +34,7 @@ from jervis.store.schema import COLUMNS
 from jervis.text import actors, dates, places
 from jervis.text.classifier import load_model
 from jervis.text.coref import Draft, merge
-from jervis.text.detect import Mention, candidate_mentions, find_mentions
+from jervis.text.detect import Mention, all_hits, candidate_mentions, find_mentions
 from jervis.text.features import mention_features
 from jervis.text.inputs import drop_boilerplate
 from jervis.text.lexicon import load_lexicon
@@ -203,20 +203,12 @@ def _extract_doc(
     drafts: list[Draft] = []
     previous: date | None = None
     parsed = backend != "rules"
-    found = []
-    for sentence in sentences:
-        # reported events: the hand-written checks decide (negation, modality, genericity,
-        # background, corroboration); on the dev splits, gating them with the learned detector
-        # did not help (docs/extraction.md), which serves mention detection (extract_mentions)
-        mentions = find_mentions(lex, sentence)[0]
-        if mentions:
-            found.append((sentence, mentions))
-    parses = [None] * len(found)
-    if parsed and found:  # the parser runs only on the sentences that report an event
-        from jervis.text.roles import parser
-
-        parses = list(parser().pipe((s.norm for s, _ in found), batch_size=64))
-    for (sentence, mentions), parse in zip(found, parses, strict=True):
+    if parsed:
+        found = learned_mentions(lex, sentences, factual=True)
+    else:  # word order only: the hand-written checks decide (negation, modality, genericity,
+        # background, corroboration of weak words)
+        found = [(s, m, None) for s in sentences if (m := find_mentions(lex, s)[0])]
+    for sentence, mentions, parse in found:
         cues = _assign_cues(sentence, mentions)
         matches = places.find(sentence.text)
         pieces = _evidence_pieces(sentence, mentions, cues)
@@ -234,6 +226,24 @@ def _extract_doc(
     for n, draft in enumerate(events, start=1):
         _scoped_parties(draft.values, published)  # the merged event may know its place now
         out.append(_finish(text, draft, n, doc_id, url))
+    return out
+
+
+def learned_mentions(lex, sentences: list[Sentence], *, factual: bool):
+    """(sentence, mentions, parse) for each sentence in which the learned trigger classifier
+    finds an attack (jervis.text.triggers); only sentences with a candidate word are parsed."""
+    from jervis.text import triggers
+    from jervis.text.roles import parser
+
+    todo = [(s, hits) for s in sentences if (hits := all_hits(lex, s))]
+    out = []
+    docs = parser().pipe((s.norm for s, _ in todo), batch_size=64)
+    for (sentence, hits), doc in zip(todo, docs, strict=True):
+        probs = triggers.probabilities(lex, sentence, hits, doc)
+        found = (triggers.reported_events if factual else triggers.attack_mentions)(
+            lex, sentence, hits, probs)
+        if found:
+            out.append((sentence, found, doc))
     return out
 
 
@@ -345,6 +355,8 @@ def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None
     actor, target = actors.assign_roles(norm, hits, trigger_spans)
     if parse is not None:
         actor, target = _parsed_roles(norm, parse, hits, actor, target)
+    if values["event"] == "FIGHT" and actor and target and target.start < actor.start:
+        actor, target = target, actor  # a fight has two sides: named in the text's order
     exclude = []
     for role, party in (("actor", actor), ("target", target)):
         if party is None:
@@ -385,15 +397,39 @@ def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None
 def _parsed_roles(norm, parse, hits, actor, target):
     """Roles from the parse (jervis.text.roles), merged with the word-order reading: the parse's
     party wins, unless it is only a place and the other one a known actor (with a side)."""
-    from jervis.text.roles import roles_for
+    from jervis.text.arguments import roles
+    from jervis.text.syntax import token_at
 
+    lex = load_lexicon()
     head = next((h for h in hits if h.trigger.kind != "casualty"), hits[0])
-    found = roles_for(parse, head.start, head.end)
-    if found == (None, None) and head is not hits[-1]:
-        found = roles_for(parse, hits[-1].start, hits[-1].end)
-    if actor is not None and (_SOURCE_AFTER.match(norm[actor.end : actor.end + 30])
-                              or _SOURCE_HEAD.search(actor.raw)):  # fmt: skip
+    found = (None, None)
+    for hit in [head] + ([hits[-1]] if hits[-1] is not head else []):
+        token = token_at(parse, hit.start, hit.end)
+        if token is not None:
+            found = roles(lex, parse, token)
+        if found != (None, None):
+            break
+    if any(h.trigger.event == "FIGHT" for h in hits) and found[0] is not None and (
+        found[1] is None or found[1].start == found[0].start
+    ):  # a fight between two coordinated sides
+        from jervis.text.arguments import two_sides
+
+        found = two_sides(parse, found[0]) or found
+    victims = next((h for h in hits if h.trigger.kind == "casualty"), None)
+    if victims is not None and victims is not head and (found[1] is None or (
+        _is_place(found[1].text) and actors.normalise_party(found[1].text, 0, 0).side is None
+    )):  # "an attack on the base wounded three troops": whom it hit are the wounded
+        # (an actor's place, "Hezbollah positions", names the party hit: it stays)
+        token = token_at(parse, victims.start, victims.end)
+        hurt = roles(lex, parse, token)[1] if token is not None else None
+        if hurt is not None and not _is_place(hurt.text):
+            found = (found[0], hurt)
+    if actor is not None and _is_source(norm, actor.end, actor.raw):
         actor = None  # "X spokesman said", "X officials confirmed": a source, not the attacker
+    if found[0] is not None and (_SOURCE_NOUN_AFTER.match(norm[found[0].end : found[0].end + 30])
+                                 or _SOURCE_HEAD.search(found[0].text)):  # fmt: skip
+        found = (None, found[1])  # "the Coalition spokesman": who speaks (a reported clause's
+        # subject, "X said it struck", is resolved to X by the parse on purpose)
     out = []
     for span, regex in zip(found, (actor, target), strict=True):
         parsed = actors.normalise_party(span.text, span.start, span.end) if span else None
@@ -411,6 +447,12 @@ def _parsed_roles(norm, parse, hits, actor, target):
     return out[0], out[1]
 
 
+def _is_source(norm: str, end: int, raw: str) -> bool:
+    """A phrase that names who reports ("X spokesman said", "X officials confirmed"): not the
+    attacker."""
+    return bool(_SOURCE_AFTER.match(norm[end : end + 30]) or _SOURCE_HEAD.search(raw))
+
+
 def _is_place(raw: str) -> bool:
     """A base, town or country rather than people: where the attack fell, not whom it hit."""
     if actors.PLACE_HEAD.search(raw):
@@ -423,6 +465,7 @@ def _is_place(raw: str) -> bool:
 
 _SOURCE_HEAD = re.compile(r"\b(?:spokes\w+|officials?|sources?|reporters?|correspondents?)\W*$",
                           re.IGNORECASE)  # fmt: skip
+_SOURCE_NOUN_AFTER = re.compile(r"^[\W]*(?:spokes\w+|officials?|sources?)\b", re.IGNORECASE)
 _SOURCE_AFTER = re.compile(r"^\W*(?:spokes\w+|officials?|sources?|said|says|told|statement|"
                            r"reported|confirmed|announced)\b", re.IGNORECASE)  # fmt: skip
 
@@ -471,18 +514,25 @@ def _finish(text: str, draft: Draft, n: int, doc_id: str | None, url: str | None
     )  # fmt: skip
 
 
-def extract_mentions(text: str, **_: object) -> list[dict]:
-    """Every attack mention the learned detector finds, reported or not (hypothetical, negated,
+def extract_mentions(text: str, *, backend: str = DEFAULT_BACKEND, **_: object) -> list[dict]:
+    """Every attack mention the learned classifiers find, reported or not (hypothetical, negated,
     generic ones included, with ``factual`` False): what ACE-style annotations (M2E2, RAMS) mark.
+    Backend ``spacy``: the trigger classifier over the parse (jervis.text.triggers); ``rules``:
+    the surface-feature detector (no parse).
 
     One dict per mention: ``event``, ``probability``, ``factual``, ``spans`` (``event``: the
     mention's words) and ``evidence_spans`` (the same, as a list), document offsets.
     """
     lex = load_lexicon()
     text = drop_boilerplate(text or "")
+    sentences = split_sentences([text])[0]
+    if backend == "rules":
+        found = [(s, detected_mentions(lex, s)) for s in sentences]
+    else:
+        found = [(s, m) for s, m, _ in learned_mentions(lex, sentences, factual=False)]
     out = []
-    for sentence in split_sentences([text])[0]:
-        for mention in detected_mentions(lex, sentence):
+    for sentence, mentions in found:
+        for mention in mentions:
             span = (sentence.start + mention.start, sentence.start + mention.end)
             out.append({
                 "event": "FIGHT" if any(h.trigger.event == "FIGHT" for h in mention.hits)
