@@ -32,6 +32,7 @@ def extract_cmd(
     backend: Annotated[str, typer.Option(help="Extractor backend: spacy or rules.")] = "spacy",
     split: Annotated[Optional[str], typer.Option(help="Only this split: train, dev or test (jervis.text.splits).")] = None,  # noqa: UP045
     level: Annotated[str, typer.Option(help="event (reported events) or mention (every attack mention, as ACE-style gold marks them).")] = "event",
+    unit: Annotated[Optional[str], typer.Option(help="trigger: score at the annotated triggers (RAMS, M2E2; partial annotation) instead of the corpus' own unit.")] = None,  # noqa: UP045
     bootstrap: Annotated[int, typer.Option(help="Resamples for the 95% intervals (0: none).")] = 1000,
     baseline: Annotated[
         bool, typer.Option("--baseline", help="Score the keyword baseline instead.")
@@ -49,6 +50,8 @@ def extract_cmd(
         raise JervisError(f"unknown --split {split!r}; choose train, dev or test")
     if level not in ("event", "mention"):
         raise JervisError(f"unknown --level {level!r}; choose event or mention")
+    if unit not in (None, "trigger"):
+        raise JervisError(f"unknown --unit {unit!r}; the only other unit is trigger")
     extractor = None
     if level == "mention":
         from jervis.text.extract import extract_mentions as extractor
@@ -59,7 +62,7 @@ def extract_cmd(
 
         backend = "keyword-baseline"
     report = evaluate(gold, kind, backend=backend, extractor=extractor, limit=limit,
-                      examples=examples, split=split, bootstrap=bootstrap)  # fmt: skip
+                      examples=examples, split=split, bootstrap=bootstrap, unit=unit)  # fmt: skip
     summary = report.summary()
     if as_json:
         sys.stdout.write(json.dumps(summary, indent=2, ensure_ascii=False, default=str) + "\n")

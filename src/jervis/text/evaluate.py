@@ -7,6 +7,14 @@ Two units, because the gold sets differ:
   are reported, not counted as false positives (one sentence may well describe two attacks).
 - ``event`` (the seed article: several events per document): predicted events are matched one to
   one to gold events, by evidence overlap and date; unmatched predictions are false positives.
+- ``trigger`` (RAMS, M2E2; asked for with ``unit="trigger"``): scored at the annotated event
+  triggers, the standard treatment of partial annotation. A predicted attack whose words
+  (``trigger_spans``) overlap an annotated attack trigger is a true positive; one that overlaps
+  an annotated trigger of another, non-violent type is a false positive; an annotated attack
+  trigger that no prediction overlaps is a false negative; deaths, injuries and damage are
+  ambiguous (counted apart). A prediction at words nobody annotated is neither right nor wrong
+  where the annotation is partial (RAMS marks one event per passage); where it is complete
+  (``GoldDoc.complete``: M2E2 marks every event of its sentences) it is a false positive.
 
 Fields are scored on matched pairs only, and only where the gold states them (a gold ``None``
 means "not said" and is skipped). "Violent" here means ASSAULT or FIGHT: a COERCE event for an
@@ -131,13 +139,19 @@ def evaluate(
     examples: int = 20,
     split: str | None = None,
     bootstrap: int = 1000,
+    unit: str | None = None,
 ) -> EvalReport:
     """Run the extractor (default: :func:`jervis.text.extract.extract_text`) over a gold set.
 
     ``split`` keeps only that split's documents (jervis.text.splits); ``bootstrap`` resamples
-    the scored documents that many times for 95% intervals (0: none).
+    the scored documents that many times for 95% intervals (0: none); ``unit="trigger"``
+    scores at the annotated triggers (RAMS, M2E2) instead of the corpus' own unit.
     """
     kind, docs = read_gold(gold, kind)
+    if unit == "trigger" and not any(d.triggers for d in docs):
+        from jervis.errors import JervisError
+
+        raise JervisError(f"{kind} gold has no annotated triggers: no --unit trigger")
     if split is not None:
         docs = [d for d in docs if d.split == split]
     if limit is not None:
@@ -148,7 +162,8 @@ def evaluate(
         def extractor(text, **kw):  # noqa: ANN001 - thin adapter
             return extract_text(text, backend=backend, **kw)
 
-    report = score(docs, extractor, kind=kind, gold=str(gold), backend=backend, examples=examples)
+    report = score(docs, extractor, kind=kind, gold=str(gold), backend=backend, examples=examples,
+                   unit=unit)  # fmt: skip
     report.split = split
     if bootstrap:
         report.intervals = bootstrap_intervals(report.tallies, bootstrap)
@@ -194,9 +209,11 @@ def score(
     gold: str = "",
     backend: str = "spacy",
     examples: int = 20,
+    unit: str | None = None,
 ) -> EvalReport:
     """Score ``extractor(text, published=..., doc_id=...)`` on already-read gold documents."""
-    unit = "event" if any(len(d.events) > 1 for d in docs) or kind == "seed" else "record"
+    if unit is None:
+        unit = "event" if any(len(d.events) > 1 for d in docs) or kind == "seed" else "record"
     report = EvalReport(kind=kind, gold=gold, unit=unit, backend=backend, documents=len(docs))
     # Load models, dictionaries and dateparser before the clock starts.
     extractor(_WARM_UP, published="2020-03-14", doc_id=None)
@@ -205,7 +222,7 @@ def score(
     for doc in docs:
         preds = extractor(doc.text, published=doc.published, doc_id=doc.doc_id)
         preds = [p for p in preds if _get(p, "event") in DETECTED]
-        if doc.focus is not None:
+        if doc.focus is not None and unit != "trigger":
             preds = [p for p in preds if _covers(p, doc.text, doc.focus)]
         predictions.append(preds)
     report.seconds = time.perf_counter() - started
@@ -226,8 +243,11 @@ def _covers(pred: Any, text: str, focus: tuple[int, int]) -> bool:
 def _score_doc(report: EvalReport, doc: GoldDoc, preds: list, unit: str, examples: int) -> None:
     before = (report.tp, report.fp, report.fn)
     fields_before = {f: (s.scored, s.correct) for f, s in report.fields.items()}
-    _score_one(report, doc, preds, unit, examples)
-    if doc.ambiguous:
+    if unit == "trigger":
+        _score_triggers(report, doc, preds, examples)
+    else:
+        _score_one(report, doc, preds, unit, examples)
+    if doc.ambiguous and unit != "trigger":
         return
     delta = {
         f: (s.scored - fields_before[f][0], s.correct - fields_before[f][1])
@@ -288,6 +308,55 @@ def _score_one(report: EvalReport, doc: GoldDoc, preds: list, unit: str, example
             report.false_alarms.append(_example(doc, p))
     for g, p in pairs:
         _score_fields(report, doc, g, p, examples)
+
+
+def _trigger_spans(pred: Any) -> list[tuple[int, int]]:
+    spans = [tuple(s) for s in (_get(pred, "trigger_spans") or []) if s]
+    event = (_get(pred, "spans") or {}).get("event")
+    return spans or ([tuple(event)] if event else [])
+
+
+def _score_triggers(report: EvalReport, doc: GoldDoc, preds: list, examples: int) -> None:
+    """Unit "trigger" (see the module docstring)."""
+    found = {id(p): _trigger_spans(p) for p in preds}
+    scored_fields = False
+    for start, end, label in doc.triggers:
+        hits = [p for p in preds if any(_overlap(s, (start, end)) for s in found[id(p)])]
+        if label == "ambiguous":
+            report.ambiguous += 1
+            report.ambiguous_flagged += bool(hits)
+        elif label == "attack":
+            report.positives += 1
+            if hits:
+                report.tp += 1
+                if not scored_fields and doc.events:
+                    _score_fields(report, doc, doc.events[0], hits[0], examples)
+                    scored_fields = True
+            else:
+                report.fn += 1
+                row = report.confusions.setdefault("missed, gold mode", {})
+                label_ = doc.events[0].mode_label if doc.events else None
+                row[label_ or "no mode"] = row.get(label_ or "no mode", 0) + 1
+                if len(report.misses) < examples:
+                    report.misses.append({"doc_id": doc.doc_id, "text": doc.text[start:end],
+                                          "evidence": doc.text[max(0, start - 150) : end + 150]})  # fmt: skip
+        else:
+            report.negatives += 1
+            if hits:
+                report.fp += 1
+                report.negatives_flagged += 1
+                row = report.confusions.setdefault("false alarm on", {})
+                row[doc.label or "-"] = row.get(doc.label or "-", 0) + 1
+                if len(report.false_alarms) < examples:
+                    report.false_alarms.append(_example(doc, hits[0]))
+    if doc.complete:  # every event is marked: an attack where none is annotated is wrong
+        for p in preds:
+            if not any(_overlap(s, (a, b)) for s in found[id(p)] for a, b, _ in doc.triggers):
+                report.fp += 1
+                row = report.confusions.setdefault("false alarm on", {})
+                row["unannotated words"] = row.get("unannotated words", 0) + 1
+                if len(report.false_alarms) < examples:
+                    report.false_alarms.append(_example(doc, p))
 
 
 # -- matching -------------------------------------------------------------------------------

@@ -92,6 +92,7 @@ class ExtractedEvent:
     sentences: list[int] = field(default_factory=list)
     doc_id: str | None = None
     evidence_spans: list[tuple[int, int]] = field(default_factory=list)  # one per merged mention
+    trigger_spans: list[tuple[int, int]] = field(default_factory=list)  # each mention's words
 
     def to_row(self) -> dict:
         """The canonical columns only (event_id left to the store: dataset + source_id)."""
@@ -108,6 +109,7 @@ class ExtractedEvent:
         row["spans"] = {k: [a, b] for k, (a, b) in self.spans.items()}
         row["sentences"] = list(self.sentences)
         row["evidence_spans"] = [[a, b] for a, b in self.evidence_spans]
+        row["trigger_spans"] = [[a, b] for a, b in self.trigger_spans]
         row["doc_id"] = self.doc_id
         return row
 
@@ -391,6 +393,7 @@ def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None
         same_place=bool(lex.cues["same_place"].search(norm[mention.start : mention.end + 60])),
         explicit_date=cue is not None, strong=mention.strong, stated=stated,
         strike_ref=bool(_STRIKE_REF.search(norm[max(0, first.start - 25) : mention.end])),
+        triggers=[spans["event"]],
     )  # fmt: skip
 
 
@@ -511,6 +514,7 @@ def _finish(text: str, draft: Draft, n: int, doc_id: str | None, url: str | None
         source_id=f"{doc_id}#{n}" if doc_id else None, source_url=url, evidence=evidence,
         confidence=round(min(confidence, 0.95), 2), spans=dict(draft.spans),
         sentences=sorted(draft.sentences), doc_id=doc_id, evidence_spans=list(draft.evidence),
+        trigger_spans=list(draft.triggers),
     )  # fmt: skip
 
 
@@ -527,19 +531,29 @@ def extract_mentions(text: str, *, backend: str = DEFAULT_BACKEND, **_: object) 
     text = drop_boilerplate(text or "")
     sentences = split_sentences([text])[0]
     if backend == "rules":
-        found = [(s, detected_mentions(lex, s)) for s in sentences]
+        found = [(s, detected_mentions(lex, s), None) for s in sentences]
     else:
-        found = [(s, m) for s, m, _ in learned_mentions(lex, sentences, factual=False)]
+        found = learned_mentions(lex, sentences, factual=False)
     out = []
-    for sentence, mentions in found:
+    for sentence, mentions, parse in found:
         for mention in mentions:
-            span = (sentence.start + mention.start, sentence.start + mention.end)
-            out.append({
+            off = sentence.start
+            span = (off + mention.start, off + mention.end)
+            item = {
                 "event": "FIGHT" if any(h.trigger.event == "FIGHT" for h in mention.hits)
                 else "ASSAULT",
                 "probability": round(mention.probability or 0.0, 3),
                 "factual": any(h.reason is None for h in mention.hits),
-                "spans": {"event": span}, "evidence_spans": [span],
+                "spans": {"event": span}, "evidence_spans": [span], "trigger_spans": [span],
                 "evidence": sentence.text,
-            })  # fmt: skip
+            }  # fmt: skip
+            if parse is not None:  # who did it to whom, as for events
+                norm, hits = sentence.norm, mention.hits
+                regex = actors.assign_roles(norm, hits, [(h.start, h.end) for h in hits])
+                for role, party in zip(("actor", "target"), _parsed_roles(norm, parse, hits, *regex),
+                                       strict=True):  # fmt: skip
+                    if party is not None:
+                        item[role], item[f"{role}_raw"] = party.name, party.raw
+                        item["spans"][role] = (off + party.start, off + party.end)
+            out.append(item)
     return out

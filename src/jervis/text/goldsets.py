@@ -104,6 +104,10 @@ class GoldDoc:
     split: str = "test"  # train / dev / test (jervis.text.splits)
     focus: tuple[int, int] | None = None  # RAMS: only this sentence's detection is scored
     any_event: bool = False  # MUC-4: fields agree when any extracted event of the doc agrees
+    # annotated event triggers (start, end, "attack" | "other" | "ambiguous"), for scoring at
+    # the triggers (evaluate, unit "trigger"); ``complete``: every event of the text is marked
+    triggers: list[tuple[int, int, str]] = field(default_factory=list)
+    complete: bool = False
 
     @property
     def negative(self) -> bool:
@@ -357,6 +361,12 @@ def read_m2e2(path: str | Path) -> list[GoldDoc]:
             dies = [m for m in mentions if m["event_type"] == "Life:Die"]
             events = [_m2e2_event(attacks, dies, offsets, r.get("sentence_id"))] if attacks else []
             sid = r.get("sentence_id", f"line-{row}")
+            triggers = [
+                (offsets[m["trigger"]["start"]][0], offsets[m["trigger"]["end"] - 1][1],
+                 "attack" if m["event_type"] == "Conflict:Attack" else
+                 "ambiguous" if m["event_type"] == "Life:Die" else "other")
+                for m in mentions
+            ]  # fmt: skip
             docs.append(
                 GoldDoc(
                     sid,
@@ -365,6 +375,7 @@ def read_m2e2(path: str | Path) -> list[GoldDoc]:
                     ambiguous=bool(dies) and not attacks,
                     label="+".join(types) or "none",
                     split=split_of("m2e2", sid.rsplit("_", 1)[0]),
+                    triggers=triggers, complete=True,
                 )  # fmt: skip
             )
     return docs
@@ -498,6 +509,8 @@ def read_rams(path: str | Path) -> list[GoldDoc]:
                 split=split_of("rams", r.get("source_url") or r.get("doc_key", ""),
                                held_out=r.get("split") == "test"),
                 focus=focus,
+                triggers=[(*char(t0, t1), "attack" if events else
+                           "ambiguous" if etype.startswith(RAMS_AMBIGUOUS) else "other")],
             )  # fmt: skip
         )
     return docs
