@@ -242,7 +242,7 @@ def parse(docs: list[TrainDoc], cache: Path | None) -> None:
 # -- trigger classifier ----------------------------------------------------------------------
 def trigger_rows(docs: list[TrainDoc]) -> list[tuple]:
     """(split, corpus, sentence key, features, label) per labelled candidate word."""
-    from jervis.text.detect import all_hits
+    from jervis.text.detect import all_hits, find_mentions
     from jervis.text.lexicon import load_lexicon
     from jervis.text.triggers import event_decisions, trigger_features
 
@@ -257,9 +257,8 @@ def trigger_rows(docs: list[TrainDoc]) -> list[tuple]:
                 continue
             hits = all_hits(lex, s)
             # deaths and injuries are no attack in any of these corpora: casualty words are
-            # not candidates (their probability is None)
-            probs = [None if h.trigger.kind == "casualty" else 0.0 for h in hits]
-            for hit, ruled, added in event_decisions(lex, s, hits, probs):
+            # not candidates
+            for hit, ruled, added in event_decisions(lex, s, hits, find_mentions(lex, s)[0]):
                 label = _trigger_label(doc, s.start + hit.start, s.start + hit.end)
                 if label is not None:
                     rows.append((doc.split, doc.corpus, (doc.doc_id, s.index),

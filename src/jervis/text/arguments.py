@@ -64,7 +64,7 @@ def _lookup(phrase: str) -> tuple[bool, str | None, bool]:
 def _phrase_text(tok) -> str:
     left = min((c.left_edge for c in tok.lefts if c.dep_ in ("compound", "amod", "poss", "nmod")),
                key=lambda t: t.i, default=tok)  # fmt: skip
-    return tok.doc.text[left.idx : tok.idx + len(tok.text)]
+    return tok.doc[left.i : tok.i + 1].text
 
 
 def kind_features(lex: Lexicon, tok) -> list[str]:
@@ -118,6 +118,25 @@ def _claimer(doc):
     return None
 
 
+_VERB_COUNTS: dict[int, tuple[object, list[int]]] = {}
+
+
+def verb_counts(doc) -> list[int]:
+    """Running count of the clause verbs before each token (how many clauses lie between two
+    words), computed once per parsed sentence."""
+    cached = _VERB_COUNTS.get(id(doc))
+    if cached is not None and cached[0] is doc:
+        return cached[1]
+    counts, n = [0], 0
+    for t in doc:
+        n += t.tag_.startswith("VB") and t.dep_ not in ("aux", "auxpass", "amod")
+        counts.append(n)
+    if len(_VERB_COUNTS) > 256:
+        _VERB_COUNTS.clear()
+    _VERB_COUNTS[id(doc)] = (doc, counts)
+    return counts
+
+
 def pair_features(lex: Lexicon, trigger, cand, rule: dict[int, str], claimer) -> list[str]:
     """Features of (trigger, candidate) in one parsed sentence."""
     voice = "pass" if passive(trigger) else "act"
@@ -133,8 +152,8 @@ def pair_features(lex: Lexicon, trigger, cand, rule: dict[int, str], claimer) ->
              f"side={side}|{voice}|{tpos}", f"dist={_bucket(abs(cand.i - trigger.i))}",
              f"tw={stem(trigger.text)}|{side}"]  # fmt: skip
     lo, hi = sorted((cand.i, trigger.i))
-    verbs = sum(1 for t in cand.doc[lo + 1 : hi] if t.tag_.startswith("VB") and t.dep_ not in (
-        "aux", "auxpass", "amod"))  # fmt: skip
+    counts = verb_counts(cand.doc)
+    verbs = counts[hi] - counts[lo + 1]
     feats.append(f"verbs_between={min(verbs, 3)}|{side}")
     if parts is None:
         feats.append(f"far|{side}|{_bucket(abs(cand.i - trigger.i))}|verbs={min(verbs, 3)}")
@@ -237,5 +256,5 @@ def two_sides(doc, span) -> tuple | None:
         left = min((c.left_edge for c in t.lefts if c.dep_ in ("compound", "amod", "poss", "nmod")),
                    key=lambda x: x.i, default=t)  # fmt: skip
         start, end = left.idx, t.idx + len(t.text)
-        out.append(RoleSpan(start, end, doc.text[start:end]))
+        out.append(RoleSpan(start, end, doc[left.i : t.i + 1].text))
     return out[0], out[1]

@@ -135,12 +135,16 @@ def extract_texts(
         raise JervisError(f"unknown backend {backend!r}: use 'rules' or 'spacy'")
     docs = [(drop_boilerplate(d[0] or ""), *d[1:]) for d in docs]
     # sentences always come from the fast rule-based splitter; the statistical pipeline (backend
-    # "spacy") parses only the sentences the detector keeps (jervis.text.roles)
+    # "spacy") parses only the sentences that may report an event, all documents' in one batch
     sentence_lists = split_sentences(d[0] for d in docs)
+    found: list = [None] * len(docs)
+    if backend == "spacy":
+        found = learned_mentions_batch(load_lexicon(), sentence_lists, factual=True)
     return [
-        _extract_doc(text, dates.to_date(pub), doc_id, url, sents, backend)
-        for (text, pub, doc_id, url), sents in zip(docs, sentence_lists, strict=True)
-    ]
+        _extract_doc(text, dates.to_date(pub), doc_id, url, sents, backend, found[k])
+        for k, ((text, pub, doc_id, url), sents) in enumerate(
+            zip(docs, sentence_lists, strict=True))
+    ]  # fmt: skip
 
 
 def extract(
@@ -199,16 +203,15 @@ def detected_mentions(lex, sentence: Sentence) -> list[Mention]:
 
 def _extract_doc(
     text: str, published: date | None, doc_id: str | None, url: str | None,
-    sentences: list[Sentence], backend: str = "rules",
+    sentences: list[Sentence], backend: str = "rules", found: list | None = None,
 ) -> list[ExtractedEvent]:  # fmt: skip
     lex = load_lexicon()
     drafts: list[Draft] = []
     previous: date | None = None
-    parsed = backend != "rules"
-    if parsed:
+    if found is None and backend != "rules":
         found = learned_mentions(lex, sentences, factual=True)
-    else:  # word order only: the hand-written checks decide (negation, modality, genericity,
-        # background, corroboration of weak words)
+    elif found is None:  # word order only: the hand-written checks decide (negation, modality,
+        # genericity, background, corroboration of weak words)
         found = [(s, m, None) for s in sentences if (m := find_mentions(lex, s)[0])]
     for sentence, mentions, parse in found:
         cues = _assign_cues(sentence, mentions)
@@ -233,19 +236,36 @@ def _extract_doc(
 
 def learned_mentions(lex, sentences: list[Sentence], *, factual: bool):
     """(sentence, mentions, parse) for each sentence in which the learned trigger classifier
-    finds an attack (jervis.text.triggers); only sentences with a candidate word are parsed."""
+    finds an attack (jervis.text.triggers): ``factual`` events reported as having happened, else
+    every attack mention. Only sentences with a candidate word are parsed."""
+    return learned_mentions_batch(lex, [sentences], factual=factual)[0]
+
+
+def learned_mentions_batch(lex, sentence_lists: list[list[Sentence]], *, factual: bool):
+    """learned_mentions for several documents, their sentences parsed in one batch."""
     from jervis.text import triggers
     from jervis.text.roles import parser
 
-    todo = [(s, hits) for s in sentences if (hits := all_hits(lex, s))]
-    out = []
-    docs = parser().pipe((s.norm for s, _ in todo), batch_size=64)
-    for (sentence, hits), doc in zip(todo, docs, strict=True):
-        probs = triggers.probabilities(lex, sentence, hits, doc)
-        found = (triggers.reported_events if factual else triggers.attack_mentions)(
-            lex, sentence, hits, probs)
+    todo = []
+    for k, sentences in enumerate(sentence_lists):
+        for sentence in sentences:
+            hits = all_hits(lex, sentence)
+            if not hits:
+                continue
+            ruled = find_mentions(lex, sentence)[0] if factual else None
+            if factual and not triggers.may_report(lex, sentence, hits, ruled):
+                continue  # nothing the checks report nor the classifier could add: no parse
+            todo.append((k, sentence, hits, ruled))
+    out: list[list] = [[] for _ in sentence_lists]
+    docs = parser().pipe((t[1].norm for t in todo), batch_size=256)
+    for (k, sentence, hits, ruled), doc in zip(todo, docs, strict=True):
+        if factual:
+            found = triggers.reported_events(lex, sentence, hits, ruled, doc)
+        else:
+            probs = triggers.probabilities(lex, sentence, hits, doc)
+            found = triggers.attack_mentions(lex, sentence, hits, probs)
         if found:
-            out.append((sentence, found, doc))
+            out[k].append((sentence, found, doc))
     return out
 
 

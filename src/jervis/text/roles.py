@@ -81,7 +81,7 @@ def _phrase(token) -> RoleSpan | None:
     while left.i < right.i and left.dep_ in ("det", "punct", "cc"):
         left = left.doc[left.i + 1]
     start, end = left.idx, right.idx + len(right.text)
-    return RoleSpan(start, end, left.doc.text[start:end])
+    return RoleSpan(start, end, left.doc[left.i : right.i + 1].text)
 
 
 def _verb(token) -> bool:
@@ -280,7 +280,7 @@ def victims_count(doc, char_start: int, char_end: int) -> int | None:
             return 1
         number = next((c for c in token.children if c.dep_ == "nummod"), None)
         if number is not None:
-            value = parse_number(doc.text[number.left_edge.idx : number.idx + len(number.text)])
+            value = parse_number(doc[number.left_edge.i : number.i + 1].text)
         elif token.tag_ in ("NN", "NNP") and token.lower_ not in _COLLECTIVE:
             value = 1
         else:

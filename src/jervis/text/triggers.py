@@ -132,54 +132,76 @@ def attack_mentions(lex: Lexicon, sentence, hits: list[Hit], probs: list[float |
     return _with_probability(out, hits, probs)
 
 
-def event_decisions(lex: Lexicon, sentence, hits: list[Hit], probs: list[float | None]
+def event_decisions(lex: Lexicon, sentence, hits: list[Hit], ruled: list[Mention]
                     ) -> list[tuple[Hit, bool, bool]]:  # fmt: skip
-    """(hit, reported by the checks, added from the broad vocabulary) for each attack word."""
-    from jervis.text.detect import corroborated, find_mentions
+    """(hit, reported by the checks, may be added from the broad vocabulary) for each attack
+    word; ``ruled``: the checks' mentions of the sentence (jervis.text.detect.find_mentions)."""
+    from jervis.text.detect import corroborated
 
-    ruled = {(h.start, h.end) for m in find_mentions(lex, sentence)[0] for h in m.hits}
-    strong = any(not h.trigger.weak for h in hits if (h.start, h.end) in ruled)
+    spans = {(h.start, h.end) for m in ruled for h in m.hits}
+    strong = any(not h.trigger.weak for m in ruled for h in m.hits if h.trigger.kind != "casualty")
     out = []
-    for hit, p in zip(hits, probs, strict=True):
-        if p is None:
+    for hit in hits:
+        if hit.trigger.kind == "casualty":
             continue
         added = (hit.trigger.broad and hit.reason is None
                  and corroborated(lex, sentence.norm, hit, strong))  # fmt: skip
-        out.append((hit, (hit.start, hit.end) in ruled, added))
+        out.append((hit, (hit.start, hit.end) in spans, added))
     return out
 
 
-def reported_events(lex: Lexicon, sentence, hits: list[Hit], probs: list[float | None]
+def event_limits() -> tuple[float, float]:
+    """(veto, add) thresholds of reported_events."""
+    from jervis.text.classifier import load_model
+
+    model = load_model("trigger")
+    limits = model.thresholds or {}
+    return limits.get("veto", model.threshold), limits.get("add", 1.01)
+
+
+def reported_events(lex: Lexicon, sentence, hits: list[Hit], ruled: list[Mention], doc
                     ) -> list[Mention]:  # fmt: skip
     """Mentions of events reported as having happened.
 
     The hand-written checks say whether a word is *reported* (not negated, modal, generic,
     background; a word with everyday senses corroborated by an armed agent, a weapon or a
-    casualty: jervis.text.detect.find_mentions); the classifier says whether it is an *attack*:
-    it vetoes a reported word below its ``veto`` threshold and adds a word of the broad
-    vocabulary that the checks accept above its ``add`` threshold (both chosen on the dev
-    splits). Casualty words go with the attack words of their clause, or stand alone as the
-    checks decide (no corpus labels deaths as attacks)."""
+    casualty: ``ruled``, from jervis.text.detect.find_mentions); the classifier says whether it
+    is an *attack*: it vetoes a reported word below its ``veto`` threshold and adds a word of the
+    broad vocabulary that the checks accept above its ``add`` threshold (both chosen on held-out
+    data, see scripts/train_extractor.py). Casualty words go with the attack words of their
+    clause, or stand alone as the checks decide (no corpus labels deaths as attacks). Only the
+    words the thresholds can change are scored."""
     from jervis.text.classifier import load_model
-    from jervis.text.detect import find_mentions, group
+    from jervis.text.detect import group
 
     model = load_model("trigger")
-    limits = model.thresholds or {}
-    veto, add = limits.get("veto", model.threshold), limits.get("add", 1.01)
-    p_of = {(h.start, h.end): p for h, p in zip(hits, probs, strict=True)}
-    keep = []
-    for hit, ruled, added in event_decisions(lex, sentence, hits, probs):
-        p = p_of[(hit.start, hit.end)]
-        if (ruled and p >= veto) or (added and p >= add):
+    veto, add = event_limits()
+    keep, probs = [], []
+    for hit, reported, added in event_decisions(lex, sentence, hits, ruled):
+        p = None
+        if (reported and veto > 0) or (added and add <= 1):
+            p = model.probability(trigger_features(lex, hit, sentence, doc))
+        if (reported and (veto <= 0 or p >= veto)) or (added and p is not None and p >= add):
             keep.append(hit)
-    for mention in find_mentions(lex, sentence)[0]:
+            probs.append(p)
+    for mention in ruled:
         spans = {(h.start, h.end) for h in mention.hits}
         if all(h.trigger.kind == "casualty" for h in mention.hits) or any(
             (k.start, k.end) in spans for k in keep
         ):
             keep += [h for h in mention.hits if h.trigger.kind == "casualty"]
-    keep.sort(key=lambda h: h.start)
-    return _with_probability(group(sentence, keep), hits, probs)
+            probs += [None] * sum(h.trigger.kind == "casualty" for h in mention.hits)
+    order = sorted(range(len(keep)), key=lambda i: keep[i].start)
+    keep, probs = [keep[i] for i in order], [probs[i] for i in order]
+    return _with_probability(group(sentence, keep), keep, probs)
+
+
+def may_report(lex: Lexicon, sentence, hits: list[Hit], ruled: list[Mention]) -> bool:
+    """Whether reported_events can find anything in the sentence (else it needs no parse)."""
+    if ruled:
+        return True
+    _, add = event_limits()
+    return add <= 1 and any(added for _, _, added in event_decisions(lex, sentence, hits, ruled))
 
 
 def _with_probability(mentions: list[Mention], hits, probs) -> list[Mention]:
