@@ -1,16 +1,20 @@
 """The learned role classifier: who attacked, who or what was hit, from the dependency parse.
 
-For a trigger word, every noun phrase head of its sentence (and of the sentence before, for
-attackers named there) is a candidate. The features are the grammar between the two words, not
-word lists: the dependency path from the trigger to the candidate (with prepositions: "vprep:on
-/vpobj" is "attack on X", "vagent:by/vpobj" is "attacked by X"), the voice of the trigger, the
-candidate's relation and kind (a name, a known actor of the dictionary, a place of the
-gazetteer, armed men, a source who speaks, a pronoun, a date), whether it stands before or after
-the trigger and how far, appositions, "claimed responsibility", and what the grammar rules of
+For a trigger word, every noun phrase head of its sentence is a candidate. The features are the
+grammar between the two words, not word lists: the dependency path from the trigger to the
+candidate (with prepositions: "vprep:on/vpobj" is "attack on X", "vagent:by/vpobj" is "attacked
+by X"), the voice of the trigger, the candidate's relation and kind (a known actor of the
+dictionary, a place of the gazetteer, armed men, civilians, a source who speaks, a pronoun, a
+date), its head word, whether it stands before or after the trigger, how far and across how many
+clause verbs, appositions, "claimed responsibility", and what the grammar rules of
 :func:`jervis.text.roles.roles_for` say about it. A multinomial logistic regression
 (``models/roles.json``), fitted on the train splits of M2E2, RAMS, MUC-4 and PLOVER, gives each
 candidate P(attacker), P(target), P(place), P(instrument), P(none); the best candidate for a
-role above that role's threshold (chosen on the dev splits) fills it.
+role above the threshold chosen on held-out data fills it.
+
+An attacker named only in another sentence is not reached: candidates from the two sentences
+before, with their distance as a feature, changed one dev decision and cost a parse of sentences
+that report nothing, so they were left out.
 """
 
 from __future__ import annotations
@@ -68,7 +72,8 @@ def _phrase_text(tok) -> str:
 
 
 def kind_features(lex: Lexicon, tok) -> list[str]:
-    """What the candidate is (the same whether it is in the trigger's sentence or another)."""
+    """What the candidate is: its tag and relation, and its kind (a known actor and its side, a
+    place, armed men, civilians, a weapon, a source who speaks, a pronoun, a date or number)."""
     word = tok.text
     feats = [f"ctag={tok.tag_}", f"cdep={tok.dep_}", f"cw={stem(word)}"]
     if tok.tag_ in PRONOUN_TAGS:
@@ -170,14 +175,6 @@ def pair_features(lex: Lexicon, trigger, cand, rule: dict[int, str], claimer) ->
         feats.append("claimed_responsibility")
     if trigger.dep_ == "compound" and trigger.head.i == cand.i:
         feats.append("trigger_modifies_it")  # "attack helicopters", "bomb squad"
-    return feats
-
-
-def cross_features(lex: Lexicon, cand, distance: int) -> list[str]:
-    """Features of a candidate in an earlier sentence (no path: the parse stops at a sentence)."""
-    feats = ["bias", "xs", f"xs={distance}", f"xs|cdep={cand.dep_}"]
-    kinds = kind_features(lex, cand)
-    feats += [f"xs|{k}" for k in kinds if k.startswith("ck=")] + [f"xs|{k}" for k in kinds[:2]]
     return feats
 
 
