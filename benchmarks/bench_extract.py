@@ -6,7 +6,9 @@ start so a longer corpus never repeats an article verbatim. The yardstick, timed
 on the same texts, is a bare spaCy blank-English tokenizer + sentencizer pass: the least any
 spaCy-based extractor must do. The ratio says what extraction costs on top of that. A second
 reference is en_core_web_sm's tagger and parser over every sentence (what parsing everything
-would cost): the default backend parses only the sentences that report an event.
+would cost): the default backend parses only the sentences that the checks report or in which
+the trigger classifier could add an event (all documents' in one batch), then runs the learned
+trigger and role classifiers on them.
 
     .venv/bin/python benchmarks/bench_extract.py                  # JSON on stdout
     .venv/bin/python benchmarks/bench_extract.py --write-docs     # also update docs/benchmarks.md

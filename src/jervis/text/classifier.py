@@ -73,7 +73,7 @@ def from_dict(data: dict) -> LinearModel:
 
 @lru_cache(maxsize=8)
 def load_model(name: str) -> LinearModel:
-    """A shipped model by name (``detector``, ``roles``)."""
+    """A shipped model by name (``trigger``, ``roles``, ``detector``)."""
     ref = resources.files("jervis.data").joinpath(f"text/models/{name}.json")
     try:
         data = json.loads(ref.read_text(encoding="utf-8"))

@@ -62,7 +62,7 @@ class Mention:
     sentence: Sentence
     hits: list[Hit] = field(default_factory=list)
     rejected: list[tuple[str, str]] = field(default_factory=list)
-    probability: float | None = None  # the learned detector's P(attack)
+    probability: float | None = None  # the learned classifier's P(attack)
 
     @property
     def start(self) -> int:

@@ -190,7 +190,7 @@ def _run_chunk(items, backend):
 
 
 def detected_mentions(lex, sentence: Sentence) -> list[Mention]:
-    """Every attack mention the learned detector finds in the sentence, reported or not."""
+    """Every attack mention the surface detector (no parse) finds in the sentence, reported or not."""
     model = load_model("detector")
     out = []
     for mention in candidate_mentions(lex, sentence):

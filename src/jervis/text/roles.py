@@ -1,7 +1,7 @@
 """Who attacked whom, from the dependency parse (spaCy ``en_core_web_sm``), not from word lists.
 
-Only the sentences in which the detector found an attack are parsed (parsing every sentence
-would cost ten times the rest of extraction). For a mention's trigger word the rules follow
+Only the sentences in which an event can be found are parsed (jervis.text.extract). These rules
+come first; the learned role classifier (jervis.text.arguments) fills the roles they leave empty. For a mention's trigger word the rules follow
 English grammar, stated without examples from any corpus:
 
 - a verb in the active voice: its subject acts, its direct object is hit; a verb in the passive
