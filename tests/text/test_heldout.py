@@ -9,6 +9,7 @@ casualty sample); the test then only guards against losing ground.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
@@ -35,11 +36,10 @@ def test_m2e2_test_split_attack_detection():
 
 
 def test_rams_test_split_at_the_triggers_and_by_sentence():
-    from functools import lru_cache
 
     from jervis.text.baseline import extract_text as keyword
 
-    @lru_cache(maxsize=None)
+    @functools.cache
     def mentions(text, **_):  # one extraction per passage for both units
         return tuple(extract_mentions(text))
 
