@@ -36,7 +36,6 @@ def test_m2e2_test_split_attack_detection():
 
 
 def test_rams_test_split_at_the_triggers_and_by_sentence():
-
     from jervis.text.baseline import extract_text as keyword
 
     @functools.cache
