@@ -23,19 +23,18 @@ import re
 from functools import lru_cache
 
 from jervis.text.lexicon import Lexicon
+from jervis.text.roles import _DATE_WORD
+from jervis.text.roles import _SOURCE as _RULE_SOURCE
 from jervis.text.syntax import PRONOUN_TAGS, passive, path, stem
 
 ROLES = ("none", "attacker", "target", "place", "instrument")
-_DATE = re.compile(r"(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|"
-                   r"yesterday|tonight|morning|afternoon|evening|night|weekend|week|month|year|"
-                   r"years|hours?|days?|january|february|march|april|may|june|july|august|"
-                   r"september|october|november|december)")  # fmt: skip
+_DATE = re.compile(_DATE_WORD.pattern + r"|(?i:years)")  # the rules' date words, plural too
 _CIVILIAN = re.compile(r"(?i:civilians?|villagers?|residents?|worshippers?|children|child|women|"
                        r"woman|students?|refugees?|passers-?by|shoppers?|pilgrims?|people|"
                        r"families|family|farmers?|patients?|journalists?|protesters?|"
                        r"demonstrators?|teachers?|doctors?|workers?|passengers?)")
-_SOURCE = re.compile(r"(?i:spokes\w+|officials?|sources?|reporters?|correspondents?|witness(?:es)?|"
-                     r"statement|ministry|agency|media|report|reports|television|radio|newspaper)")
+# who speaks: the rules' source words, and the media
+_SOURCE = re.compile(_RULE_SOURCE.pattern + r"|(?i:media|report|reports|television|radio|newspaper)")
 
 
 def candidates(doc, trigger=None) -> list:
