@@ -40,16 +40,42 @@ _SOURCE = re.compile(_RULE_SOURCE.pattern + r"|(?i:media|report|reports|televisi
 def candidates(doc, trigger=None) -> list:
     """Noun phrase heads of the parsed sentence other than the trigger itself."""
     out = []
-    for tok in doc:
-        if (trigger is not None and tok.i == trigger.i) or tok.is_punct:
+    for tok, compound_head in _info(doc)[1]:
+        if trigger is not None and tok.i == trigger.i:
             continue
-        if not (tok.tag_.startswith("NN") or tok.tag_ == "PRP" or (
-                tok.tag_ == "CD" and tok.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj"))):
-            continue  # fmt: skip
-        if tok.dep_ == "compound" and (trigger is None or tok.head.i != trigger.i):
+        if compound_head is not None and (trigger is None or compound_head != trigger.i):
             continue  # part of a bigger phrase ("Taliban fighters": the head is a candidate)
         out.append(tok)
     return out
+
+
+_INFO: dict[int, tuple] = {}
+
+
+def _info(doc) -> tuple:
+    """What every trigger of a parsed sentence asks of it, computed once: the running count of
+    clause verbs before each token, the noun-like tokens (with the head a compound hangs on), and
+    the subject of "claimed responsibility"."""
+    cached = _INFO.get(id(doc))
+    if cached is not None and cached[0] is doc:
+        return cached[1:]  # (counts, nouns, claimer, kinds: token index -> kind_features)
+    counts, nouns, claimer, n = [0], [], None, 0
+    for tok in doc:
+        tag, dep = tok.tag_, tok.dep_
+        n += tag.startswith("VB") and dep not in ("aux", "auxpass", "amod")
+        counts.append(n)
+        if not tok.is_punct and (tag.startswith("NN") or tag == "PRP" or (
+                tag == "CD" and dep in ("nsubj", "nsubjpass", "dobj", "pobj"))):  # fmt: skip
+            nouns.append((tok, tok.head.i if dep == "compound" else None))
+        if claimer is None and tok.lower_.startswith("claim") and any(
+            c.dep_ in ("dobj", "obj") and c.lower_ == "responsibility" for c in tok.children
+        ):
+            claimer = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+    if len(_INFO) > 256:
+        _INFO.clear()
+    kinds: dict[int, list[str]] = {}
+    _INFO[id(doc)] = (doc, counts, nouns, claimer, kinds)
+    return counts, nouns, claimer, kinds
 
 
 @lru_cache(maxsize=4096)
@@ -114,31 +140,14 @@ def _bucket(n: int) -> str:
 
 
 def _claimer(doc):
-    for tok in doc:
-        if tok.lower_.startswith("claim") and any(
-            c.dep_ in ("dobj", "obj") and c.lower_ == "responsibility" for c in tok.children
-        ):
-            return next((c for c in tok.children if c.dep_ == "nsubj"), None)
-    return None
-
-
-_VERB_COUNTS: dict[int, tuple[object, list[int]]] = {}
+    """The subject of "claimed responsibility" in the sentence, if any."""
+    return _info(doc)[2]
 
 
 def verb_counts(doc) -> list[int]:
     """Running count of the clause verbs before each token (how many clauses lie between two
     words), computed once per parsed sentence."""
-    cached = _VERB_COUNTS.get(id(doc))
-    if cached is not None and cached[0] is doc:
-        return cached[1]
-    counts, n = [0], 0
-    for t in doc:
-        n += t.tag_.startswith("VB") and t.dep_ not in ("aux", "auxpass", "amod")
-        counts.append(n)
-    if len(_VERB_COUNTS) > 256:
-        _VERB_COUNTS.clear()
-    _VERB_COUNTS[id(doc)] = (doc, counts)
-    return counts
+    return _info(doc)[0]
 
 
 def pair_features(lex: Lexicon, trigger, cand, rule: dict[int, str], claimer) -> list[str]:
@@ -161,7 +170,10 @@ def pair_features(lex: Lexicon, trigger, cand, rule: dict[int, str], claimer) ->
     feats.append(f"verbs_between={min(verbs, 3)}|{side}")
     if parts is None:
         feats.append(f"far|{side}|{_bucket(abs(cand.i - trigger.i))}|verbs={min(verbs, 3)}")
-    kinds = kind_features(lex, cand)
+    known = _info(cand.doc)[3]
+    kinds = known.get(cand.i)
+    if kinds is None:
+        kinds = known[cand.i] = kind_features(lex, cand)
     feats += kinds
     for k in kinds:
         if k.startswith("ck="):
