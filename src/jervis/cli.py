@@ -18,6 +18,7 @@ from jervis.analysis import commands as analysis_commands
 from jervis.errors import JervisError
 from jervis.text import commands as text_commands
 from jervis.text import eval_commands
+from jervis.web import commands as web_commands
 
 app = typer.Typer(
     name="jervis",
@@ -305,8 +306,9 @@ def version() -> None:
     console.print(f"jervis {__version__}")
 
 
-# Commands owned by other parts register themselves here (analysis, text).
-for _register in (analysis_commands.register, text_commands.register, eval_commands.register):
+# Commands owned by other parts register themselves here (analysis, text, web).
+for _register in (analysis_commands.register, text_commands.register, eval_commands.register,
+                  web_commands.register):  # fmt: skip
     _register(app)
 
 
