@@ -1,7 +1,11 @@
 """Rebuild the extractor's shipped models from the development corpora (train split only).
 
     .venv/bin/pip install -c requirements.lock -e '.[train]'   # scikit-learn, for this script only
-    .venv/bin/python scripts/train_extractor.py [--data ../shared/data] [--cache DIR]
+    .venv/bin/python scripts/train_extractor.py [--data DIR] [--cache DIR]
+
+The corpora are read from the copies shipped in this repository (``tests/fixtures``: M2E2,
+RAMS, PLOVER GSR, MUC-4; byte-identical to the shared data folder's files, see each folder's
+ATTRIBUTION.md); ``--data ../shared/data`` reads the originals instead and gives the same models.
 
 Writes three logistic regressions to ``src/jervis/data/text/models/``:
 
@@ -48,6 +52,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 MODELS = ROOT / "src" / "jervis" / "data" / "text" / "models"
+FIXTURES = ROOT / "tests" / "fixtures"
 LICENCES = {
     "rams": "RAMS 1.0 (Ebner et al., ACL 2020), CC BY-SA 4.0, Johns Hopkins University",
     "m2e2": "M2E2 (Li et al., ACL 2020), Voice of America text, US-government public domain",
@@ -77,12 +82,29 @@ class TrainDoc:
     parses: dict = field(default_factory=dict)  # sentence index -> spaCy Doc
 
 
-def shared_data(path: str | None) -> Path:
-    for candidate in (path, os.environ.get("JERVIS_SHARED_DATA"), ROOT.parent / "shared" / "data",
-                      ROOT.parents[1] / "shared" / "data"):  # fmt: skip
-        if candidate and Path(candidate).is_dir():
+def data_folder(path: str | None) -> Path:
+    """``--data`` (or $JERVIS_SHARED_DATA) if given, else the corpora shipped in tests/fixtures."""
+    for candidate in (path, os.environ.get("JERVIS_SHARED_DATA")):
+        if candidate:
+            if not Path(candidate).is_dir():
+                sys.exit(f"{candidate}: not a folder")
             return Path(candidate)
-    sys.exit("no shared data folder: pass --data")
+    return FIXTURES
+
+
+def corpus_file(data: Path, *names: str) -> Path:
+    """The first of ``names`` (the shared folder's layout, then the fixtures') under ``data``."""
+    for name in names:
+        if (data / name).is_file():
+            return data / name
+    sys.exit(f"{data}: none of {', '.join(names)}")
+
+
+def read_text(path: Path) -> str:
+    if path.suffix == ".gz":
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            return fh.read()
+    return path.read_text(encoding="utf-8")
 
 
 # -- readers (train and dev splits only) -----------------------------------------------------
@@ -122,7 +144,7 @@ def read_rams(path: Path) -> list[TrainDoc]:
     from jervis.text.splits import split_of
 
     out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in read_text(path).splitlines():
         r = json.loads(line)
         split = split_of("rams", r.get("source_url") or r["doc_key"])
         text, spans = detokenize([t for s in r["sentences"] for t in s])
@@ -193,10 +215,10 @@ def read_muc4(path: Path) -> list[TrainDoc]:
 
 
 def corpora(data: Path) -> list[TrainDoc]:
-    docs = (read_m2e2(data / "m2e2" / "text_only_event.compact.jsonl")
-            + read_rams(data / "rams" / "dev.jsonlines")
-            + read_plover(data / "plover-gsr" / "PLOVER_GSR_CAMEO.txt")
-            + read_muc4(data / "muc4-dev" / "train.json"))  # fmt: skip
+    docs = (read_m2e2(corpus_file(data, "m2e2/text_only_event.compact.jsonl"))
+            + read_rams(corpus_file(data, "rams/dev.jsonlines", "rams/dev.jsonlines.gz"))
+            + read_plover(corpus_file(data, "plover-gsr/PLOVER_GSR_CAMEO.txt"))
+            + read_muc4(corpus_file(data, "muc4-dev/train.json", "muc4/train.json.gz")))  # fmt: skip
     assert all(d.split in ("train", "dev") for d in docs)
     return docs
 
@@ -519,12 +541,13 @@ def _info(fitted: dict, rows: list[tuple], corpora_used: tuple[str, ...], **more
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", help="the shared data folder (../shared/data)")
+    parser.add_argument("--data", help="a folder with the corpora in the shared data folder's "
+                        "layout (default: the copies in tests/fixtures)")
     parser.add_argument("--cache", type=Path, help="a folder to keep the parses in")
     parser.add_argument("--only", choices=("trigger", "roles", "detector"), action="append")
     args = parser.parse_args(argv)
     only = set(args.only or ("trigger", "roles", "detector"))
-    docs = corpora(shared_data(args.data))
+    docs = corpora(data_folder(args.data))
     print(f"{len(docs)} train/dev documents: {dict(Counter(d.corpus for d in docs))}",
           file=sys.stderr)  # fmt: skip
     parse(docs, args.cache)

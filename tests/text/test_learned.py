@@ -106,9 +106,13 @@ def test_training_labels_respect_partial_annotation():
     assert train._trigger_label(plover, 0, 1) is None
 
 
-def test_training_reads_no_test_split():
+def test_training_reads_no_test_split(monkeypatch):
     train = _train_script()
     fixtures = ROOT / "tests" / "fixtures"
+    monkeypatch.delenv("JERVIS_SHARED_DATA", raising=False)
+    assert train.data_folder(None) == fixtures  # retrained from the data shipped in the repository
+    rams = train.read_rams(train.corpus_file(fixtures, "rams/dev.jsonlines", "rams/dev.jsonlines.gz"))
+    assert len(rams) == 924 and {d.split for d in rams} == {"train", "dev"}  # RAMS' dev file only
     docs = train.read_m2e2(fixtures / "m2e2" / "text_only_event.compact.jsonl")
     assert docs and {d.split for d in docs} == {"train", "dev"}
     assert len(docs) == 932 - 172  # the 172 test sentences are dropped as they are read
