@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 _SUBJ = ("nsubj",)
 _PASS_SUBJ = ("nsubjpass",)
@@ -49,9 +48,9 @@ class RoleSpan:
     text: str
 
 
-@lru_cache(maxsize=1)
 def parser():
-    """en_core_web_sm's tagger and parser (NER, lemmatizer and attribute ruler are not needed)."""
+    """en_core_web_sm's tagger and parser (NER, lemmatizer and attribute ruler are not needed).
+    Not cached here: load_nlp holds the one cached pipeline, so clearing its cache is enough."""
     from jervis.text.pipeline import load_nlp
 
     return load_nlp("spacy")
