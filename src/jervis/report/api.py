@@ -1,0 +1,124 @@
+"""``jervis.report``: the verdict and the store's evidence as one offline HTML page.
+
+The report computes no statistics. It renders a verdict (``jervis.analyze``'s, or a verdict
+JSON file made earlier) and counts aggregated in the store, and writes
+``OUT/index.html`` (self-contained: scripts, data and base map inline), ``OUT/verdict.json``
+and ``OUT/charts/NAME.svg|png``.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import time
+from pathlib import Path
+from typing import Any
+
+from jervis.errors import JervisError
+from jervis.report.base import Figure, ReportContext, build_figures
+from jervis.report.data import StoreData
+from jervis.report.render import export_figures, render_html
+
+
+def load_verdict(verdict: Any) -> dict[str, Any]:
+    """A verdict as plain data, from a Verdict, a dict, or a JSON file."""
+    if verdict is None:
+        raise JervisError("no verdict given")
+    if hasattr(verdict, "to_dict"):
+        return verdict.to_dict()
+    if isinstance(verdict, dict):
+        return verdict
+    path = Path(verdict)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise JervisError("no such verdict file", path=str(path)) from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise JervisError(f"not a verdict JSON file ({exc})", path=str(path)) from None
+    if not isinstance(data, dict) or not {"sides", "directions", "period"} <= set(data):
+        raise JervisError(
+            "not a verdict JSON file (no sides, directions or period; make one with "
+            "`jervis analyze --json`)", path=str(path),
+        )  # fmt: skip
+    return data
+
+
+def _provenance(store: StoreData, dyad_path: str | None, args: list[str]) -> dict[str, Any]:
+    layer = store.map
+    located = {s: f"{layer.located.get(s, 0):,} of {layer.total.get(s, 0):,}" for s in ("A", "B")}
+    note = None
+    missing = {s: layer.total.get(s, 0) - layer.located.get(s, 0) for s in ("A", "B")}
+    if any(missing.values()):
+        note = "Events without coordinates are not on the map: " + ", ".join(
+            f"{n:,} of side {s}" for s, n in missing.items() if n
+        ) + "."
+    text = ""
+    if dyad_path and Path(dyad_path).is_file():
+        text = Path(dyad_path).read_text(encoding="utf-8", errors="replace")
+    return {
+        "sources": store.sources(),
+        "ingests": store.ingests(),
+        "quarantine": store.quarantine(),
+        "actors": store.actors(),
+        "located": located,
+        "map_note": note,
+        "dyad_path": dyad_path,
+        "dyad_text": text,
+        "reproduce": " ".join(shlex.quote(a) for a in args),
+    }
+
+
+def report(
+    dyad: Any,
+    db: str | Path | None = None,
+    out: str | Path = "jervis-report",
+    verdict: Any = None,
+    *,
+    formats: tuple[str, ...] = ("svg", "png"),
+    timings: dict[str, float] | None = None,
+) -> Path:
+    """Write the report for a dyad; returns the path of its index.html.
+
+    ``verdict``: a Verdict, its dict, or a verdict JSON file; when None the dyad is analysed
+    first (``jervis.analyze``). ``formats``: chart files to write beside the page (``()`` for
+    none). ``timings`` (optional dict) receives seconds per step, for benchmarks.
+    """
+    from jervis.store.dyad import load_dyad
+
+    clock = time.perf_counter()
+    steps = timings if timings is not None else {}
+    loaded = load_dyad(dyad)
+    if verdict is None:
+        from jervis.analysis.api import analyze
+
+        verdict = analyze(loaded, db=db)
+        steps["analysis"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+    data = load_verdict(verdict)
+    if data.get("dyad") not in (None, loaded.name):
+        raise JervisError(
+            f"the verdict is for {data.get('dyad')!r}, not for this dyad ({loaded.name!r})",
+            path=str(getattr(verdict, "name", "") or loaded.path or ""),
+        )  # fmt: skip
+    period = data["period"]
+    store = StoreData(loaded, db, period["start"], period["end"])
+    ctx = ReportContext(verdict=data, store=store)
+    figures: list[Figure] = build_figures(ctx)
+    args = ["jervis", "report", "--dyad", str(loaded.path or "DYAD.toml"), "--db", str(store.db)]
+    provenance = _provenance(store, loaded.path, args)
+    steps["figures"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    html = render_html(ctx, figures, provenance)
+    index = folder / "index.html"
+    index.write_text(html, encoding="utf-8")
+    (folder / "verdict.json").write_text(
+        json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8"
+    )
+    steps["html"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    if formats:
+        export_figures(figures, folder / "charts", formats)
+    steps["files"] = time.perf_counter() - clock
+    return index
