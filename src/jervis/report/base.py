@@ -212,20 +212,26 @@ class Chart(ABC):
             Chart.registry.append(cls)
 
     @abstractmethod
-    def build(self, ctx: ReportContext, direction: str | None) -> dict[str, Any]:
-        """The Vega-Lite spec; raise NotApplicable(reason) when it cannot be drawn."""
+    def build(self, ctx: ReportContext, key: str | None) -> dict[str, Any]:
+        """The Vega-Lite spec for one key; raise NotApplicable(reason) when it cannot be drawn."""
+
+    def keys(self, ctx: ReportContext) -> list[str | None]:
+        """One figure per key: both directions, or one (None); a chart may choose others."""
+        return list(ctx.directions) if self.per_direction else [None]
+
+    def subtitle(self, ctx: ReportContext, key: str | None) -> str | None:
+        return None if key is None else ctx.arrow(key)
 
     def figures(self, ctx: ReportContext) -> list[Figure]:
-        keys: list[str | None] = list(ctx.directions) if self.per_direction else [None]
         out = []
-        for key in keys:
+        for key in self.keys(ctx):
             name = self.name if key is None else f"{self.name}-{key.replace('->', '-')}"
             figure = Figure(
                 name=name,
                 title=self.title,
                 caption=self.caption,
                 section=self.section,
-                subtitle=None if key is None else ctx.arrow(key),
+                subtitle=self.subtitle(ctx, key),
             )
             try:
                 figure.spec = self.build(ctx, key)

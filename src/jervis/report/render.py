@@ -177,16 +177,14 @@ def export_figures(
     folder.mkdir(parents=True, exist_ok=True)
 
     def one(figure: Figure) -> list[Path]:
-        spec = figure.standalone()
+        svg = vlc.vegalite_to_svg(figure.standalone(), vl_version=VL_CONVERT_VERSION)
         written = []
         if "svg" in formats:
-            path = folder / f"{figure.name}.svg"
-            path.write_text(vlc.vegalite_to_svg(spec, vl_version=VL_CONVERT_VERSION), encoding="utf-8")
-            written.append(path)
-        if "png" in formats:
-            path = folder / f"{figure.name}.png"
-            path.write_bytes(vlc.vegalite_to_png(spec, vl_version=VL_CONVERT_VERSION, scale=scale))
-            written.append(path)
+            written.append(folder / f"{figure.name}.svg")
+            written[-1].write_text(svg, encoding="utf-8")
+        if "png" in formats:  # rasterised from the same SVG: one Vega run per chart
+            written.append(folder / f"{figure.name}.png")
+            written[-1].write_bytes(vlc.svg_to_png(svg, scale=scale))
         return written
 
     drawn = [f for f in figures if f.drawn]
