@@ -16,6 +16,7 @@ from rich.table import Table
 from jervis import __version__
 from jervis.analysis import commands as analysis_commands
 from jervis.errors import JervisError
+from jervis.report import commands as report_commands
 from jervis.text import commands as text_commands
 from jervis.text import eval_commands
 
@@ -218,8 +219,11 @@ def version() -> None:
     console.print(f"jervis {__version__}")
 
 
-# Commands owned by other parts register themselves here (analysis, text).
-for _register in (analysis_commands.register, text_commands.register, eval_commands.register):
+# Commands owned by other parts register themselves here (analysis, text, report).
+for _register in (
+    analysis_commands.register, text_commands.register, eval_commands.register,
+    report_commands.register,
+):  # fmt: skip
     _register(app)
 
 

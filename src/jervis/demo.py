@@ -40,8 +40,10 @@ def run_demo(out: Path, *, console: Console, as_json: bool = False) -> dict:
         "by_mode": {k: int(v) for k, v in frame.groupby("mode").size().items()},
         "period": [str(frame["date"].min().date()), str(frame["date"].max().date())],
     }
-    verdict = _analyse(db, out).to_dict()
+    result = _analyse(db, out)
+    verdict = result.to_dict()
     summary["verdict_file"] = str(out / "verdict.json")
+    summary["report"] = str(_report(db, out, result))
     if as_json:
         console.print_json(json.dumps(summary))
         return summary
@@ -59,6 +61,7 @@ def run_demo(out: Path, *, console: Console, as_json: bool = False) -> dict:
     for item in verdict["directions"]:
         say(f"[bold]{item['from']} -> {item['to']}:[/bold] {item['summary']}")
     say(f"verdict written to {out / 'verdict.json'}")
+    say(f"report written to {summary['report']} (open it in a browser; it works offline)")
     return summary
 
 
@@ -69,3 +72,10 @@ def _analyse(db: Path, out: Path):
     verdict = analyze(demo_dyad_path(), db=db)
     (out / "verdict.json").write_text(verdict.to_json())
     return verdict
+
+
+def _report(db: Path, out: Path, verdict) -> Path:
+    """The offline HTML report of the demo's verdict, with its charts as SVG and PNG."""
+    from jervis.report.api import report
+
+    return report(demo_dyad_path(), db=db, out=out / "report", verdict=verdict)

@@ -43,7 +43,7 @@ def load_verdict(verdict: Any) -> dict[str, Any]:
     return data
 
 
-def _provenance(store: StoreData, dyad_path: str | None, args: list[str]) -> dict[str, Any]:
+def _provenance(store: StoreData, dyad_path: str | None, db: str, out: str) -> dict[str, Any]:
     layer = store.map
     located = {s: f"{layer.located.get(s, 0):,} of {layer.total.get(s, 0):,}" for s in ("A", "B")}
     note = None
@@ -64,7 +64,11 @@ def _provenance(store: StoreData, dyad_path: str | None, args: list[str]) -> dic
         "map_note": note,
         "dyad_path": dyad_path,
         "dyad_text": text,
-        "reproduce": " ".join(shlex.quote(a) for a in args),
+        "reproduce": "\n".join(" ".join(shlex.quote(a) for a in line) for line in (
+            ["jervis", "analyze", "--dyad", dyad_path or "DYAD.toml", "--db", db, "--json"],
+            ["jervis", "report", "--dyad", dyad_path or "DYAD.toml", "--db", db,
+             "--json", "VERDICT.json", "--out", out],
+        )) + "\n(the analyze output is VERDICT.json; every setting it used is listed above)",
     }
 
 
@@ -104,8 +108,7 @@ def report(
     store = StoreData(loaded, db, period["start"], period["end"])
     ctx = ReportContext(verdict=data, store=store)
     figures: list[Figure] = build_figures(ctx)
-    args = ["jervis", "report", "--dyad", str(loaded.path or "DYAD.toml"), "--db", str(store.db)]
-    provenance = _provenance(store, loaded.path, args)
+    provenance = _provenance(store, loaded.path, str(store.db), str(out))
     steps["figures"] = time.perf_counter() - clock
     clock = time.perf_counter()
     folder = Path(out)

@@ -159,6 +159,8 @@ def map_layer(
         min(180.0, hi_lon + pad), min(85.0, hi_lat + pad),
     )  # fmt: skip
     if sum(located.values()) <= max_points:
+        if "actor" in loc.columns and "actor_raw" in loc.columns:
+            loc = loc.mutate(actor=loc.actor.fill_null(loc.actor_raw))  # the name as reported
         columns = [c for c in point_columns if c in loc.columns]
         rows = loc.select(by, "longitude", "latitude", *columns).to_pandas()
         if "date" in rows:

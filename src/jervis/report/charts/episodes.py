@@ -102,7 +102,7 @@ class EpisodesChart(Chart):
                                   "x2": {"field": "hi"}}},
                     {"mark": {"type": "point", "filled": True, "size": 110},
                      "encoding": {"x": {"field": "mean", "type": "quantitative"},
-                                  "color": {**color, "legend": None},
+                                  "color": color,
                                   "tooltip": [{"field": "who", "title": "acted last"},
                                               {"field": "mean", "title": f"mean quiet {bin_word}s",
                                                "format": ".1f"},

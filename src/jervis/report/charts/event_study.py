@@ -69,9 +69,8 @@ class EventStudyChart(Chart):
         k = s.get("window_bins") or s.get("horizon_days")
         band = s.get("placebo_ci95") or [None, None]
         rows = [
-            {"row": f"around {ctx.labels[x]}'s actions", "ratio": s.get("ratio_at_actions"),
-             "lo": None, "hi": None},
-            {"row": "on matched ordinary days (95% band)", "ratio": s.get("ratio_at_placebo"),
+            {"row": "around actions", "ratio": s.get("ratio_at_actions"), "lo": None, "hi": None},
+            {"row": "ordinary days (95%)", "ratio": s.get("ratio_at_placebo"),
              "lo": band[0], "hi": band[1]},
         ]  # fmt: skip
         domain = log_ratio_domain([v for r in rows for v in (r["ratio"], r["lo"], r["hi"])], 1.02)
@@ -91,8 +90,7 @@ class EventStudyChart(Chart):
                 {"mark": {"type": "point", "filled": True, "size": 110, "color": SIDE_COLORS[y]},
                  "encoding": {"y": yenc,
                               "x": {"field": "ratio", "type": "quantitative", "scale": scale,
-                                    "title": f"{ctx.labels[y]}'s {ctx.noun}: {k} {ctx.bin}s after "
-                                             f"÷ {k} before (log scale)",
+                                    "title": f"{k} {ctx.bin}s after ÷ {k} before",
                                     "axis": {"format": ".3~f"}},
                               "tooltip": [{"field": "row"}, {"field": "ratio", "format": ".3f"}]}},
             ],

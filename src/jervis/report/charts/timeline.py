@@ -99,7 +99,7 @@ def timeline_spec(
                 "y": {"field": "killed", "type": "quantitative",
                       "title": f"killed per {per}", "axis": {"format": ",d", "tickCount": 4}},
                 "color": color,
-                "strokeDash": {"field": "label", "type": "nominal", "legend": None,
+                "strokeDash": {"field": "label", "type": "nominal", "title": None,
                                "scale": {"domain": [labels[g] for g in groups],
                                          "range": [SIDE_DASHES.get(g, [1, 0]) for g in groups]}},
                 "tooltip": [{"field": "date", "type": "temporal", "format": "%d %b %Y",
