@@ -21,14 +21,12 @@ def time_x(*, domain: Any = None, title: str | None = None, axis: bool = True) -
 
 def excluded_spans(ctx: ReportContext) -> list[dict[str, Any]]:
     """Periods the analysis left out (coverage gaps, gates), as {start, end, reason}."""
-    spans = ctx.verdict.get("excluded") or []
+    spans = (ctx.verdict.get("coverage") or {}).get("excluded") or ctx.verdict.get("excluded") or []
     out = []
     for span in spans:
         if isinstance(span, dict) and span.get("start") and span.get("end"):
-            out.append(
-                {"start": str(span["start"]), "end": str(span["end"]),
-                 "reason": str(span.get("reason") or "excluded from the analysis")}
-            )  # fmt: skip
+            why = span.get("why") or span.get("reason") or "excluded from the analysis"
+            out.append({"start": str(span["start"]), "end": str(span["end"]), "reason": str(why)})
     return out
 
 

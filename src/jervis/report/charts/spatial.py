@@ -10,7 +10,7 @@ from jervis.report.charts._common import log_ratio_domain, ratio_text
 
 def _ring(cell: dict[str, Any]) -> str:
     inner, outer = float(cell.get("inner_km") or 0), float(cell["radius_km"])
-    return f"within {outer:g} km" if inner == 0 else f"{inner:g} to {outer:g} km"
+    return f"≤ {outer:g} km" if inner == 0 else f"{inner:g}–{outer:g} km"
 
 
 class SpatialChart(Chart):
@@ -20,7 +20,7 @@ class SpatialChart(Chart):
         "For rings around each place one side acted, and several time windows, the black dot "
         "compares the other side's events after with before (relative to the same places on "
         "other dates); the hollow diamond checks whether they were already changing before, "
-        "which would make the comparison unfair."
+        "which would make the comparison unfair. The starred row is the method's headline."
     )
     section = "evidence"
     order = 5.0
@@ -40,7 +40,7 @@ class SpatialChart(Chart):
                 and float(cell.get("inner_km") or 0) == 0
             )
             rows.append({
-                "row": f"{days} days, {_ring(cell)}" + (" (headline)" if is_headline else ""),
+                "row": f"{days} days, {_ring(cell)}" + (" ★" if is_headline else ""),
                 "days": days, "radius": float(cell["radius_km"]),
                 "inner": float(cell.get("inner_km") or 0),
                 "estimate": cell.get("estimate"),
@@ -85,7 +85,7 @@ class SpatialChart(Chart):
                  "encoding": {"x": {"datum": 1, "type": "quantitative", "scale": scale}}},
                 {"mark": {"type": "rule", "color": NEUTRAL, "strokeWidth": 1.6},
                  "encoding": {"y": y, "x": {"field": "lo", "type": "quantitative", "scale": scale,
-                                            "title": "ratio (1 = no change; log scale)",
+                                            "title": ["ratio (1 = no change;", "log scale)"],
                                             "axis": {"format": ".2~f", "tickCount": 6}},
                               "x2": {"field": "hi"}, "tooltip": tooltip}},
                 {"transform": [{"calculate": "'after vs before (95% interval)'", "as": "measure"}],

@@ -75,7 +75,7 @@ class MethodsChart(Chart):
         y = {"field": "method", "type": "nominal", "title": None, "sort": order,
              "axis": {"labelLimit": 220, "labelFontSize": 12}}  # fmt: skip
         x = {"field": "estimate", "type": "quantitative",
-             "title": "rate ratio, after vs usual (1 = no change; log scale)",
+             "title": ["rate ratio, after vs usual", "(1 = no change; log scale)"],
              "scale": {"type": "log", "domain": domain, "nice": False},
              "axis": {"format": ".2~f", "tickCount": 6}}  # fmt: skip
         shapes = {CALL_WORDS[k]: v for k, v in CALL_SHAPES.items()}
