@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from jervis.errors import JervisError
-from jervis.report.base import Figure, ReportContext, build_figures
+from jervis.report.base import Chart, Figure, ReportContext, build_figures
 from jervis.report.data import StoreData
 from jervis.report.render import export_figures, render_html
 
@@ -79,13 +79,15 @@ def report(
     verdict: Any = None,
     *,
     formats: tuple[str, ...] = ("svg", "png"),
+    charts: list[type[Chart]] | None = None,
     timings: dict[str, float] | None = None,
 ) -> Path:
     """Write the report for a dyad; returns the path of its index.html.
 
     ``verdict``: a Verdict, its dict, or a verdict JSON file; when None the dyad is analysed
     first (``jervis.analyze``). ``formats``: chart files to write beside the page (``()`` for
-    none). ``timings`` (optional dict) receives seconds per step, for benchmarks.
+    none). ``charts``: the chart classes to draw (default: every registered one).
+    ``timings`` (optional dict) receives seconds per step, for benchmarks.
     """
     from jervis.store.dyad import load_dyad
 
@@ -107,7 +109,7 @@ def report(
     period = data["period"]
     store = StoreData(loaded, db, period["start"], period["end"])
     ctx = ReportContext(verdict=data, store=store)
-    figures: list[Figure] = build_figures(ctx)
+    figures: list[Figure] = build_figures(ctx, charts)
     provenance = _provenance(store, loaded.path, str(store.db), str(out))
     steps["figures"] = time.perf_counter() - clock
     clock = time.perf_counter()

@@ -1,0 +1,106 @@
+"""Chart builders: specs from aggregates, side colours and labels, reasons instead of blanks."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+import vl_convert as vlc
+
+from jervis.report.base import SIDE_COLORS, NotApplicable, ReportContext, build_figures
+from jervis.report.charts import event_map, event_timeline
+from jervis.report.data import activity, display_bin, map_layer
+from jervis.report.render import VL_CONVERT_VERSION, script_json
+
+
+def events(n: int, seed: int = 0, located: bool = True) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    side = rng.choice(["A", "B"], size=n, p=[0.3, 0.7])
+    return pd.DataFrame({
+        "date": pd.to_datetime("2021-01-01") + pd.to_timedelta(rng.integers(0, 90, n), unit="D"),
+        "side": side,
+        "actor": np.where(side == "A", "Army", "Rebels"),
+        "event": "ASSAULT",
+        "killed": np.where(rng.random(n) < 0.5, rng.integers(0, 4, n), None),
+        "latitude": 15 + rng.normal(0, 1, n) if located else None,
+        "longitude": 30 + rng.normal(0, 1, n) if located else None,
+    })  # fmt: skip
+
+
+def test_activity_counts_in_the_backend_and_fills_quiet_days():
+    frame = events(500)
+    per = activity(frame, bin="day", start="2021-01-01", end="2021-04-30")
+    assert len(per) == 120 * 2  # every day of the period, both sides, zeros included
+    assert per["events"].sum() == 500
+    assert per.groupby("side")["events"].sum().to_dict() == frame["side"].value_counts().to_dict()
+    known = frame["killed"].notna()
+    assert per["killed"].sum() == frame.loc[known, "killed"].sum()
+    weekly = activity(frame, bin="week")
+    assert (weekly["date"].dt.dayofweek == 0).all() and weekly["events"].sum() == 500
+    assert display_bin("day", "2000-01-01", "2001-12-31") == "day"
+    assert display_bin("day", "1990-01-01", "2009-12-31") == "week"
+    assert display_bin("day", "1960-01-01", "2020-12-31") == "month"
+
+
+def test_timeline_names_the_sides_in_their_colours():
+    spec = event_timeline(events(300), bin="week", labels={"A": "Army", "B": "Rebels"})
+    color = spec["vconcat"][0]["layer"][-1]["encoding"]["color"]["scale"]
+    assert color == {"domain": ["Army", "Rebels"], "range": [SIDE_COLORS["A"], SIDE_COLORS["B"]]}
+    titles = [row["title"]["text"] for row in spec["vconcat"]]
+    assert titles[:2] == ["Army: events per week", "Rebels: events per week"]
+    assert any("Killed" in t for t in titles)  # deaths are reported for half the events
+    assert spec["vconcat"][-1]["params"][0]["name"] == "brush"
+    svg = vlc.vegalite_to_svg(spec, vl_version=VL_CONVERT_VERSION)
+    assert "Army" in svg and "events per week" in svg
+
+
+def test_map_points_when_few_and_a_grid_made_in_the_backend_when_many():
+    few = map_layer(events(300))
+    assert few.kind == "points" and len(few.rows) == 300
+    many = map_layer(events(6000, seed=1))
+    assert many.kind == "grid" and len(many.rows) < 6000
+    assert many.rows["events"].sum() == 6000 and set(many.located) == {"A", "B"}
+    lo_lon, lo_lat, hi_lon, hi_lat = many.extent
+    assert lo_lon < 30 < hi_lon and lo_lat < 15 < hi_lat and hi_lon - lo_lon < 15
+    specs = event_map(events(6000, seed=1), labels={"A": "Army", "B": "Rebels"})
+    assert len(specs) == 2  # one density map per side
+    assert "Army: events per cell" in json.dumps(specs[0])
+    # Only the countries near the data are drawn (Sudan, Chad, ... not Russia).
+    names = {g["properties"]["name"] for g in specs[0]["datasets"]["world"]["objects"]["countries"]["geometries"]}
+    assert "Sudan" in names and "Russia" not in names
+    with pytest.raises(NotApplicable, match="no event has coordinates"):
+        event_map(events(50, located=False))
+
+
+def _verdict(**direction) -> dict:
+    base = {"from": "A", "to": "B", "verdict": "inconclusive", "effect": None, "methods": {},
+            "agreement": "", "summary": "", "reason": "only 3 actions"}  # fmt: skip
+    return {
+        "dyad": "d", "period": {"start": "2021-01-01", "end": "2021-03-31"}, "bin": "day",
+        "actions": "initiated", "sides": {"A": {"label": "X", "actions": 3},
+                                          "B": {"label": "X", "actions": 9}},
+        "settings": {"methods": ["count_regression", "event_study"]},
+        "directions": [{**base, **direction}],
+    }  # fmt: skip
+
+
+def test_a_chart_that_cannot_be_drawn_says_why():
+    ctx = ReportContext(_verdict())
+    assert ctx.labels == {"A": "X (A)", "B": "X (B)"}  # equal labels made distinct for legends
+    figures = {f.name: f for f in build_figures(ctx)}
+    assert figures["event_study-A-B"].reason == "no method ran: only 3 actions"
+    assert "without a store" in figures["timeline"].reason
+    assert not any(f.drawn for f in figures.values())
+    ctx = ReportContext(_verdict(methods={"event_study": {"applicable": False,
+                                                          "reason": "only 2 action days"}}))  # fmt: skip
+    figures = {f.name: f for f in build_figures(ctx)}
+    assert figures["event_study-A-B"].reason == "only 2 action days"
+    assert figures["granger-A-B"].reason == "this analysis did not ask for VAR / Granger"
+
+
+def test_json_in_the_page_cannot_close_its_script_block():
+    text = script_json({"name": "</script><script>alert(1)</script>", "x": "a & b <!--"})
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text)["name"] == "</script><script>alert(1)</script>"
