@@ -68,6 +68,12 @@ def evil_store(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {"db": db, "dyad": dyad, "csv": path}
 
 
+@pytest.fixture(scope="session")
+def evil_verdict(evil_store: dict[str, Path]) -> object:
+    """The verdict for the HTML-labelled dyad (fewer placebo draws: its numbers are not tested)."""
+    return jervis.analyze(evil_store["dyad"], db=evil_store["db"], n_placebo=199)
+
+
 def _toml(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 

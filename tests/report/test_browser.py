@@ -9,12 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from jervis.report.api import report
 
 from .conftest import EVIL_ACTORS, copy_alone
-from .test_report import figures_in
+from .test_report import check_demo_files, figures_in
 
 VIEWPORTS = {"laptop": (1366, 768), "phone": (390, 844)}
 # How many drawn marks (paths, rects, symbols, lines, text) a chart needs to count as drawn.
@@ -62,9 +60,10 @@ def axis_labels(page: Any, figure: str) -> list[str]:
     )
 
 
-@pytest.mark.xdist_group("report-demo")
-def test_demo_report_offline(demo_report, browser, artifacts, tmp_path):
-    """The demo's page, alone in a folder (as e-mailed), in a laptop and a phone viewport."""
+def test_demo_report(demo_report, browser, artifacts, tmp_path):
+    """`jervis demo` writes the report; its page, alone in a folder (as e-mailed), in a laptop
+    and a phone viewport. (One test: the demo's analysis runs once.)"""
+    check_demo_files(demo_report)
     index = copy_alone(demo_report / "report" / "index.html", tmp_path / "mail")
     expected = set(figures_in(index.read_text(encoding="utf-8")))
     for name, viewport in VIEWPORTS.items():
@@ -102,11 +101,10 @@ def _brush_zooms_the_timeline(page: Any, first: str = "2006") -> None:
     assert after != before and first not in after[:3], (before, after)
 
 
-def test_html_from_data_runs_nothing(evil_store, browser, tmp_path, artifacts):
+def test_html_from_data_runs_nothing(evil_store, evil_verdict, browser, tmp_path, artifacts):
     """Actor names, a label and a file name that are HTML: shown as text, no script runs."""
     dyad = evil_store["dyad"]
-    verdict = __import__("jervis").analyze(dyad, db=evil_store["db"], n_placebo=199)
-    index = report(dyad, db=evil_store["db"], out=tmp_path / "r", verdict=verdict, formats=())
+    index = report(dyad, db=evil_store["db"], out=tmp_path / "r", verdict=evil_verdict, formats=())
     opened = open_offline(browser, index, VIEWPORTS["laptop"])
     page = opened["page"]
     assert opened["dialogs"] == [] and opened["errors"] == [] and opened["requests"] == []
@@ -127,7 +125,7 @@ def test_html_from_data_runs_nothing(evil_store, browser, tmp_path, artifacts):
     opened["context"].close()
 
 
-def test_brushing_the_timeline_zooms_other_time_charts(evil_store, browser, tmp_path):
+def test_brushing_the_timeline_zooms_other_time_charts(evil_store, evil_verdict, browser, tmp_path):
     """A chart with a `zoom` parameter (the contract for time charts) follows the brush."""
     from jervis.report.base import Chart, spec
     from jervis.report.charts.timeline import TimelineChart
@@ -153,8 +151,7 @@ def test_brushing_the_timeline_zooms_other_time_charts(evil_store, browser, tmp_
 
     Chart.registry.remove(DailyTotal)  # used here only, not in every report
     dyad, db = evil_store["dyad"], evil_store["db"]
-    verdict = __import__("jervis").analyze(dyad, db=db, methods=["count_regression"])
-    index = report(dyad, db=db, out=tmp_path / "r", verdict=verdict, formats=(),
+    index = report(dyad, db=db, out=tmp_path / "r", verdict=evil_verdict, formats=(),
                    charts=[TimelineChart, DailyTotal])  # fmt: skip
     opened = open_offline(browser, index, VIEWPORTS["laptop"])
     page = opened["page"]

@@ -64,8 +64,8 @@ CONFIG: dict[str, Any] = {
     "padding": 6,
     "view": {"stroke": None},
     "axis": {
-        "labelFontSize": 12,
-        "titleFontSize": 12,
+        "labelFontSize": 13,
+        "titleFontSize": 13,
         "titleFontWeight": "normal",
         "labelColor": "#333333",
         "titleColor": "#333333",
@@ -76,8 +76,8 @@ CONFIG: dict[str, Any] = {
         "labelFlush": True,
     },
     "legend": {
-        "labelFontSize": 12,
-        "titleFontSize": 12,
+        "labelFontSize": 13,
+        "titleFontSize": 13,
         "titleFontWeight": "normal",
         "orient": "top",
         "labelLimit": 320,
@@ -85,7 +85,7 @@ CONFIG: dict[str, Any] = {
     "axisY": {"minExtent": 46},
     "header": {"labelFontSize": 12, "titleFontSize": 12},
     "title": {"fontSize": 14, "fontWeight": "bold", "anchor": "start", "subtitleFontSize": 12},
-    "text": {"fontSize": 12},
+    "text": {"fontSize": 13},
 }
 
 

@@ -73,7 +73,7 @@ class MethodsChart(Chart):
         domain = log_ratio_domain([v for r in drawn for v in (r["estimate"], r["lo"], r["hi"])])
         order = [r["method"] for r in rows]
         y = {"field": "method", "type": "nominal", "title": None, "sort": order,
-             "axis": {"labelLimit": 220, "labelFontSize": 12}}  # fmt: skip
+             "axis": {"labelLimit": 220}}  # fmt: skip
         x = {"field": "estimate", "type": "quantitative",
              "title": ["rate ratio, after vs usual", "(1 = no change; log scale)"],
              "scale": {"type": "log", "domain": domain, "nice": False},
