@@ -42,71 +42,56 @@ class EpisodesChart(Chart):
         labels = {**ctx.labels, "both": "both sides"}
         colors = {labels["A"]: SIDE_COLORS["A"], labels["B"]: SIDE_COLORS["B"], "both sides": BOTH}
         n = summary.get("n_episodes") or summary.get("n")
-        shares = []
-        for role, key in (("started the episode", "started_by"), ("ended it", "ended_by")):
+        order = list(colors)
+        color = {"field": "who", "type": "nominal", "title": None, "legend": None,
+                 "scale": {"domain": order, "range": list(colors.values())}}  # fmt: skip
+        y = {"field": "who", "type": "nominal", "title": None, "sort": order}
+        panels: list[dict[str, Any]] = []
+        for title, key in ((f"Who started the {n} episodes", "started_by"),
+                           ("Who ended them", "ended_by")):  # fmt: skip
+            rows = []
             for who, value in (described.get(key) or {}).items():
                 ci = value.get("ci95") or [None, None]
-                shares.append({
-                    "role": role, "who": labels.get(who, who), "share": value.get("share"),
-                    "lo": ci[0], "hi": ci[1],
-                })  # fmt: skip
+                rows.append({"who": labels.get(who, who), "share": value.get("share"),
+                             "lo": ci[0], "hi": ci[1]})  # fmt: skip
+            panels.append(_panel(ctx, title, rows, y, {
+                "field": "share", "type": "quantitative", "title": "share of episodes",
+                "scale": {"domain": [0, 1]}, "axis": {"format": ".0%", "tickCount": 5},
+            }, color, "bar", ".0%"))  # fmt: skip
         calm = []
         for who, value in (described.get("calm_after_last_action") or {}).items():
             if value.get("mean") is None:
                 continue
             ci = value.get("ci95") or [None, None]
-            calm.append({"who": labels.get(who, who), "mean": value["mean"], "lo": ci[0],
-                         "hi": ci[1], "n": value.get("n")})  # fmt: skip
-        bin_word = ctx.bin
-        color = {"field": "who", "type": "nominal", "title": None,
-                 "scale": {"domain": list(colors), "range": list(colors.values())},
-                 "legend": {"orient": "top"}}  # fmt: skip
-        share_panel = {
-            "title": {"text": f"Who was active first and last ({n} episodes)", "fontSize": 13,
-                      "fontWeight": "normal", "limit": ctx.width},
-            "width": ctx.width, "height": 130,
-            "data": {"values": shares},
-            "encoding": {
-                "y": {"field": "role", "type": "nominal", "title": None,
-                      "sort": ["started the episode", "ended it"]},
-                "yOffset": {"field": "who", "sort": list(colors)},
-            },
-            "layer": [
-                {"mark": {"type": "bar", "height": {"band": 0.3}},
-                 "encoding": {"x": {"field": "share", "type": "quantitative",
-                                    "title": "share of episodes", "scale": {"domain": [0, 1]},
-                                    "axis": {"format": ".0%"}},
-                              "color": color,
-                              "tooltip": [{"field": "role"}, {"field": "who", "title": "side"},
-                                          {"field": "share", "format": ".0%"},
-                                          {"field": "lo", "title": "95% from", "format": ".0%"},
-                                          {"field": "hi", "title": "95% to", "format": ".0%"}]}},
-                {"mark": {"type": "rule", "color": "#222222"},
-                 "encoding": {"x": {"field": "lo", "type": "quantitative"}, "x2": {"field": "hi"}}},
-            ],
-        }  # fmt: skip
-        panels: list[dict[str, Any]] = [share_panel]
+            calm.append({"who": labels.get(who, who), "share": value["mean"], "lo": ci[0],
+                         "hi": ci[1]})  # fmt: skip
         if calm:
-            panels.append({
-                "title": {"text": f"Quiet {bin_word}s after an episode, by who acted last",
-                          "fontSize": 13, "fontWeight": "normal", "limit": ctx.width},
-                "width": ctx.width, "height": 26 * len(calm) + 10,
-                "data": {"values": calm},
-                "encoding": {"y": {"field": "who", "type": "nominal", "title": None,
-                                   "sort": list(colors)}},
-                "layer": [
-                    {"mark": {"type": "rule", "color": "#222222", "strokeWidth": 1.6},
-                     "encoding": {"x": {"field": "lo", "type": "quantitative",
-                                        "title": f"mean quiet {bin_word}s (95% interval)",
-                                        "scale": {"zero": True}},
-                                  "x2": {"field": "hi"}}},
-                    {"mark": {"type": "point", "filled": True, "size": 110},
-                     "encoding": {"x": {"field": "mean", "type": "quantitative"},
-                                  "color": color,
-                                  "tooltip": [{"field": "who", "title": "acted last"},
-                                              {"field": "mean", "title": f"mean quiet {bin_word}s",
-                                               "format": ".1f"},
-                                              {"field": "n", "title": "episodes"}]}},
-                ],
-            })  # fmt: skip
+            panels.append(_panel(ctx, f"Quiet {ctx.bin}s after, by who acted last",
+                                 calm, y, {"field": "share", "type": "quantitative",
+                                           "title": f"mean quiet {ctx.bin}s (line: 95% interval)",
+                                           "scale": {"zero": True}, "axis": {"tickCount": 8}},
+                                 color, "point", ".1f"))  # fmt: skip
         return spec(ctx, vconcat=panels, spacing=18)
+
+
+def _panel(
+    ctx: ReportContext, title: str, rows: list[dict[str, Any]], y: dict[str, Any],
+    x: dict[str, Any], color: dict[str, Any], mark: str, fmt: str,
+) -> dict[str, Any]:
+    """One small chart: a value per side (bar or dot) with its 95% interval as a line."""
+    tooltip = [{"field": "who", "title": "side"}, {"field": "share", "title": "value", "format": fmt},
+               {"field": "lo", "title": "95% from", "format": fmt},
+               {"field": "hi", "title": "95% to", "format": fmt}]  # fmt: skip
+    body = {"type": "bar", "height": 14} if mark == "bar" else {"type": "point", "filled": True,
+                                                                 "size": 110}  # fmt: skip
+    return {
+        "title": {"text": title, "fontSize": 13, "fontWeight": "normal", "limit": ctx.width},
+        "width": ctx.width, "height": 24 * len(rows) + 6,
+        "data": {"values": rows},
+        "encoding": {"y": y},
+        "layer": [
+            {"mark": body, "encoding": {"x": x, "color": color, "tooltip": tooltip}},
+            {"mark": {"type": "rule", "color": "#222222", "strokeWidth": 1.5},
+             "encoding": {"x": {"field": "lo", "type": "quantitative"}, "x2": {"field": "hi"}}},
+        ],
+    }  # fmt: skip
