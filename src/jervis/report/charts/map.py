@@ -146,7 +146,7 @@ def points_spec(
             _base_layer(),
             {
                 "data": {"values": rows.astype(object).where(rows.notna(), None).to_dict("records")},
-                "mark": {"type": "point", "filled": True, "size": 40, "opacity": 0.75, "clip": True,
+                "mark": {"type": "point", "filled": True, "size": 40, "opacity": 0.75, "clip": True, "aria": False,
                          "stroke": "white", "strokeWidth": 0.4},
                 "encoding": {
                     "longitude": {"field": "longitude", "type": "quantitative"},
@@ -178,7 +178,7 @@ def density_spec(
             _base_layer(),
             {
                 "data": {"values": cells[["longitude", "latitude", "events"]].to_dict("records")},
-                "mark": {"type": "square", "opacity": 0.85, "clip": True,
+                "mark": {"type": "square", "opacity": 0.85, "clip": True, "aria": False,
                          "size": {"expr": "max(4, pow(width / 95, 2))"}},
                 "encoding": {
                     "longitude": {"field": "longitude", "type": "quantitative"},
