@@ -95,7 +95,14 @@ def _direction_view(ctx: ReportContext, item: dict[str, Any]) -> dict[str, Any]:
             f"Rate ratio {effect['estimate']:.2f} (95% interval {lo:.2f} to {hi:.2f}){over}"
         )
     notes = [str(n.get("text", n)) if isinstance(n, dict) else str(n) for n in item.get("notes") or []]
-    caveat = item.get("reason") or (notes[0] if notes else None) or OBSERVATIONAL
+    confounding = item.get("confounding") or {}
+    suspected = None
+    if confounding.get("suspected"):
+        suspected = (
+            "a common driver is suspected: the other side's actions also rose or fell before "
+            "this side acted, which a response cannot explain"
+        )
+    caveat = item.get("reason") or suspected or (notes[0] if notes else None) or OBSERVATIONAL
     rows = method_rows(ctx, key)
     for row in rows:
         p = row.get("p_holm")
@@ -111,9 +118,28 @@ def _direction_view(ctx: ReportContext, item: dict[str, Any]) -> dict[str, Any]:
         "summary": item.get("summary", ""),
         "caveat": caveat,
         "agreement": item.get("agreement", ""),
+        "robust": _robustness_text(item.get("robustness"), ctx.noun),
         "notes": notes,
         "rows": rows,
     }
+
+
+def _robustness_text(robustness: dict[str, Any] | None, noun: str) -> str | None:
+    """One line on the grid: how many reasonable specifications point each way."""
+    if not robustness or not robustness.get("n_fitted"):
+        return None
+    n = int(robustness["n_fitted"])
+    share = robustness.get("share") or {}
+    significant = robustness.get("share_significant") or {}
+    more, fewer = round((share.get("provokes") or 0) * n), round((share.get("deters") or 0) * n)
+    sig = round(((significant.get("provokes") or 0) + (significant.get("deters") or 0)) * n)
+    text = (
+        f"of {n} other reasonable specifications, {more} point to more {noun} after, {fewer} to "
+        f"fewer; {sig} {'is' if sig == 1 else 'are'} significant"
+    )
+    if robustness.get("holds") is False:
+        text += " (the call is fragile)"
+    return text
 
 
 def _groups(figures: list[Figure]) -> dict[str, list[dict[str, Any]]]:
@@ -156,6 +182,7 @@ def render_html(
         extra_sections=[{"key": s, "title": s.capitalize()} for s in
                         sorted({f.section for f in figures} - set(SECTIONS))],  # fmt: skip
         prov={**provenance, "excluded": excluded_spans(ctx)},
+        verdict_notes=[str(n) for n in v.get("notes") or []],
         map_note=provenance.get("map_note"),
         settings=settings,
         reproduce=provenance.get("reproduce", ""),

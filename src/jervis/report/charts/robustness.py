@@ -36,6 +36,13 @@ def _lags(row: dict[str, Any]) -> str:
     return value.upper() if value in ("aic", "bic") else value.replace(" d", " days")
 
 
+def _horizon(row: dict[str, Any]) -> str:
+    """The response window the specification asked for (its label says; a weekly fit rounds
+    3 days up to a week, which must not put it in the 7-day column)."""
+    found = re.search(r"horizon (\d+) d", str(row.get("specification", "")))
+    return f"{found.group(1)} days" if found else "summed over its lags"
+
+
 def grid_rows(robustness: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []
     for row in robustness.get("specifications") or []:
@@ -45,7 +52,7 @@ def grid_rows(robustness: dict[str, Any]) -> list[dict[str, Any]]:
             "method": METHOD_NAMES.get(row.get("method"), row.get("method")),
             "key": row.get("method"),
             "bins": f"{row.get('bin', '?')} bins",
-            "horizon": f"{row['horizon_days']} days" if row.get("horizon_days") else "summed response",
+            "horizon": _horizon(row),
             "lags": _lags(row),
             "call": call,
             "text": "–" if est is None or call == "no estimate" else f"{est:.2f}",
@@ -100,12 +107,14 @@ class RobustnessChart(Chart):
             for b in bins:
                 cells.append({
                     "title": {"text": b, "fontSize": 12, "fontWeight": "normal"},
-                    "width": int(ctx.width * 0.42), "height": 26 * len({r["lags"] for r in mine}),
+                    "width": int(ctx.width * 0.3), "height": 26 * len({r["lags"] for r in mine}),
                     "transform": [{"filter": {"field": "bins", "equal": b}}],
                     "encoding": {
-                        "x": {"field": "horizon", "type": "ordinal", "sort": horizons,
-                              "title": "response window" if len(horizons) > 1 else None,
-                              "axis": {"labelAngle": 0, "orient": "top"}},
+                        "x": {"field": "horizon", "type": "ordinal",
+                              "sort": sorted(horizons, key=_days), "title": "response window",
+                              "axis": {"labelAngle": 0, "orient": "top"}}
+                        if len(horizons) > 1 else {"field": "horizon", "type": "ordinal",
+                                                   "title": None, "axis": None},
                         "y": {"field": "lags", "type": "ordinal", "title": "lags chosen by",
                               "sort": ["AIC", "BIC", "7 days", "14 days"]},
                     },
@@ -132,10 +141,15 @@ class RobustnessChart(Chart):
         return spec(ctx, vconcat=panels, spacing=18)
 
 
+def _days(label: str) -> float:
+    found = re.match(r"(\d+)", label)
+    return float(found.group(1)) if found else 0.0
+
+
 def _share_text(fitted: list[dict[str, Any]]) -> str:
     n = len(fitted)
     if not n:
         return "no specification could be fitted"
     more = sum("more" in r["call"] for r in fitted)
     fewer = sum("fewer" in r["call"] for r in fitted)
-    return f"{more} of {n} point to more actions after, {fewer} to fewer"
+    return f"{more} of {n} say more after, {fewer} fewer"

@@ -152,8 +152,8 @@ def _episodes_row(
         "encoding": {
             "x": {**time_x(domain=zoomed), "field": "start"},
             "x2": {"field": "end"},
-            "color": {"field": "started_by", "type": "nominal", "title": None, "legend": None,
-                      "scale": {"domain": domain, "range": [*colors.values(), "#777777"]}},
+            "fill": {"field": "started_by", "type": "nominal", "title": None, "legend": None,
+                     "scale": {"domain": domain, "range": [*colors.values(), "#777777"]}},
             "tooltip": [{"field": "start", "title": "from"}, {"field": "end", "title": "to"},
                         {"field": "started_by", "title": "started by"},
                         {"field": "ended_by", "title": "ended by"}],

@@ -44,6 +44,15 @@
     return { width: typeof node.width === "number" ? node.width : DESIGN.width };
   }
 
+  // On a narrow screen, panels side by side go one under the other.
+  function stack(node) {
+    if (Array.isArray(node)) { node.forEach(stack); return; }
+    if (!node || typeof node !== "object") return;
+    if (node.hconcat) { node.vconcat = node.hconcat; delete node.hconcat; }
+    if (node.concat && (node.columns || 0) > 1) node.columns = 1;
+    ["vconcat", "concat"].forEach(function (key) { if (node[key]) stack(node[key]); });
+  }
+
   function prepared(spec, box, factor) {
     var copy = JSON.parse(JSON.stringify(spec));
     if (!composed(copy)) {
@@ -51,7 +60,7 @@
       copy.autosize = { type: "fit-x", contains: "padding" };
       return copy;
     }
-    if (copy.concat && (copy.columns || 0) > 1 && box < 700) copy.columns = 1;
+    if (box < 600) stack(copy);
     if (factor === undefined) factor = (box - 90) / across(copy).width;
     scaleWidths(copy, Math.max(0.2, Math.min(factor, 2.5)));
     return copy;
@@ -81,7 +90,7 @@
       var total = svg ? parseFloat(svg.getAttribute("width")) : box;
       if (Math.abs(total - box) <= 12) return;
       var scaled = across(first).width;
-      var fixed = Math.min(Math.max(total - scaled, 30), 200);
+      var fixed = Math.min(Math.max(total - scaled, 30), 0.6 * box);
       var target = (box - fixed) / across(prepared(figures[name], box, 1)).width;
       return embed(el, name, prepared(figures[name], box, target));
     }).then(function () {
