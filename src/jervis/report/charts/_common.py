@@ -72,9 +72,12 @@ def ratio_text(estimate: float | None, ci: list[float] | None) -> str:
     return f"{estimate:.2f} ({ci[0]:.2f} to {ci[1]:.2f})"
 
 
-def log_ratio_domain(values: list[float | None], pad: float = 1.15) -> list[float]:
-    """A log-scale domain around 1 that holds every estimate and interval end."""
+def log_ratio_domain(values: list[float | None], pad: float = 0.08) -> list[float]:
+    """A log-scale domain around 1 that holds every estimate and interval end, padded by a
+    share of its own width (narrow intervals stay readable)."""
+    import math
+
     finite = [float(v) for v in values if v is not None and float(v) > 0]
-    lo = min([1.0, *finite]) / pad
-    hi = max([1.0, *finite]) * pad
-    return [round(lo, 4), round(hi, 4)]
+    lo, hi = min([1.0, *finite]), max([1.0, *finite])
+    margin = max(math.log(hi / lo) * pad, 0.004)
+    return [round(lo * math.exp(-margin), 5), round(hi * math.exp(margin), 5)]

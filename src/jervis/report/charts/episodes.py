@@ -41,7 +41,8 @@ class EpisodesChart(Chart):
         summary, described = episode_description(ctx)
         labels = {**ctx.labels, "both": "both sides"}
         colors = {labels["A"]: SIDE_COLORS["A"], labels["B"]: SIDE_COLORS["B"], "both sides": BOTH}
-        n = summary.get("n_episodes") or summary.get("n")
+        details = summary.get("details") or summary
+        n = details.get("n_episodes", summary.get("n"))
         order = list(colors)
         color = {"field": "who", "type": "nominal", "title": None, "legend": None,
                  "scale": {"domain": order, "range": list(colors.values())}}  # fmt: skip

@@ -73,7 +73,7 @@ class EventStudyChart(Chart):
             {"row": "ordinary days (95%)", "ratio": s.get("ratio_at_placebo"),
              "lo": band[0], "hi": band[1]},
         ]  # fmt: skip
-        domain = log_ratio_domain([v for r in rows for v in (r["ratio"], r["lo"], r["hi"])], 1.02)
+        domain = log_ratio_domain([v for r in rows for v in (r["ratio"], r["lo"], r["hi"])])
         scale = {"type": "log", "domain": domain, "nice": False}
         yenc = {"field": "row", "type": "nominal", "title": None, "axis": {"labelLimit": 240},
                 "sort": [r["row"] for r in rows]}  # fmt: skip

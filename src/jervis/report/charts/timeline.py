@@ -114,7 +114,8 @@ def timeline_spec(
             "width": width, "height": 90, "layer": layer,
         })  # fmt: skip
     if episodes:
-        vconcat.append(_episodes_row(episodes, labels, colors, zoomed, width))
+        period = [rows["date"].min(), rows["date"].max()]
+        vconcat.append(_episodes_row(episodes, labels, colors, zoomed, width, period))
     totals = rows.groupby("date", as_index=False)["events"].sum()
     vconcat.append({
         "title": {"text": "Drag across this strip to zoom", "fontSize": 12,
@@ -140,13 +141,16 @@ def timeline_spec(
 
 def _episodes_row(
     episodes: list[dict[str, Any]], labels: dict[str, str], colors: dict[str, str],
-    zoomed: dict[str, Any], width: int,
+    zoomed: dict[str, Any], width: int, period: list[str],
 ) -> dict[str, Any]:
     domain = [*labels.values(), "both sides"]
-    return {
-        "title": {"text": "Episodes of above-usual violence, coloured by who started each",
-                  "fontSize": 13, "fontWeight": "normal", "limit": width},
-        "width": width, "height": 26,
+    # An invisible mark at each end of the period: unzoomed, the row spans what the others do.
+    ends = {
+        "data": {"values": [{"date": d} for d in period]},
+        "mark": {"type": "tick", "opacity": 0},
+        "encoding": {"x": time_x(domain=zoomed)},
+    }
+    spans = {
         "data": {"values": episodes},
         "mark": {"type": "rect", "clip": True, "stroke": "white", "strokeWidth": 0.5},
         "encoding": {
@@ -158,6 +162,11 @@ def _episodes_row(
                         {"field": "started_by", "title": "started by"},
                         {"field": "ended_by", "title": "ended by"}],
         },
+    }  # fmt: skip
+    return {
+        "title": {"text": "Episodes of above-usual violence, coloured by who started each",
+                  "fontSize": 13, "fontWeight": "normal", "limit": width},
+        "width": width, "height": 26, "layer": [ends, spans],
     }  # fmt: skip
 
 
