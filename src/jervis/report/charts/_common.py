@@ -81,3 +81,32 @@ def log_ratio_domain(values: list[float | None], pad: float = 0.08) -> list[floa
     lo, hi = min([1.0, *finite]), max([1.0, *finite])
     margin = max(math.log(hi / lo) * pad, 0.004)
     return [round(lo * math.exp(-margin), 5), round(hi * math.exp(margin), 5)]
+
+
+_RATIO_TICKS = (  # coarse to fine: the coarsest set with three ticks on the axis is used
+    (0.1, 0.2, 0.25, 0.33, 0.5, 0.67, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 2.0, 3.0, 4.0, 5.0, 10.0),
+    (0.9, 0.95, 0.98, 1.0, 1.02, 1.05, 1.1),
+    (0.98, 0.99, 0.995, 1.0, 1.005, 1.01, 1.02),
+)
+
+
+def ratio_axis(domain: list[float], most: int = 5) -> dict[str, Any]:
+    """Readable ticks for a log-scale ratio axis: round ratios from the coarsest set that puts
+    three on the axis, the one nearest to each of ``most`` evenly spaced points, and 1."""
+    import math
+
+    lo, hi = (math.log(v) for v in domain)
+    inside: list[float] = []
+    for tier in _RATIO_TICKS:
+        inside = [t for t in tier if domain[0] <= t <= domain[1]]
+        if len(inside) >= 3:
+            break
+    picked = {1.0} if domain[0] <= 1.0 <= domain[1] else set()
+    for i in range(most):
+        target = lo + (hi - lo) * (i + 0.5) / most
+        best = min(inside, key=lambda t: abs(math.log(t) - target), default=None)
+        if best is not None and abs(math.log(best) - target) < (hi - lo) / most:
+            picked.add(best)
+    if len(picked) < 3:  # a very narrow axis: plain evenly spaced values
+        picked |= {round(math.exp(lo + (hi - lo) * i / 4), 4) for i in range(1, 4)}
+    return {"values": sorted(picked), "format": ".3~g" if hi - lo > 0.02 else ".4~g"}

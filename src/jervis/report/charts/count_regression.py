@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from jervis.report.base import SIDE_COLORS, Chart, NotApplicable, ReportContext, spec
-from jervis.report.charts._common import log_ratio_domain, ratio_text
+from jervis.report.charts._common import log_ratio_domain, ratio_axis, ratio_text
 
 
 class CountRegressionChart(Chart):
@@ -43,7 +43,7 @@ class CountRegressionChart(Chart):
               "title": f"{per}s after {ctx.labels[x]} acted", "axis": {"labelAngle": 0}}  # fmt: skip
         ys = {"type": "quantitative", "scale": scale,
               "title": [f"{ctx.labels[y]}: rate ratio", "(1 = no change; log scale)"],
-              "axis": {"format": ".2~f"}}  # fmt: skip
+              "axis": ratio_axis(domain)}  # fmt: skip
         tooltip = [{"field": "lag", "title": f"{per}s after"},
                    {"field": "text", "title": "rate ratio (95% interval)"}]  # fmt: skip
         return spec(

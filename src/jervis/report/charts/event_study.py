@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from jervis.report.base import SIDE_COLORS, Chart, ReportContext, spec
-from jervis.report.charts._common import log_ratio_domain
+from jervis.report.charts._common import log_ratio_domain, ratio_axis
 
 PLACEBO = "#9a9a9a"
 
@@ -91,7 +91,7 @@ class EventStudyChart(Chart):
                  "encoding": {"y": yenc,
                               "x": {"field": "ratio", "type": "quantitative", "scale": scale,
                                     "title": f"{k} {ctx.bin}s after ÷ {k} before",
-                                    "axis": {"format": ".3~f"}},
+                                    "axis": ratio_axis(domain)},
                               "tooltip": [{"field": "row"}, {"field": "ratio", "format": ".3f"}]}},
             ],
         )  # fmt: skip

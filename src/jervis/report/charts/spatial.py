@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from jervis.report.base import NEUTRAL, Chart, ReportContext, spec
-from jervis.report.charts._common import log_ratio_domain, ratio_text
+from jervis.report.charts._common import log_ratio_domain, ratio_axis, ratio_text
 
 
 def _ring(cell: dict[str, Any]) -> str:
@@ -86,7 +86,7 @@ class SpatialChart(Chart):
                 {"mark": {"type": "rule", "color": NEUTRAL, "strokeWidth": 1.6},
                  "encoding": {"y": y, "x": {"field": "lo", "type": "quantitative", "scale": scale,
                                             "title": ["ratio (1 = no change;", "log scale)"],
-                                            "axis": {"format": ".2~f", "tickCount": 6}},
+                                            "axis": ratio_axis(domain)},
                               "x2": {"field": "hi"}, "tooltip": tooltip}},
                 {"transform": [{"calculate": "'after vs before (95% interval)'", "as": "measure"}],
                  "mark": {"type": "point", "filled": True, "size": 70, "color": "#222222"},

@@ -14,7 +14,7 @@ from jervis.report.base import (
     ReportContext,
     spec,
 )
-from jervis.report.charts._common import log_ratio_domain, ratio_text
+from jervis.report.charts._common import log_ratio_domain, ratio_axis, ratio_text
 
 NOT_APPLICABLE = "not applicable"
 
@@ -77,7 +77,7 @@ class MethodsChart(Chart):
         x = {"field": "estimate", "type": "quantitative",
              "title": ["rate ratio, after vs usual", "(1 = no change; log scale)"],
              "scale": {"type": "log", "domain": domain, "nice": False},
-             "axis": {"format": ".2~f", "tickCount": 6}}  # fmt: skip
+             "axis": ratio_axis(domain)}  # fmt: skip
         shapes = {CALL_WORDS[k]: v for k, v in CALL_SHAPES.items()}
         shape_domain = [w for w in shapes if any(r["call"] == w for r in drawn)]
         tooltip = [
