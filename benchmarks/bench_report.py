@@ -18,7 +18,6 @@ import argparse
 import json
 import os
 import platform
-import re
 import statistics
 import sys
 import tempfile
@@ -26,8 +25,9 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from docs_section import write_section
+
 ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Report generation"
 BUDGET_S = 10.0
 BUDGET_BYTES = 5_000_000
@@ -117,17 +117,6 @@ def markdown(r: dict) -> str:
     ])  # fmt: skip
 
 
-def write_section(text: str, path: Path = DOCS) -> None:
-    """Replace (or add) this section only; the other sections are left as they are."""
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(old):
-        new = pattern.sub(lambda _: text + "\n", old, count=1)
-    else:
-        new = old.rstrip("\n") + "\n\n" + text + "\n"
-    path.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
@@ -136,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     result = run(args.repeat)
     sys.stdout.write(json.dumps(result, indent=2) + "\n")
     if args.write_docs:
-        write_section(markdown(result))
+        write_section(markdown(result), SECTION)
     return 0
 
 

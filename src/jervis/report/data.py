@@ -35,6 +35,19 @@ def as_table(events: ir.Table | pd.DataFrame) -> ir.Table:
     return events
 
 
+def grouped_in_period(
+    events: ir.Table | pd.DataFrame, by: str, start: date | str | None, end: date | str | None
+) -> ir.Table:
+    """The events that belong to a group, from start to end (either may be open)."""
+    t = as_table(events)
+    t = t.filter(t[by].notnull())
+    if start is not None:
+        t = t.filter(t.date >= pd.Timestamp(start).date())
+    if end is not None:
+        t = t.filter(t.date <= pd.Timestamp(end).date())
+    return t
+
+
 def display_bin(bin: str, start: date | pd.Timestamp, end: date | pd.Timestamp) -> str:
     """The analysis bin, or a coarser one when there would be too many bars to see."""
     days = (pd.Timestamp(end) - pd.Timestamp(start)).days + 1
@@ -67,12 +80,7 @@ def activity(
     Columns: date (bin start), the ``by`` column, events, killed (sum of known ``killed``),
     killed_known (events whose toll is known). Rows with a null group are left out.
     """
-    t = as_table(events)
-    t = t.filter(t[by].notnull())
-    if start is not None:
-        t = t.filter(t.date >= pd.Timestamp(start).date())
-    if end is not None:
-        t = t.filter(t.date <= pd.Timestamp(end).date())
+    t = grouped_in_period(events, by, start, end)
     per = (
         t.mutate(bin=t.date.cast("date").truncate(_TRUNCATE[bin]))
         .group_by(["bin", by])
@@ -135,12 +143,7 @@ def map_layer(
     point_columns: tuple[str, ...] = ("date", "actor", "event", "mode", "location", "killed"),
 ) -> MapLayer:
     """Located events per group: points when few, else a grid of counts made in the backend."""
-    t = as_table(events)
-    t = t.filter(t[by].notnull())
-    if start is not None:
-        t = t.filter(t.date >= pd.Timestamp(start).date())
-    if end is not None:
-        t = t.filter(t.date <= pd.Timestamp(end).date())
+    t = grouped_in_period(events, by, start, end)
     loc = t.filter(t.latitude.notnull() & t.longitude.notnull())
     totals = t.group_by(by).aggregate(n=ibis._.count()).to_pandas()
     total = {str(g): int(n) for g, n in zip(totals[by], totals["n"], strict=True)}
@@ -246,8 +249,7 @@ class StoreData:
 
     def actors(self, top: int = 8) -> dict[str, list[dict[str, Any]]]:
         """Each side's most frequent actor names as stored (who the side is made of)."""
-        t = self.table.filter(self.table.side.notnull())
-        t = t.filter((t.date >= pd.Timestamp(self.start).date()) & (t.date <= pd.Timestamp(self.end).date()))
+        t = grouped_in_period(self.table, "side", self.start, self.end)
         per = (
             t.mutate(name=t.actor.fill_null(t.actor_raw).fill_null("(no name)"))
             .group_by(["side", "name"])
