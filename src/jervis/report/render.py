@@ -102,7 +102,10 @@ def _direction_view(ctx: ReportContext, item: dict[str, Any]) -> dict[str, Any]:
             "a common driver is suspected: the other side's actions also rose or fell before "
             "this side acted, which a response cannot explain"
         )
-    caveat = item.get("reason") or suspected or (notes[0] if notes else None) or OBSERVATIONAL
+    reason = item.get("reason")
+    if reason and reason in str(item.get("summary", "")):
+        reason = None  # the summary already says it
+    caveat = reason or suspected or (notes[0] if notes else None) or OBSERVATIONAL
     rows = method_rows(ctx, key)
     for row in rows:
         p = row.get("p_holm")
@@ -117,7 +120,7 @@ def _direction_view(ctx: ReportContext, item: dict[str, Any]) -> dict[str, Any]:
         "effect_text": effect_text,
         "summary": item.get("summary", ""),
         "caveat": caveat,
-        "agreement": item.get("agreement", ""),
+        "agreement": item.get("agreement", "") if item.get("methods") else "no method could run",
         "robust": _robustness_text(item.get("robustness"), ctx.noun),
         "notes": notes,
         "rows": rows,

@@ -127,7 +127,7 @@ def timeline_spec(
         "encoding": {
             "x": time_x(),
             "y": {"field": "events", "type": "quantitative", "title": None,
-                  "axis": {"tickCount": 2, "format": "~s"}},
+                  "axis": {"tickCount": 2, "format": "~s", "tickMinStep": 1}},
         },
     })  # fmt: skip
     return {
