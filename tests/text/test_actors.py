@@ -83,3 +83,53 @@ def test_an_age_is_not_a_count_and_the_source_place_is_not_the_place():
     e = _one("Separatist fighters in Donetsk said Ukrainian troops fired mortars at the village "
              "of Zaitseve overnight, wounding a 60-year-old woman.")  # fmt: skip
     assert e.wounded == 1 and e.actor == "Government of Ukraine" and e.location != "Donetsk"
+
+
+def test_scoped_alias_applies_only_in_its_country_and_period():
+    from jervis.store.actors import ActorDictionary
+
+    d = ActorDictionary.load()
+    assert d.lookup("foreign troops", country="IRQ", year=2020) == "US-led coalition"
+    assert d.lookup("foreign troops", country="IRQ", year=2008) is None
+    assert d.lookup("foreign troops", country="MLI", year=2020) is None
+    assert d.lookup("foreign troops") is None
+    assert d.lookup("the coalition", country="YEM", year=2018) is None  # Saudi-led there
+
+
+def test_grown_dictionary_names_state_forces_and_major_groups():
+    from jervis.store.actors import ActorDictionary
+
+    d = ActorDictionary.load()
+    assert d.lookup("IDF") == d.lookup("Israeli army") == "Government of Israel"
+    assert d.lookup("Hezbollah") == "Hezbollah" != d.lookup("Kataib Hezbollah")
+    assert d.lookup("Hamas") == "Hamas" and d.lookup("Malian army") == "Government of Mali"
+    assert d.suggest("Hezbolah") == ["Hezbollah"]
+
+
+def test_iran_backed_militia_is_not_iran_and_israel_is_an_actor():
+    (e,) = extract_text("Israeli warplanes struck Hezbollah positions in southern Lebanon on "
+                        "Tuesday, killing three fighters, Lebanese security sources said.",
+                        published="2023-12-06")  # fmt: skip
+    assert e.actor == "Government of Israel" and e.target == "Hezbollah" and e.killed == 3
+    assert e.country == "LBN"
+    (e,) = extract_text("Iran-backed militants fired rockets at a US base in Syria on Monday.",
+                        published="2023-12-06")  # fmt: skip
+    assert e.actor != "Iran" and e.country == "SYR"
+
+
+def test_the_source_owns_the_weapon_and_is_not_the_place():
+    (e,) = extract_text("Israel's military said its jets struck Hezbollah targets overnight.",
+                        published="2023-12-06")  # fmt: skip
+    assert e.actor == "Government of Israel" and e.target == "Hezbollah"
+    assert e.country is None  # "Israel's military said": where the news came from
+
+
+def test_actor_lookup_cli_suggests_and_explains_scope():
+    from typer.testing import CliRunner
+
+    from jervis.cli import app
+
+    out = CliRunner().invoke(app, ["actors", "--lookup", "Hezbolah"]).output
+    assert "did you mean Hezbollah" in out
+    out = CliRunner().invoke(app, ["actors", "--lookup", "foreign troops"]).output
+    assert "US-led coalition in IRQ/SYR 2014-2021" in out

@@ -57,8 +57,8 @@ def test_arrest_raid_is_coerce_not_assault():
 
 
 def test_background_cause_of_a_diplomatic_reaction():
-    text = ("Italy suspended air links with Serbia on Wednesday after a Serbian jet shot down a "
-            "helicopter.")  # fmt: skip
+    text = ("The ministry protested to Serbia on Wednesday over the shelling of a border post by "
+            "Serbian artillery.")  # fmt: skip
     assert extract_text(text, published=PUB) == []
 
 

@@ -50,6 +50,9 @@ class Actor:
     side: str | None = None
     kind: str | None = None
     source: str = "jervis"
+    # aliases that mean this actor only in some countries and years:
+    # (alias, ISO3 countries, first year, last year)
+    scoped: tuple[tuple[str, tuple[str, ...], int | None, int | None], ...] = ()
 
 
 @dataclass
@@ -60,6 +63,9 @@ class ActorDictionary:
     _keys: dict[str, str] = field(default_factory=dict, repr=False)
     _acronyms: dict[str, str] = field(default_factory=dict, repr=False)
     _patterns: list[tuple[re.Pattern[str], str]] = field(default_factory=list, repr=False)
+    _scoped: dict[str, list[tuple[tuple[str, ...], int | None, int | None, str]]] = field(
+        default_factory=dict, repr=False
+    )
 
     @classmethod
     def load(cls, *extra: str | Path) -> ActorDictionary:
@@ -80,14 +86,29 @@ class ActorDictionary:
                 self._keys[normalise_key(alias)] = actor.name
         for pattern in actor.patterns:
             self._patterns.insert(0, (re.compile(pattern, re.IGNORECASE), actor.name))
+        for alias, countries, first, last in actor.scoped:
+            self._scoped.setdefault(normalise_key(alias), []).insert(
+                0, (countries, first, last, actor.name)
+            )
 
-    def lookup(self, raw: str | None) -> str | None:
-        """The canonical name for a raw name, or None when the dictionary does not know it."""
+    def lookup(
+        self, raw: str | None, *, country: str | None = None, year: int | None = None
+    ) -> str | None:
+        """The canonical name for a raw name, or None when the dictionary does not know it.
+
+        A scoped alias ("foreign troops" in Iraq 2014-2021) applies only when ``country`` and
+        ``year`` (the event's) fall in its scope; elsewhere it means nothing.
+        """
         if raw is None:
             return None
         text = raw.strip()
         if not text:
             return None
+        for countries, first, last, name in self._scoped.get(normalise_key(text), ()):
+            if country in countries and year is not None and (first or year) <= year <= (
+                last or year
+            ):
+                return name
         compact = _PERIOD.sub("", text).replace(".", "").strip()
         if compact in self._acronyms:
             return self._acronyms[compact]
@@ -102,11 +123,26 @@ class ActorDictionary:
             return self.lookup(bare)
         return None
 
-    def normalise(self, raw: str | None) -> tuple[str | None, str | None]:
+    def scopes(self, raw: str) -> list[tuple[str, tuple[str, ...], int | None, int | None]]:
+        """Where and when a scoped alias applies: (canonical name, countries, from, to)."""
+        return [(name, c, a, b) for c, a, b, name in self._scoped.get(normalise_key(raw), ())]
+
+    def suggest(self, raw: str, n: int = 3) -> list[str]:
+        """Canonical names whose aliases are spelled close to ``raw`` ("did you mean ...?")."""
+        import difflib
+
+        keys = list(self._keys) + [k.casefold() for k in self._acronyms]
+        names = {**self._keys, **{k.casefold(): v for k, v in self._acronyms.items()}}
+        close = difflib.get_close_matches(normalise_key(raw), keys, n=3 * n, cutoff=0.8)
+        return list(dict.fromkeys(names[k] for k in close))[:n]
+
+    def normalise(
+        self, raw: str | None, *, country: str | None = None, year: int | None = None
+    ) -> tuple[str | None, str | None]:
         """(canonical name, side hint). Unknown names are kept, tidied, with no side."""
         if raw is None or not str(raw).strip():
             return None, None
-        name = self.lookup(str(raw))
+        name = self.lookup(str(raw), country=country, year=year)
         if name is None:
             return _PERIOD.sub("", str(raw)).strip(), None
         return name, self.actors[name].side
@@ -141,6 +177,12 @@ def _read_file(path: str, source: str) -> list[Actor]:
                 re.compile(pattern)
             except re.error as exc:
                 raise JervisError(f"actor {entry['name']!r}: bad pattern ({exc})", path=path) from None
+        scoped = entry.get("scoped", [])
+        if not isinstance(scoped, list) or not all(
+            isinstance(sc, dict) and "alias" in sc for sc in scoped
+        ):
+            raise JervisError(f"actor {entry['name']!r}: 'scoped' must be a list of tables with "
+                              "an alias", path=path)  # fmt: skip
         actors.append(
             Actor(
                 name=entry["name"],
@@ -149,6 +191,10 @@ def _read_file(path: str, source: str) -> list[Actor]:
                 side=entry.get("side"),
                 kind=entry.get("kind"),
                 source=source,
+                scoped=tuple(
+                    (str(sc["alias"]), tuple(sc.get("countries", ())), sc.get("from"), sc.get("to"))
+                    for sc in scoped
+                ),
             )
         )
     return actors
@@ -157,10 +203,14 @@ def _read_file(path: str, source: str) -> list[Actor]:
 @lru_cache(maxsize=8)
 def _load_cached(extra: tuple[str, ...]) -> ActorDictionary:
     dictionary = ActorDictionary()
-    shipped = resources.files("jervis.data").joinpath("actors.toml")
-    with resources.as_file(shipped) as path:
-        for actor in _read_file(str(path), "jervis"):
-            dictionary.add(actor)
+    # generated lists first (scripts/build_actor_dictionary.py), the hand-kept file over them
+    for name in ("actors_generated.toml", "actors.toml"):
+        shipped = resources.files("jervis.data").joinpath(name)
+        if not shipped.is_file():
+            continue
+        with resources.as_file(shipped) as path:
+            for actor in _read_file(str(path), "jervis"):
+                dictionary.add(actor)
     for path in extra:
         for actor in _read_file(path, Path(path).name):
             dictionary.add(actor)

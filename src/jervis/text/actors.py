@@ -41,7 +41,7 @@ NP_RE = re.compile(
     r"(?:\b" + _CAP + r"(?:\s+(?:and|or|&)\s+" + _CAP + r"|,\s+" + _CAP + r"|\s+" + _CAP
     + r"){0,4}\s+(?:" + _LOWER_MOD + r"\s+){0,2}?)?(?:" + _MOD + r"\s+){0,3}(?i:" + _HEAD + r")\b"
 )
-# Proper names as a last resort ("Israel", "Juba", "Prime Minister Iyad Allawi").
+# Proper names as a last resort ("Israel", "Juba", "Defence Minister Jane Roe").
 _NAME_RE = re.compile(r"\b(?:[A-Z][\w'.-]*[a-z][\w'.-]*|[A-Z]{2,})(?:\s+(?:[A-Z][\w'.-]+|al-[A-Z][\w'-]+))*")
 _NOT_NAME = re.compile(r"^(?:The|A|An|After|Before|In|On|At|But|And|As|When|While|If|It|He|She|"
                        r"They|We|I|This|That|These|Those|There|Its|Their|His|Her|Monday|Tuesday|"
@@ -53,12 +53,12 @@ _NOT_NAME = re.compile(r"^(?:The|A|An|After|Before|In|On|At|But|And|As|When|Whil
                        r"According|Since|Despite|During|Following|Amid|With|For|From|By|Katyushas?|Grads?|"
                        r"Scuds?|Hellfires?|Predators?|Reapers?|Tomahawks?|Kornets?|RPGs?|IEDs?)\b")
 # An instrument is not an actor unless someone owns it ("US drones" is; "a drone" is not).
-_INSTRUMENT = re.compile(r"^(?:[a-z][\w-]*\s+){0,3}(?:drones?|aircraft|jets?|warplanes?|"
+INSTRUMENT = re.compile(r"^(?:[a-z][\w-]*\s+){0,3}(?:drones?|aircraft|jets?|warplanes?|"
                          r"helicopters?|tanks?|rockets?|missiles?|bombs?|bombers?|mortars?)$")
 _PRONOUN_SUBJECT = re.compile(r"\b(?:it|they|we)\s+(?:had\s+|has\s+|have\s+|also\s+)?$", re.I)
 _SOURCE_SUBJECT = re.compile(r"^\s*(?:the\s+)?(.{2,60}?)\s+(?:said|says|announced|stated|claimed|"
                              r"confirmed|reported)\b", re.I)
-_PLACE_HEAD = re.compile(r"\b(?:village|town|base|bases|camp|camps|positions|targets|checkpoint|"
+PLACE_HEAD = re.compile(r"\b(?:village|town|base|bases|camp|camps|positions|targets|checkpoint|"
                          r"convoy|patrol|area|areas|city|building|post|headquarters|depots?|"
                          r"facilit(?:y|ies)|sites?|military)$", re.I)
 _REPELLED = re.compile(r"\b(?:repel\w*|repuls\w*|thwart\w*|foil\w*|fended\s+off|beat\s+back|"
@@ -103,7 +103,7 @@ def _dictionary():
 
 
 @lru_cache(maxsize=1)
-def _alias_res() -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+def _alias_res() -> tuple[re.Pattern[str] | None, _AliasIndex]:
     aliases = _dictionary().aliases()
     acronyms = sorted({a for a in aliases if a.replace(".", "").isupper() and len(a) <= 5},
                       key=len, reverse=True)  # fmt: skip
@@ -115,7 +115,61 @@ def _alias_res() -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
         body = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in items)
         return re.compile(r"(?<![\w-])(?:" + body + r")(?![\w-])", flags)
 
-    return alt(acronyms, 0), alt(words, re.IGNORECASE)
+    return alt(acronyms, 0), _AliasIndex(words)
+
+
+_CHUNK = re.compile(r"\S+")
+_EDGE = "\"'()[],;:!?\u201c\u201d\u2018\u2019"
+
+
+class _AliasIndex:
+    """Aliases found by looking up word n-grams (a few thousand aliases as one regex is slow)."""
+
+    def __init__(self, aliases):
+        self.keys = {" ".join(a.casefold().split()) for a in aliases}
+        self.first = {k.split(" ")[0] for k in self.keys}
+        self.longest = max((k.count(" ") + 1 for k in self.keys), default=1)
+
+    def finditer(self, text: str):
+        chunks = []
+        for m in _CHUNK.finditer(text):
+            word = m.group()
+            lead = len(word) - len(word.lstrip(_EDGE))
+            core = word.strip(_EDGE)
+            if core:
+                chunks.append((m.start() + lead, m.start() + lead + len(core), core.casefold()))
+        i = 0
+        while i < len(chunks):
+            found = None
+            if chunks[i][2] in self.first or chunks[i][2].rstrip(".") in self.first:
+                key = ""
+                for j in range(i, min(len(chunks), i + self.longest)):
+                    if j > i and text[chunks[j - 1][1] : chunks[j][0]].strip():
+                        break  # punctuation between words ends a name
+                    key = (key + " " + chunks[j][2]).strip()
+                    for candidate in (key, key.rstrip(".")):
+                        if candidate in self.keys:
+                            end = chunks[j][1] - (len(key) - len(candidate))
+                            found = (chunks[i][0], end, j)
+            if found:
+                yield _Span(found[0], found[1])
+                i = found[2] + 1
+            else:
+                i += 1
+
+
+@dataclass(frozen=True)
+class _Span:
+    """What the alias index yields: the start() and end() of a regex match."""
+
+    s: int
+    e: int
+
+    def start(self) -> int:
+        return self.s
+
+    def end(self) -> int:
+        return self.e
 
 
 def candidates(norm: str) -> list[tuple[int, int]]:
@@ -167,8 +221,15 @@ def _is_country(name: str) -> bool:
         return False
 
 
-def normalise_party(raw: str, start: int, end: int) -> Party:
-    """Canonical name(s) and side for a raw phrase, through the alias dictionary."""
+_OWNER = re.compile(r"^(.+?)'s\s+(?:military|army|armed\s+forces|forces|troops|air\s+force|"
+                    r"navy|government|police|security\s+forces|jets|warplanes|drones)$", re.I)
+
+
+def normalise_party(
+    raw: str, start: int, end: int, *, country: str | None = None, year: int | None = None
+) -> Party:
+    """Canonical name(s) and side for a raw phrase, through the alias dictionary (aliases scoped
+    to a country and period apply when the event's ``country`` and ``year`` are given)."""
     raw = _DET.sub("", raw.strip(" ,.\"'"))
     lead = _LEADING_COUNT.match(raw)
     if lead and lead.end() < len(raw):
@@ -181,14 +242,17 @@ def normalise_party(raw: str, start: int, end: int) -> Party:
     names: list[str] = []
     sides: set[str | None] = set()
     for part in parts:
-        name, side = dictionary.normalise(part)
+        name, side = dictionary.normalise(part, country=country, year=year)
         if name is None:
             continue
-        if dictionary.lookup(part) is None:
+        if dictionary.lookup(part, country=country, year=year) is None:
             # try the phrase without its head noun ("Kurdish fighters" -> "Kurdish")
             head = re.sub(r"\s+\w+$", "", part)
-            if head != part and dictionary.lookup(head) is not None:
-                name, side = dictionary.normalise(head)
+            owner = _OWNER.match(part)  # "Israel's military": that state's forces
+            if owner and dictionary.lookup(owner.group(1), country=country, year=year):
+                head = owner.group(1)
+            if head != part and dictionary.lookup(head, country=country, year=year) is not None:
+                name, side = dictionary.normalise(head, country=country, year=year)
         if name not in names:
             names.append(name)
         sides.add(side)
@@ -285,11 +349,11 @@ def assign_roles(norm: str, hits, trigger_spans) -> tuple[Party | None, Party | 
         if hit.trigger.kind == "casualty" and not hit.passive:
             victim = party(_first_after(spans, hit.end, 40))
             break
-    place_like = target is not None and _PLACE_HEAD.search(target.raw)
+    place_like = target is not None and PLACE_HEAD.search(target.raw)
     if victim is not None and (victim.side or place_like) and (target is None or target.side is None):
-        target = victim  # "struck Camp Taji, ..., killing two American soldiers"
+        target = victim  # "shelled the camp, ..., killing three Dutch soldiers"
     if actor is None and noun is not None and verb is None:
-        # "Burmese troops have captured ... after five days of fighting": the clause's subject
+        # "Rebel troops took the town ... after a week of fighting": the clause's subject
         first_span = spans[0] if spans else None
         if first_span and first_span[1] <= noun.start and len(norm[: first_span[0]].split()) <= 2:
             if _REPELLED.search(norm[: noun.start]):
@@ -313,12 +377,12 @@ def assign_roles(norm: str, hits, trigger_spans) -> tuple[Party | None, Party | 
         for m in _SUPPORT.finditer(norm[: noun.start]):
             support = m
         if support and _PRONOUN_SUBJECT.search(norm[: support.start()]):
-            source = _SOURCE_SUBJECT.match(norm)  # "The US military said it carried out strikes"
+            source = _SOURCE_SUBJECT.match(norm)  # "The navy said it had launched strikes"
             if source:
                 actor = normalise_party(source.group(1), source.start(1), source.end(1))
     if target is not None:
         target = _with_conjunct(norm, spans, target)
-    if actor is not None and _INSTRUMENT.match(actor.raw):
+    if actor is not None and INSTRUMENT.match(actor.raw):
         actor = None
     if actor and target and actor.raw == target.raw:
         target = None
@@ -326,6 +390,21 @@ def assign_roles(norm: str, hits, trigger_spans) -> tuple[Party | None, Party | 
 
 
 _CONJ = re.compile(r"^\s*(?:,\s*)?(?:and|&)\s+(?:an?\s+|" + NUMBER + r"\s+)?", re.IGNORECASE)
+
+
+def with_conjuncts(norm: str, party: Party) -> Party:
+    """A coordinated phrase read part by part: 'American troops and a British soldier'."""
+    parts = [p for p in re.split(r"\s*,\s*|\s+(?:and|&)\s+", party.raw) if p.strip()]
+    names, sides = [], set()
+    for part in parts:
+        found = normalise_party(part, party.start, party.end)
+        if found.name and found.name not in names:
+            names.extend(n for n in found.name.split("; ") if n not in names)
+            sides.add(found.side)
+    if len(names) < 2:
+        return party
+    side = sides.pop() if len(sides) == 1 else None
+    return Party("; ".join(names), party.raw, side, party.start, party.end)
 
 
 def _with_conjunct(norm: str, spans, party: Party) -> Party:

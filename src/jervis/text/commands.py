@@ -32,14 +32,27 @@ def extract_command(
     ingest: Annotated[bool, typer.Option("--ingest", help="Store the events (jervis.store).")] = False,
     db: Annotated[Optional[Path], typer.Option("--db", envvar="JERVIS_DB", help="DuckDB store for --ingest.")] = None,  # noqa: UP045,E501
     jobs: Annotated[int, typer.Option("--jobs", min=1, help="Worker processes.")] = 1,
-    backend: Annotated[str, typer.Option(help="rules (default, no model) or spacy ([nlp] extra).")] = "rules",
+    backend: Annotated[str, typer.Option(help="spacy (default: parsed roles and counts) or rules (word order only, faster).")] = "spacy",
 ) -> None:
     """Extract violent events (date, actors, mode, place, casualties, evidence) from news text."""
     from jervis.text.extract import extract
 
     if format not in _FORMATS:
         raise JervisError(f"unknown --format {format!r}; choose jsonl, csv or table")
-    events = extract(paths, published=published, backend=backend, jobs=jobs)
+    err = Console(stderr=True)
+    skipped = []
+
+    def report(doc, code: str) -> None:
+        from jervis.text.language import language_name
+
+        skipped.append(doc)
+        where = doc.path or doc.doc_id
+        if doc.path and doc.doc_id and doc.path.endswith((".jsonl", ".xml", ".rss", ".atom")):
+            where = f"{doc.path} ({doc.doc_id})"
+        err.print(f"{where}: language found {language_name(code)} ({code}), not English: "
+                  "no events extracted", highlight=False, markup=False, soft_wrap=True)  # fmt: skip
+
+    events = extract(paths, published=published, backend=backend, jobs=jobs, on_skip=report)
     if ingest:
         from jervis.store.ingest import ingest_rows
 

@@ -210,7 +210,7 @@ def _dateparser(text: str, base: date | None) -> date | None:
 def is_background(day: date | None, precision: str, published: date | None) -> bool:
     """An event dated more than a year before publication, or only by a past year, is history.
 
-    ("bomb attacks on the US embassy in 1983", "the militias the US helped 2014-2017"): a news
+    ("the 1998 bombing of the station", "the groups it armed 2014-2017"): a news
     report mentions it as background, it is not news. Without a publication date, an event
     dated only by its year is taken as background too (news dates its events by day or week).
     """

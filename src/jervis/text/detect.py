@@ -54,6 +54,7 @@ class Hit:
     trigger: Trigger
     passive: bool = False
     definite: bool = False
+    reason: str | None = None  # why the checks reject it (None: they accept it)
 
 
 @dataclass
@@ -61,6 +62,7 @@ class Mention:
     sentence: Sentence
     hits: list[Hit] = field(default_factory=list)
     rejected: list[tuple[str, str]] = field(default_factory=list)
+    probability: float | None = None  # the learned detector's P(attack)
 
     @property
     def start(self) -> int:
@@ -77,14 +79,37 @@ class Mention:
 
 def find_hits(lex: Lexicon, sentence: Sentence) -> tuple[list[Hit], list[tuple[str, str]]]:
     """Trigger hits that pass the checks, and (text, reason) for those that do not."""
-    norm = sentence.norm
     kept: list[Hit] = []
     rejected: list[tuple[str, str]] = []
-    if lex.prefilter is not None and not lex.prefilter.search(norm):
+    if lex.prefilter is not None and not lex.prefilter.search(sentence.norm):
         return kept, rejected  # fast path: no trigger stem at all
+    for hit in _checked(lex, sentence.norm, list(lex.trigger_re.finditer(sentence.norm))):
+        if hit.reason:
+            rejected.append((hit.text, hit.reason))
+        else:
+            kept.append(hit)
+    return kept, rejected
+
+
+def all_hits(lex: Lexicon, sentence: Sentence) -> list[Hit]:
+    """Every trigger hit of the sentence, the broad vocabulary's too, each with the reason the
+    checks give against it (None: accepted)."""
+    norm = sentence.norm
+    if sentence.heading or (lex.prefilter is not None and not lex.prefilter.search(norm)):
+        return []
+    matches = list(lex.trigger_re.finditer(norm))
+    if lex.broad_re is not None:
+        taken = [(m.start(), m.end()) for m in matches]
+        matches += [m for m in lex.broad_re.finditer(norm)
+                    if not any(a < m.end() and m.start() < b for a, b in taken)]  # fmt: skip
+        matches.sort(key=lambda m: m.start())
+    return list(_checked(lex, norm, matches))
+
+
+def _checked(lex: Lexicon, norm: str, matches: list[re.Match[str]]):
+    """A Hit per trigger match, in order, with the checks' reason against it."""
     shadow, prev_end = -1, 0  # a phrase that only describes victims ("civilians killed in ...")
-    for match in lex.trigger_re.finditer(norm):
-        trigger = lex.trigger_of(match)
+    for match in matches:
         start, end = match.start(), match.end()
         reason = reject_reason(lex, norm, start, end)
         if reason is None and start <= shadow and _PP_ONLY.match(norm[prev_end:start]):
@@ -93,14 +118,30 @@ def find_hits(lex: Lexicon, sentence: Sentence) -> tuple[list[Hit], list[tuple[s
             shadow, prev_end = end + 70, end
         if reason is None and is_background(lex, norm, start):
             reason = "background"
-        if reason:
-            rejected.append((match.group(0), reason))
-            continue
-        kept.append(
-            Hit(start, end, match.group(0), trigger, passive=is_passive(norm, start, end),
-                definite=definite_before(norm, start))  # fmt: skip
-        )
-    return kept, rejected
+        yield Hit(start, end, match.group(0), lex.trigger_of(match),
+                  passive=is_passive(norm, start, end), definite=definite_before(norm, start),
+                  reason=reason)  # fmt: skip
+
+
+def candidate_mentions(lex: Lexicon, sentence: Sentence) -> list[Mention]:
+    """All hits (accepted or not) grouped into mentions: what the learned detector judges."""
+    hits = all_hits(lex, sentence)
+    mentions: list[Mention] = []
+    for hit in hits:  # accepted and rejected hits never share a mention
+        last = mentions[-1] if mentions else None
+        if last and (last.hits[-1].reason is None) == (hit.reason is None) and _joins(
+            sentence.norm, last, hit
+        ):
+            last.hits.append(hit)
+        else:
+            mentions.append(Mention(sentence, [hit]))
+    return mentions
+
+
+def corroborated(lex: Lexicon, norm: str, hit: Hit, strong: bool = False) -> bool:
+    """The rule check for weak and casualty triggers (``strong``: a strong attack word is in the
+    mention); a feature of the learned detector and the filter of its reported events."""
+    return _corroborated(lex, norm, hit, strong)
 
 
 def _corroborated(lex: Lexicon, norm: str, hit: Hit, strong_in_sentence: bool) -> bool:
@@ -114,23 +155,23 @@ def _corroborated(lex: Lexicon, norm: str, hit: Hit, strong_in_sentence: bool) -
     if _DATED_NOUN.match(hit.text) and _DATED.search(norm[max(0, hit.start - 40) : hit.start]):
         return True
     if hit.trigger.kind == "noun" and _ON_PEOPLE.match(norm[hit.end : hit.end + 50]):
-        return True  # "attacks on LGBT citizens": violence against people, not against a bill
+        return True  # "attacks on migrants": violence against people, not against a policy
     lo, hi = max(0, hit.start - 80), min(len(norm), hit.end + 80)
     window = norm[lo : hit.start] + " " + norm[hit.end : hi]
     if lex.cues["weapon"].search(window):
         return True
     if hit.trigger.kind != "casualty" and _CASUALTY_AFTER.match(norm[hit.end : hit.end + 90]):
-        return True  # "a minefield explosion near Samarra killed two youths"
+        return True  # "a blast on the road killed four" (the attack word is the subject)
     if hit.trigger.kind == "casualty":
         if hit.passive:
             by = re.search(r"\bby\s+((?:[\w'-]+\s+){0,4}[\w'-]+)", norm[hit.end : hit.end + 50])
             if by:  # the agent is named: armed or not decides
                 agent = by.group(1)
                 return bool(lex.cues["armed"].search(agent) or lex.cues["weapon"].search(agent))
-            # "three soldiers were killed", "20 officers were hurt": armed men as the victims
+            # "N soldiers were killed", "N officers were hurt": armed men as the victims
             victims = _VICTIMS.search(norm[max(0, hit.start - 60) : hit.start])
             if _MISHAP.search(norm[hit.end : hit.end + 80]):
-                return False  # "two soldiers were killed in a helicopter crash"
+                return False  # "... were killed in a road accident": a mishap, not an attack
             return bool(victims and lex.cues["armed"].search(victims.group(1)))
         subject = norm[max(0, hit.start - 50) : hit.start]
         return bool(lex.cues["armed"].search(subject))
@@ -183,10 +224,14 @@ def _joins(norm: str, mention: Mention, hit: Hit) -> bool:
         return True  # "killed three soldiers ... in Karbala, and wounded 12": one predicate
     if "," in gap and not participle and hit.trigger.kind != "noun":
         return False  # ", US jets struck ...": a new clause with its own subject
+    if hit.trigger.kind == "verb" and not participle and re.search(
+        r"\b(?:and|while|as)\s+(?:the\s+|its\s+|their\s+)?[A-Z][\w.'-]*", gap
+    ):
+        return False  # "... and US jets struck ...": a second subject, a second event
     if len(gap) <= _JOIN_GAP and "(" not in gap:
         return True
     if hit.trigger.kind == "casualty" and len(gap) <= 80 and not re.search(r"[,(]", gap):
-        return True  # "an attack with rockets on the same base wounded three"
+        return True  # "an attack with mortars on a checkpoint wounded five"
     if hit.trigger.kind == "casualty" and hit.text.lower().endswith("ing"):
         return bool(re.search(r",\s*(?:and\s+)?$", gap)) or len(gap) <= 120
     if hit.trigger.kind == "noun" and len(gap) <= 90 and _LINK.match(gap):

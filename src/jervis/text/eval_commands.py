@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
@@ -27,9 +27,12 @@ def register(app: typer.Typer) -> None:
 
 @eval_app.command("extract")
 def extract_cmd(
-    gold: Annotated[Path, typer.Option("--gold", help="Gold file: gold.json, PLOVER GSR or M2E2.")],
-    kind: Annotated[str, typer.Option(help="auto, seed, plover or m2e2.")] = "auto",
-    backend: Annotated[str, typer.Option(help="Extractor backend: rules or spacy.")] = "rules",
+    gold: Annotated[Path, typer.Option("--gold", help="Gold file: gold.json, PLOVER GSR, M2E2, RAMS or MUC-4.")],
+    kind: Annotated[str, typer.Option(help="auto, seed, plover, m2e2, rams or muc4.")] = "auto",
+    backend: Annotated[str, typer.Option(help="Extractor backend: spacy or rules.")] = "spacy",
+    split: Annotated[Optional[str], typer.Option(help="Only this split: train, dev or test (jervis.text.splits).")] = None,  # noqa: UP045
+    level: Annotated[str, typer.Option(help="event (reported events) or mention (every attack mention, as ACE-style gold marks them).")] = "event",
+    bootstrap: Annotated[int, typer.Option(help="Resamples for the 95% intervals (0: none).")] = 1000,
     baseline: Annotated[
         bool, typer.Option("--baseline", help="Score the keyword baseline instead.")
     ] = False,
@@ -40,20 +43,32 @@ def extract_cmd(
     """Event detection P/R/F1, per-field accuracy and a mode confusion table."""
     from jervis.text.evaluate import evaluate
 
-    if kind not in ("auto", "seed", "plover", "m2e2"):
-        raise JervisError(f"unknown --kind {kind!r}; choose auto, seed, plover or m2e2")
+    if kind not in ("auto", "seed", "plover", "m2e2", "rams", "muc4"):
+        raise JervisError(f"unknown --kind {kind!r}; choose auto, seed, plover, m2e2, rams or muc4")
+    if split not in (None, "train", "dev", "test"):
+        raise JervisError(f"unknown --split {split!r}; choose train, dev or test")
+    if level not in ("event", "mention"):
+        raise JervisError(f"unknown --level {level!r}; choose event or mention")
     extractor = None
+    if level == "mention":
+        from jervis.text.extract import extract_mentions as extractor
+
+        backend = "mentions"
     if baseline:
         from jervis.text.baseline import extract_text as extractor
 
         backend = "keyword-baseline"
     report = evaluate(gold, kind, backend=backend, extractor=extractor, limit=limit,
-                      examples=examples)  # fmt: skip
+                      examples=examples, split=split, bootstrap=bootstrap)  # fmt: skip
     summary = report.summary()
     if as_json:
         sys.stdout.write(json.dumps(summary, indent=2, ensure_ascii=False, default=str) + "\n")
         return
     render(summary, console)
+
+
+def _interval(value) -> str:
+    return "" if not value else f"{100 * value[0]:.1f}-{100 * value[1]:.1f}%"
 
 
 def _pct(value: float | None) -> str:
@@ -74,6 +89,7 @@ def render(s: dict, out: Console) -> None:
         "prec",
         "recall",
         "F1",
+        "F1 95%",
         "FP rate",
         "docs/s",
     ):
@@ -81,7 +97,7 @@ def render(s: dict, out: Console) -> None:
     head.add_row(
         str(s["documents"]), str(s["positives"]), str(s["negatives"]), str(s["tp"]), str(s["fp"]),
         str(s["fn"]), f"{s['precision']:.3f}", f"{s['recall']:.3f}", f"{s['f1']:.3f}",
-        _pct(s["fp_rate"]), str(s["docs_per_second"] or ""),
+        _interval(s.get("f1_interval")), _pct(s["fp_rate"]), str(s["docs_per_second"] or ""),
     )  # fmt: skip
     out.print(head)
     if s["ambiguous"]:
@@ -90,11 +106,15 @@ def render(s: dict, out: Console) -> None:
     if s["unit"] == "record" and s["extra_events"]:
         out.print(f"extra events in detected positive records: {s['extra_events']}")
     fields = Table(title="Fields on matched events", title_justify="left")
-    for col in ("field", "scored", "correct", "accuracy"):
+    for col in ("field", "scored", "correct", "accuracy", "95% interval"):
         fields.add_column(col, justify="right" if col != "field" else "left")
     for name, f in s["fields"].items():
-        fields.add_row(name, str(f["scored"]), str(f["correct"]), _pct(f["accuracy"]))
+        fields.add_row(name, str(f["scored"]), str(f["correct"]), _pct(f["accuracy"]),
+                       _interval(f.get("interval")))  # fmt: skip
     out.print(fields)
+    for title, row in s.get("confusions", {}).items():
+        top = sorted(row.items(), key=lambda kv: -kv[1])[:8]
+        out.print(f"[bold]{title}[/]: " + ", ".join(f"{k} {v}" for k, v in top), highlight=False)
     confusion = s["mode_confusion"]
     if confusion:
         cols = sorted({p for row in confusion.values() for p in row})

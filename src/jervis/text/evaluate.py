@@ -66,7 +66,14 @@ class EvalReport:
     ambiguous_flagged: int = 0
     extra_events: int = 0
     seconds: float = 0.0
+    split: str | None = None
     fields: dict[str, FieldScore] = field(default_factory=lambda: {f: FieldScore() for f in FIELDS})
+    # one row per scored document: (tp, fp, fn, {field: (scored, correct)}) for the bootstrap
+    tallies: list[tuple[int, int, int, dict[str, tuple[int, int]]]] = field(default_factory=list)
+    intervals: dict[str, tuple[float, float]] = field(default_factory=dict)
+    # error analysis: the gold label of each false alarm (what the extractor took for an
+    # attack), and of each missed positive's gold mode
+    confusions: dict[str, dict[str, int]] = field(default_factory=dict)
     mode_confusion: dict[str, dict[str, int]] = field(default_factory=dict)
     misses: list[dict[str, Any]] = field(default_factory=list)
     false_alarms: list[dict[str, Any]] = field(default_factory=list)
@@ -94,7 +101,8 @@ class EvalReport:
         """Plain JSON-serialisable data."""
         out = {
             k: v for k, v in asdict(self).items()
-            if k not in ("fields", "misses", "false_alarms", "field_errors")
+            if k not in ("fields", "misses", "false_alarms", "field_errors", "tallies",
+                         "intervals")
         }  # fmt: skip
         out.update(
             precision=round(self.precision, 4), recall=round(self.recall, 4),
@@ -103,9 +111,11 @@ class EvalReport:
             seconds=round(self.seconds, 3),
             docs_per_second=round(self.documents / self.seconds, 1) if self.seconds else None,
             fields={
-                f: {"scored": s.scored, "correct": s.correct, "accuracy": s.accuracy}
+                f: {"scored": s.scored, "correct": s.correct, "accuracy": s.accuracy,
+                    "interval": self.intervals.get(f)}
                 for f, s in self.fields.items() if s.scored
             },
+            f1_interval=self.intervals.get("f1"),
             misses=self.misses, false_alarms=self.false_alarms, field_errors=self.field_errors,
         )  # fmt: skip
         return out
@@ -115,13 +125,21 @@ def evaluate(
     gold: str | Path,
     kind: str = "auto",
     *,
-    backend: str = "rules",
+    backend: str = "spacy",
     extractor: Extractor | None = None,
     limit: int | None = None,
     examples: int = 20,
+    split: str | None = None,
+    bootstrap: int = 1000,
 ) -> EvalReport:
-    """Run the extractor (default: :func:`jervis.text.extract.extract_text`) over a gold set."""
+    """Run the extractor (default: :func:`jervis.text.extract.extract_text`) over a gold set.
+
+    ``split`` keeps only that split's documents (jervis.text.splits); ``bootstrap`` resamples
+    the scored documents that many times for 95% intervals (0: none).
+    """
     kind, docs = read_gold(gold, kind)
+    if split is not None:
+        docs = [d for d in docs if d.split == split]
     if limit is not None:
         docs = docs[:limit]
     if extractor is None:
@@ -130,7 +148,42 @@ def evaluate(
         def extractor(text, **kw):  # noqa: ANN001 - thin adapter
             return extract_text(text, backend=backend, **kw)
 
-    return score(docs, extractor, kind=kind, gold=str(gold), backend=backend, examples=examples)
+    report = score(docs, extractor, kind=kind, gold=str(gold), backend=backend, examples=examples)
+    report.split = split
+    if bootstrap:
+        report.intervals = bootstrap_intervals(report.tallies, bootstrap)
+    return report
+
+
+def bootstrap_intervals(tallies, n: int = 1000, seed: int = 0) -> dict[str, tuple[float, float]]:
+    """95% percentile intervals of F1 and each field's accuracy, resampling scored documents."""
+    import numpy as np
+
+    if not tallies:
+        return {}
+    rng = np.random.default_rng(seed)
+    counts = np.array([t[:3] for t in tallies], dtype=float)
+    names = sorted({f for t in tallies for f in t[3]})
+    fields = {f: np.array([t[3].get(f, (0, 0)) for t in tallies], dtype=float) for f in names}
+    draws = rng.integers(0, len(tallies), size=(n, len(tallies)))
+    out: dict[str, tuple[float, float]] = {}
+    tp, fp, fn = (counts[:, k][draws].sum(axis=1) for k in range(3))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        f1 = np.where(2 * tp + fp + fn > 0, 2 * tp / (2 * tp + fp + fn), 0.0)
+        out["f1"] = _percentiles(f1)
+        for f, arr in fields.items():
+            scored, correct = arr[:, 0][draws].sum(axis=1), arr[:, 1][draws].sum(axis=1)
+            acc = correct[scored > 0] / scored[scored > 0]
+            if acc.size:
+                out[f] = _percentiles(acc)
+    return out
+
+
+def _percentiles(values) -> tuple[float, float]:
+    import numpy as np
+
+    lo, hi = np.percentile(values, [2.5, 97.5])
+    return round(float(lo), 4), round(float(hi), 4)
 
 
 def score(
@@ -139,7 +192,7 @@ def score(
     *,
     kind: str = "custom",
     gold: str = "",
-    backend: str = "rules",
+    backend: str = "spacy",
     examples: int = 20,
 ) -> EvalReport:
     """Score ``extractor(text, published=..., doc_id=...)`` on already-read gold documents."""
@@ -151,14 +204,41 @@ def score(
     predictions = []
     for doc in docs:
         preds = extractor(doc.text, published=doc.published, doc_id=doc.doc_id)
-        predictions.append([p for p in preds if _get(p, "event") in DETECTED])
+        preds = [p for p in preds if _get(p, "event") in DETECTED]
+        if doc.focus is not None:
+            preds = [p for p in preds if _covers(p, doc.text, doc.focus)]
+        predictions.append(preds)
     report.seconds = time.perf_counter() - started
     for doc, preds in zip(docs, predictions, strict=True):
         _score_doc(report, doc, preds, unit, examples)
     return report
 
 
+def _covers(pred: Any, text: str, focus: tuple[int, int]) -> bool:
+    """The event reports something in the focus sentence: one of its mentions lies there."""
+    pieces = _get(pred, "evidence_spans") or []
+    if not pieces:
+        span = (_get(pred, "spans") or {}).get("event") or _pred_span(pred, text)
+        pieces = [span] if span else []
+    return any(_overlap(tuple(p), focus) > 0 for p in pieces)
+
+
 def _score_doc(report: EvalReport, doc: GoldDoc, preds: list, unit: str, examples: int) -> None:
+    before = (report.tp, report.fp, report.fn)
+    fields_before = {f: (s.scored, s.correct) for f, s in report.fields.items()}
+    _score_one(report, doc, preds, unit, examples)
+    if doc.ambiguous:
+        return
+    delta = {
+        f: (s.scored - fields_before[f][0], s.correct - fields_before[f][1])
+        for f, s in report.fields.items() if s.scored > fields_before[f][0]
+    }  # fmt: skip
+    report.tallies.append(
+        (report.tp - before[0], report.fp - before[1], report.fn - before[2], delta)
+    )
+
+
+def _score_one(report: EvalReport, doc: GoldDoc, preds: list, unit: str, examples: int) -> None:
     if doc.ambiguous:
         report.ambiguous += 1
         report.ambiguous_flagged += bool(preds)
@@ -167,6 +247,8 @@ def _score_doc(report: EvalReport, doc: GoldDoc, preds: list, unit: str, example
         report.negatives += 1
         if preds:
             report.negatives_flagged += 1
+            row = report.confusions.setdefault("false alarm on", {})
+            row[doc.label or "-"] = row.get(doc.label or "-", 0) + 1
             report.fp += len(preds) if unit == "event" else 1
             if len(report.false_alarms) < examples:
                 report.false_alarms.append(_example(doc, preds[0]))
@@ -174,6 +256,9 @@ def _score_doc(report: EvalReport, doc: GoldDoc, preds: list, unit: str, example
     report.positives += 1
     if unit == "record":
         if not preds:
+            label = doc.events[0].mode_label or "no mode"
+            row = report.confusions.setdefault("missed, gold mode", {})
+            row[label] = row.get(label, 0) + 1
             report.fn += 1
             if len(report.misses) < examples:
                 report.misses.append({"doc_id": doc.doc_id, "text": doc.text[:300]})
@@ -181,6 +266,9 @@ def _score_doc(report: EvalReport, doc: GoldDoc, preds: list, unit: str, example
         report.tp += 1
         report.extra_events += len(preds) - 1
         gold = doc.events[0]
+        if doc.any_event:
+            _score_fields(report, doc, gold, preds, examples)
+            return
         best = max(
             preds, key=lambda p: _overlap(_pred_span(p, doc.text), gold.spans.get("trigger"))
         )
@@ -365,6 +453,26 @@ def _place_ok(pred: Any, doc: GoldDoc, gold: GoldEvent) -> bool | None:
 
 
 def _score_fields(report: EvalReport, doc: GoldDoc, gold: GoldEvent, pred: Any, n: int) -> None:
+    """Score one extracted event's fields; a list of events: a field is right if any has it."""
+    preds = pred if isinstance(pred, list) else [pred]
+    every = [_checks(report, doc, gold, p, i == 0) for i, p in enumerate(preds)]
+    checks = dict(every[0])
+    for other in every[1:]:
+        for name, (ok, want, got) in other.items():
+            if ok and not checks[name][0]:
+                checks[name] = (ok, want, got)
+    for name, (ok, want, got) in checks.items():
+        if ok is None:
+            continue
+        report.fields[name].scored += 1
+        report.fields[name].correct += bool(ok)
+        if not ok and len(report.field_errors) < 3 * n:
+            report.field_errors.append(
+                {"doc_id": doc.doc_id, "field": name, "gold": want, "extracted": got}
+            )
+
+
+def _checks(report: EvalReport, doc: GoldDoc, gold: GoldEvent, pred: Any, first: bool) -> dict:
     checks: dict[str, tuple[bool | None, Any, Any]] = {}
     if gold.date is not None:
         checks["date"] = (_date(pred) == gold.date, gold.date, _date(pred))
@@ -381,7 +489,7 @@ def _score_fields(report: EvalReport, doc: GoldDoc, gold: GoldEvent, pred: Any, 
     mode = _get(pred, "mode")
     if gold.modes is not None:
         checks["mode"] = (mode in gold.modes, gold.mode_label, mode)
-    if gold.mode_label:
+    if gold.mode_label and first:
         row = report.mode_confusion.setdefault(gold.mode_label, {})
         row[mode or "-"] = row.get(mode or "-", 0) + 1
     checks["place"] = (_place_ok(pred, doc, gold), list(gold.places) or gold.country,
@@ -393,15 +501,7 @@ def _score_fields(report: EvalReport, doc: GoldDoc, gold: GoldEvent, pred: Any, 
     if gold.deaths is not None:
         killed = _get(pred, "killed")
         checks["deaths"] = (bool(killed) == gold.deaths, gold.deaths, killed)
-    for name, (ok, want, got) in checks.items():
-        if ok is None:
-            continue
-        report.fields[name].scored += 1
-        report.fields[name].correct += bool(ok)
-        if not ok and len(report.field_errors) < 3 * n:
-            report.field_errors.append(
-                {"doc_id": doc.doc_id, "field": name, "gold": want, "extracted": got}
-            )
+    return checks
 
 
 def _example(doc: GoldDoc, pred: Any) -> dict[str, Any]:

@@ -217,7 +217,7 @@ class Gazetteer:
             for _, _, b, _ in found
             if b[0].source in ("country", "demonym", "bases") and len({e.country for e in b}) == 1
         }
-        # A town of a country the text names needs no cue: "rebel-held northern Idlib, Syria".
+        # A town of a country the text names needs no cue: "in rebel-held eastern Ghouta, Syria".
         taken = {k for i, j, _, _ in found for k in range(i, j)}
         for i, j, maybe in tentative:
             in_context = [e for e in maybe if e.country in context]

@@ -9,7 +9,7 @@
   positive (its Attack mentions merged into one gold event: the extractor merges mentions of one
   attack too); a sentence with only other event types, or none, is a negative. A sentence whose
   only violent annotation is ``Life:Die`` is *ambiguous* (many are deaths in attacks whose attack
-  word went unannotated, e.g. "suicide bombers blew themselves up, killing dozens") and is left
+  word went unannotated: bombers who blow themselves up and kill people) and is left
   out of detection scores; how often the extractor fires on them is reported on its own.
 
 Readers never guess: a field the gold does not state is ``None`` and is not scored.
@@ -23,8 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jervis.errors import JervisError
+from jervis.text.splits import split_of
 
-KINDS = ("seed", "plover", "m2e2")
+KINDS = ("seed", "plover", "m2e2", "rams", "muc4")
 
 # PLOVER GSR "mode" labels -> the canonical modes (store/schema.py MODES) that agree with them.
 # Labels that name a purpose rather than a weapon (assassinate, deport, other) are not scored.
@@ -100,6 +101,9 @@ class GoldDoc:
     published: str | None = None
     ambiguous: bool = False  # left out of detection scores (see module docstring)
     label: str | None = None  # the record's own type (PLOVER event, M2E2 event types)
+    split: str = "test"  # train / dev / test (jervis.text.splits)
+    focus: tuple[int, int] | None = None  # RAMS: only this sentence's detection is scored
+    any_event: bool = False  # MUC-4: fields agree when any extracted event of the doc agrees
 
     @property
     def negative(self) -> bool:
@@ -118,20 +122,49 @@ def detect_kind(path: str | Path) -> str:
         return "m2e2"
     if head.startswith("[") and "PLOVER" in head:
         return "plover"
+    if head.startswith("{") and '"evt_triggers"' in head:
+        return "rams"
+    if head.startswith("{") and '"doctext"' in head and '"extracts"' in head:
+        return "muc4"
     if head.startswith(("{", "[")) and '"events"' in head:
         return "seed"
     raise JervisError(
-        "cannot tell the gold format; pass --kind seed, plover or m2e2", path=str(path)
+        "cannot tell the gold format; pass --kind seed, plover, m2e2, rams or muc4", path=str(path)
     )
 
 
 def read_gold(path: str | Path, kind: str = "auto") -> tuple[str, list[GoldDoc]]:
     """(kind, documents) for a gold file; ``kind="auto"`` detects it."""
     kind = detect_kind(path) if kind == "auto" else kind
-    readers = {"seed": read_seed, "plover": read_plover, "m2e2": read_m2e2}
+    readers = {"seed": read_seed, "plover": read_plover, "m2e2": read_m2e2, "rams": read_rams,
+               "muc4": read_muc4}  # fmt: skip
     if kind not in readers:
         raise JervisError(f"unknown gold kind {kind!r}; choose auto, {', '.join(KINDS)}")
     return kind, readers[kind](path)
+
+
+def _open_text(path: Path):
+    """A text file, gzip-compressed or not (fixtures are stored as .gz)."""
+    if path.suffix == ".gz":
+        import gzip
+
+        return gzip.open(path, "rt", encoding="utf-8")
+    return path.open(encoding="utf-8")
+
+
+def _json_lines(path: Path, what: str):
+    """(row number, object) for each non-empty line of a JSON-lines file."""
+    try:
+        with _open_text(path) as fh:
+            for row, line in enumerate(fh, start=1):
+                if line.strip():
+                    try:
+                        yield row, json.loads(line)
+                    except json.JSONDecodeError as exc:
+                        raise JervisError(f"not a {what} record ({exc})", path=str(path),
+                                          row=row) from None  # fmt: skip
+    except OSError as exc:
+        raise JervisError(f"cannot read: {exc}", path=str(path)) from None
 
 
 def _load_json(path: Path):
@@ -271,7 +304,8 @@ def read_plover(path: str | Path) -> list[GoldDoc]:
                     key=r["id"],
                 )  # fmt: skip
             )
-        docs.append(GoldDoc(r["id"], r["text"], events, label=r["event"]))
+        docs.append(GoldDoc(r["id"], r["text"], events, label=r["event"],
+                            split=split_of("plover", r["id"])))  # fmt: skip
     # The same sentence coded twice (COERCE and ASSAULT): its violence is real, so the non-violent
     # record is no negative. It is left out of detection scores like M2E2's death-only sentences.
     violent = {d.text.strip() for d in docs if d.events}
@@ -309,15 +343,12 @@ def read_m2e2(path: str | Path) -> list[GoldDoc]:
     """M2E2 sentences: Attack sentences positive, Die-only ambiguous, the rest negative."""
     path = Path(path)
     docs = []
-    with path.open(encoding="utf-8") as fh:
-        for row, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
+    for row, r in _json_lines(path, "M2E2"):
+        if True:
             try:
-                r = json.loads(line)
                 sentence, words = r["sentence"], r["words"]
                 mentions = r.get("golden-event-mentions", [])
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            except (KeyError, TypeError) as exc:
                 raise JervisError(f"not an M2E2 record ({exc})", path=str(path), row=row) from None
             offsets = _char_offsets(sentence, words)
             text = sentence if re.search(r"[.!?\"'\u201d]\s*$", sentence) else sentence + "."
@@ -325,13 +356,15 @@ def read_m2e2(path: str | Path) -> list[GoldDoc]:
             attacks = [m for m in mentions if m["event_type"] == "Conflict:Attack"]
             dies = [m for m in mentions if m["event_type"] == "Life:Die"]
             events = [_m2e2_event(attacks, dies, offsets, r.get("sentence_id"))] if attacks else []
+            sid = r.get("sentence_id", f"line-{row}")
             docs.append(
                 GoldDoc(
-                    r.get("sentence_id", f"line-{row}"),
+                    sid,
                     text,
                     events,
                     ambiguous=bool(dies) and not attacks,
                     label="+".join(types) or "none",
+                    split=split_of("m2e2", sid.rsplit("_", 1)[0]),
                 )  # fmt: skip
             )
     return docs
@@ -366,3 +399,151 @@ def _m2e2_event(attacks: list, dies: list, offsets: list, key: str | None) -> Go
         places=tuple(dict.fromkeys(a["text"] for a in places if re.search(r"[A-Z]", a["text"]))),
         deaths=bool(dies), spans=spans, key=key,
     )  # fmt: skip
+
+
+# -- RAMS -------------------------------------------------------------------------------------
+# RAMS event types whose passages are neither clearly an attack nor clearly not violence: deaths,
+# injuries and destruction are often caused by an attack that is not the annotated event. Left out
+# of detection scores like M2E2's death-only sentences (how often the extractor fires on them is
+# reported on its own).
+RAMS_AMBIGUOUS = ("life.die", "life.injure", "artifactexistence.damagedestroy", "disaster.")
+_NO_SPACE_BEFORE = frozenset(".,:;!?)]}%\u201d\u2019'") | {"n't", "'s", "'re", "'ve", "'ll", "'d",
+                                                         "'m", "''"}  # fmt: skip
+_NO_SPACE_AFTER = frozenset("([{$#\u201c\u2018") | {"``"}
+
+
+def detokenize(tokens: list[str]) -> tuple[str, list[tuple[int, int]]]:
+    """Text and each token's character span from PTB-style tokens ("London - based" is joined)."""
+    parts: list[str] = []
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for i, tok in enumerate(tokens):
+        glue = not parts or tok in _NO_SPACE_BEFORE or tokens[i - 1] in _NO_SPACE_AFTER
+        if tok == "-" and 0 < i < len(tokens) - 1 and tokens[i - 1][-1:].isalnum() and tokens[
+            i + 1
+        ][:1].isalnum():
+            glue = True  # a hyphen RAMS split off a compound
+        elif i > 0 and tokens[i - 1] == "-" and spans and parts and parts[-1] == "-" and (
+            i > 1 and tokens[i - 2][-1:].isalnum() and tok[:1].isalnum()
+        ):
+            glue = True
+        if not glue:
+            parts.append(" ")
+            pos += 1
+        spans.append((pos, pos + len(tok)))
+        parts.append(tok)
+        pos += len(tok)
+    return "".join(parts), spans
+
+
+def read_rams(path: str | Path) -> list[GoldDoc]:
+    """RAMS passages: the annotated event's sentence is the unit scored, the passage its context.
+
+    ``conflict.attack.*`` events are positives with their attacker, target, instrument and place
+    arguments (from any of the five sentences); deaths, injuries, damage and disasters are
+    ambiguous (RAMS_AMBIGUOUS); every other type (transfers, meetings, statements, arrests,
+    threats, ...) is a negative: its sentence must yield no violent event.
+    """
+    path = Path(path)
+    docs = []
+    for row, r in _json_lines(path, "RAMS"):
+        try:
+            sentences = r["sentences"]
+            trigger = r["evt_triggers"][0]
+            etype = trigger[2][0][0]
+            links = r.get("gold_evt_links", [])
+        except (KeyError, IndexError, TypeError) as exc:
+            raise JervisError(f"not a RAMS record ({exc})", path=str(path), row=row) from None
+        tokens = [t for s in sentences for t in s]
+        text, spans = detokenize(tokens)
+        bounds, n = [], 0
+        for s in sentences:
+            bounds.append((n, n + len(s) - 1))
+            n += len(s)
+        t0, t1 = trigger[0], trigger[1]
+        sent = next((b for b in bounds if b[0] <= t0 <= b[1]), bounds[-1])
+        focus = (spans[sent[0]][0], spans[sent[1]][1])
+
+        def char(a: int, b: int, spans=spans) -> tuple[int, int]:
+            return spans[a][0], spans[min(b, len(spans) - 1)][1]
+
+        args: dict[str, list[tuple[str, tuple[int, int]]]] = {}
+        for _trig, (a, b), role in links:
+            name = re.sub(r"^evt\d+arg\d+", "", role)
+            span = char(a, b)
+            args.setdefault(name, []).append((text[span[0] : span[1]], span))
+        events = []
+        if etype.startswith("conflict.attack"):
+            instruments = [t for t, _ in args.get("instrument", [])]
+            label, modes = m2e2_mode(instruments + [text[slice(*char(t0, t1))]])
+            places = args.get("place", [])
+            events.append(
+                GoldEvent(
+                    actors=tuple(dict.fromkeys(t for t, _ in args.get("attacker", []))),
+                    targets=tuple(dict.fromkeys(t for t, _ in args.get("target", []))),
+                    mode_label=label, modes=modes,
+                    places=tuple(dict.fromkeys(t for t, _ in places if re.search(r"[A-Z]", t))),
+                    spans={
+                        "actor": [s for _, s in args.get("attacker", [])],
+                        "target": [s for _, s in args.get("target", [])],
+                        "place": [s for _, s in places], "trigger": [char(t0, t1)],
+                    },
+                    key=r.get("doc_key"),
+                )  # fmt: skip
+            )
+        docs.append(
+            GoldDoc(
+                r.get("doc_key", f"line-{row}"), text, events,
+                ambiguous=etype.startswith(RAMS_AMBIGUOUS), label=etype,
+                split=split_of("rams", r.get("source_url") or r.get("doc_key", ""),
+                               held_out=r.get("split") == "test"),
+                focus=focus,
+            )  # fmt: skip
+        )
+    return docs
+
+
+# -- MUC-4 ------------------------------------------------------------------------------------
+def read_muc4(path: str | Path) -> list[GoldDoc]:
+    """MUC-3/4 documents with their role-filler keys (GRIT's redistribution).
+
+    A document with any filler reports a relevant incident (a positive); one without is a
+    negative in MUC's sense (no terrorist incident in the nine countries), which is not the same
+    as "no violence": MUC leaves out army-guerrilla combat and attacks elsewhere. Detection on
+    MUC-4 is reported, but its false positives are not errors in jervis' sense; the roles are the
+    point: perpetrators (individual and organisation) and targets (physical targets and victims),
+    scored at document level (any extracted event that agrees).
+    """
+    path = Path(path)
+    docs = []
+    for row, r in _json_lines(path, "MUC-4"):
+        try:
+            doc_id, text, extracts = r["docid"], r["doctext"], r["extracts"]
+        except (KeyError, TypeError) as exc:
+            raise JervisError(f"not a MUC-4 record ({exc})", path=str(path), row=row) from None
+
+        def fillers(*roles: str, extracts=extracts) -> list[tuple[str, int]]:
+            return [(m[0], m[1]) for role in roles for entity in extracts.get(role, [])
+                    for m in entity]  # fmt: skip
+
+        perps, targets = fillers("PerpInd", "PerpOrg"), fillers("Target", "Victim")
+        events = []
+        if any(extracts.get(k) for k in extracts):
+            weapons = [t for t, _ in fillers("Weapon")]
+            label, modes = m2e2_mode(weapons) if weapons else (None, None)
+            events.append(
+                GoldEvent(
+                    actors=tuple(dict.fromkeys(t for t, _ in perps)),
+                    targets=tuple(dict.fromkeys(t for t, _ in targets)),
+                    mode_label=label, modes=modes,
+                    spans={"actor": [(a, a + len(t)) for t, a in perps],
+                           "target": [(a, a + len(t)) for t, a in targets]},
+                    key=doc_id,
+                )  # fmt: skip
+            )
+        docs.append(
+            GoldDoc(doc_id, text, events, label="incident" if events else "none",
+                    split=split_of("muc4", doc_id, held_out=doc_id.startswith("TST")),
+                    any_event=True)  # fmt: skip
+        )
+    return docs

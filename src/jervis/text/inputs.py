@@ -8,7 +8,7 @@ Everything is local (no network). The format is taken from the extension, else s
   feed entry (feedparser), entry HTML reduced to text;
 - ``.jsonl``/``.ndjson``: one article per line, ``{"id", "published", "title", "text" | "html",
   "url"}``.
-Known web boilerplate lines ("Do NOT follow this link or you will be banned from the site!",
+Known web boilerplate lines (link traps for scrapers,
 "Share this article", cookie notices...; list in ``data/text/boilerplate.txt``) are blanked with
 spaces of the same length, so character spans still index the file's text.
 
@@ -44,6 +44,7 @@ class Document:
     doc_id: str
     url: str | None = None
     title: str | None = None
+    path: str | None = None  # the file it came from
 
 
 @lru_cache(maxsize=1)
@@ -90,6 +91,7 @@ def read_documents(
     docs: list[Document] = []
     for path in expand(paths):
         for doc in read_file(path):
+            doc.path = str(path)
             if override is not None:
                 doc.published = override
             docs.append(doc)

@@ -22,12 +22,14 @@ class Trigger:
     event: str
     mode: str | None
     weak: bool
+    broad: bool = False  # a candidate for the learned detector only
 
 
 @dataclass(frozen=True)
 class Lexicon:
     triggers: tuple[Trigger, ...]
     trigger_re: re.Pattern[str]  # one alternation, group t<i> = triggers[i]
+    broad_re: re.Pattern[str] | None  # the broad triggers (learned detector's candidates)
     prefilter: re.Pattern[str] | None  # cheap stems: a sentence without any has no trigger
     modes: tuple[tuple[str, re.Pattern[str]], ...]
     cues: dict[str, re.Pattern[str]]
@@ -58,17 +60,21 @@ def load_lexicon(path: str | None = None) -> Lexicon:
         raise JervisError(f"not a valid TOML lexicon ({exc})", path=path) from None
     try:
         triggers = tuple(
-            Trigger(t["id"], t["kind"], t["event"], t.get("mode"), t.get("strength") == "weak")
+            Trigger(t["id"], t["kind"], t["event"], t.get("mode"), t.get("strength") == "weak",
+                    bool(t.get("broad")))
             for t in data["trigger"]
         )
-        trigger_re = re.compile(
-            "|".join(f"(?P<t{i}>{_word(t['pattern'])})" for i, t in enumerate(data["trigger"])),
-            re.IGNORECASE,
-        )
+        def alternation(broad: bool) -> str:
+            return "|".join(f"(?P<t{i}>{_word(t['pattern'])})" for i, t in enumerate(data["trigger"])
+                            if bool(t.get("broad")) == broad)  # fmt: skip
+
+        trigger_re = re.compile(alternation(False), re.IGNORECASE)
+        broad = alternation(True)
+        broad_re = re.compile(broad, re.IGNORECASE) if broad else None
         modes = tuple((m["mode"], re.compile(_word(m["pattern"]), re.IGNORECASE)) for m in data["mode"])
         cues = {k: re.compile(_word(v), re.IGNORECASE) for k, v in data["cues"].items()}
         stems = data.get("prefilter", {}).get("stems")
         prefilter = re.compile(r"\b(?:" + "|".join(stems) + ")", re.IGNORECASE) if stems else None
     except (KeyError, re.error) as exc:
         raise JervisError(f"bad text lexicon entry ({exc})", path=path) from None
-    return Lexicon(triggers, trigger_re, prefilter, modes, cues)
+    return Lexicon(triggers, trigger_re, broad_re, prefilter, modes, cues)

@@ -1,8 +1,8 @@
 """Mode (what was used) and PLOVER event type of a mention.
 
 The mode is the first entry of the lexicon's ``[[mode]]`` list (specific before general) found in
-the mention's window: its triggers plus the words just around them in the same clause ("a rocket
-artillery attack", "killed ... in a suicide car bombing"). A trigger with its own mode (a
+the mention's window: its triggers plus the words just around them in the same clause ("a mortar
+attack on the camp", "died ... when a car bomb went off"). A trigger with its own mode (a
 kidnapping, a clash) keeps it.
 
 Event type, following PLOVER 2021 and the project's schema:

