@@ -5,7 +5,7 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: demo test install lint bench clean chromium
+.PHONY: demo test install lint bench fuzz clean chromium
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ test: install chromium
 
 lint: install
 	$(VENV)/bin/ruff check src tests benchmarks
+
+# The fuzz suite at length (CI runs a few hundred derandomised examples): random exploration.
+FUZZ_EXAMPLES ?= 3000
+fuzz: install
+	JERVIS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) nice -n 10 $(VENV)/bin/pytest tests/test_fuzz.py -p no:xdist -q
 
 bench: install
 	$(PY) benchmarks/bench_gdelt_ingest.py

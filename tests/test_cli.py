@@ -47,19 +47,6 @@ def test_events_export_formats(fixtures, db, tmp_path):
     assert json.loads(again.stdout)["duplicates"] == 2989
 
 
-def test_demo_prints_embedded_counts(tmp_path):
-    result = run("demo", "--out", str(tmp_path / "demo"))
-    assert result.returncode == 0, result.stderr
-    text = " ".join(result.stdout.split())  # Rich wraps long lines when not on a terminal
-    assert "6,039 air operations" in text and "106,274 insurgent attacks" in text
-    for direction in ("US-led coalition -> insurgents", "insurgents -> US-led coalition"):
-        assert direction.split()[0] in text
-    verdict = json.loads((tmp_path / "demo" / "verdict.json").read_text())
-    assert {d["verdict"] for d in verdict["directions"]} <= {
-        "deters", "provokes", "no_detectable_effect", "inconclusive",
-    }  # fmt: skip
-
-
 def test_seed_episode_list_is_too_small_for_a_verdict(fixtures, db):
     """20 hand-compiled events, imported through the shipped mapping: inconclusive, with the reason."""
     examples = Path(__file__).parents[1] / "examples"

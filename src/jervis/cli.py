@@ -67,11 +67,7 @@ def ingest(
     """Import event files into the store (format auto-detected)."""
     from jervis.store.ingest import ingest_counts
 
-    with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-        TextColumn("{task.completed:,} rows"), TimeElapsedColumn(),
-        console=err_console, transient=True, disable=not err_console.is_terminal,
-    ) as progress:  # fmt: skip
+    with _progress() as progress:
         tasks: dict[str, int] = {}
 
         def advance(path: str, rows: int) -> None:
@@ -83,6 +79,8 @@ def ingest(
             [str(p) for p in paths], db=db, format=format, mapping=mapping,
             actors=actors or (), progress=advance,
         )  # fmt: skip
+    for item in counts.skipped:
+        err_console.print(f"skipped {escape(item['file'])}: {escape(item['reason'])}", highlight=False, soft_wrap=True)
     if as_json:
         _print_json(counts.as_dict())
         return
@@ -97,17 +95,50 @@ def ingest(
         console.print("See the rejected rows and their reasons with `jervis quarantine`.")
 
 
+def _progress() -> Progress:
+    """A progress display on stderr for long steps (shown only on a terminal)."""
+    return Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+        TextColumn("{task.completed:,} rows"), TimeElapsedColumn(),
+        console=err_console, transient=True, disable=not err_console.is_terminal,
+    )  # fmt: skip
+
+
+def _iso_date(value: str | None, option: str) -> str | None:
+    """Dates on the command line are ISO 8601 (YYYY-MM-DD): nothing ambiguous is guessed."""
+    if value is None:
+        return None
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        raise JervisError(f"{option} {value!r} is not a date in YYYY-MM-DD form") from None
+
+
+def _write(out: Path, write: object) -> None:
+    """Write an export; a folder, a missing folder or a full disk is one clear line."""
+    if out.is_dir():
+        raise JervisError("is a folder; --out needs a file name", path=str(out))
+    if not out.parent.exists():
+        raise JervisError("the folder does not exist", path=str(out.parent))
+    try:
+        write()  # type: ignore[operator]
+    except OSError as exc:
+        raise JervisError(f"cannot write ({exc.strerror or exc})", path=str(out)) from None
+
+
 @app.command("events")
 def events_cmd(
     db: DbOption = None,
-    country: Annotated[Optional[list[str]], typer.Option(help="ISO3 country (repeatable).")] = None,  # noqa: UP045
+    country: Annotated[Optional[list[str]], typer.Option(help="Country: ISO3 code or name (repeatable).")] = None,  # noqa: UP045
     start: Annotated[Optional[str], typer.Option(help="First date, YYYY-MM-DD.")] = None,  # noqa: UP045
     end: Annotated[Optional[str], typer.Option(help="Last date, YYYY-MM-DD.")] = None,  # noqa: UP045
     event: Annotated[Optional[list[str]], typer.Option(help="PLOVER event type (repeatable).")] = None,  # noqa: UP045
     mode: Annotated[Optional[list[str]], typer.Option(help="Mode, e.g. rocket (repeatable).")] = None,  # noqa: UP045
     actor: Annotated[Optional[list[str]], typer.Option(help="Canonical actor or target name.")] = None,  # noqa: UP045
     source: Annotated[Optional[list[str]], typer.Option(help="source_dataset (repeatable).")] = None,  # noqa: UP045
-    limit: Annotated[Optional[int], typer.Option(help="At most this many rows.")] = None,  # noqa: UP045
+    limit: Annotated[Optional[int], typer.Option(min=0, help="At most this many rows.")] = None,  # noqa: UP045
     format: Annotated[str, typer.Option(help="table, csv, json (lines) or parquet.")] = "table",
     out: Annotated[Optional[Path], typer.Option(help="Write to this file instead of stdout.")] = None,  # noqa: UP045
 ) -> None:
@@ -118,40 +149,60 @@ def events_cmd(
         raise JervisError(f"unknown --format {format!r}; choose table, csv, json or parquet")
     if format == "parquet" and out is None:
         raise JervisError("--format parquet needs --out FILE")
+    start, end = _iso_date(start, "--start"), _iso_date(end, "--end")
     frame = events(
         db, country=country, start=start, end=end, event=event, mode=mode, actor=actor,
-        source_dataset=source, limit=limit if format == "table" and limit is None else limit,
+        source_dataset=source, limit=limit,
     )  # fmt: skip
     if format == "parquet":
-        frame.to_parquet(out, index=False)
+        _write(out, lambda: frame.to_parquet(out, index=False))
     elif format == "csv":
         text = frame.to_csv(index=False, date_format="%Y-%m-%d")
-        out.write_text(text) if out else sys.stdout.write(text)
+        _write(out, lambda: out.write_text(text)) if out else sys.stdout.write(text)
     elif format == "json":
         text = frame.to_json(orient="records", lines=True, date_format="iso", force_ascii=False)
         text = text.replace("T00:00:00.000", "")
-        out.write_text(text) if out else sys.stdout.write(text)
+        _write(out, lambda: out.write_text(text)) if out else sys.stdout.write(text)
     else:
-        shown = frame.head(limit or 20)
+        shown = frame.head(20 if limit is None else limit)
         cols = ["date", "actor", "target", "event", "mode", "country", "location", "killed", "source_dataset"]
         rows = [{c: (r[c].date() if c == "date" else r[c]) for c in cols} for _, r in shown.iterrows()]
         console.print(_table(f"{len(frame):,} events (showing {len(shown)})", rows, cols))
+        if frame.empty and country:
+            err_console.print("no events: --country takes ISO 3166 alpha-3 codes or country names "
+                              "(see `jervis sources` for what the store holds)", highlight=False)  # fmt: skip
 
 
 @app.command()
 def quarantine(
     db: DbOption = None,
-    limit: Annotated[int, typer.Option(help="At most this many rows.")] = 50,
+    limit: Annotated[int, typer.Option(min=0, help="At most this many rows.")] = 50,
+    full: Annotated[bool, typer.Option("--full", help="Show each rejected row whole.")] = False,
+    format: Annotated[str, typer.Option(help="table or json (lines, with the raw row).")] = "table",
     as_json: JsonOption = False,
 ) -> None:
-    """Rows that could not be stored, with the file, line and reason."""
+    """Rows that could not be stored: file, line, reason and an excerpt of the row."""
     from jervis.store.inspect import quarantined
 
+    if format not in ("table", "json"):
+        raise JervisError(f"unknown --format {format!r}; choose table or json")
     rows = quarantined(db, limit=limit)
     if as_json:
         _print_json(rows)
-    else:
-        console.print(_table(f"Quarantine ({len(rows)} shown)", rows, ["source_file", "line", "reason", "raw"]))
+        return
+    if format == "json":
+        for row in rows:
+            sys.stdout.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+        return
+    table = Table(title=f"Quarantine ({len(rows)} shown)", title_justify="left", show_lines=full)
+    for column, style in (("file", None), ("line", None), ("reason", None), ("row", "dim")):
+        table.add_column(column, overflow="fold", style=style, no_wrap=column in ("file", "line"))
+    for row in rows:
+        excerpt = row["raw"] if full else _excerpt(row["raw"])
+        table.add_row(escape(_short_path(row["source_file"])), str(row["line"]), escape(row["reason"]), escape(excerpt))
+    console.print(table)
+    if rows and not full:
+        console.print("--full shows each row whole; --format json gives them as JSON lines.")
 
 
 @app.command()
@@ -234,7 +285,19 @@ def demo(
     """Ingest the embedded Iraq 2006-2008 data into a fresh store and show what it holds."""
     from jervis.demo import run_demo
 
-    run_demo(out, console=console, as_json=as_json)
+    with _progress() as progress:
+        task = progress.add_task("demo: ingesting the embedded Iraq 2006-2008 data", total=None)
+        files: dict[str, int] = {}
+
+        def advance(path: str, rows: int) -> None:
+            files[path] = rows
+            progress.update(task, completed=sum(files.values()))
+
+        def step(what: str) -> None:
+            progress.update(task, description=what, completed=0)
+            progress.columns = progress.columns[:2] + (TimeElapsedColumn(),)
+
+        run_demo(out, console=console, as_json=as_json, progress=advance, step=step)
 
 
 @app.command()
@@ -253,20 +316,69 @@ for _register in (
 
 def main() -> None:
     """Entry point: user errors become one line on stderr and exit code 2, no traceback."""
+    import warnings
+
+    from typer._click import exceptions as click_exceptions
+
+    from jervis.errors import JervisWarning
+
+    def show_warning(message, category, filename, lineno, file=None, line=None):  # noqa: ANN001
+        if issubclass(category, JervisWarning):
+            err_console.print(f"[yellow]warning:[/] {escape(str(message))}", highlight=False, soft_wrap=True)
+        else:
+            original(message, category, filename, lineno, file, line)
+
+    original = warnings.showwarning
+    warnings.showwarning = show_warning
     try:
         app(standalone_mode=False)
     except JervisError as exc:
-        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
-        raise SystemExit(2) from None
+        _fail(str(exc), 2)
+    except typer.Exit as exc:
+        raise SystemExit(exc.exit_code) from None
     except (typer.Abort, KeyboardInterrupt):
         err_console.print("aborted")
         raise SystemExit(130) from None
-    except typer.Exit as exc:
-        raise SystemExit(exc.exit_code) from None
-    except Exception as exc:  # click usage errors come through here in non-standalone mode
-        import click
+    except click_exceptions.NoArgsIsHelpError as exc:  # `jervis dyad`: the help is the answer
+        exc.show()
+        raise SystemExit(0) from None
+    except click_exceptions.ClickException as exc:  # usage errors: unknown option, bad value...
+        message = exc.format_message()
+        if isinstance(exc, click_exceptions.UsageError) and exc.ctx is not None:
+            message += f" (see `{exc.ctx.command_path} --help`)"
+        _fail(message, 2)
+    except BrokenPipeError:  # `jervis events ... | head`
+        sys.stderr.close()
+        raise SystemExit(0) from None
+    except MemoryError:
+        _fail("out of memory; try a smaller file or raise the machine's limits", 2)
 
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            raise SystemExit(exc.exit_code) from None
-        raise
+
+def _short_path(path: str) -> str:
+    """A stored (absolute) file path relative to the working folder when it is below it."""
+    try:
+        return str(Path(path).relative_to(Path.cwd()))
+    except ValueError:
+        return path
+
+
+def _excerpt(raw: str, width: int = 70) -> str:
+    """The first non-empty fields of a rejected row, shortened: enough to recognise it."""
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        value = raw
+    if isinstance(value, dict):
+        parts = [f"{k}={v}" for k, v in value.items() if v not in (None, "")]
+    elif isinstance(value, list):
+        parts = [str(v) for v in value if v not in (None, "")]
+    else:
+        parts = [str(value)]
+    text = " | ".join(parts)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _fail(message: str, code: int) -> None:
+    first = message.strip().splitlines()[0] if message.strip() else "error"
+    err_console.print(f"[bold red]error:[/] {escape(first)}", highlight=False, soft_wrap=True)
+    raise SystemExit(code) from None

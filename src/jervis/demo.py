@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import partial
 from importlib import resources
 from pathlib import Path
 
 from rich.console import Console
 
-from jervis.store.ingest import ingest_counts
+from jervis.store.ingest import ProgressCallback, ingest_counts
 from jervis.store.query import events
 
 
@@ -22,13 +23,25 @@ def demo_dyad_path() -> Path:
     return Path(str(resources.files("jervis.data").joinpath("dyads/iraq-2006-2008.toml")))
 
 
-def run_demo(out: Path, *, console: Console, as_json: bool = False) -> dict:
-    out.mkdir(parents=True, exist_ok=True)
+def run_demo(
+    out: Path, *, console: Console, as_json: bool = False, progress: ProgressCallback | None = None,
+    step: Callable[[str], None] | None = None,
+) -> dict:  # fmt: skip
+    """``progress(file, rows)`` is called as the embedded files are ingested, ``step(what)``
+    when a new step starts (the CLI shows both on stderr)."""
+    from jervis.errors import JervisError
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise JervisError(f"cannot create the demo folder ({exc.strerror})", path=str(out)) from None
+    if not out.is_dir():
+        raise JervisError("is not a folder", path=str(out))
     db = out / "jervis.duckdb"
     for stale in (db, db.with_suffix(".duckdb.wal")):
         if stale.exists():
             stale.unlink()
-    counts = ingest_counts([embedded_data_dir()], db=db)
+    counts = ingest_counts([embedded_data_dir()], db=db, progress=progress)
     frame = events(db)
     air = frame[frame["actor"] == "US-led coalition"]
     attacks = frame[frame["actor"] == "insurgents"]
@@ -40,9 +53,13 @@ def run_demo(out: Path, *, console: Console, as_json: bool = False) -> dict:
         "by_mode": {k: int(v) for k, v in frame.groupby("mode").size().items()},
         "period": [str(frame["date"].min().date()), str(frame["date"].max().date())],
     }
+    if step:
+        step("demo: analysing the dyad (both directions, national and spatial)")
     result = _analyse(db, out)
     verdict = result.to_dict()
     summary["verdict_file"] = str(out / "verdict.json")
+    if step:
+        step("demo: writing the report (a page and an SVG and PNG per chart)")
     summary["report"] = str(_report(db, out, result))
     if as_json:
         console.print_json(json.dumps(summary))

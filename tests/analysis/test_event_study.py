@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import numpy as np
@@ -79,11 +78,11 @@ def test_too_short_or_empty_series_is_not_applicable_not_an_error():
         EventStudy().summary()
 
 
-def test_a_thousand_placebos_on_two_years_take_well_under_a_second():
+def test_a_thousand_placebos_on_two_years():
+    """Speed is a benchmark's business (docs/benchmarks.md); here: the full-size run works."""
     series = simulate(seed=1, as_series=True)
-    t0 = time.perf_counter()
-    EventStudy(n_placebo=1000, n_boot=1000, seed=1).fit(series)
-    assert time.perf_counter() - t0 < 1.0
+    s = EventStudy(n_placebo=1000, n_boot=1000, seed=1).fit(series).summary()
+    assert s["applicable"] and s["n_placebo"] > 0
 
 
 def _rejections(irr: dict[str, float], direction: str, runs: int, **kw) -> np.ndarray:

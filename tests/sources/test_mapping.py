@@ -128,7 +128,7 @@ def test_auto_dates_and_tab_delimiter(tmp_path):
     ("toml", "message"),
     [
         ('[columns]\ndate = "d"\nkilled_total = "k"\n', "unknown canonical columns"),
-        ('[colums]\ndate = "d"\n', "unknown sections"),
+        ('[colums]\ndate = "d"\n', "unknown key 'colums' .did you mean 'columns'"),
         ('[columns]\nevent = "e"\n', "no source column for 'date'"),
         ('[columns]\ndate = "d"\n[extract]\ndate = "("\n', "bad regular expression"),
         ('[columns]\ndate = "d"\n[read]\nencoding = "klingon"\n', "unknown encoding"),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import time
 from importlib import resources
 
 import pytest
@@ -155,17 +154,14 @@ def test_city_admin1_for_iraq_and_us():
     assert find_places("A blast in Houston.")[0].admin1 == "Texas"
 
 
-def test_fast_on_a_long_article(gaz):
+def test_a_long_article_gives_the_same_places_every_time(gaz):
     text = (
         "Rockets hit Camp Taji north of Baghdad on Wednesday, killing two US soldiers and a "
         "British soldier. Iraqi officials said the launchers were found in a truck near Taji. "
         "Police said Reading the report was hard. The Pentagon said it struck five sites. "
     ) * 25  # ~ 900 words
-    gaz.find_places(text)
-    started = time.perf_counter()
-    for _ in range(20):
-        gaz.find_places(text)
-    assert (time.perf_counter() - started) / 20 < 0.05  # well under the extractor's budget
+    first = gaz.find_places(text)
+    assert first and all(gaz.find_places(text) == first for _ in range(3))  # speed: bench_extract
 
 
 def test_cache_round_trip(gaz, tmp_path, monkeypatch):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jervis.errors import JervisError
+from jervis.errors import JervisError, nearest
 from jervis.sources.acled import ACLED, ACLED_JSON
 from jervis.sources.base import Reader, SourceInfo, read_head
 from jervis.sources.canonical import CANONICAL
@@ -28,8 +28,8 @@ def reader_by_name(name: str) -> Reader:
     for reader in READERS:
         if reader.name == name:
             return reader
-    known = ", ".join(sorted({r.name for r in READERS} | {"mapping"}))
-    raise JervisError(f"unknown format {name!r}; choose one of: {known}")
+    names = sorted({r.name for r in READERS} | {"mapping"})
+    raise JervisError(f"unknown format {name!r}{nearest(name, names)}; choose one of: {', '.join(names)}")
 
 
 def detect_reader(path: Path, *, format: str | None = None, mapping: str | Path | None = None) -> Reader:
@@ -40,8 +40,10 @@ def detect_reader(path: Path, *, format: str | None = None, mapping: str | Path 
         return reader_by_name("mapping")
     try:
         head = read_head(path)
+    except JervisError:
+        raise
     except OSError as exc:
-        raise JervisError(f"cannot read file ({exc.strerror})", path=str(path)) from None
+        raise JervisError(f"cannot read file ({exc.strerror or exc})", path=str(path)) from None
     except Exception as exc:  # noqa: BLE001 - e.g. a corrupt zip: one clear line
         raise JervisError(f"cannot read file ({exc})", path=str(path)) from None
     for reader in READERS:

@@ -27,11 +27,13 @@ import pandas as pd
 from jervis.errors import JervisError
 from jervis.sources.base import (
     BATCH_ROWS,
+    Limits,
     SourceInfo,
     batched_frames,
     blank_to_none,
     csv_records,
     raw_json,
+    read_all,
 )
 from jervis.sources.countries import to_iso3
 
@@ -125,6 +127,7 @@ def translate(raw: pd.DataFrame) -> pd.DataFrame:
     out["killed"] = col("fatalities")
     out["evidence"] = col("notes")
     out["_line"] = raw["_line"].to_numpy()
+    out["_span"] = raw["_span"].to_numpy() if "_span" in raw else 1
     out["_raw"] = raw_text.to_numpy()
     error = raw["_error"].astype(object) if "_error" in raw else col("_no_such_column")
     error = error.where(error.notna(), None)
@@ -134,6 +137,17 @@ def translate(raw: pd.DataFrame) -> pd.DataFrame:
         error[unknown] = "ACLED event type / sub-event type " + what + " has no PLOVER event type"
     out["_error"] = error.to_numpy()
     return out
+
+
+def _as_text(value: object) -> str | None:
+    """JSON values as the text a CSV export would hold; lists and objects as JSON text."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=True)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 class AcledCsvReader:
@@ -163,10 +177,11 @@ class AcledJsonReader:
 
     def read(self, path: Path, **options: object) -> Iterator[pd.DataFrame]:
         batch_rows = int(options.get("batch_rows", BATCH_ROWS))  # type: ignore[call-overload]
+        limits = Limits.from_env()
+        data = read_all(path, limits.max_json_bytes, "an ACLED JSON document")
         try:
-            with open(path, encoding="utf-8") as fh:
-                payload = json.load(fh)
-        except (ValueError, UnicodeDecodeError) as exc:
+            payload = json.loads(data.decode("utf-8-sig"))
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             raise JervisError(f"not a valid ACLED API JSON file ({exc})", path=str(path)) from None
         records = payload.get("data") if isinstance(payload, dict) else payload
         if isinstance(payload, dict) and (payload.get("success") is False or records is None):
@@ -176,7 +191,7 @@ class AcledJsonReader:
             raise JervisError("ACLED API JSON: 'data' must be a list of events", path=str(path))
         for start in range(0, len(records), batch_rows):
             chunk = records[start : start + batch_rows]
-            rows = [r if isinstance(r, dict) else {} for r in chunk]
+            rows = [{str(k): _as_text(v) for k, v in r.items()} if isinstance(r, dict) else {} for r in chunk]
             frame = pd.DataFrame(rows, dtype=object)
             frame["_line"] = range(start + 1, start + len(chunk) + 1)
             frame["_error"] = [

@@ -14,9 +14,11 @@ every source.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
+import os
 import re
 import sys
 import zipfile
@@ -30,6 +32,50 @@ import pandas as pd
 from jervis.errors import JervisError
 
 BATCH_ROWS = 50_000
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on what one input may cost; documented in docs/schema.md ("Limits").
+
+    Every record and every decompressed size is bounded, so a hostile or broken file cannot
+    exhaust memory: an over-long line is quarantined with a reason, an archive beyond the zip
+    limits is refused. Each can be raised through an environment variable.
+    """
+
+    max_line_bytes: int = 1 << 20  # one physical line, and one record spanning several lines
+    max_record_lines: int = 100  # physical lines one quoted record may span
+    zip_max_ratio: float = 200.0  # uncompressed / compressed size of one archive member
+    zip_max_bytes: int = 16 << 30  # uncompressed size of one archive (all members)
+    max_json_bytes: int = 512 << 20  # a JSON document is parsed whole; JSON Lines stream
+
+    ENV = {
+        "max_line_bytes": "JERVIS_MAX_LINE_BYTES",
+        "max_record_lines": "JERVIS_MAX_RECORD_LINES",
+        "zip_max_ratio": "JERVIS_ZIP_MAX_RATIO",
+        "zip_max_bytes": "JERVIS_ZIP_MAX_BYTES",
+        "max_json_bytes": "JERVIS_MAX_JSON_BYTES",
+    }
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        values: dict[str, float | int] = {}
+        for name, variable in cls.ENV.items():
+            text = os.environ.get(variable)
+            if text is None or not text.strip():
+                continue
+            kind = float if name == "zip_max_ratio" else int
+            try:
+                value = kind(text)
+            except ValueError:
+                raise JervisError(f"${variable} must be a number, not {text!r}") from None
+            if value <= 0:
+                raise JervisError(f"${variable} must be positive, not {text!r}")
+            values[name] = value
+        return cls(**values)  # type: ignore[arg-type]
+
+
+# csv's own limit stays above ours: records are bounded by Limits.max_line_bytes before csv.
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 
@@ -55,15 +101,82 @@ class Reader(Protocol):
     def read(self, path: Path, **options: object) -> Iterator[pd.DataFrame]: ...
 
 
-def open_binary(path: Path) -> IO[bytes]:
-    """Open a file, transparently taking the single data member of a .zip archive."""
-    if path.suffix.lower() == ".zip":
-        archive = zipfile.ZipFile(path)
-        members = [m for m in archive.namelist() if not m.endswith("/")]
-        if not members:
-            raise JervisError("the zip archive is empty", path=str(path))
-        return archive.open(members[0])
-    return open(path, "rb")
+# ---- archives -------------------------------------------------------------------------------
+# A member of a zip archive is named like a file inside a folder: ``data/events.zip/a.csv``.
+# Readers open every input through open_binary, so they read members as they read files.
+
+
+def split_member(path: Path) -> tuple[Path, str] | None:
+    """(archive, member name) when ``path`` names a member of a .zip archive, else None."""
+    if path.exists():
+        return None
+    for parent in path.parents:
+        if parent.suffix.lower() == ".zip" and parent.is_file():
+            return parent, path.relative_to(parent).as_posix()
+    return None
+
+
+def _open_zip(archive: Path) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(archive)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+        raise JervisError(f"not a readable zip archive ({exc})", path=str(archive)) from None
+
+
+def zip_members(archive: Path, limits: Limits | None = None) -> list[zipfile.ZipInfo]:
+    """The data members of an archive, after checking the zip limits (bombs are refused)."""
+    limits = limits or Limits.from_env()
+    with _open_zip(archive) as zf:
+        members = [m for m in zf.infolist() if not m.is_dir()]
+    total = 0
+    for info in members:
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > (1 << 20) and ratio > limits.zip_max_ratio:
+            raise JervisError(
+                f"zip member {info.filename!r} expands {ratio:,.0f} times ({info.compress_size:,} to "
+                f"{info.file_size:,} bytes), above the limit of {limits.zip_max_ratio:,.0f} "
+                f"(${Limits.ENV['zip_max_ratio']}); refused as a possible zip bomb",
+                path=str(archive),
+            )
+    if total > limits.zip_max_bytes:
+        raise JervisError(
+            f"the zip archive expands to {total:,} bytes, above the limit of "
+            f"{limits.zip_max_bytes:,} (${Limits.ENV['zip_max_bytes']})",
+            path=str(archive),
+        )
+    return members
+
+
+def open_binary(path: Path, limits: Limits | None = None) -> IO[bytes]:
+    """Open a file or an archive member (``x.zip/name``); a one-member .zip opens its member.
+
+    The zip limits are checked before anything is decompressed; zipfile never yields more
+    than a member's declared size, so the checked size bounds what is read.
+    """
+    member = split_member(path)
+    if member is None and path.suffix.lower() != ".zip":
+        return open(path, "rb")
+    archive, name = member if member else (path, None)
+    members = zip_members(archive, limits)
+    if name is None:
+        if len(members) != 1:
+            names = ", ".join(m.filename for m in members[:10]) or "none"
+            raise JervisError(
+                f"the zip archive holds {len(members)} files ({names}); ingest the archive "
+                "to read every member, or name one as ARCHIVE.zip/MEMBER",
+                path=str(path),
+            )
+        name = members[0].filename
+    zf = _open_zip(archive)
+    try:
+        return zf.open(name)
+    except KeyError:
+        zf.close()
+        raise JervisError("no such member in the zip archive", path=str(path)) from None
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError) as exc:
+        zf.close()
+        raise JervisError(f"cannot read the zip member ({exc})", path=str(path)) from None
 
 
 def read_head(path: Path, size: int = 65536) -> str:
@@ -72,7 +185,101 @@ def read_head(path: Path, size: int = 65536) -> str:
         return fh.read(size).decode("utf-8", errors="replace")
 
 
-_SURROGATE = re.compile("[\udc80-\udcff]")
+def read_all(path: Path, limit: int, what: str) -> bytes:
+    """A whole (bounded) input, for formats that cannot stream (a JSON document)."""
+    with open_binary(path) as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise JervisError(
+            f"{what} larger than {limit:,} bytes (${Limits.ENV['max_json_bytes']}); "
+            "use JSON Lines, which streams",
+            path=str(path),
+        )
+    return data
+
+
+def parquet_file(path: Path):
+    """A pyarrow ParquetFile for a file or an archive member (read into memory, bounded)."""
+    import pyarrow.parquet as pq
+
+    try:
+        if split_member(path) is None:
+            return pq.ParquetFile(path)
+        limits = Limits.from_env()
+        return pq.ParquetFile(io.BytesIO(read_all(path, limits.zip_max_bytes, "a zipped Parquet file")))
+    except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+        if isinstance(exc, JervisError):
+            raise
+        raise JervisError(f"not a readable Parquet file ({exc})", path=str(path)) from None
+
+
+# ---- lines ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Overlong:
+    """A physical line longer than Limits.max_line_bytes: only its length and head are kept."""
+
+    length: int
+    head: bytes
+
+    def reason(self, limit: int) -> str:
+        return (
+            f"line of {self.length:,} bytes is longer than the limit of {limit:,} "
+            f"(${Limits.ENV['max_line_bytes']})"
+        )
+
+
+_BLOCK = 1 << 20
+
+
+def physical_lines(stream: IO[bytes], max_line: int) -> Iterator[bytes | Overlong]:
+    """Lines ending in b"\\n" (kept), read in blocks; a line over ``max_line`` becomes Overlong.
+
+    Memory stays within a block plus ``max_line`` whatever the input (one 2 GB line included).
+    """
+    rest = b""
+    while True:
+        block = stream.read(_BLOCK)
+        if not block:
+            break
+        rest += block
+        parts = rest.split(b"\n")
+        rest = parts.pop()
+        for part in parts:
+            if len(part) >= max_line:
+                yield Overlong(len(part) + 1, part[:200])
+            else:
+                yield part + b"\n"
+        if len(rest) > max_line:  # no line end in sight: skip to the next one, counting
+            length, head = len(rest), rest[:200]
+            while True:
+                block = stream.read(_BLOCK)
+                if not block:
+                    rest = b""
+                    break
+                cut = block.find(b"\n")
+                if cut < 0:
+                    length += len(block)
+                    continue
+                length += cut + 1
+                rest = block[cut + 1 :]
+                break
+            yield Overlong(length, head)
+            if rest:  # lines after the over-long one, in the same block
+                parts = rest.split(b"\n")
+                rest = parts.pop()
+                for part in parts:
+                    yield Overlong(len(part) + 1, part[:200]) if len(part) >= max_line else part + b"\n"
+    if rest:
+        yield Overlong(len(rest), rest[:200]) if len(rest) > max_line else rest
+
+
+def is_blank(text: str) -> bool:
+    return not text.strip()
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def bad_encoding(values: Iterable[str]) -> str | None:
@@ -80,9 +287,119 @@ def bad_encoding(values: Iterable[str]) -> str | None:
     for value in values:
         match = _SURROGATE.search(value)
         if match:
-            byte = ord(match.group()) - 0xDC00
-            return f"invalid UTF-8 byte 0x{byte:02x} at character {match.start()}"
+            code = ord(match.group())
+            if 0xDC80 <= code <= 0xDCFF:
+                return f"invalid UTF-8 byte 0x{code - 0xDC00:02x} at character {match.start()}"
+            return f"invalid character U+{code:04X} (a lone surrogate) at character {match.start()}"
     return None
+
+
+def safe_text(value: str) -> str:
+    """Text that encodes as UTF-8: undecodable bytes and lone surrogates become \\x../\\u.. escapes."""
+    if value.isascii():
+        return value
+    try:
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        return _SURROGATE.sub(_escape_surrogate, value)
+
+
+def _escape_surrogate(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\u{code:04x}"
+
+
+Record = tuple[int, list[str] | None, list[str], str | None, int]
+
+
+class _Consumed(Exception):
+    """Raised through csv.reader to end a record at an over-long line or record."""
+
+
+class _LineFeed:
+    """Feeds decoded physical lines to csv.reader and remembers those of the current record.
+
+    A record may span several lines only through a quoted field; the lines it took are kept so
+    that a record broken by a stray quote can be split back into its lines.
+    """
+
+    def __init__(self, lines: Iterator[tuple[int, str | Overlong]], limits: Limits):
+        self.lines = lines
+        self.limits = limits
+        self.taken: list[tuple[int, str]] = []
+        self.size = 0
+        self.overlong: tuple[int, Overlong] | None = None
+        self.pending: tuple[int, str | Overlong] | None = None
+
+    def start(self) -> None:
+        self.taken, self.size, self.overlong = [], 0, None
+
+    def __iter__(self) -> _LineFeed:
+        return self
+
+    def __next__(self) -> str:
+        if self.pending is not None:
+            number, text = self.pending
+            self.pending = None
+        else:
+            number, text = next(self.lines)
+        if isinstance(text, Overlong):
+            self.overlong = (number, text)
+            raise _Consumed
+        if self.taken and (
+            len(self.taken) >= self.limits.max_record_lines
+            or self.size + len(text) > self.limits.max_line_bytes
+        ):
+            self.pending = (number, text)  # starts the next record; this one is split back
+            raise _Consumed
+        self.taken.append((number, text))
+        self.size += len(text)
+        return text
+
+
+def decoded_lines(
+    raw: IO[bytes], *, encoding: str, errors: str, limits: Limits, first_line: int = 1
+) -> Iterator[tuple[int, str | Overlong]]:
+    """(line number, text) per physical line; UTF-8 keeps bad bytes as surrogates."""
+    probe = "\n".encode(encoding) if encoding != "utf-8-sig" else b"\n"
+    if probe == b"\n" and "a".encode(encoding) == b"a":  # ASCII-compatible: split bytes
+        number = first_line - 1
+        for line in physical_lines(raw, limits.max_line_bytes):
+            number += 1
+            if isinstance(line, Overlong):
+                yield number, line
+            else:
+                yield number, line.decode(encoding if number == first_line else _plain(encoding), errors)
+        return
+    text = io.TextIOWrapper(raw, encoding=encoding, errors=errors, newline="\n")
+    number = first_line - 1
+    while True:
+        line = text.readline(limits.max_line_bytes)
+        if not line:
+            return
+        number += 1
+        if len(line) >= limits.max_line_bytes and not line.endswith("\n"):
+            length = len(line)
+            while (more := text.readline(_BLOCK)) and not more.endswith("\n"):
+                length += len(more)
+            length += len(more)
+            yield number, Overlong(length, line[:200].encode(encoding, "replace"))
+            continue
+        yield number, line
+
+
+def _plain(encoding: str) -> str:
+    return "utf-8" if encoding == "utf-8-sig" else encoding
+
+
+def _parse_line(text: str, delimiter: str, quoting: int) -> tuple[list[str] | None, str | None]:
+    try:
+        return next(csv.reader([text], delimiter=delimiter, quoting=quoting, strict=False), []), None
+    except csv.Error as exc:
+        return None, f"unreadable line ({exc})"
 
 
 def csv_records(
@@ -92,70 +409,158 @@ def csv_records(
     header: Sequence[str] | None = None,
     skip_row: object = None,
     quoting: int = csv.QUOTE_MINIMAL,
-) -> Iterator[tuple[int, list[str] | None, list[str], str | None]]:
-    """Yield ``(line, header, fields, error)`` for each data record of a delimited file.
+    encoding: str = "utf-8",
+    skip_lines: int = 0,
+    limits: Limits | None = None,
+) -> Iterator[Record]:
+    """Yield ``(line, header, fields, error, span)`` for each data record of a delimited file.
 
-    Streams (never loads the file), reads bytes as UTF-8 with undecodable bytes kept as
-    surrogates so a bad byte rejects one row, not the file, and flags rows whose field count does
-    not match the header (a truncated or over-long line). ``skip_row(fields) -> bool`` drops rows
-    such as UCDP's HXL tag row.
+    Streams (never loads the file) and bounds every line and record (Limits). Bytes are read as
+    UTF-8 with undecodable bytes kept as surrogates, so a bad byte rejects one row, not the file.
+    Rows whose field count does not match the header are flagged. Every non-blank physical line
+    after the header is accounted for: a record spans several lines only when a quoted field
+    holds line breaks and the record has the header's field count; otherwise (a stray quote
+    swallowing the following lines, an over-long record) it is split back into its lines, each
+    read on its own. ``span`` is how many physical lines a record took. ``skip_row(fields)``
+    drops the first data row when it is not data (UCDP's HXL tag row).
     """
-    with open_binary(path) as raw:
-        text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
-        reader = csv.reader(text, delimiter=delimiter, quoting=quoting, strict=False)
+    limits = limits or Limits.from_env()
+    utf8 = codecs.lookup(encoding).name == "utf-8"
+    with open_binary(path, limits) as raw:
+        for _ in range(skip_lines):
+            raw.readline(limits.max_line_bytes)
+        lines = decoded_lines(
+            raw, encoding="utf-8-sig" if utf8 else encoding,
+            errors="surrogateescape" if utf8 else "replace", limits=limits,
+            first_line=skip_lines + 1,
+        )  # fmt: skip
+        feed = _LineFeed(lines, limits)
         names = list(header) if header is not None else None
-        line = 1
-        for fields in reader:
-            start, line = line, reader.line_num + 1
+        first_data = True
+
+        def one(number: int, text: str) -> Iterator[Record]:
+            nonlocal names, first_data
+            if is_blank(text):
+                return
+            fields, error = _parse_line(text, delimiter, quoting)
             if names is None:
-                names = [n.strip() for n in fields]
+                names = [n.strip() for n in (fields or [text.strip()])]
+                return
+            if first_data:
+                first_data = False
+                if skip_row is not None and fields and skip_row(fields):  # type: ignore[operator]
+                    return
+            yield _record(number, names, fields or [text.rstrip("\r\n")], error, 1)
+
+        reader = csv.reader(feed, delimiter=delimiter, quoting=quoting, strict=False)
+        while True:
+            feed.start()
+            try:
+                fields = next(reader)
+            except StopIteration:
+                break
+            except (_Consumed, csv.Error):
+                for number, text in feed.taken:
+                    yield from one(number, text)
+                if feed.overlong is not None:
+                    number, over = feed.overlong
+                    if names is None:
+                        raise JervisError(over.reason(limits.max_line_bytes) + " (the header)", path=str(path)) from None
+                    first_data = False
+                    head = over.head.decode("utf-8", "replace")
+                    yield number, names, [head], over.reason(limits.max_line_bytes), 1
+                reader = csv.reader(feed, delimiter=delimiter, quoting=quoting, strict=False)
                 continue
-            if not fields or (len(fields) == 1 and not fields[0].strip()):
-                continue
-            if skip_row is not None and skip_row(fields):  # type: ignore[operator]
-                continue
-            error = bad_encoding(fields)
-            if error is None and len(fields) != len(names):
-                error = f"expected {len(names)} fields, found {len(fields)} (truncated or broken line)"
-            yield start, names, fields, error
+            taken = feed.taken
+            if len(taken) == 1:
+                number, text = taken[0]
+                if is_blank(text):  # a blank physical line is not a record ('""' is one)
+                    continue
+                if names is None:
+                    names = [n.strip() for n in fields]
+                    continue
+                if first_data:
+                    first_data = False
+                    if skip_row is not None and skip_row(fields):  # type: ignore[operator]
+                        continue
+                yield _record(number, names, fields, None, 1)
+            elif names is not None and len(fields) == len(names) and bad_encoding(fields) is None \
+                    and not _swallowed(taken, len(names), delimiter, quoting):  # fmt: skip
+                first_data = False
+                span = sum(1 for _, text in taken if not is_blank(text))  # blank lines are not data
+                yield taken[0][0], names, fields, None, span  # a quoted field with line breaks
+            else:
+                for number, text in taken:
+                    yield from one(number, text)
+        if names is None:
+            raise JervisError("the file is empty (no header line)", path=str(path))
 
 
-def batched_frames(
-    records: Iterator[tuple[int, list[str] | None, list[str], str | None]],
-    batch_rows: int = BATCH_ROWS,
-) -> Iterator[pd.DataFrame]:
-    """Group CSV records into DataFrames of raw string columns plus _line/_raw/_error.
+def _swallowed(taken: list[tuple[int, str]], width: int, delimiter: str, quoting: int) -> bool:
+    """A multi-line record that is really a stray quote swallowing whole records.
+
+    Quoted text with line breaks (notes, article lists) rarely holds lines that are complete
+    records on their own; when two or more of its lines are, splitting explains the data better.
+    """
+    complete = 0
+    for _, text in taken:
+        fields, error = _parse_line(text, delimiter, quoting)
+        if error is None and fields is not None and len(fields) == width:
+            complete += 1
+            if complete >= 2:
+                return True
+    return False
+
+
+def _record(number: int, names: list[str], fields: list[str], error: str | None, span: int) -> Record:
+    if error is None:
+        error = bad_encoding(fields)
+    if error is None and len(fields) != len(names):
+        error = f"expected {len(names)} fields, found {len(fields)} (truncated or broken line)"
+    return number, names, fields, error, span
+
+
+def batched_frames(records: Iterator[Record], batch_rows: int = BATCH_ROWS) -> Iterator[pd.DataFrame]:
+    """Group CSV records into DataFrames of raw string columns plus _line/_span/_raw_fields/_error.
 
     Columns keep the file's own names (as str); broken rows get ``_error`` and empty fields.
     """
     rows: list[list[str]] = []
     lines: list[int] = []
+    spans: list[int] = []
     raws: list[str] = []
     errors: list[str | None] = []
     names: list[str] | None = None
-    for line, header, fields, error in records:
-        names = header  # type: ignore[assignment]
+    for line, header, fields, error, span in records:
+        if header is not names:
+            if rows:  # the header changed (never within one file today): flush first
+                yield _frame(names, rows, lines, spans, raws, errors)  # type: ignore[arg-type]
+                rows, lines, spans, raws, errors = [], [], [], [], []
+            names = header
         width = len(names)  # type: ignore[arg-type]
         if error:
             raws.append(json.dumps(fields, ensure_ascii=True))
-            fields = ([""] * width) if len(fields) != width else [""] * width
+            fields = [""] * width
         else:
             raws.append("")
         rows.append(fields)
         lines.append(line)
+        spans.append(span)
         errors.append(error)
         if len(rows) >= batch_rows:
-            yield _frame(names, rows, lines, raws, errors)  # type: ignore[arg-type]
-            rows, lines, raws, errors = [], [], [], []
+            yield _frame(names, rows, lines, spans, raws, errors)  # type: ignore[arg-type]
+            rows, lines, spans, raws, errors = [], [], [], [], []
     if rows:
-        yield _frame(names, rows, lines, raws, errors)  # type: ignore[arg-type]
+        yield _frame(names, rows, lines, spans, raws, errors)  # type: ignore[arg-type]
 
 
 def _frame(
-    names: list[str], rows: list[list[str]], lines: list[int], raws: list[str], errors: list
-) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=_unique(names), dtype=object)
+    names: list[str], rows: list[list[str]], lines: list[int], spans: list[int], raws: list[str],
+    errors: list,
+) -> pd.DataFrame:  # fmt: skip
+    frame = pd.DataFrame(rows, columns=_unique([safe_text(n) for n in names]), dtype=object)
     frame["_line"] = lines
+    frame["_span"] = spans
     frame["_raw_fields"] = raws
     frame["_error"] = errors
     return frame
@@ -175,16 +580,42 @@ def _unique(names: list[str]) -> list[str]:
 
 
 def raw_json(frame: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
-    """The original row as a JSON object (column -> text), for quarantine."""
+    """The original row as a JSON object (column -> text), for quarantine.
+
+    Text that is not valid Unicode (undecodable bytes kept as surrogates, lone surrogates from
+    JSON escapes) is escaped first: pandas' JSON writer crashes the interpreter on it.
+    """
     if frame.empty:
         return pd.Series([], index=frame.index, dtype=object)
+    if not len(columns):
+        return pd.Series(["{}"] * len(frame.index), index=frame.index, dtype=object)
+    part = frame[list(columns)]
+    dirty = [i for i in range(part.shape[1])
+             if part.dtypes.iloc[i].kind == "O" and not _clean_text(part.iloc[:, i])]  # fmt: skip
+    names = [safe_text(str(c)) for c in part.columns]
+    if dirty or names != list(part.columns):
+        part = part.set_axis(names, axis=1).copy()
+        for i in dirty:
+            part.isetitem(i, part.iloc[:, i].map(lambda v: safe_text(v) if isinstance(v, str) else v))
     # pandas' C JSON writer; embedded newlines are escaped, so one output line per row.
-    text = frame[list(columns)].to_json(orient="records", lines=True, force_ascii=False, date_format="iso")
+    text = part.to_json(orient="records", lines=True, force_ascii=False, date_format="iso")
     raw = pd.Series(text.rstrip("\n").split("\n"), index=frame.index, dtype=object)
     if "_raw_fields" in frame:
         broken = frame["_raw_fields"].astype(bool)
         raw[broken] = frame.loc[broken, "_raw_fields"]
     return raw
+
+
+def _clean_text(values: pd.Series) -> bool:
+    """True when every string in the column encodes as UTF-8 (one C-speed pass)."""
+    joined = "".join(v for v in values if isinstance(v, str))
+    if joined.isascii():
+        return True
+    try:
+        joined.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def blank_to_none(series: pd.Series) -> pd.Series:

@@ -15,11 +15,18 @@ import pandas as pd
 from jervis.errors import JervisError
 from jervis.sources.base import (
     BATCH_ROWS,
+    Limits,
+    Overlong,
     SourceInfo,
+    bad_encoding,
     batched_frames,
     csv_records,
+    is_blank,
     open_binary,
+    parquet_file,
+    physical_lines,
     raw_json,
+    safe_text,
 )
 from jervis.store.schema import COLUMNS
 
@@ -43,9 +50,7 @@ class CanonicalReader:
     def sniff(self, path: Path, head: str) -> bool:
         suffix = path.suffix.lower()
         if suffix == ".parquet":
-            import pyarrow.parquet as pq
-
-            return _is_canonical(pq.read_schema(path).names)
+            return _is_canonical(parquet_file(path).schema_arrow.names)
         if suffix in (".jsonl", ".ndjson"):
             first = head.splitlines()[0] if head else ""
             try:
@@ -71,9 +76,7 @@ class CanonicalReader:
                 yield raw.drop(columns=["_raw_fields"])
 
     def _parquet(self, path: Path) -> Iterator[pd.DataFrame]:
-        import pyarrow.parquet as pq
-
-        parquet = pq.ParquetFile(path)
+        parquet = parquet_file(path)
         line = 1
         for batch in parquet.iter_batches(batch_size=BATCH_ROWS):
             frame = batch.to_pandas()
@@ -85,33 +88,57 @@ class CanonicalReader:
             yield frame
 
     def _jsonl(self, path: Path) -> Iterator[pd.DataFrame]:
+        limits = Limits.from_env()
         records: list[dict] = []
-        with open_binary(path) as fh:
-            for number, data in enumerate(fh, start=1):
-                text = data.decode("utf-8", errors="surrogateescape").strip()
-                if not text:
+        with open_binary(path, limits) as fh:
+            for number, data in enumerate(physical_lines(fh, limits.max_line_bytes), start=1):
+                if isinstance(data, Overlong):
+                    records.append({"_line": number, "_raw": json.dumps(data.head.decode("utf-8", "replace")),
+                                    "_error": data.reason(limits.max_line_bytes)})  # fmt: skip
                     continue
+                text = data.decode("utf-8-sig" if number == 1 else "utf-8", errors="surrogateescape")
+                if is_blank(text):
+                    continue
+                text = text.strip()
                 record: dict = {"_line": number, "_raw": text, "_error": None}
                 try:
                     value = json.loads(text)
-                except ValueError as exc:
-                    record["_error"] = f"not valid JSON ({exc.msg} at column {exc.colno})"
+                except (ValueError, RecursionError) as exc:
+                    where = f" at column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
+                    message = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
+                    record["_error"] = f"not valid JSON ({message}{where})"
                     record["_raw"] = json.dumps(text)
                 else:
-                    if not isinstance(value, dict):
-                        record["_error"] = "a JSON line must be an object"
+                    error = bad_encoding([text]) or _record_error(value)
+                    if error:
+                        record["_error"] = error
+                        record["_raw"] = json.dumps(text)
                     else:
-                        unknown = set(value) - set(COLUMNS)
-                        if unknown:
-                            record["_error"] = f"unknown columns {sorted(unknown)}"
-                        else:
-                            record.update(value)
+                        record.update(value)
                 records.append(record)
                 if len(records) >= BATCH_ROWS:
-                    yield pd.DataFrame(records)
+                    yield _jsonl_frame(records)
                     records = []
         if records:
-            yield pd.DataFrame(records)
+            yield _jsonl_frame(records)
+
+
+def _record_error(value: object) -> str | None:
+    if not isinstance(value, dict):
+        return "a JSON line must be an object"
+    unknown = set(value) - set(COLUMNS)
+    if unknown:
+        return f"unknown columns {sorted(safe_text(k) for k in unknown)}"
+    nested = sorted(k for k, v in value.items() if isinstance(v, dict | list))
+    if nested:
+        return f"columns {nested} hold a list or object, not a value"
+    return bad_encoding(v for v in value.values() if isinstance(v, str))
+
+
+def _jsonl_frame(records: list[dict]) -> pd.DataFrame:
+    frame = pd.DataFrame(records, dtype=object)
+    frame["_line"] = frame["_line"].astype("int64")
+    return frame
 
 
 CANONICAL = CanonicalReader()

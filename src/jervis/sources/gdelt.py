@@ -37,7 +37,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
-from jervis.sources.base import SourceInfo, open_binary
+from jervis.sources.base import Limits, Overlong, SourceInfo, open_binary, physical_lines
 
 _ACTOR = ["Code", "Name", "CountryCode", "KnownGroupCode", "EthnicCode", "Religion1Code",
           "Religion2Code", "Type1Code", "Type2Code", "Type3Code"]  # fmt: skip
@@ -115,35 +115,49 @@ class GdeltReader:
         return fields[0].strip().isdigit() and len(fields[1]) == 8 and fields[1].isdigit()
 
     def read(self, path: Path, **options: object) -> Iterator[pd.DataFrame]:
-        """Stream the file in batches of ``batch_rows`` lines (default 25,000)."""
+        """Stream the file in batches of ``batch_rows`` lines (default 25,000), lines bounded."""
         batch_rows = int(options.get("batch_rows", GDELT_BATCH_ROWS))  # type: ignore[call-overload]
+        limits = Limits.from_env()
         layout: tuple[str, list[str]] | None = None
         line_no = 0
-        with open_binary(path) as fh:
+        with open_binary(path, limits) as fh:
+            lines_iter = physical_lines(fh, limits.max_line_bytes)
             while True:
-                lines = list(islice(fh, batch_rows))
+                lines = list(islice(lines_iter, batch_rows))
                 if not lines:
                     break
                 if layout is None:  # from the first well-formed line (2.0 if none is)
-                    counts = (line.count(b"\t") + 1 for line in lines)
+                    counts = (line.count(b"\t") + 1 for line in lines if isinstance(line, bytes))
                     layout = LAYOUTS[next((c for c in counts if c in LAYOUTS), 61)]
-                yield self._batch(lines, line_no, layout)
+                yield self._batch(lines, line_no, layout, limits)
                 line_no += len(lines)
 
-    def _batch(self, lines: list[bytes], start: int, layout: tuple[str, list[str]]) -> pd.DataFrame:
+    def _batch(
+        self, lines: list, start: int, layout: tuple[str, list[str]], limits: Limits | None = None
+    ) -> pd.DataFrame:
         version, names = layout
         width = len(names)
         numbers = np.arange(start + 1, start + len(lines) + 1)
-        blank = [i for i, line in enumerate(lines) if len(line) < 3 and not line.strip()]
+        over = {i: line for i, line in enumerate(lines) if isinstance(line, Overlong)}
+        if over:  # an over-long line is a broken record: its head is kept, the rest was skipped
+            limit = (limits or Limits()).max_line_bytes
+            lines = [b"" if i in over else line for i, line in enumerate(lines)]
+        blank = [i for i, line in enumerate(lines)  # whitespace only: not a record
+                 if line[:1] in _SPACE and not line.strip() and i not in over]  # fmt: skip
         if blank:  # empty lines (e.g. a trailing one) are not records
             keep = np.ones(len(lines), dtype=bool)
             keep[blank] = False
             numbers = numbers[keep]
+            over = {int(np.searchsorted(np.flatnonzero(keep), i)): v for i, v in over.items()}
             lines = [line for line, k in zip(lines, keep, strict=True) if k]
         good_mask = np.fromiter(
             (line.count(b"\t") == width - 1 for line in lines), dtype=bool, count=len(lines)
         )
         errors: list[str | None] = [None] * len(lines)
+        for i, line in over.items():
+            good_mask[i] = False
+            errors[i] = line.reason(limit)
+            lines[i] = line.head
         for i in np.flatnonzero(good_mask):
             line = lines[i]
             if not line.isascii():
@@ -152,6 +166,9 @@ class GdeltReader:
                 except UnicodeDecodeError as exc:
                     good_mask[i] = False
                     errors[i] = f"invalid UTF-8 byte 0x{line[exc.start]:02x} at byte {exc.start}"
+            if good_mask[i] and (b"\r" in line[:-2] or b"\x00" in line):
+                good_mask[i] = False
+                errors[i] = "a NUL byte or a carriage return inside the line"
         for i in np.flatnonzero(~good_mask):
             if errors[i] is None:
                 found = lines[i].count(b"\t") + 1
@@ -287,6 +304,7 @@ def _raw_arrays(blob: bytes) -> list[str]:
     return ['["' + line + '"]' for line in text.rstrip("\n").replace("\t", '","').split("\n")]
 
 
+_SPACE = (b" ", b"\t", b"\r", b"\n", b"\x0b", b"\x0c", b"")
 _NOT_CONTROL = bytes(b for b in range(256) if b >= 0x20 or b in (0x09, 0x0A))
 
 

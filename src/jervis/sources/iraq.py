@@ -12,7 +12,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from jervis.sources.base import BATCH_ROWS, SourceInfo, batched_frames, csv_records, raw_json
+from jervis.sources.base import (
+    BATCH_ROWS,
+    SourceInfo,
+    batched_frames,
+    csv_records,
+    parquet_file,
+    raw_json,
+)
 
 # type -> (actor, PLOVER event, mode)
 TYPES = {
@@ -32,10 +39,8 @@ def _raw_batches(path: Path) -> Iterator[pd.DataFrame]:
     if path.suffix.lower() != ".parquet":
         yield from batched_frames(csv_records(path))
         return
-    import pyarrow.parquet as pq
-
     line = 2  # as if the header were line 1, so messages match the CSV original
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=BATCH_ROWS):
+    for batch in parquet_file(path).iter_batches(batch_size=BATCH_ROWS):
         frame = batch.to_pandas().astype(str)
         frame["_line"] = range(line, line + len(frame))
         frame["_error"] = None
@@ -57,9 +62,7 @@ class IraqReader:
 
     def sniff(self, path: Path, head: str) -> bool:
         if path.suffix.lower() == ".parquet":
-            import pyarrow.parquet as pq
-
-            return pq.read_schema(path).names == _COLUMNS
+            return parquet_file(path).schema_arrow.names == _COLUMNS
         first = head.splitlines()[0].strip().lower() if head else ""
         return first == ",".join(_COLUMNS)
 
@@ -75,6 +78,7 @@ class IraqReader:
             out["latitude"] = raw["latitude"]
             out["longitude"] = raw["longitude"]
             out["_line"] = raw["_line"]
+            out["_span"] = raw["_span"] if "_span" in raw else 1
             out["_raw"] = raw_json(raw, _COLUMNS)
             out["_error"] = raw["_error"]
             unknown = kind.isna() & raw["_error"].isna()

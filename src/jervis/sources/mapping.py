@@ -13,31 +13,40 @@ numeric codes into ISO alpha-3. Nothing is validated here: the store checks ever
 from __future__ import annotations
 
 import codecs
-import csv
-import io
 import re
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+)
 
-from jervis.errors import JervisError
+from jervis.errors import JervisError, nearest, schema_error
 from jervis.sources.base import (
     BATCH_ROWS,
+    Record,
     SourceInfo,
-    bad_encoding,
     batched_frames,
     blank_to_none,
-    open_binary,
+    csv_records,
     raw_json,
 )
 from jervis.sources.countries import to_iso3
+from jervis.sources.regex import compile_re2
 from jervis.store.schema import COLUMNS
 
-_SECTIONS = {"source", "read", "columns", "extract", "values", "constants", "when"}
 _CANONICAL = set(COLUMNS) - {"event_id"}
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 
@@ -58,7 +67,7 @@ class Mapping:
     path: Path
     info: SourceInfo
     columns: dict[str, str]
-    extract: dict[str, re.Pattern[str]]
+    extract: dict[str, Any]  # compiled RE2 patterns
     values: dict[str, dict[str, str]]
     constants: dict[str, Any]
     when: list[When]
@@ -80,123 +89,139 @@ def _fail(path: Path, message: str) -> JervisError:
     return JervisError(f"mapping file: {message}", path=str(path))
 
 
+_Scalar = StrictStr | StrictInt | StrictFloat | StrictBool | date
+
+
+class _SourceFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    dataset: StrictStr | None = None
+    name: StrictStr | None = None
+    licence: StrictStr | None = None
+    license: StrictStr | None = None
+    attribution: StrictStr | None = None
+    url: StrictStr | None = None
+
+
+class _ReadFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    delimiter: StrictStr = ","
+    encoding: StrictStr = "utf-8"
+    skip_rows: int = Field(default=0, ge=0, le=1_000_000)
+    date_format: StrictStr = "auto"
+    dayfirst: StrictBool = False
+
+
+class _WhenFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    match: dict[StrictStr, _Scalar | list[_Scalar]]
+    columns: dict[StrictStr, StrictStr] = {}
+    constants: dict[StrictStr, _Scalar] = {}
+
+
+class _MappingFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    source: _SourceFile = _SourceFile()
+    read: _ReadFile = _ReadFile()
+    columns: dict[StrictStr, StrictStr] = {}
+    extract: dict[StrictStr, StrictStr] = {}
+    values: dict[StrictStr, dict[StrictStr, StrictStr]] = {}
+    constants: dict[StrictStr, _Scalar] = {}
+    when: list[_WhenFile] = []
+
+
 def _check_canonical(path: Path, names: Any, section: str) -> None:
     unknown = sorted(set(names) - _CANONICAL)
     if unknown:
         raise _fail(
-            path, f"[{section}] names unknown canonical columns {unknown} (see docs/schema.md)"
+            path,
+            f"[{section}] names unknown canonical columns {unknown}{nearest(unknown[0], _CANONICAL)} "
+            "(see docs/schema.md)",
         )
-
-
-def _str_table(path: Path, table: Any, section: str) -> dict[str, str]:
-    if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
-        raise _fail(path, f"[{section}] must be a table of text values")
-    return dict(table)
 
 
 def load_mapping(path: str | Path) -> Mapping:
     """Parse and check a mapping file; user mistakes raise JervisError naming the problem."""
     path = Path(path)
     try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_bytes().decode("utf-8")
+        doc = tomllib.loads(text)
+    except IsADirectoryError:
+        raise JervisError("is a folder, not a mapping file", path=str(path)) from None
     except OSError as exc:
         raise JervisError(f"cannot read mapping file ({exc.strerror})", path=str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise _fail(path, f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at {exc.start}); "
+                    "TOML files are UTF-8") from None  # fmt: skip
     except tomllib.TOMLDecodeError as exc:
         raise _fail(path, f"not valid TOML ({exc})") from None
-    unknown = sorted(set(doc) - _SECTIONS)
-    if unknown:
-        raise _fail(path, f"unknown sections {unknown}; allowed: {sorted(_SECTIONS)}")
-    source = doc.get("source", {})
+    try:
+        raw = _MappingFile.model_validate(doc)
+    except ValidationError as exc:
+        raise schema_error(exc, path=str(path), what="mapping file", model=_MappingFile) from None
+    source = raw.source
     info = SourceInfo(
-        dataset=str(source.get("dataset") or path.name.split(".")[0]),
-        name=str(source.get("name", f"CSV mapped by {path.name}")),
-        licence=str(
-            source.get("licence", source.get("license", "as stated by the file's provider"))
-        ),
-        attribution=str(source.get("attribution", "the file's provider")),
-        url=str(source.get("url", "")),
+        dataset=source.dataset or path.name.split(".")[0],
+        name=source.name or f"CSV mapped by {path.name}",
+        licence=source.licence or source.license or "as stated by the file's provider",
+        attribution=source.attribution or "the file's provider",
+        url=source.url or "",
     )
-    columns = _str_table(path, doc.get("columns", {}), "columns")
-    _check_canonical(path, columns, "columns")
+    _check_canonical(path, raw.columns, "columns")
     extract = {}
-    for name, pattern in _str_table(path, doc.get("extract", {}), "extract").items():
+    for name, pattern in raw.extract.items():
         try:
-            extract[name] = re.compile(pattern)
-        except re.error as exc:
+            extract[name] = compile_re2(pattern)
+        except ValueError as exc:
             raise _fail(path, f"[extract] {name}: bad regular expression ({exc})") from None
     _check_canonical(path, extract, "extract")
-    values = doc.get("values", {})
-    if not isinstance(values, dict):
-        raise _fail(path, "[values] must hold one table per canonical column")
-    _check_canonical(path, values, "values")
-    values = {
-        k: {str(a): str(b) for a, b in _str_table(path, v, f"values.{k}").items()}
-        for k, v in values.items()
-    }
-    constants = doc.get("constants", {})
-    _check_canonical(path, constants, "constants")
+    _check_canonical(path, raw.values, "values")
+    _check_canonical(path, raw.constants, "constants")
     blocks = []
-    for i, block in enumerate(doc.get("when", []), start=1):
-        match = block.get("match")
-        if not isinstance(match, dict) or not match:
+    for i, block in enumerate(raw.when, start=1):
+        if not block.match:
             raise _fail(path, f"[[when]] block {i} needs a non-empty match = {{column = value}}")
-        cols = _str_table(path, block.get("columns", {}), f"when {i} columns")
-        _check_canonical(path, cols, f"when {i} columns")
-        consts = block.get("constants", {})
-        _check_canonical(path, consts, f"when {i} constants")
+        _check_canonical(path, block.columns, f"when {i} columns")
+        _check_canonical(path, block.constants, f"when {i} constants")
         as_lists = {
-            k: [str(x) for x in (v if isinstance(v, list) else [v])] for k, v in match.items()
+            k: [str(x) for x in (v if isinstance(v, list) else [v])] for k, v in block.match.items()
         }
-        blocks.append(When(match=as_lists, columns=cols, constants=dict(consts)))
-    read = doc.get("read", {})
+        blocks.append(When(match=as_lists, columns=dict(block.columns), constants=dict(block.constants)))
+    read = raw.read
     mapping = Mapping(
-        path=path, info=info, columns=columns, extract=extract, values=values,
-        constants=dict(constants), when=blocks,
-        delimiter=str(read.get("delimiter", ",")), encoding=str(read.get("encoding", "utf-8")),
-        skip_rows=int(read.get("skip_rows", 0)), date_format=str(read.get("date_format", "auto")),
-        dayfirst=bool(read.get("dayfirst", False)),
+        path=path, info=info, columns=dict(raw.columns), extract=extract,
+        values={k: dict(v) for k, v in raw.values.items()}, constants=dict(raw.constants),
+        when=blocks, delimiter=read.delimiter, encoding=read.encoding, skip_rows=read.skip_rows,
+        date_format=read.date_format, dayfirst=read.dayfirst,
     )  # fmt: skip
     if mapping.delimiter == "\\t":
         mapping.delimiter = "\t"
-    if len(mapping.delimiter) != 1:
-        raise _fail(path, f"[read] delimiter must be one character, not {mapping.delimiter!r}")
+    if len(mapping.delimiter) != 1 or mapping.delimiter in ('"', "\r", "\n"):
+        raise _fail(path, f"[read] delimiter must be one character (not a quote or line break), "
+                    f"not {mapping.delimiter!r}")  # fmt: skip
     try:
-        codecs.lookup(mapping.encoding)
+        codec = codecs.lookup(mapping.encoding)
     except LookupError:
         raise _fail(path, f"[read] unknown encoding {mapping.encoding!r}") from None
-    if not any(c == "date" for c in columns) and "date" not in constants:
+    if not getattr(codec, "_is_text_encoding", True):
+        raise _fail(path, f"[read] {mapping.encoding!r} is not a text encoding (such as utf-8, cp1252)")
+    if mapping.date_format != "auto" and "%" not in mapping.date_format:
+        raise _fail(path, f"[read] date_format {mapping.date_format!r} has no strptime directive "
+                    "(such as \"%d/%m/%Y\"), nor is it \"auto\"")  # fmt: skip
+    if not any(c == "date" for c in raw.columns) and "date" not in raw.constants:
         if not any("date" in b.columns for b in blocks):
             raise _fail(path, "no source column for 'date' ([columns] date = \"...\")")
     return mapping
 
 
-def records(path: Path, mapping: Mapping) -> Iterator[tuple[int, list[str], list[str], str | None]]:
-    """(line, header, fields, error) like base.csv_records, with the mapping's read options."""
-    utf8 = codecs.lookup(mapping.encoding).name == "utf-8"
-    with open_binary(path) as raw:
-        encoding = "utf-8-sig" if utf8 else mapping.encoding
-        errors = "surrogateescape" if utf8 else "replace"
-        text = io.TextIOWrapper(raw, encoding=encoding, errors=errors, newline="")
-        for _ in range(mapping.skip_rows):
-            text.readline()
-        reader = csv.reader(text, delimiter=mapping.delimiter, strict=False)
-        names: list[str] | None = None
-        line = mapping.skip_rows + 1
-        for fields in reader:
-            start, line = line, mapping.skip_rows + reader.line_num + 1
-            if names is None:
-                names = [n.strip() for n in fields]
-                continue
-            if not fields or (len(fields) == 1 and not fields[0].strip()):
-                continue
-            error = bad_encoding(fields) if utf8 else None
-            if error is None and len(fields) != len(names):
-                error = (
-                    f"expected {len(names)} fields, found {len(fields)} (truncated or broken line)"
-                )
-            yield start, names, fields, error
-        if names is None:
-            raise JervisError("the file is empty (no header line)", path=str(path))
+def records(path: Path, mapping: Mapping) -> Iterator[Record]:
+    """(line, header, fields, error, span) like base.csv_records, with the mapping's read options."""
+    return csv_records(
+        path, delimiter=mapping.delimiter, encoding=mapping.encoding, skip_lines=mapping.skip_rows
+    )
 
 
 def parse_dates(values: pd.Series, date_format: str, dayfirst: bool = False) -> pd.Series:
@@ -265,6 +290,7 @@ def translate(raw: pd.DataFrame, mapping: Mapping, path: Path | None = None) -> 
     if "country" in out:
         out["country"] = _countries(out["country"])
     out["_line"] = raw["_line"].to_numpy()
+    out["_span"] = raw["_span"].to_numpy() if "_span" in raw else 1
     out["_raw"] = raw_json(raw, source_columns).to_numpy()
     out["_error"] = raw["_error"].astype(object).where(raw["_error"].notna(), None).to_numpy()
     return out
@@ -276,17 +302,20 @@ def _column(out: pd.DataFrame, name: str) -> pd.Series:
     return pd.Series([None] * len(out.index), index=out.index, dtype=object)
 
 
-def _extract(values: pd.Series, pattern: re.Pattern[str]) -> pd.Series:
-    """The first group (or whole match) of the pattern; no match means unknown (null)."""
+def _extract(values: pd.Series, pattern: Any) -> pd.Series:
+    """The first group (or whole match) of the RE2 pattern; no match means unknown (null)."""
     present = values.notna()
     out = pd.Series([None] * len(values.index), index=values.index, dtype=object)
     if not present.any():
         return out
     text = values[present].astype(str)
-    if pattern.groups:
-        found = text.str.extract(pattern, expand=True)[0]
-    else:
-        found = text.map(lambda v: m.group(0) if (m := pattern.search(v)) else None)
+    group = 1 if pattern.groups else 0
+
+    def first(value: str) -> str | None:
+        match = pattern.search(value)
+        return match.group(group) if match else None
+
+    found = text.map({v: first(v) for v in pd.unique(text)})
     out[found.index] = found.where(found.notna(), None)
     return blank_to_none(out)
 

@@ -22,7 +22,11 @@ _EVENT = {"1": "FIGHT", "2": "FIGHT", "3": "ASSAULT"}
 
 
 def _is_hxl(fields: list[str]) -> bool:
-    """The second line of GED CSVs holds HXL hashtags (#date+year...), not data."""
+    """The second line of GED CSVs holds HXL hashtags (#date+year...), not data.
+
+    Only ever asked of the first data row (csv_records), so a later row with a blank id and a
+    field starting with '#' is data like any other, and is counted.
+    """
     return any(f.startswith("#") for f in fields) and not fields[0].strip()
 
 
@@ -53,15 +57,21 @@ class UcdpGedReader:
         source_columns = [c for c in raw.columns if not c.startswith("_")]
         out = pd.DataFrame(index=raw.index)
         out["source_id"] = raw["id"]
-        out["date"] = raw["date_start"].str.slice(0, 10)
+        start = raw["date_start"].str.strip().str.slice(0, 10)
+        out["date"] = start
         out["date_precision"] = raw["date_prec"].str.strip().map(_DATE_PRECISION)
         out["actor_raw"] = raw["side_a"]
         out["target_raw"] = raw["side_b"]
         out["event"] = raw["type_of_violence"].str.strip().map(_EVENT)
-        country = raw["iso3"] if "iso3" in raw else raw["country"]
-        iso = {v: to_iso3(v) for v in pd.unique(country)}
+        code = raw["iso3"] if "iso3" in raw else raw["country"]
+        iso = {v: to_iso3(v) for v in pd.unique(code)}
         names = {v: to_iso3(v) for v in pd.unique(raw["country"])}
-        out["country"] = [iso.get(c) or names.get(n) or c for c, n in zip(country, raw["country"], strict=True)]
+        # A code that names no country, or a blank code beside an unknown name, reaches the
+        # validator as written, which quarantines it: never a silent null country.
+        out["country"] = [
+            iso.get(c) or names.get(n) or (c if c.strip() else n)
+            for c, n in zip(code, raw["country"], strict=True)
+        ]
         out["admin1"] = raw["adm_1"].str.replace(r"\s+(province|governorate|oblast)$", "", regex=True)
         out["location"] = raw["where_coordinates"]
         out["latitude"] = raw["latitude"]
@@ -73,10 +83,17 @@ class UcdpGedReader:
         out["civilians_killed"] = raw["deaths_civilians"]
         out["evidence"] = raw["source_headline"].str.slice(0, 500)
         out["_line"] = raw["_line"]
+        out["_span"] = raw["_span"] if "_span" in raw else 1
         out["_raw"] = raw_json(raw, source_columns)
         out["_error"] = raw["_error"]
         unknown_type = out["event"].isna() & raw["_error"].isna()
         out.loc[unknown_type, "_error"] = "unknown type_of_violence " + raw.loc[unknown_type, "type_of_violence"].map(repr)
+        if "date_end" in raw:  # both ISO dates: text order is date order
+            end = raw["date_end"].str.strip().str.slice(0, 10)
+            end_day = pd.to_datetime(end, format="%Y-%m-%d", errors="coerce")
+            start_day = pd.to_datetime(start, format="%Y-%m-%d", errors="coerce")
+            before = raw["_error"].isna() & (end_day < start_day)  # NaT compares False
+            out.loc[before, "_error"] = "date_end '" + end[before] + "' is before date_start '" + start[before] + "'"
         return out
 
 

@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from jervis.errors import JervisError
+from jervis.sources.regex import compile_re2
 
 _PERIOD = re.compile(r"\s*\((?:\d{4}\s*-\s*(?:\d{4})?|\d{4})\)\s*$")
 _QUALIFIER = re.compile(r"\s*\([^()]*\)\s*$")
@@ -62,7 +64,7 @@ class ActorDictionary:
     actors: dict[str, Actor] = field(default_factory=dict)
     _keys: dict[str, str] = field(default_factory=dict, repr=False)
     _acronyms: dict[str, str] = field(default_factory=dict, repr=False)
-    _patterns: list[tuple[re.Pattern[str], str]] = field(default_factory=list, repr=False)
+    _patterns: list[tuple[Any, str]] = field(default_factory=list, repr=False)  # RE2
     _scoped: dict[str, list[tuple[tuple[str, ...], int | None, int | None, str]]] = field(
         default_factory=dict, repr=False
     )
@@ -85,7 +87,7 @@ class ActorDictionary:
             else:
                 self._keys[normalise_key(alias)] = actor.name
         for pattern in actor.patterns:
-            self._patterns.insert(0, (re.compile(pattern, re.IGNORECASE), actor.name))
+            self._patterns.insert(0, (compile_re2(pattern, ignore_case=True), actor.name))
         for alias, countries, first, last in actor.scoped:
             self._scoped.setdefault(normalise_key(alias), []).insert(
                 0, (countries, first, last, actor.name)
@@ -163,19 +165,25 @@ class ActorDictionary:
 def _read_file(path: str, source: str) -> list[Actor]:
     try:
         with open(path, "rb") as fh:
-            data = tomllib.load(fh)
+            data = tomllib.loads(fh.read().decode("utf-8"))
     except FileNotFoundError:
         raise JervisError("actor dictionary not found", path=path) from None
+    except OSError as exc:
+        raise JervisError(f"cannot read actor dictionary ({exc.strerror})", path=path) from None
+    except UnicodeDecodeError:
+        raise JervisError("actor dictionary is not UTF-8 text", path=path) from None
     except tomllib.TOMLDecodeError as exc:
         raise JervisError(f"not a valid TOML actor dictionary ({exc})", path=path) from None
     actors = []
     for i, entry in enumerate(data.get("actor", []), start=1):
         if "name" not in entry:
             raise JervisError(f"[[actor]] entry {i} has no name", path=path)
+        if not isinstance(entry, dict) or not isinstance(entry.get("patterns", []), list):
+            raise JervisError(f"[[actor]] entry {i}: 'patterns' must be a list of strings", path=path)
         for pattern in entry.get("patterns", []):
             try:
-                re.compile(pattern)
-            except re.error as exc:
+                compile_re2(pattern, ignore_case=True)
+            except (ValueError, TypeError) as exc:
                 raise JervisError(f"actor {entry['name']!r}: bad pattern ({exc})", path=path) from None
         scoped = entry.get("scoped", [])
         if not isinstance(scoped, list) or not all(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import duckdb
@@ -55,19 +56,83 @@ DDL = [
 ]
 
 
+_MAGIC = b"DUCK"  # bytes 8..12 of every DuckDB database file
+_TABLES = {"events", "ingests", "quarantine", "actors", "sources"}
+# Columns added after the first release: created on open, so older stores keep working.
+_MIGRATIONS = [
+    "ALTER TABLE ingests ADD COLUMN IF NOT EXISTS lines BIGINT",
+    "ALTER TABLE quarantine ADD COLUMN IF NOT EXISTS file_sha256 VARCHAR",
+]
+
+
+def check_store_path(path: Path) -> None:
+    """Refuse a --db that exists but is not a DuckDB database (a CSV, a folder, ...).
+
+    DuckDB would open such a file as a read-only attached file with an in-memory main
+    database: an ingest would report rows stored and save nothing.
+    """
+    if path.is_dir():
+        raise JervisError("is a folder, not a DuckDB database; give a file path for --db", path=str(path))
+    if not path.exists():
+        if not path.parent.exists():
+            raise JervisError("the folder for the database does not exist", path=str(path))
+        return
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(16)
+    except OSError as exc:
+        raise JervisError(f"cannot read database ({exc.strerror})", path=str(path)) from None
+    if len(head) == 0:
+        return  # an empty file (e.g. from mktemp): DuckDB makes it a database
+    if head[8:12] != _MAGIC:
+        raise JervisError(
+            "is not a DuckDB database (is it a data file? name it as the file to ingest, and "
+            "give --db a new or existing .duckdb path)",
+            path=str(path),
+        )
+
+
+def _lock_message(exc: Exception, path: Path) -> JervisError:
+    text = str(exc)
+    if "lock" not in text.lower():
+        return JervisError(f"cannot open database ({text.splitlines()[0]})", path=str(path))
+    match = re.search(r"PID (\d+)", text)
+    pid = f" (pid {match.group(1)})" if match else ""
+    return JervisError(
+        f"the store is being written by another jervis process{pid}; try again when it has "
+        "finished, or use a copy of the database",
+        path=str(path),
+    )
+
+
 def connect(db: str | Path | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (creating if needed) the store and make sure its tables exist."""
+    """Open the store; for writing, create it and its tables if needed.
+
+    Commands that only read open it read-only: they work on a read-only mount and beside
+    other readers.
+    """
     path = resolve_db(db)
     if read_only and not path.exists():
         raise JervisError("no such database; run `jervis ingest` first or pass --db", path=str(path))
+    check_store_path(path)
     try:
         con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.Error as exc:
-        raise JervisError(f"cannot open database ({exc})", path=str(path)) from None
-    if not read_only:
+        raise _lock_message(exc, path) from None
+    if read_only:
+        present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        if not _TABLES <= present:
+            con.close()
+            raise JervisError("this DuckDB database is not a jervis store (no events table); "
+                              "run `jervis ingest` into it first", path=str(path))  # fmt: skip
+        return con
+    try:
         con.execute(_events_ddl())
-        for statement in DDL:
+        for statement in DDL + _MIGRATIONS:
             con.execute(statement)
+    except duckdb.Error as exc:
+        con.close()
+        raise JervisError(f"cannot prepare the store ({str(exc).splitlines()[0]})", path=str(path)) from None
     return con
 
 
@@ -76,7 +141,8 @@ def ibis_backend(db: str | Path | None = None):
     import ibis
 
     path = resolve_db(db)
-    if not path.exists():
-        raise JervisError("no such database; run `jervis ingest` first or pass --db", path=str(path))
-    connect(path).close()  # make sure the tables exist even on an old file
-    return ibis.duckdb.connect(str(path), read_only=True)
+    connect(path, read_only=True).close()  # a jervis store, readable: else one clear line
+    try:
+        return ibis.duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise _lock_message(exc, path) from None

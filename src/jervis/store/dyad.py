@@ -6,14 +6,17 @@ docs/dyads.md for the format; examples live in examples/.
 
 from __future__ import annotations
 
-import re
+import math
 import tomllib
+import warnings
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from jervis.errors import JervisError
+from pydantic import BaseModel, ConfigDict, StrictFloat, StrictInt, StrictStr, ValidationError
+
+from jervis.errors import JervisError, JervisWarning, nearest, schema_error
 from jervis.store.schema import COLUMNS, MODES, PLOVER_EVENTS
 
 SIDES = ("A", "B")
@@ -56,14 +59,47 @@ class Dyad:
         return self.sides[side].label
 
 
-def _strings(value: Any, where: str, path: str) -> list[str]:
+# ---- the file's schema (pydantic): types checked, unknown keys refused with the nearest name ----
+
+_Names = StrictStr | list[StrictStr] | None
+
+
+class _SideFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    label: StrictStr | None = None
+    actors: _Names = None
+    actor_regex: _Names = None
+    cameo_prefix: _Names = None
+    column: dict[StrictStr, StrictStr | list[StrictStr]] | None = None
+
+
+class _FiltersFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    country: _Names = None
+    start: date | StrictStr | None = None
+    end: date | StrictStr | None = None
+    events: _Names = None
+    modes: _Names = None
+    source_dataset: _Names = None
+    bbox: list[StrictFloat | StrictInt] | None = None
+
+
+class _DyadFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    name: StrictStr | None = None
+    description: StrictStr | None = None
+    sides: dict[StrictStr, _SideFile] = {}
+    filters: _FiltersFile | None = None
+    analysis: dict[StrictStr, Any] | None = None  # checked by the analysis package
+
+
+def _list(value: str | list[str] | None) -> list[str]:
     if value is None:
         return []
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return list(value)
-    raise JervisError(f"{where} must be a string or a list of strings", path=path)
+    return [value] if isinstance(value, str) else list(value)
 
 
 def _date(value: Any, where: str, path: str) -> date | None:
@@ -75,29 +111,40 @@ def _date(value: Any, where: str, path: str) -> date | None:
         raise JervisError(f"{where} {value!r} is not a YYYY-MM-DD date", path=path) from None
 
 
-def _side(name: str, data: dict, path: str) -> Side:
-    if not isinstance(data, dict):
-        raise JervisError(f"[sides.{name}] must be a table", path=path)
-    known = {"label", "actors", "actor_regex", "cameo_prefix", "column"}
-    unknown = set(data) - known
-    if unknown:
-        raise JervisError(f"[sides.{name}] has unknown keys {sorted(unknown)}", path=path)
-    regex = _strings(data.get("actor_regex"), f"sides.{name}.actor_regex", path)
+def check_regex(pattern: str) -> str | None:
+    """None when DuckDB's regular-expression engine (RE2, the one that runs dyads) accepts it."""
+    import duckdb
+
+    try:
+        duckdb.connect().execute("SELECT regexp_matches('', ?)", [pattern]).fetchone()
+    except duckdb.Error as exc:
+        return str(exc).split("\n")[0]
+    return None
+
+
+def _side(name: str, data: _SideFile, path: str) -> Side:
+    regex = _list(data.actor_regex)
     for pattern in regex:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise JervisError(f"sides.{name}.actor_regex {pattern!r}: {exc}", path=path) from None
+        problem = check_regex(pattern)
+        if problem:
+            raise JervisError(
+                f"sides.{name}.actor_regex {pattern!r} is not a valid RE2 regular expression "
+                f"({problem}); RE2 has no lookaround or backreferences",
+                path=path,
+            )
     column = {}
-    for key, value in (data.get("column") or {}).items():
+    for key, value in (data.column or {}).items():
         if key not in COLUMNS:
-            raise JervisError(f"sides.{name}.column: {key!r} is not a canonical column", path=path)
-        column[key] = _strings(value, f"sides.{name}.column.{key}", path)
+            raise JervisError(
+                f"sides.{name}.column: {key!r} is not a canonical column{nearest(key, COLUMNS)}",
+                path=path,
+            )
+        column[key] = _list(value)
     side = Side(
-        label=str(data.get("label", name)),
-        actors=_strings(data.get("actors"), f"sides.{name}.actors", path),
+        label=data.label if data.label is not None else name,
+        actors=_list(data.actors),
         actor_regex=regex,
-        cameo_prefix=_strings(data.get("cameo_prefix"), f"sides.{name}.cameo_prefix", path),
+        cameo_prefix=_list(data.cameo_prefix),
         column=column,
     )
     if side.is_empty():
@@ -106,40 +153,97 @@ def _side(name: str, data: dict, path: str) -> Side:
     return side
 
 
+def _overlaps(a: Side, b: Side) -> list[str]:
+    """Rules that can put the same event on both sides (A wins such rows)."""
+    found = [f"actor {n!r}" for n in sorted(set(a.actors) & set(b.actors))]
+    found += [
+        f"cameo_prefix {p!r} / {q!r}"
+        for p in a.cameo_prefix for q in b.cameo_prefix if p.startswith(q) or q.startswith(p)
+    ]  # fmt: skip
+    for column in sorted(set(a.column) & set(b.column)):
+        common = sorted(set(a.column[column]) & set(b.column[column]))
+        found += [f"{column} = {v!r}" for v in common]
+    return found
+
+
 def parse_dyad(data: dict, path: str = "<dyad>") -> Dyad:
-    sides = data.get("sides") or {}
-    if set(sides) != set(SIDES):
-        raise JervisError("a dyad needs exactly two sides, [sides.A] and [sides.B]", path=path)
-    raw = data.get("filters") or {}
-    events = [e.upper() for e in _strings(raw.get("events"), "filters.events", path)]
+    try:
+        raw = _DyadFile.model_validate(data)
+    except ValidationError as exc:
+        raise schema_error(exc, path=path, what="dyad file", model=_DyadFile) from None
+    unknown_sides = sorted(set(raw.sides) - set(SIDES))
+    if unknown_sides or set(raw.sides) != set(SIDES):
+        hint = "".join(nearest(s, SIDES) for s in unknown_sides[:1])
+        raise JervisError(f"a dyad needs exactly two sides, [sides.A] and [sides.B]{hint}", path=path)
+    filters_raw = raw.filters or _FiltersFile()
+    events = [e.upper() for e in _list(filters_raw.events)]
     bad = [e for e in events if e not in PLOVER_EVENTS]
     if bad:
-        raise JervisError(f"filters.events: unknown PLOVER events {bad}", path=path)
-    modes = _strings(raw.get("modes"), "filters.modes", path)
+        raise JervisError(f"filters.events: unknown PLOVER events {bad}{nearest(bad[0], PLOVER_EVENTS)}", path=path)
+    modes = _list(filters_raw.modes)
     bad = [m for m in modes if m not in MODES]
     if bad:
-        raise JervisError(f"filters.modes: unknown modes {bad}", path=path)
-    bbox = raw.get("bbox")
-    if bbox is not None and (len(bbox) != 4 or not all(isinstance(v, int | float) for v in bbox)):
-        raise JervisError("filters.bbox must be [min_lon, min_lat, max_lon, max_lat]", path=path)
+        raise JervisError(f"filters.modes: unknown modes {bad}{nearest(bad[0], MODES)}", path=path)
+    bbox = _bbox(filters_raw.bbox, path)
     filters = Filters(
-        country=[c.upper() for c in _strings(raw.get("country"), "filters.country", path)],
-        start=_date(raw.get("start"), "filters.start", path),
-        end=_date(raw.get("end"), "filters.end", path),
+        country=[_country(c, path) for c in _list(filters_raw.country)],
+        start=_date(filters_raw.start, "filters.start", path),
+        end=_date(filters_raw.end, "filters.end", path),
         events=events,
         modes=modes,
-        source_dataset=_strings(raw.get("source_dataset"), "filters.source_dataset", path),
-        bbox=tuple(float(v) for v in bbox) if bbox else None,  # type: ignore[arg-type]
+        source_dataset=_list(filters_raw.source_dataset),
+        bbox=bbox,
     )
     if filters.start and filters.end and filters.start > filters.end:
         raise JervisError("filters.start is after filters.end", path=path)
+    sides = {s: _side(s, raw.sides[s], path) for s in SIDES}
+    overlap = _overlaps(sides["A"], sides["B"])
+    if overlap:
+        warnings.warn(
+            f"{path}: sides A and B overlap ({'; '.join(overlap[:5])}); such events count for A",
+            JervisWarning,
+            stacklevel=2,
+        )
     return Dyad(
-        name=str(data.get("name", Path(path).stem)),
-        sides={s: _side(s, sides[s], path) for s in SIDES},
+        name=raw.name if raw.name is not None else Path(path).stem,
+        sides=sides,
         filters=filters,
-        analysis=dict(data.get("analysis") or {}),
+        analysis=dict(raw.analysis or {}),
         path=path,
     )
+
+
+def _bbox(value: list[float | int] | None, path: str) -> tuple[float, float, float, float] | None:
+    if value is None:
+        return None
+    if len(value) != 4:
+        raise JervisError("filters.bbox must be [min_lon, min_lat, max_lon, max_lat]", path=path)
+    min_lon, min_lat, max_lon, max_lat = (float(v) for v in value)
+    if not all(math.isfinite(v) for v in (min_lon, min_lat, max_lon, max_lat)):
+        raise JervisError("filters.bbox values must be finite numbers", path=path)
+    if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180 and -90 <= min_lat <= 90 and -90 <= max_lat <= 90):
+        raise JervisError("filters.bbox is out of range (longitudes -180..180, latitudes -90..90)", path=path)
+    if min_lon > max_lon or min_lat > max_lat:
+        swapped = []
+        if min_lon > max_lon:
+            swapped.append(f"min_lon {min_lon} > max_lon {max_lon}")
+        if min_lat > max_lat:
+            swapped.append(f"min_lat {min_lat} > max_lat {max_lat}")
+        raise JervisError(
+            f"filters.bbox has swapped corners ({', '.join(swapped)}); the order is "
+            "[min_lon, min_lat, max_lon, max_lat]",
+            path=path,
+        )
+    return min_lon, min_lat, max_lon, max_lat
+
+
+def _country(value: str, path: str) -> str:
+    from jervis.sources.countries import to_iso3
+
+    code = to_iso3(value)
+    if code is None:
+        raise JervisError(f"filters.country: {value!r} is not a country name or ISO code", path=path)
+    return code
 
 
 def load_dyad(path: str | Path | Dyad) -> Dyad:
@@ -148,9 +252,16 @@ def load_dyad(path: str | Path | Dyad) -> Dyad:
         return path
     try:
         with open(path, "rb") as fh:
-            data = tomllib.load(fh)
+            data = tomllib.loads(fh.read().decode("utf-8"))
     except FileNotFoundError:
         raise JervisError("no such dyad file", path=str(path)) from None
+    except IsADirectoryError:
+        raise JervisError("is a folder, not a dyad file", path=str(path)) from None
+    except OSError as exc:
+        raise JervisError(f"cannot read dyad file ({exc.strerror})", path=str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise JervisError(f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at {exc.start}); "
+                          "TOML files are UTF-8", path=str(path)) from None  # fmt: skip
     except tomllib.TOMLDecodeError as exc:
         raise JervisError(f"not valid TOML ({exc})", path=str(path)) from None
     return parse_dyad(data, str(path))

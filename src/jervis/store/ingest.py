@@ -7,12 +7,15 @@ older version of the same event (a changed file adds only what changed).
 
 from __future__ import annotations
 
+import csv
 import getpass
 import glob
 import hashlib
 import json
+import re
 import shutil
 import tempfile
+import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -21,11 +24,13 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from jervis import __version__
 from jervis.errors import JervisError
 from jervis.sources import SourceInfo, detect_reader
+from jervis.sources.base import open_binary, split_member, zip_members
 from jervis.store.actors import ActorDictionary
 from jervis.store.db import connect, resolve_db
 from jervis.store.schema import COLUMNS
@@ -41,47 +46,90 @@ class IngestCounts:
     quarantined: int = 0
     duplicates: int = 0
     updated: int = 0
+    lines: int = 0  # physical data lines (a quoted record with line breaks spans several)
     files: list[dict] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)  # {"file", "reason"}
 
     def add(self, other: IngestCounts) -> None:
-        for name in ("read", "stored", "quarantined", "duplicates", "updated"):
+        for name in ("read", "stored", "quarantined", "duplicates", "updated", "lines"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def as_dict(self, *, files: bool = False) -> dict:
-        out = {k: v for k, v in asdict(self).items() if k not in ("files", "skipped")}
+        out = {k: v for k, v in asdict(self).items() if k not in ("files", "skipped", "lines")}
         if files:
             out["files"] = self.files
+        if self.skipped or files:
             out["skipped"] = self.skipped
         return out
 
 
-def expand_paths(paths: Iterable[str | Path]) -> list[tuple[Path, bool]]:
-    """(file, named explicitly) for files, directories (their files, sorted) and globs.
+@dataclass(frozen=True)
+class Input:
+    """One file to ingest: a path (or ``archive.zip/member``) and whether the user named it."""
 
-    Files found inside a directory are skipped when no reader recognises them (a README beside
-    the data); a file named explicitly must be readable.
+    path: Path
+    explicit: bool
+
+
+def expand_paths(paths: Iterable[str | Path], skipped: list[dict] | None = None) -> list[Input]:
+    """The files to read from files, directories (their files, sorted), globs and zip archives.
+
+    A zip archive with several members is read member by member (``x.zip/member``). Files
+    found inside a directory or archive that no reader recognises are skipped and listed in
+    ``skipped``; a file named explicitly must be readable.
     """
-    out: list[tuple[Path, bool]] = []
+    skipped = skipped if skipped is not None else []
+    out: list[Input] = []
     for item in paths:
         text = str(item)
         path = Path(text)
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
-            out.extend((p, False) for p in found)
-        elif path.exists():
-            out.append((path, True))
+            for p in found:
+                out.extend(_archive(p, explicit=False, skipped=skipped))
+        elif path.exists() or split_member(path):
+            out.extend(_archive(path, explicit=True, skipped=skipped))
         else:
-            matches = sorted(glob.glob(text, recursive=True))
+            try:
+                matches = sorted(glob.glob(text, recursive=True))
+            except (re.error, ValueError):
+                matches = []
             if not matches:
                 raise JervisError("no such file", path=text)
-            out.extend((Path(m), False) for m in matches if Path(m).is_file())
+            for m in matches:
+                if Path(m).is_file():
+                    out.extend(_archive(Path(m), explicit=False, skipped=skipped))
+    return out
+
+
+def _archive(path: Path, *, explicit: bool, skipped: list[dict]) -> list[Input]:
+    """A file, or the members of a zip archive with several (limits checked first)."""
+    if path.suffix.lower() != ".zip" or split_member(path):
+        return [Input(path, explicit)]
+    try:
+        members = zip_members(path)
+    except JervisError as exc:
+        if explicit:
+            raise
+        skipped.append({"file": str(path), "reason": exc.message})
+        return []
+    if len(members) == 1:
+        return [Input(path, explicit)]
+    out = []
+    for member in members:
+        inner = path / member.filename
+        if inner.suffix.lower() == ".zip":
+            skipped.append({"file": str(inner), "reason": "an archive inside an archive is not read"})
+            continue
+        out.append(Input(inner, False))
+    if not out and explicit:
+        raise JervisError("the zip archive holds no file to read", path=str(path))
     return out
 
 
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
-    with open(path, "rb") as fh:
+    with open_binary(path) as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
@@ -96,7 +144,11 @@ def ingest(
     actors: Iterable[str | Path] = (),
     progress: ProgressCallback | None = None,
 ) -> dict:
-    """Ingest files; returns {"read", "stored", "quarantined", "duplicates", "updated"}."""
+    """Ingest files; returns {"read", "stored", "quarantined", "duplicates", "updated"}.
+
+    Files that were found in a folder, glob or archive and could not be read are listed under
+    "skipped" ({"file", "reason"}) when there are any.
+    """
     return ingest_counts(paths, db=db, format=format, mapping=mapping, actors=actors, progress=progress).as_dict()
 
 
@@ -111,37 +163,107 @@ def ingest_counts(
 ) -> IngestCounts:
     if isinstance(paths, str | Path):
         paths = [paths]
-    files = expand_paths(paths)
-    dictionary = ActorDictionary.load(*actors)
     total = IngestCounts()
-    con = connect(db)
+    files = expand_paths(paths, total.skipped)
+    dictionary = ActorDictionary.load(*actors)
+    if mapping:
+        from jervis.sources.mapping import load_mapping
+
+        mapping = load_mapping(mapping)  # checked once, before the store is touched
+    store = resolve_db(db)
+    con = connect(store)
     # Bounded memory for files larger than RAM: DuckDB spills to disk beyond this.
     con.execute("SET memory_limit = '512MB'")
     con.execute("SET preserve_insertion_order = false")
+    staging_dir = store.resolve().parent
+    clean_stale_staging(staging_dir, store.name)
     try:
         _sync_actors(con, dictionary)
-        for path, explicit in files:
+        for item in files:
             try:
-                reader = detect_reader(path, format=format, mapping=mapping)
-            except JervisError:
-                if explicit:
+                counts = _ingest_file(
+                    con, item.path, format=format, mapping=mapping, actors=dictionary,
+                    progress=progress, staging_dir=staging_dir, store=store,
+                )  # fmt: skip
+            except JervisError as exc:
+                if item.explicit:
                     raise
-                total.skipped.append(str(path))
+                total.skipped.append({"file": str(item.path), "reason": exc.message})
                 continue
-            options = {"mapping": Path(mapping)} if mapping else {}
-            info = reader.info_for(mapping) if mapping and hasattr(reader, "info_for") else reader.info
-            frames = reader.read(path, **options)
-            counts = _ingest_frames(
-                con, frames, source_file=str(path), sha256=_sha256(path), format=reader.name,
-                info=info, actors=dictionary, progress=progress,
-                staging_dir=str(resolve_db(db).resolve().parent),
-            )  # fmt: skip
-            counts.files.append({"path": str(path), "format": reader.name, **counts.as_dict()})
             total.add(counts)
             total.files.extend(counts.files)
     finally:
         con.close()
     return total
+
+
+def _ingest_file(
+    con: duckdb.DuckDBPyConnection, path: Path, *, format: str | None, mapping: object,
+    actors: ActorDictionary, progress: ProgressCallback | None, staging_dir: Path, store: Path,
+) -> IngestCounts:  # fmt: skip
+    reader = detect_reader(path, format=format, mapping=mapping)  # type: ignore[arg-type]
+    options = {"mapping": mapping} if mapping else {}
+    info = mapping.info if mapping is not None and reader.name == "mapping" else reader.info  # type: ignore[attr-defined]
+    source_file = _display_path(path)
+    try:
+        sha256 = _sha256(path)
+    except OSError as exc:
+        raise JervisError(f"cannot read file ({exc.strerror or exc})", path=str(path)) from None
+    frames = _guarded(reader.read(path, **options), path, reader.name)
+    counts = _ingest_frames(
+        con, frames, source_file=source_file, sha256=sha256, format=reader.name,
+        info=info, actors=actors, progress=progress, staging_dir=str(staging_dir),
+        staging_prefix=_staging_prefix(store.name),
+    )  # fmt: skip
+    counts.files.append({"path": source_file, "format": reader.name, **counts.as_dict(), "lines": counts.lines})
+    return counts
+
+
+def _display_path(path: Path) -> str:
+    """The file as stored in quarantine/ingests: absolute, so two spellings are one file."""
+    member = split_member(path)
+    if member:
+        archive, name = member
+        return f"{archive.resolve()}/{name}"
+    return str(path.resolve())
+
+
+def _guarded(frames: Iterator[pd.DataFrame], path: Path, format: str) -> Iterator[pd.DataFrame]:
+    """A reader's batches; its failures on a file it cannot read become one clear line."""
+    try:
+        yield from frames
+    except JervisError as exc:
+        if exc.path is None:
+            exc.path = str(path)
+        raise
+    except KeyError as exc:  # a forced --format on a file without that format's columns
+        raise JervisError(
+            f"this file is not in the {format!r} format (it has no column {exc.args[0]!r}); "
+            "drop --format to detect the format, or use --mapping",
+            path=str(path),
+        ) from None
+    except (UnicodeError, csv.Error, zipfile.BadZipFile, EOFError, pa.ArrowException) as exc:
+        raise JervisError(f"cannot read this file as {format!r} ({str(exc).splitlines()[0]})", path=str(path)) from None
+    except OSError as exc:
+        raise JervisError(f"cannot read file ({exc.strerror or exc})", path=str(path)) from None
+
+
+def _staging_prefix(store_name: str) -> str:
+    return f".jervis-staging-{store_name}~"
+
+
+def clean_stale_staging(folder: Path, store_name: str) -> list[Path]:
+    """Remove staging folders left by a killed ingest into this store.
+
+    Called with the store open for writing: DuckDB's lock means no other process is
+    ingesting into it, so every staging folder of this store is stale.
+    """
+    removed = []
+    for stale in folder.glob(_staging_prefix(store_name) + "*"):
+        if stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
+            removed.append(stale)
+    return removed
 
 
 def ingest_rows(
@@ -159,12 +281,14 @@ def ingest_rows(
         dataset="text", name="Events extracted from news text by jervis",
         licence="as the source articles", attribution="the publishers of the articles",
     )  # fmt: skip
-    digest = hashlib.sha256(frame["_raw"].str.cat(sep="\n").encode()).hexdigest()
-    con = connect(db)
+    digest = hashlib.sha256(frame["_raw"].str.cat(sep="\n").encode("utf-8", "surrogatepass")).hexdigest()
+    store = resolve_db(db)
+    con = connect(store)
     try:
         counts = _ingest_frames(
             con, iter([frame]), source_file=source_name, sha256=digest, format="rows", info=info,
-            actors=ActorDictionary.load(), progress=None,
+            actors=ActorDictionary.load(), progress=None, staging_dir=str(store.resolve().parent),
+            staging_prefix=_staging_prefix(store.name),
         )  # fmt: skip
     finally:
         con.close()
@@ -185,11 +309,15 @@ def _ingest_frames(
     actors: ActorDictionary,
     progress: ProgressCallback | None,
     staging_dir: str | None = None,
+    staging_prefix: str = ".jervis-staging-",
 ) -> IngestCounts:
     counts = IngestCounts()
     occurrences: Counter[str] = Counter()
     started = datetime.now(UTC).replace(tzinfo=None)
-    staging = Path(tempfile.mkdtemp(prefix=".jervis-staging-", dir=staging_dir))
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=staging_prefix, dir=staging_dir))
+    except OSError as exc:
+        raise JervisError(f"cannot create the staging folder ({exc.strerror})", path=staging_dir) from None
     con.execute("BEGIN TRANSACTION")
     try:
         ingest_id = con.execute("SELECT nextval('ingest_seq')").fetchone()[0]
@@ -201,11 +329,12 @@ def _ingest_frames(
                 continue
             checked = check_batch(frame, source_dataset=info.dataset, actors=actors, occurrences=occurrences)
             counts.read += len(frame)
+            counts.lines += int(frame["_span"].sum()) if "_span" in frame else len(frame)
             if checked.good.num_rows:
                 pq.write_table(checked.good, staging / f"{parts:06d}.parquet", compression="lz4")
                 parts += 1
             if not checked.bad.empty:
-                _quarantine(con, checked.bad, ingest_id, source_file, info.dataset)
+                _quarantine(con, checked.bad, ingest_id, source_file, info.dataset, sha256)
                 counts.quarantined += len(checked.bad)
             if progress:
                 progress(source_file, counts.read)
@@ -220,11 +349,13 @@ def _ingest_frames(
         counts.updated = changed
         counts.duplicates = in_file_duplicates + same
         con.execute(
-            "INSERT INTO ingests VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO ingests (ingest_id, started_at, finished_at, username, path, sha256, format, "
+            "source_dataset, read, stored, updated, quarantined, duplicates, jervis_version, lines) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 ingest_id, started, datetime.now(UTC).replace(tzinfo=None), _user(),
                 source_file, sha256, format, info.dataset, counts.read, counts.stored,
-                counts.updated, counts.quarantined, counts.duplicates, __version__,
+                counts.updated, counts.quarantined, counts.duplicates, __version__, counts.lines,
             ],
         )  # fmt: skip
         con.execute(
@@ -232,13 +363,32 @@ def _ingest_frames(
             [info.dataset, info.name, info.licence, info.attribution, info.url],
         )
         con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
+    except BaseException as exc:
+        _rollback(con)
+        if isinstance(exc, OSError | duckdb.IOException | duckdb.OutOfMemoryException):
+            raise JervisError(
+                f"the ingest failed and nothing of this file was stored ({_first_line(exc)}); "
+                "check the free disk space beside the store and its staging folder",
+                path=source_file,
+            ) from None
         raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     assert counts.read == counts.stored + counts.quarantined + counts.duplicates
     return counts
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return text.splitlines()[0][:300]
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Undo the file's transaction; a failed ROLLBACK must not hide the error that caused it."""
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error:
+        pass
 
 
 def _merge_staged(con: duckdb.DuckDBPyConnection, ingest_id: int) -> tuple[int, int, int, int]:
@@ -275,21 +425,29 @@ def _merge_staged(con: duckdb.DuckDBPyConnection, ingest_id: int) -> tuple[int, 
     return same, changed, staged - distinct, distinct
 
 
-def _quarantine(con, bad: pd.DataFrame, ingest_id: int, source_file: str, dataset: str) -> None:
-    """Keep rejected rows with their reason; the same bad row of the same file is kept once."""
+def _quarantine(con, bad: pd.DataFrame, ingest_id: int, source_file: str, dataset: str, sha256: str) -> None:
+    """Keep rejected rows with their reason; the same bad row of the same file is kept once.
+
+    A file is known by its content hash, so the same file named by another path (or copied
+    elsewhere) does not quarantine its rows again.
+    """
     rows = bad.assign(
         ingest_id=ingest_id,
         source_file=source_file,
         source_dataset=dataset,
         raw=bad["raw"].fillna("").astype(str),
+        file_sha256=sha256,
     )
     rows["raw_hash"] = [hashlib.sha1(r.encode("utf-8", "surrogatepass")).hexdigest() for r in rows["raw"]]
     rows["raw"] = rows["raw"].map(lambda r: r.encode("utf-8", "backslashreplace").decode("utf-8"))
-    rows = rows[["ingest_id", "source_file", "line", "reason", "raw", "raw_hash", "source_dataset"]]
+    rows["reason"] = rows["reason"].map(lambda r: r.encode("utf-8", "backslashreplace").decode("utf-8"))
+    rows = rows[["ingest_id", "source_file", "line", "reason", "raw", "raw_hash", "source_dataset", "file_sha256"]]
     con.register("_bad", rows)
     con.execute(
-        "INSERT INTO quarantine SELECT * FROM _bad b WHERE NOT EXISTS (SELECT 1 FROM quarantine q "
-        "WHERE q.source_file = b.source_file AND q.line = b.line AND q.raw_hash = b.raw_hash)"
+        "INSERT INTO quarantine (ingest_id, source_file, line, reason, raw, raw_hash, source_dataset, "
+        "file_sha256) SELECT * FROM _bad b WHERE NOT EXISTS (SELECT 1 FROM quarantine q "
+        "WHERE q.line = b.line AND q.raw_hash = b.raw_hash AND (q.file_sha256 = b.file_sha256 "
+        "OR (q.file_sha256 IS NULL AND q.source_file = b.source_file)))"
     )
     con.unregister("_bad")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -12,6 +13,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from jervis.errors import JervisError
+from jervis.sources.countries import to_iso3
 from jervis.store.db import ibis_backend
 from jervis.store.dyad import SIDES, Dyad, Filters, Side, load_dyad
 from jervis.store.schema import COLUMNS, INT_COLUMNS
@@ -91,21 +93,23 @@ def events(
     backend: Any = None,
 ) -> pd.DataFrame:
     """Events in the canonical schema, filtered, ordered by date (pandas, or Arrow)."""
-    backend = backend or ibis_backend(db)
+    if limit is not None and (not isinstance(limit, int) or limit < 0):
+        raise JervisError(f"limit must be a whole number >= 0, not {limit!r}")
     filters = Filters(
-        country=[c.upper() for c in _as_list(country)],
-        start=date.fromisoformat(str(start)) if start else None,
-        end=date.fromisoformat(str(end)) if end else None,
+        country=[_country(c) for c in _as_list(country)],
+        start=_day(start, "start"),
+        end=_day(end, "end"),
         events=[e.upper() for e in _as_list(event)],
         modes=_as_list(mode),
         source_dataset=_as_list(source_dataset),
     )
+    backend = backend or ibis_backend(db)
     t = apply_filters(events_table(backend), filters)
     actors = _as_list(actor)
     if actors:
         t = t.filter(t.actor.isin(actors) | t.target.isin(actors))
     t = t.order_by(["date", "event_id"])
-    if limit:
+    if limit is not None:
         t = t.limit(limit)
     if as_arrow:
         return t.to_pyarrow()
@@ -113,6 +117,28 @@ def events(
     for column in (*INT_COLUMNS, "geo_precision"):
         frame[column] = frame[column].astype("Int64")  # unknown stays <NA>, counts stay whole
     return frame
+
+
+def _day(value: str | date | None, name: str) -> date | None:
+    """A date from a date or ISO 8601 text (YYYY-MM-DD); anything else is a clear error."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise JervisError(f"{name} {value!r} is not a date in YYYY-MM-DD form") from None
+
+
+def _country(value: str) -> str:
+    """ISO 3166 alpha-3 from a code or a country name (through country_converter)."""
+    code = to_iso3(value)
+    if code is None and len(value.strip()) == 3 and value.strip().isalpha():
+        code = value.strip().upper()  # a code the library does not know: matched as given
+    if code is None:
+        raise JervisError(f"country {value!r} is not an ISO 3166 code or a country name")
+    return code
 
 
 def dyad_table(dyad: Dyad, backend: Any) -> ir.Table:
@@ -135,10 +161,38 @@ def dyad_events(dyad: str | Path | Dyad, db: str | Path | None = None, *, backen
             "latitude", "longitude", *INT_COLUMNS, "source_dataset"]  # fmt: skip
     frame = t.select(*cols).order_by(["date", "event_id"]).to_pandas()
     frame = frame.rename(columns={"tside": "target_side"})
+    for side in SIDES:
+        if not ((frame["side"] == side) | (frame["target_side"] == side)).any():
+            raise JervisError(_no_events_message(dyad, side, backend), path=dyad.path)
     frame["date"] = pd.to_datetime(frame["date"])
     for column in INT_COLUMNS:
         frame[column] = frame[column].astype("float64")
     return frame
+
+
+def _no_events_message(dyad: Dyad, side: str, backend: Any, top: int = 5) -> str:
+    """Why a side is empty, with the stored actor names closest to what the side asks for."""
+    label = dyad.label(side)
+    rules = dyad.sides[side]
+    t = apply_filters(events_table(backend), dyad.filters)
+    names = t.select(name=t.actor).union(t.select(name=t.target), distinct=False)
+    names = names.filter(names.name.notnull())
+    frequent = names.group_by("name").aggregate(n=names.count()).order_by(ibis.desc("n")).limit(20000)
+    known = [str(n) for n in frequent.to_pandas()["name"]]
+    if not known:
+        return f"side {side} ({label}) matches no events: no event passes the dyad's filters"
+    wanted = [*rules.actors, *rules.cameo_prefix, *(p.strip("^$.*()?") for p in rules.actor_regex)]
+    close: list[str] = []
+    for name in wanted:
+        close += [c for c in difflib.get_close_matches(name, known, n=top, cutoff=0.5) if c not in close]
+        lowered = name.casefold()
+        close += [k for k in known if lowered and lowered in k.casefold() and k not in close][:top]
+    shown = ", ".join(repr(c) for c in (close or known)[:top])
+    which = "nearest actor names" if close else "most frequent actor names"
+    return (
+        f"side {side} ({label}) matches no events as actor or target after the dyad's filters "
+        f"({which}: {shown}); check `jervis dyad check` and `jervis actors`"
+    )
 
 
 def dyad_check(dyad: str | Path | Dyad, db: str | Path | None = None, *, top: int = 10) -> dict:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from jervis.sources.base import safe_text
 from jervis.store.actors import ActorDictionary
 from jervis.store.schema import (
     ARROW_SCHEMA,
@@ -79,16 +81,49 @@ def _quoted(values: pd.Series) -> pd.Series:
     return "'" + values.astype(str).str.slice(0, 40) + "'"
 
 
+# The stored integer types (store/schema.py): counts are INTEGER, geo_precision SMALLINT.
+INT_MAX = {column: 2**31 - 1 for column in INT_COLUMNS} | {"geo_precision": 2**15 - 1}
+# pandas' nanosecond timestamps bound the dates a row can have.
+DATE_MIN, DATE_MAX = pd.Timestamp.min.ceil("D").date(), pd.Timestamp.max.floor("D").date()
+
+
 def _numeric(frame: pd.DataFrame, column: str, reasons: _Reasons, *, integer: bool) -> pd.Series:
     text = _text(frame[column])
-    number = pd.to_numeric(text, errors="coerce")
+    number = pd.to_numeric(text, errors="coerce").astype("float64")
     present = text.notna()
     reasons.add(present & number.isna(), column, text, " is not a number")
     if integer:
-        fractional = number.notna() & (number != np.floor(number.fillna(0)))
+        finite = np.isfinite(number)
+        fractional = number.notna() & finite & (number != np.floor(number.fillna(0)))
         reasons.add(fractional, column, text, " is not a whole number")
         reasons.add(number < 0, column, text, " is negative")
+        too_big = number.notna() & ~fractional & (~finite | (number > INT_MAX[column]))
+        reasons.add(too_big, column, text, f" is out of range (at most {INT_MAX[column]:,})")
+        number = number.where(~too_big, np.nan)
     return number
+
+
+def _unreadable_text(frame: pd.DataFrame, reasons: _Reasons) -> None:
+    """Quarantine text that cannot be stored: NUL bytes and invalid Unicode (lone surrogates).
+
+    Checked once per column on the joined text, so clean batches cost one C-speed pass.
+    """
+    for column in COLUMNS:
+        values = frame[column]
+        if values.dtype.kind != "O":
+            continue
+        joined = "".join(v for v in values if isinstance(v, str))
+        if joined.isascii() and "\x00" not in joined:
+            continue
+        if "\x00" in joined:
+            nul = values.map(lambda v: isinstance(v, str) and "\x00" in v)
+            reasons.add(nul, f"{column} holds a NUL byte")
+        try:
+            joined.encode("utf-8")
+        except UnicodeEncodeError:
+            bad = values.map(lambda v: isinstance(v, str) and safe_text(v) != v)
+            reasons.add(bad, f"{column} holds invalid Unicode (an undecodable byte or a lone surrogate)")
+            frame[column] = values.map(lambda v: safe_text(v) if isinstance(v, str) else v)
 
 
 def check_batch(
@@ -107,6 +142,7 @@ def check_batch(
     if "_error" in frame:
         err = frame["_error"]
         reasons.add(err.notna(), "", err.astype(object))
+    _unreadable_text(frame, reasons)
     out = pd.DataFrame(index=frame.index)
 
     for column in TEXT_COLUMNS:
@@ -122,7 +158,12 @@ def check_batch(
         date_text = _text(raw_date)
         date = pd.to_datetime(date_text, format="%Y-%m-%d", errors="coerce")
     reasons.add(date_text.isna(), "missing date")
-    reasons.add(date_text.notna() & date.isna(), "bad date", date_text)
+    failed_date = date_text.notna() & date.isna()
+    if failed_date.any():
+        outside = date_text[failed_date].map(_outside_range).reindex(date_text.index, fill_value=False)
+        reasons.add(outside, "date", date_text, f" is outside the supported range {DATE_MIN} to {DATE_MAX}")
+        failed_date &= ~outside
+    reasons.add(failed_date, "bad date", date_text)
     out["date"] = date
     time = _text(frame["time"])
     time = time.where(time.isna() | (time.astype(str).str.len() != 5), time + ":00")
@@ -179,6 +220,10 @@ def check_batch(
         side = out[f"{role}_side"]
         out[f"{role}_side"] = side.where(side.notna(), canon_hint.where(canon_hint.notna(), hint))
 
+    if "_error" in frame:  # a row the reader could not read: its fields were blanked, so the
+        broken = frame["_error"].notna().to_numpy()  # other checks would only add noise
+        if broken.any():
+            reasons.values[broken] = frame["_error"][broken].astype(str).to_numpy()
     failed = reasons.failed
     bad = pd.DataFrame(
         {
@@ -191,6 +236,15 @@ def check_batch(
     good["_line"] = (frame["_line"] if "_line" in frame else frame.index + 1)[~failed]
     good = _assign_ids(good, frame.loc[~failed, "event_id"], occurrences)
     return Checked(good=_to_arrow(good), bad=bad.reset_index(drop=True))
+
+
+def _outside_range(text: object) -> bool:
+    """A real calendar date that pandas' timestamps cannot hold (before 1677, after 2262)."""
+    try:
+        day = date.fromisoformat(str(text))
+    except ValueError:
+        return False
+    return len(str(text)) == 10 and not (DATE_MIN <= day <= DATE_MAX)
 
 
 def _normalise_raw(actors: ActorDictionary, raw: str) -> tuple[str | None, str | None]:
@@ -216,7 +270,7 @@ def _assign_ids(good: pd.DataFrame, given_ids: pd.Series, occurrences: Counter[s
     for column in (*INT_COLUMNS, "latitude", "longitude", "geo_precision", "confidence"):
         content[column] = content[column].astype("float64")
     content["date"] = content["date"].astype("datetime64[ns]")
-    hashes = pd.util.hash_pandas_object(content, index=False).map("{:016x}".format)
+    hashes = pd.util.hash_pandas_object(content, index=False).map("{:016x}".format).astype(object)
     good["row_hash"] = hashes.values
     given = _text(given_ids.reset_index(drop=True)).set_axis(good.index)
     from_source = good["source_dataset"] + ":" + good["source_id"].astype(str)

@@ -213,10 +213,10 @@ def _candidates(norm: str) -> tuple[tuple[int, int], ...]:
 
 
 def _is_country(name: str) -> bool:
-    from jervis.sources.countries import to_iso3
+    from jervis.sources.countries import is_country_name
 
     try:
-        return to_iso3(name) is not None
+        return is_country_name(name)
     except Exception:  # noqa: BLE001 - a lookup failure just means "not a country"
         return False
 

@@ -39,6 +39,13 @@ def extract_command(
 
     if format not in _FORMATS:
         raise JervisError(f"unknown --format {format!r}; choose jsonl, csv or table")
+    if published is not None:  # ISO 8601 only: '01/12/2023' could be either day first or month
+        from datetime import date
+
+        try:
+            published = date.fromisoformat(published.strip()).isoformat()
+        except ValueError:
+            raise JervisError(f"--published {published!r} is not a date in YYYY-MM-DD form") from None
     err = Console(stderr=True)
     skipped = []
 

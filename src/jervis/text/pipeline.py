@@ -112,6 +112,28 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
     return result
 
 
+# spaCy refuses texts over nlp.max_length (1,000,000 characters, error E088); a paragraph that
+# long (a scraped page without breaks) is cut into pieces at whitespace, so one huge paragraph
+# never fails a whole run. Sentences cut at a piece boundary lose nothing but that one split.
+MAX_CHUNK = 100_000
+
+
+def _pieces(text: str, start: int, end: int, size: int) -> list[tuple[int, int]]:
+    """(start, end) pieces of text[start:end], each at most ``size`` characters, cut at a space
+    after a sentence end where there is one, else at any whitespace, else hard."""
+    out = []
+    while end - start > size:
+        window = text[start : start + size]
+        cut = max(window.rfind(". "), window.rfind("! "), window.rfind("? "))
+        if cut < size // 2:
+            cut = max(window.rfind(" "), window.rfind("\n"))
+        cut = cut + 1 if cut >= size // 2 else size
+        out.append((start, start + cut))
+        start += cut
+    out.append((start, end))
+    return out
+
+
 def split_sentences(texts: Iterable[str], backend: str = "rules") -> list[list[Sentence]]:
     """Sentences of each document (batched through nlp.pipe for speed)."""
     docs = list(texts)
@@ -121,10 +143,10 @@ def split_sentences(texts: Iterable[str], backend: str = "rules") -> list[list[S
     for d, text in enumerate(docs):
         paras = paragraphs(text)
         for p, (start, end) in enumerate(paras):
-            chunk = text[start:end]
-            heading = len(paras) > 1 and is_heading(chunk)
-            jobs.append((d, start, p, heading))
-            chunks.append(chunk)
+            heading = len(paras) > 1 and is_heading(text[start:end])
+            for piece_start, piece_end in _pieces(text, start, end, min(nlp.max_length, MAX_CHUNK)):
+                jobs.append((d, piece_start, p, heading))
+                chunks.append(text[piece_start:piece_end])
     out: list[list[Sentence]] = [[] for _ in docs]
     for (d, offset, p, heading), doc in zip(jobs, nlp.pipe(chunks, batch_size=64), strict=True):
         for sent in doc.sents:
