@@ -105,7 +105,8 @@ def _direction_view(ctx: ReportContext, item: dict[str, Any]) -> dict[str, Any]:
     reason = item.get("reason")
     if reason and reason in str(item.get("summary", "")):
         reason = None  # the summary already says it
-    caveat = reason or suspected or (notes[0] if notes else None) or OBSERVATIONAL
+    # notes disclose choices (lags, grid shares); the caveat is the reason or the design's limit
+    caveat = reason or suspected or OBSERVATIONAL
     rows = method_rows(ctx, key)
     for row in rows:
         p = row.get("p_holm")
