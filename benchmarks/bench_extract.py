@@ -27,10 +27,9 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from docs_section import write_section
-
 ROOT = Path(__file__).resolve().parents[1]
 M2E2 = ROOT / "tests" / "fixtures" / "m2e2" / "text_only_event.compact.jsonl"
+DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Extraction throughput"
 
 
@@ -234,6 +233,18 @@ def markdown(r: dict) -> str:
     return "\n".join(lines)
 
 
+def write_section(text: str, path: Path = DOCS) -> None:
+    """Replace (or add) only this section; other sections of the file are left as they are."""
+    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
+    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
+    if pattern.search(old):
+        new = pattern.sub(lambda _: text + "\n", old, count=1)
+    else:
+        new = old.rstrip("\n") + "\n\n" + text + "\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=300)
@@ -244,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     result = run(args.articles, args.repeat, args.jobs)
     sys.stdout.write(json.dumps(result, indent=2) + "\n")
     if args.write_docs:
-        write_section(markdown(result), SECTION)
+        write_section(markdown(result))
     return 0
 
 

@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import statistics
 import sys
 import tempfile
@@ -25,9 +26,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from docs_section import write_section
-
 ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Report generation"
 BUDGET_S = 10.0
 BUDGET_BYTES = 5_000_000
@@ -115,6 +115,17 @@ def markdown(r: dict) -> str:
         f"{BUDGET_BYTES / 1e6:.0f} MB): **{'met' if met else 'missed'}**.",
         "",
     ])  # fmt: skip
+
+
+def write_section(text: str, section: str = SECTION, path: Path = DOCS) -> None:
+    """Replace (or add) this section only; the other sections are left as they are."""
+    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
+    pattern = re.compile(rf"^{re.escape(section)}\n.*?(?=^## |\Z)", re.S | re.M)
+    if pattern.search(old):
+        new = pattern.sub(lambda _: text + "\n", old, count=1)
+    else:
+        new = old.rstrip("\n") + "\n\n" + text + "\n"
+    path.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
