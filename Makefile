@@ -5,7 +5,7 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: demo test install lint bench fuzz clean chromium
+.PHONY: demo test install lint bench fuzz fuzz-web clean chromium
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ bench: install
 	$(PY) benchmarks/bench_gdelt_ingest.py
 	$(PY) benchmarks/bench_extract.py
 	$(PY) benchmarks/bench_report.py
+	$(PY) benchmarks/bench_web.py
+
+# The web API fuzzed much harder than in `make test` (schemathesis, examples per operation).
+fuzz-web: install
+	JERVIS_FUZZ_EXAMPLES=$${JERVIS_FUZZ_EXAMPLES:-200} $(VENV)/bin/pytest -q -p no:xdist tests/web/test_schema.py
 
 clean:
 	rm -rf jervis-demo jervis.duckdb .pytest_cache

@@ -19,6 +19,7 @@ from jervis.errors import JervisError
 from jervis.report import commands as report_commands
 from jervis.text import commands as text_commands
 from jervis.text import eval_commands
+from jervis.web import commands as web_commands
 
 app = typer.Typer(
     name="jervis",
@@ -306,10 +307,10 @@ def version() -> None:
     console.print(f"jervis {__version__}")
 
 
-# Commands owned by other parts register themselves here (analysis, text, report).
+# Commands owned by other parts register themselves here (analysis, text, web, report).
 for _register in (
     analysis_commands.register, text_commands.register, eval_commands.register,
-    report_commands.register,
+    web_commands.register, report_commands.register,
 ):  # fmt: skip
     _register(app)
 

@@ -607,14 +607,15 @@ def raw_json(frame: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
 
 
 def _clean_text(values: pd.Series) -> bool:
-    """True when every string in the column encodes as UTF-8 (one C-speed pass)."""
-    joined = "".join(v for v in values if isinstance(v, str))
-    if joined.isascii():
-        return True
+    """True when every string in the column encodes as UTF-8 (one Arrow conversion)."""
+    import pyarrow as pa
+
     try:
-        joined.encode("utf-8")
+        pa.array(values, type=pa.string(), from_pandas=True)
     except UnicodeEncodeError:
         return False
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # not all text: check the strings one by one
+        return all(safe_text(v) == v for v in values if isinstance(v, str))
     return True
 
 

@@ -33,8 +33,9 @@ def _events_ddl() -> str:
         sql_type = _SQL_TYPES[str(f.type)]
         null = "" if f.nullable else " NOT NULL"
         cols.append(f"{f.name} {sql_type}{null}")
-    # Housekeeping columns, never exported: which ingest stored the row and its content hash.
-    cols += ["row_hash VARCHAR NOT NULL", "ingest_id BIGINT NOT NULL"]
+    # Housekeeping columns, never exported: the row's content hash, which ingest stored it and
+    # the line (row) of the source file it came from (shown on the web app's event page).
+    cols += ["row_hash VARCHAR NOT NULL", "ingest_id BIGINT NOT NULL", "source_line BIGINT"]
     return "CREATE TABLE IF NOT EXISTS events (" + ", ".join(cols) + ")"
 
 
@@ -53,6 +54,9 @@ DDL = [
     """CREATE TABLE IF NOT EXISTS sources (
         source_dataset VARCHAR PRIMARY KEY, name VARCHAR, licence VARCHAR, attribution VARCHAR,
         url VARCHAR)""",
+    # Hand corrections of extracted events (web app): what the extractor read, what was stored.
+    """CREATE TABLE IF NOT EXISTS edits (
+        event_id VARCHAR, field VARCHAR, extracted VARCHAR, stored VARCHAR, edited_at TIMESTAMP)""",
 ]
 
 
@@ -62,6 +66,7 @@ _TABLES = {"events", "ingests", "quarantine", "actors", "sources"}
 _MIGRATIONS = [
     "ALTER TABLE ingests ADD COLUMN IF NOT EXISTS lines BIGINT",
     "ALTER TABLE quarantine ADD COLUMN IF NOT EXISTS file_sha256 VARCHAR",
+    "ALTER TABLE events ADD COLUMN IF NOT EXISTS source_line BIGINT",  # null: line not recorded
 ]
 
 

@@ -246,6 +246,15 @@ def _country(value: str, path: str) -> str:
     return code
 
 
+def dyad_toml(data: dict, path: str = "<dyad>") -> str:
+    """A dyad given as data (e.g. from the web app's form) as the TOML of a dyad file, checked
+    by the same rules as a file, so the file it is saved to loads back into the same dyad."""
+    import tomli_w
+
+    parse_dyad(data, path)
+    return tomli_w.dumps(data)
+
+
 def load_dyad(path: str | Path | Dyad) -> Dyad:
     """Read and check a dyad TOML file (a Dyad passes through)."""
     if isinstance(path, Dyad):

@@ -295,6 +295,31 @@ def ingest_rows(
     return counts.as_dict()
 
 
+def record_edits(edits: Iterable[dict], db: str | Path | None = None) -> int:
+    """Keep hand corrections of stored events: {event_id, field, extracted, stored} each.
+
+    The web app records what the extractor read and what the user stored instead, so an
+    event's page can say which fields a person changed.
+    """
+    now = datetime.now(UTC).replace(tzinfo=None)
+    rows = [
+        (e["event_id"], e["field"], _as_text(e.get("extracted")), _as_text(e.get("stored")), now)
+        for e in edits
+    ]
+    if not rows:
+        return 0
+    con = connect(db)
+    try:
+        con.executemany("INSERT INTO edits VALUES (?, ?, ?, ?, ?)", rows)
+    finally:
+        con.close()
+    return len(rows)
+
+
+def _as_text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
 _EVENT_COLS = ", ".join(COLUMNS) + ", row_hash"
 
 
@@ -416,7 +441,7 @@ def _merge_staged(con: duckdb.DuckDBPyConnection, ingest_id: int) -> tuple[int, 
     if changed:
         con.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM _known WHERE NOT same)")
     con.execute(
-        f"INSERT INTO events SELECT {_EVENT_COLS}, ? FROM _first f "
+        f"INSERT INTO events SELECT {_EVENT_COLS}, ?, _line FROM _first f "
         "WHERE NOT EXISTS (SELECT 1 FROM _known k WHERE k.same AND k.event_id = f.event_id)",
         [ingest_id],
     )

@@ -1,0 +1,98 @@
+"""One server's shared state: the open store, per-thread query backends, folders, the jobs.
+
+The server process holds the store open for its whole life (a DuckDB file has one writing
+process). Each worker thread queries through its own cursor on that connection (a DuckDB
+connection is not thread-safe, its cursors are), and writes are serialised by one lock, so
+an ingest never races another. The public API functions take ``backend=`` for reads and the
+store path for writes; the path opens the same in-process database, not a second one.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from pathlib import Path
+from typing import Any
+
+from jervis.store.db import connect
+from jervis.web.settings import Settings
+
+FOLDERS = ("dyads", "analyses", "uploads", "extractions")
+
+
+class WebState:
+    def __init__(self, settings: Settings):
+        settings.check()
+        self.settings = settings
+        self.secret = secrets.token_bytes(32)  # signs session and CSRF cookies; new per process
+        self.write_lock = threading.Lock()
+        self._local = threading.local()
+        self.dirs: dict[str, Path] = {}
+        if not settings.read_only:
+            for name in FOLDERS:
+                path = settings.data_dir / name
+                path.mkdir(parents=True, exist_ok=True)
+                self.dirs[name] = path
+        else:
+            self.dirs = {name: settings.data_dir / name for name in FOLDERS}
+        self._con = connect(settings.db, read_only=settings.read_only)
+        self._cursors: list[Any] = []
+        self._lock = threading.Lock()
+        self._cache: dict[str, Any] = {}
+        from jervis.web.jobs import AnalysisJobs
+
+        self.jobs = AnalysisJobs(self)
+
+    @property
+    def db(self) -> Path:
+        return self.settings.db
+
+    def backend(self) -> Any:
+        """This thread's Ibis backend on the shared store."""
+        backend = getattr(self._local, "backend", None)
+        if backend is None:
+            import ibis
+
+            with self._lock:
+                cursor = self._con.cursor()
+                self._cursors.append(cursor)
+            backend = ibis.duckdb.from_connection(cursor)
+            self._local.backend = backend
+        return backend
+
+    def cached(self, key: str, compute: Any) -> Any:
+        """A value computed once until the next write (this server is the store's only writer)."""
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
+    def invalidate(self) -> None:
+        self._cache.clear()
+
+    def upload_names(self) -> dict[str, str]:
+        """Stored upload path -> the name the file had on the user's machine (shown, never used)."""
+
+        def read() -> dict[str, str]:
+            import json
+
+            names = {}
+            for meta in self.dirs["uploads"].glob("*.json") if self.dirs["uploads"].is_dir() else ():
+                try:
+                    info = json.loads(meta.read_text())
+                    names[info["stored_as"]] = info["uploaded_as"]
+                except (ValueError, KeyError, OSError):
+                    continue
+            return names
+
+        return self.cached("upload_names", read)
+
+    def close(self) -> None:
+        self.jobs.shutdown()
+        with self._lock:
+            for cursor in self._cursors:
+                try:
+                    cursor.close()
+                except Exception:  # noqa: BLE001 - closing on shutdown: nothing left to do
+                    pass
+            self._cursors.clear()
+        self._con.close()
