@@ -1,4 +1,4 @@
-"""Count regression (the lead method): the rate ratio by lag, and by horizon across the grid."""
+"""Count regression (the lead method): the rate ratio day by day after an action, with intervals."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from typing import Any
 
 from jervis.report.base import SIDE_COLORS, Chart, NotApplicable, ReportContext, spec
 from jervis.report.charts._common import log_ratio_domain, ratio_axis, ratio_text
+
+NO_BY_LAG = "this verdict carries no rate ratio per lag (its count regression did not report one)"
 
 
 class CountRegressionChart(Chart):
@@ -26,10 +28,7 @@ class CountRegressionChart(Chart):
         details = summary.get("details") or summary
         lags = details.get("by_lag")
         if not lags:
-            raise NotApplicable(
-                "this verdict file has no rate ratio per lag (it was made by an older jervis: "
-                "run `jervis analyze` again)"
-            )
+            raise NotApplicable(NO_BY_LAG)
         x, y = direction.split("->")
         per = ctx.bin
         rows = [

@@ -15,6 +15,7 @@ CALLS = {  # in legend order: two columns, fewer | more
     "more after (not significant)": "#e7c98a",
     "no estimate": "#eeeeee",
 }
+NO_GRID = "this verdict carries no robustness grid (its analysis did not compute one)"
 DARK = {"significantly fewer after", "significantly more after"}
 
 
@@ -85,10 +86,7 @@ class RobustnessChart(Chart):
             if item.get("reason") and item.get("verdict") == "inconclusive" and not item.get("effect"):
                 raise NotApplicable(f"no grid without a verdict: {item['reason']}")
             if "robustness" not in item:
-                raise NotApplicable(
-                    "this verdict file has no robustness grid (it was made by an older jervis: "
-                    "run `jervis analyze` again)"
-                )
+                raise NotApplicable(NO_GRID)
             raise NotApplicable("the robustness grid was not computed for this direction")
         rows = grid_rows(robustness)
         if not rows:
