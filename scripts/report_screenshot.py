@@ -1,7 +1,7 @@
 """The README's picture of the report: the demo's page in Debian's Chromium, offline.
 
     .venv/bin/jervis demo                                        # writes jervis-demo/report/
-    .venv/bin/python scripts/report_screenshot.py jervis-demo/report/index.html docs/report-screenshot.png
+    .venv/bin/python scripts/report_screenshot.py jervis-demo/report/index.html docs/report-screenshot.png [WIDTH HEIGHT]
 """
 
 from __future__ import annotations
@@ -29,4 +29,4 @@ def main(index: str, out: str, width: int = 1366, height: int = 1500) -> None:
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:3])
+    main(sys.argv[1], sys.argv[2], *(int(v) for v in sys.argv[3:5]))
