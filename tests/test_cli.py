@@ -60,4 +60,4 @@ def test_seed_episode_list_is_too_small_for_a_verdict(fixtures, db):
     verdict = json.loads(result.stdout)
     for direction in verdict["directions"]:
         assert direction["verdict"] == "inconclusive"
-        assert "at least 30 actions per side are needed" in direction["summary"]
+        assert "at least 30 separate events" in direction["summary"]

@@ -22,8 +22,8 @@ __all__ = ["__version__", "ingest", "events", "dyad_events", "analyze", "simulat
 
 _LAZY = {
     "analyze": ("jervis.analysis.api", "analyze"),
-    "simulate": ("jervis.analysis.simulate", "simulate"),
-    "validate": ("jervis.analysis.validate", "validate"),
+    "simulate": ("jervis.analysis.validation.loglinear", "simulate"),
+    "validate": ("jervis.analysis.validation.study", "validate"),
     "extract": ("jervis.text.extract", "extract"),
     "extract_text": ("jervis.text.extract", "extract_text"),
     "report": ("jervis.report.api", "report"),

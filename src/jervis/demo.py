@@ -55,7 +55,7 @@ def run_demo(
     }
     if step:
         step("demo: analysing the dyad (both directions, national and spatial)")
-    result = _analyse(db, out)
+    result = _analyse(db, out, step)
     verdict = result.to_dict()
     summary["verdict_file"] = str(out / "verdict.json")
     if step:
@@ -72,21 +72,21 @@ def run_demo(
         f"{summary['insurgent_attacks']:,} insurgent attacks, {summary['period'][0]} .. {summary['period'][1]}"
     )
     say("by mode: " + ", ".join(f"{k} {v:,}" for k, v in summary["by_mode"].items()))
-    from jervis.analysis.commands import verdict_table
+    from jervis.analysis.commands import print_verdict
 
-    console.print(verdict_table(verdict))
-    for item in verdict["directions"]:
-        say(f"[bold]{item['from']} -> {item['to']}:[/bold] {item['summary']}")
+    print_verdict(verdict, console)
     say(f"verdict written to {out / 'verdict.json'}")
     say(f"report written to {summary['report']} (open it in a browser; it works offline)")
     return summary
 
 
-def _analyse(db: Path, out: Path):
-    """Both directions of the demo dyad, national and spatial; the verdict also goes to a file."""
-    from jervis.analysis.api import analyze  # statsmodels: only loaded when analysing
+def _analyse(db: Path, out: Path, step: Callable[[str], None] | None = None):
+    """Both directions of the demo dyad, national and spatial; the verdict also goes to a file.
+    ``step`` hears each step of the analysis (the CLI shows it on stderr)."""
+    from jervis.analysis.api import analyze_dyad
 
-    verdict = analyze(demo_dyad_path(), db=db)
+    progress = (lambda what: step(f"demo: analysing ({what})")) if step else None
+    verdict = analyze_dyad(demo_dyad_path(), db=db, progress=progress)
     (out / "verdict.json").write_text(verdict.to_json())
     return verdict
 

@@ -9,9 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jervis.analysis.event_study import EventStudy, split_direction
+from jervis.analysis.base import parse_direction
+from jervis.analysis.event_study import EventStudy
 from jervis.analysis.series import build_series
-from jervis.analysis.simulate import simulate
+from jervis.analysis.validation.loglinear import simulate
 from jervis.errors import JervisError
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "iraq-2006-2008"
@@ -37,42 +38,44 @@ def iraq_series(suffix: str = ""):
 
 
 def test_direction_is_parsed_and_checked():
-    assert split_direction("B->A") == ("B", "A")
+    assert parse_direction("B->A") == ("B", "A")
     with pytest.raises(JervisError):
-        split_direction("A->A")
+        parse_direction("A->A")
     with pytest.raises(JervisError):
-        EventStudy(window=0).fit(_series([1] * 30, [1] * 30))
+        EventStudy(horizon_days=0).fit(_series([1] * 30, [1] * 30))
 
 
 def test_window_sums_exclude_the_action_day_and_match_a_hand_count():
     rng = np.random.default_rng(3)
     a = rng.poisson(0.5, 120).tolist()
     b = rng.poisson(2.0, 120).tolist()
-    es = EventStudy(window=3, n_placebo=50, n_boot=50, seed=0).fit(_series(a, b), "A->B")
+    es = EventStudy(horizon_days=3, n_placebo=50, n_boot=50, seed=0).fit(_series(a, b), "A->B")
     y = np.array(b, float)
     for i, t in enumerate(es.t_):
         assert es.before_[i] == y[t - 3 : t].sum()
         assert es.after_[i] == y[t + 1 : t + 4].sum()
         assert es.weight_[i] == a[t]
     s = es.summary()
+    d = s["details"]
     expected = (es.weight_ @ es.after_) / (es.weight_ @ es.before_)
-    assert s["ratio_at_actions"] == pytest.approx(expected, abs=1e-4)
-    assert s["estimate"] == pytest.approx(s["ratio_at_actions"] / s["ratio_at_placebo"], rel=1e-3)
+    assert d["ratio_at_actions"] == pytest.approx(expected, abs=1e-4)
+    assert s["estimate"] == pytest.approx(d["ratio_at_actions"] / d["ratio_at_placebo"], rel=1e-3)
     json.dumps(s)  # plain data
 
 
 def test_onsets_are_first_actions_after_a_quiet_gap():
     a = [0] * 10 + [1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1] + [0] * 10
     b = [1] * len(a)
-    es = EventStudy(window=2, onset_gap=4, n_placebo=10, n_boot=10, seed=0).fit(_series(a, b))
+    es = EventStudy(horizon_days=2, onset_gap_days=4, n_placebo=10, n_boot=10, seed=0)
+    es.fit(_series(a, b))
     onsets = es.t_[es.weight_ > 0]
     assert onsets.tolist() == [10, 21]  # day 11 follows day 10; day 15 has only 2 quiet days
     assert es.summary()["applicable"] is False  # 2 onsets are too few for an estimate
-    assert "action days" in es.summary()["reason"]
+    assert "acted in only 2 days" in es.summary()["reason"]
 
 
 def test_too_short_or_empty_series_is_not_applicable_not_an_error():
-    s = EventStudy(window=7).fit(_series([1] * 10, [1] * 10)).summary()
+    s = EventStudy(horizon_days=7).fit(_series([1] * 10, [1] * 10)).summary()
     assert s["applicable"] is False and s["estimate"] is None
     with pytest.raises(JervisError):
         EventStudy().summary()
@@ -82,7 +85,7 @@ def test_a_thousand_placebos_on_two_years():
     """Speed is a benchmark's business (docs/benchmarks.md); here: the full-size run works."""
     series = simulate(seed=1, as_series=True)
     s = EventStudy(n_placebo=1000, n_boot=1000, seed=1).fit(series).summary()
-    assert s["applicable"] and s["n_placebo"] > 0
+    assert s["applicable"] and s["details"]["n_placebo"] > 0
 
 
 def _rejections(irr: dict[str, float], direction: str, runs: int, **kw) -> np.ndarray:
@@ -127,32 +130,36 @@ def test_runs_on_the_real_iraq_data_in_both_directions():
         s = EventStudy(seed=0).fit(series, direction).summary()
         assert s["applicable"] and s["n"] > 400
         assert 0.8 < s["estimate"] < 1.25 and s["ci95"][0] < s["estimate"] < s["ci95"][1]
-        assert 0 < s["p_value"] <= 1 and np.isfinite(s["bootstrap_ci95"]).all()
+        assert 0 < s["p_value"] <= 1 and np.isfinite(s["details"]["bootstrap_ci95"]).all()
         json.dumps(s)
 
 
 def test_a_side_acting_every_day_gives_no_day_contrast():
     s = EventStudy(weights="days").fit(_series([1] * 60, [2, 3] * 30)).summary()
     assert s["applicable"] is False and "every usable day" in s["reason"]
+    assert s["estimate"] is None and s["notes"] == []
 
 
 def test_estimator_contract_params_only_in_init_fit_returns_self():
     import inspect
 
-    from jervis.analysis.episodes import Episodes
-    from jervis.analysis.spatial import SpatialWindows
-
     series = simulate(seed=2, as_series=True)
-    for cls in (EventStudy, Episodes, SpatialWindows):
-        est = cls(seed=3)
+    from jervis.analysis.base import METHODS, MethodResult, estimator_class
+
+    for name in METHODS:
+        cls = estimator_class(name)
+        est = cls()
         assert set(vars(est)) == set(inspect.signature(cls).parameters)  # no work in __init__
         with pytest.raises(JervisError):
             est.summary()
         assert est.fit(series, "B->A") is est
         fitted = [k for k in vars(est) if k.endswith("_")]
-        assert "summary_" in fitted and "direction_" in fitted
+        assert "result_" in fitted and "direction_" in fitted
+        assert isinstance(est.result_, MethodResult) and est.result_.method == name
         s = est.summary()
-        assert {"estimate", "ci95", "p_value", "n", "applicable"} <= set(s)
+        assert {"estimate", "ci95", "p_value", "null_value", "points_to", "applicable",
+                "reason", "notes", "details"} <= set(s)  # fmt: skip
+        assert s["applicable"] == (s["reason"] is None)
         json.dumps(s)
 
 
@@ -164,7 +171,7 @@ def test_windows_never_bridge_a_coverage_gap():
     dates = pd.date_range("2021-01-01", periods=200, freq="D")
     ev = pd.DataFrame({"date": np.r_[np.repeat(dates, a), np.repeat(dates, b)],
                        "side": ["A"] * a.sum() + ["B"] * b.sum()})  # fmt: skip
-    series = build_series(ev, start=dates[0], end=dates[-1], coverage_gap_bins=20)
-    es = EventStudy(window=5, n_placebo=50, n_boot=50, seed=0).fit(series)
+    series = build_series(ev, start=dates[0], end=dates[-1], coverage_gap_days=20)
+    es = EventStudy(horizon_days=5, n_placebo=50, n_boot=50, seed=0).fit(series)
     assert not np.any((es.t_ + 5 >= 80) & (es.t_ - 5 <= 109))
     assert es.summary()["applicable"]

@@ -42,10 +42,10 @@ def test_initiated_counts_are_zero_filled_over_the_period():
 
 def test_harm_counts_the_other_sides_dead():
     s = build_series(_events(), actions="harm")
-    # A's harm: target_killed of its events (5; the FIGHT's 2 dead were all A's own), B's own
-    # dead in B's attack (1), and the orphan row targeting B (one row per death: 1).
-    assert s.counts["A"].sum() == 5 + 1 + 1
-    # B's harm: A's own dead in A's FIGHT (2) + target_killed of B's attack (0).
+    # A's harm: target_killed of its events on B (5; the FIGHT's 2 dead were all A's own) and
+    # B's own dead in B's attack on A (1). The row with no initiator is not between A and B.
+    assert s.counts["A"].sum() == 5 + 1
+    # B's harm: A's own dead in A's FIGHT on B (2) + target_killed of B's attack (0).
     assert s.counts["B"].sum() == 2
     assert (s.counts == s.killed.astype(int)).all().all()
     assert s.actions == "harm"
@@ -64,8 +64,8 @@ def test_coverage_gaps_are_marked_and_split_into_segments():
     dates = list(pd.date_range("2020-01-01", periods=20)) + list(
         pd.date_range("2020-04-01", periods=20)
     )
-    ev = pd.DataFrame({"date": dates, "side": "A"})
-    s = build_series(ev, coverage_gap_bins=30)
+    ev = pd.DataFrame({"date": dates, "side": ["A"] * 39 + ["B"]})
+    s = build_series(ev, coverage_gap_days=30)
     assert (~s.covered).sum() == (pd.Timestamp("2020-04-01") - pd.Timestamp("2020-01-21")).days
     assert [len(seg) for seg in s.segments()] == [20, 20]
 

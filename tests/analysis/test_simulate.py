@@ -8,7 +8,7 @@ import pytest
 import statsmodels.api as sm
 
 from jervis.analysis.series import DyadSeries
-from jervis.analysis.simulate import simulate, simulate_counts
+from jervis.analysis.validation.loglinear import simulate, simulate_counts
 from jervis.errors import JervisError
 
 

@@ -11,8 +11,8 @@ import pytest
 
 from jervis.analysis import spatial
 from jervis.analysis.series import build_series
-from jervis.analysis.simulate import simulate
 from jervis.analysis.spatial import SpatialWindows
+from jervis.analysis.validation.loglinear import simulate
 
 START = pd.Timestamp("2021-01-01")
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "iraq-2006-2008"
@@ -64,7 +64,7 @@ def test_counts_match_a_brute_force_count_for_real_and_shifted_dates(
 ):
     monkeypatch.setattr(spatial, "CELLS_PER_PASS", cells_per_pass)
     series = _pattern(0, plant=1.0, n_days=120, n_x=60, n_y=1500)
-    sw = SpatialWindows(radii_km=(5, 15), windows_days=(2, 5), seed=0).fit(series, "A->B")
+    sw = SpatialWindows(radii_km=(5, 15), windows_days=(2, 5), horizon_days=5, seed=0).fit(series, "A->B")
     ev = series.events
     x, y = ev[ev["side"] == "A"], ev[ev["side"] == "B"]
     xd = (x["date"] - START).dt.days.to_numpy()
@@ -96,7 +96,7 @@ def test_counts_match_a_brute_force_count_for_real_and_shifted_dates(
 def test_planted_reactions_are_found_where_they_were_planted():
     series = _pattern(1, plant=1.5)
     s = SpatialWindows(seed=0).fit(series, "A->B").summary()
-    cells = {(c["radius_km"], c["inner_km"], c["window_days"]): c for c in s["cells"]}
+    cells = {(c["radius_km"], c["inner_km"], c["window_days"]): c for c in s["details"]["cells"]}
     close = cells[(5.0, 0.0, 3)]
     assert close["estimate"] > 1.5 and close["p_value"] < 0.01 and close["ci95"][0] > 1
     assert close["pre_trend"] < 1.25  # nothing planted before the actions: no rise before
@@ -112,8 +112,8 @@ def test_planted_reactions_are_found_where_they_were_planted():
 def test_x_reacting_to_y_shows_as_a_pre_trend_not_only_as_deterrence():
     # Y events planted 1-3 days *before* X's actions: after/before falls at X's actions,
     # and the pre-trend check (before/earlier vs placebo) flags that Y was already rising.
-    s = SpatialWindows(radii_km=(5,), windows_days=(3,), seed=0).fit(_pattern(2, 1.5, lags=(-3, 0)))
-    cell = s.summary()["cells"][0]
+    s = SpatialWindows(radii_km=(5,), windows_days=(3,), horizon_days=3, seed=0)
+    cell = s.fit(_pattern(2, 1.5, lags=(-3, 0))).summary()["details"]["cells"][0]
     assert cell["estimate"] < 0.7 and cell["p_value"] < 0.01
     assert cell["pre_trend"] > 1.5 and cell["pre_trend_p_value"] < 0.01
 
@@ -121,7 +121,8 @@ def test_x_reacting_to_y_shows_as_a_pre_trend_not_only_as_deterrence():
 def test_no_planting_no_detection():
     rejected = 0
     for seed in range(10):
-        s = SpatialWindows(radii_km=(5,), windows_days=(3,), seed=0).fit(_pattern(seed, 0.0))
+        s = SpatialWindows(radii_km=(5,), windows_days=(3,), horizon_days=3, seed=0)
+        s.fit(_pattern(seed, 0.0))
         rejected += s.summary()["p_value"] < 0.05
     assert rejected <= 2
 
@@ -134,11 +135,16 @@ def test_without_coordinates_the_method_says_it_does_not_apply():
 
 @pytest.mark.slow
 def test_iraq_2007_08_air_operations_and_attacks_both_ways():
+    """The headline figures docs/methods.md (section 13) quotes, pinned."""
     series = iraq_series()
+    quoted = {"A->B": (0.997, 0.944, 1.074, 0.83), "B->A": (1.029, 0.955, 1.095, 0.41)}
     for direction, n_min in (("A->B", 3500), ("B->A", 60000)):
         s = SpatialWindows().fit(series, direction).summary()
-        assert s["applicable"] and s["n"] >= n_min and s["n_placebo"] > 400
-        for c in s["cells"]:
+        estimate, lo, hi, p = quoted[direction]
+        assert s["estimate"] == pytest.approx(estimate, abs=0.002)
+        assert s["ci95"] == pytest.approx([lo, hi], abs=0.002) and s["p_value"] == pytest.approx(p, abs=0.01)
+        assert s["applicable"] and s["n"] >= n_min and s["details"]["n_placebo"] > 400
+        for c in s["details"]["cells"]:
             assert 0.7 < c["estimate"] < 1.4 and c["ci95"][0] < c["estimate"] < c["ci95"][1]
             assert 0 < c["p_value"] <= 1
         json.dumps(s)
@@ -150,10 +156,10 @@ def test_windows_never_reach_into_a_coverage_gap():
     day = (ev["date"] - START).dt.days
     hole = ev[(day < 90) | (day >= 120)]  # 30 days with no data at all
     series = build_series(
-        hole, start=START, end=START + pd.Timedelta(days=199), coverage_gap_bins=20
+        hole, start=START, end=START + pd.Timedelta(days=199), coverage_gap_days=20
     )
     assert not series.covered.iloc[90:120].any()
-    sw = SpatialWindows(radii_km=(5,), windows_days=(3,)).fit(series)
+    sw = SpatialWindows(radii_km=(5,), windows_days=(3,), horizon_days=3).fit(series)
     usable = np.flatnonzero(sw.usable_)
     # a usable day t needs t-6..t+3 covered: none of them may touch days 90-119
     assert not np.any((usable + 3 >= 90) & (usable - 6 <= 119))

@@ -5,15 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 from statsmodels.stats.multitest import multipletests
 
 import jervis
 from jervis.analysis.api import analyze
-from jervis.analysis.simulate import simulate
-from jervis.analysis.verdict import decide, holm, method_call
+from jervis.analysis.base import MethodResult, estimator_class, holm
+from jervis.analysis.validation.loglinear import simulate
+from jervis.analysis.verdict import decide
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 EXAMPLES = Path(__file__).parents[2] / "examples"
@@ -28,13 +28,22 @@ def test_holm_matches_statsmodels():
     assert holm({"A->B": None, "B->A": 0.01}) == {"A->B": None, "B->A": 0.01}
 
 
+def _result(method, estimate, lo, hi, p, **details):
+    cls = estimator_class(method)
+    r = MethodResult(method=method, direction="A->B", measure=cls.measure, estimate=estimate,
+                     ci95=(lo, hi), p_value=p, null_value=cls.null_value, horizon_days=7,
+                     details=details)  # fmt: skip
+    r.p_value_holm = p
+    r.points_to = cls.vote(r, p)
+    return r
+
+
 def _cr(estimate, lo, hi, p):
-    return {"measure": "incidence_rate_ratio", "estimate": estimate, "ci95": [lo, hi],
-            "p_value": p, "horizon_days": 7}  # fmt: skip
+    return _result("count_regression", estimate, lo, hi, p)
 
 
-def _other(estimate, p):
-    return {"measure": "rate_ratio", "estimate": estimate, "ci95": [0, 9], "p_value": p}
+def _other(estimate, p, method="event_study"):
+    return _result(method, estimate, 0.01, 9.0, p)
 
 
 @pytest.mark.parametrize(
@@ -49,9 +58,8 @@ def _other(estimate, p):
     ],
 )
 def test_the_rule(lead, other, other_p, expected):
-    summaries = {"count_regression": lead, "event_study": _other(other, other_p)}
-    adjusted = {"count_regression": lead["p_value"], "event_study": other_p}
-    result = decide("A->B", summaries, adjusted, labels={"A": "Army", "B": "Rebels"}, gate=None)
+    results = {"count_regression": lead, "event_study": _other(other, other_p)}
+    result = decide("A->B", results, labels={"A": "Army", "B": "Rebels"}, gate=None)
     assert result.verdict == expected
     assert ("Army" in result.summary) and ("Rebels" in result.summary)
     if expected == "inconclusive":
@@ -64,29 +72,55 @@ def test_a_contrast_with_its_own_pre_trend_does_not_vote():
     """Spatial windows read a real B->A deterrence backwards as A->B provocation; the pre-trend
     test is what tells them apart, so a significant one withholds the call."""
     lead = _cr(1.02, 0.9, 1.15, 0.70)
-    spatial = {**_other(1.3, 0.001), "pre_trend": 0.8, "pre_trend_p_value": 0.002}
-    assert method_call(spatial, 0.001) == "pre_trend"
-    assert method_call({**spatial, "pre_trend_p_value": 0.4}, 0.001) == "provokes"
-    assert method_call({**spatial, "pre_trend_p_value": None}, 0.001) == "provokes"
-    assert method_call(spatial, 0.2) == "none"
-    result = decide("A->B", {"count_regression": lead, "spatial": spatial},
-                    {"count_regression": 0.7, "spatial": 0.001}, labels={}, gate=None)  # fmt: skip
+    spatial = _result("spatial", 1.3, 1.1, 1.5, 0.001, pre_trend=0.8, pre_trend_p_value=0.002)
+    vote = estimator_class("spatial").vote
+    assert spatial.points_to == "pre_trend"
+    spatial.details["pre_trend_p_value"] = 0.4
+    assert vote(spatial, 0.001) == "provokes"
+    spatial.details["pre_trend_p_value"] = None
+    assert vote(spatial, 0.001) == "provokes"
+    assert vote(spatial, 0.2) == "none"
+    spatial.details["pre_trend_p_value"] = 0.002
+    spatial.points_to = "pre_trend"
+    result = decide("A->B", {"count_regression": lead, "spatial": spatial}, labels={}, gate=None)
     assert result.verdict == "no_detectable_effect"
     assert result.methods["spatial"]["points_to"] == "pre_trend"
 
 
-def test_an_impulse_response_is_neutral_at_zero_and_ratios_at_one():
-    irf = {"measure": "cumulative_impulse_response", "estimate": 0.5, "p_value": 0.01}
-    assert method_call(irf, 0.01) == "provokes"
-    assert method_call({**irf, "estimate": -0.5}, 0.01) == "deters"
-    # a ratio whose description mentions a response is still a ratio (neutral at 1)
-    ratio = {"measure": "response ratio: B's actions after ...", "estimate": 0.8, "p_value": 0.01}
-    assert method_call(ratio, 0.01) == "deters"
+def test_an_additive_measure_is_neutral_at_zero_and_ratios_at_one():
+    var = _result("granger", 0.5, 0.1, 0.9, 0.01)
+    assert var.points_to == "provokes"
+    assert _result("granger", -0.5, -0.9, -0.1, 0.01).points_to == "deters"
+    assert _result("episodes", 0.8, 0.7, 0.9, 0.01).points_to == "deters"
+
+
+def test_a_significant_headline_must_pass_the_lead_and_delay_checks():
+    """X's future associated with Y (confounding), X's past not beyond its future (a slow
+    common cause), or the 4-week lag profile pointing the other way (a delayed response):
+    each withholds the call, with the reason in words."""
+    lead = _cr(0.78, 0.66, 0.92, 0.004)
+    clean = {"applicable": True, "irr": 1.0, "ci95": [0.9, 1.1], "p_value": 0.9,
+             "past_irr": 0.78, "past_beyond_future_p_value": 0.001}  # fmt: skip
+    delay = {"applicable": True, "days": 28, "irr": 0.8, "ci95": [0.6, 1.0], "p_value": 0.04}
+    labels = {"A": "the army", "B": "the rebels"}
+
+    def call(lead_test, lag_profile):
+        lead.details = {"lead": lead_test, "delay": lag_profile}
+        return decide("A->B", {"count_regression": lead}, labels=labels)
+
+    assert call(clean, delay).verdict == "deters"
+    item = call({**clean, "irr": 1.3, "p_value": 0.01}, delay)
+    assert item.verdict == "inconclusive" and "also predicts the army's next actions" in item.reason
+    item = call({**clean, "past_beyond_future_p_value": 0.3}, delay)
+    assert item.verdict == "inconclusive" and "about as strongly as those before" in item.reason
+    item = call(clean, {**delay, "irr": 1.03, "ci95": [0.7, 1.5]})
+    assert item.verdict == "inconclusive" and "depends on the delay" in item.reason
+    assert "over 28 days the association points the other way" in item.reason
 
 
 def test_a_gate_reason_always_wins():
-    summaries = {"count_regression": _cr(1.4, 1.2, 1.6, 0.001)}
-    result = decide("A->B", summaries, {"count_regression": 0.001}, labels={}, gate="too few")
+    results = {"count_regression": _cr(1.4, 1.2, 1.6, 0.001)}
+    result = decide("A->B", results, labels={}, gate="too few")
     assert result.verdict == "inconclusive" and result.reason == "too few"
 
 
@@ -102,7 +136,9 @@ def test_simulated_provocation_gives_the_issue_json():
     assert forward["effect"]["measure"] == "incidence_rate_ratio"
     assert forward["effect"]["ci95"][0] <= 1.6 <= forward["effect"]["ci95"][1]
     assert set(forward["methods"]) == {"count_regression", "granger"}
-    assert forward["methods"]["granger"]["lags"] >= 1
+    assert forward["methods"]["granger"]["details"]["lags"] >= 1
+    assert set(forward) >= {"robustness", "notes", "confounding"}
+    assert forward["robustness"]["n_fitted"] >= 16 and forward["robustness"]["holds"]
     assert data["directions"][1]["verdict"] in ("no_detectable_effect", "inconclusive")
     assert data["counts"] == {s: int((frame["side"] == s).sum()) for s in "AB"}
     assert data["settings"]["horizon_days"] == 7 and data["actions"] == "initiated"
@@ -150,25 +186,9 @@ def test_twenty_events_are_too_few_for_a_verdict():
     verdict = analyze(events=events)
     for item in verdict.to_dict()["directions"]:
         assert item["verdict"] == "inconclusive"
-        assert "needed for a verdict" in item["reason"]
+        assert "too few data for a verdict" in item["reason"]
         assert "cannot say" in item["summary"]
     assert verdict.counts == {"A": 5, "B": 14}
-
-
-def test_real_iraq_air_operations_and_attacks():
-    """2007-08 (the period of Papadogeorgou et al.), national daily series, both directions."""
-    folder = FIXTURES / "iraq-2006-2008"
-    air = pd.read_csv(folder / "airstrikes.csv").assign(side="A")
-    attacks = pd.read_csv(folder / "insurgencies.csv").assign(side="B")
-    events = pd.concat([air, attacks]).assign(date=lambda f: pd.to_datetime(f["date"]))
-    verdict = analyze(events=events, methods=FAST)
-    data = verdict.to_dict()
-    assert data["counts"] == {"A": 3938, "B": 68573}
-    forward = verdict.direction("A->B")
-    lo, hi = forward.effect["ci95"]
-    assert hi / lo < 1.2  # 68,573 attacks: a precise national estimate, whatever its sign
-    assert forward.verdict in ("deters", "provokes", "no_detectable_effect", "inconclusive")
-    assert np.isfinite(data["directions"][1]["effect"]["estimate"])
 
 
 def test_many_events_on_few_days_are_also_too_few():
@@ -176,7 +196,7 @@ def test_many_events_on_few_days_are_also_too_few():
     burst = frame[frame["side"] == "B"].assign(date=pd.Timestamp("2020-03-01"))
     events = pd.concat([frame[frame["side"] == "A"], burst.iloc[:40]])
     item = analyze(events=events, methods=["count_regression"]).directions[0]
-    assert item.verdict == "inconclusive" and "days" in item.reason
+    assert item.verdict == "inconclusive" and "too few data" in item.reason
 
 
 def test_harm_mode_on_ucdp_ged_counts_the_other_sides_dead(tmp_path):
@@ -199,7 +219,9 @@ def test_harm_mode_on_ucdp_ged_counts_the_other_sides_dead(tmp_path):
     frame = dyad_events(dyad, db)
     verdict = analyze(dyad, db=db, methods=["count_regression"]).to_dict()
     assert verdict["actions"] == "harm" and verdict["settings"]["actions"] == "harm"
-    by_a, by_b = frame[frame["side"] == "A"], frame[frame["side"] == "B"]
+    # only events between the two sides count (A's target is B, B's target is A)
+    by_a = frame[(frame["side"] == "A") & (frame["target_side"] == "B")]
+    by_b = frame[(frame["side"] == "B") & (frame["target_side"] == "A")]
     dead_b = by_a["target_killed"].fillna(0).sum() + by_b["actor_killed"].fillna(0).sum()
     assert verdict["counts"]["A"] == int(dead_b) > 0
     assert "deaths caused by" in verdict["directions"][0]["summary"]
@@ -209,19 +231,20 @@ def test_unknown_settings_are_user_errors(tmp_path):
     from jervis.errors import JervisError
 
     frame = simulate(n_days=100, seed=1)
-    with pytest.raises(JervisError, match="unknown analysis settings"):
+    with pytest.raises(JervisError, match="unknown key 'horizon' .did you mean 'horizon_days'"):
         analyze(events=frame, horizon=7)
     toml = tmp_path / "d.toml"
     toml.write_text(
         '[sides.A]\ncolumn = { actor_side = "A" }\n[sides.B]\ncolumn = { actor_side = "B" }\n'
         "[analysis]\nhorizon = 7\n"
     )
-    with pytest.raises(JervisError, match="unknown keys"):
+    with pytest.raises(JervisError, match="unknown key 'horizon'"):
         analyze(toml, events=frame)
 
 
-def test_a_collection_gap_is_not_read_as_calm():
-    """Iraq 2006-2008 has no rows for five months: by default they are a gap, not zeros."""
+def test_a_declared_collection_gap_is_not_read_as_calm():
+    """Iraq 2006-2008 has no rows for five months between its files: declared as a gap, those
+    months are left out (and reported); read as zeros they make an artefact."""
     folder = FIXTURES / "iraq-2006-2008"
     parts = [
         pd.read_csv(folder / f"{name}.csv").assign(side=side)
@@ -229,7 +252,11 @@ def test_a_collection_gap_is_not_read_as_calm():
                            ("insurgencies_2006", "B"), ("insurgencies", "B")]
     ]  # fmt: skip
     events = pd.concat(parts).assign(date=lambda f: pd.to_datetime(f["date"]))
-    gapped = analyze(events=events, methods=["count_regression"]).direction("B->A")
-    zeros = analyze(events=events, methods=["count_regression"], coverage_gap_days=0)
+    gap = [["2006-09-25", "2007-02-22"]]
+    verdict = analyze(events=events, methods=["count_regression"], exclude=gap)
+    gapped = verdict.direction("B->A")
+    zeros = analyze(events=events, methods=["count_regression"])
     assert gapped.effect["ci95"][0] < 1.0 < gapped.effect["ci95"][1]
-    assert zeros.direction("B->A").effect["estimate"] > 2  # the artefact the gap rule prevents
+    assert zeros.direction("B->A").effect["estimate"] > 2  # the artefact a declared gap prevents
+    assert verdict.to_dict()["coverage"]["excluded"][0]["days"] == 151
+    assert any("2006-09-25 to 2007-02-22 (151 days) left out" in n for n in verdict.notes)

@@ -1,19 +1,32 @@
 """CLI commands ``jervis analyze`` and ``jervis validate``: presentation only, no logic.
 
-``register(app)`` adds them to the main Typer app (called from jervis.cli).
+``register(app)`` adds them to the main Typer app (called from jervis.cli). Long work reports
+progress on stderr (Rich), so stdout stays clean for ``--json``.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
+
+from jervis.errors import JervisError
 
 _console = Console()
 _err = Console(stderr=True)
@@ -23,37 +36,74 @@ def _print_json(data: object) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
+@contextmanager
+def step_progress(console: Console = _err, delay: float = 2.0) -> Iterator[Callable[[str], None]]:
+    """A spinner with the current step on stderr, shown once the work has run ``delay`` s."""
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True, auto_refresh=False) as bar:
+        task = bar.add_task("analysing", start=True, visible=False)
+        began = time.monotonic()
+
+        def report(step: str) -> None:
+            visible = time.monotonic() - began >= delay
+            bar.update(task, description=step, visible=visible)
+            bar.refresh()
+
+        yield report
+
+
+def _effect_text(effect: dict[str, Any] | None) -> str:
+    if not effect or effect.get("estimate") is None:
+        return ""
+    lo, hi = effect["ci95"]
+    return f"{effect['estimate']:.2f} ({lo:.2f}-{hi:.2f}) over {effect['horizon_days']} days"
+
+
 def verdict_table(data: dict[str, Any]) -> Table:
-    """One row per direction: the call, the headline IRR and what each method says."""
+    """One row per direction: the call, the headline rate ratio and what each method says."""
     sides = data["sides"]
+    unit = data.get("unit", "actions")
     title = (
         f"{data['dyad']}: {data['period']['start']} to {data['period']['end']}, "
-        f"{data['bin']} bins, actions = {data['actions']} "
-        f"(A: {sides['A']['label']}, {sides['A']['actions']}; "
-        f"B: {sides['B']['label']}, {sides['B']['actions']})"
+        f"{data['bin']} bins, counting {unit} "
+        f"(A: {sides['A']['label']}, {sides['A']['actions']:,}; "
+        f"B: {sides['B']['label']}, {sides['B']['actions']:,})"
     )
     table = Table(title=title, title_justify="left", show_lines=True)
-    for column in ("direction", "verdict", "rate ratio (95% CI)", "p (Holm)", "methods"):
+    for column in ("direction", "verdict", "rate ratio (95% CI)", "p (Holm)", "methods",
+                   "robustness"):  # fmt: skip
         table.add_column(column, overflow="fold")
     for item in data["directions"]:
         effect = item.get("effect") or {}
-        irr = ""
-        if effect.get("estimate") is not None:
-            lo, hi = effect["ci95"]
-            irr = f"{effect['estimate']:.2f} ({lo:.2f}-{hi:.2f}) over {effect['horizon_days']}"
         p = effect.get("p_value_holm")
         methods = ", ".join(
-            f"{name}: {summary.get('points_to') or 'n/a'}"
-            for name, summary in item["methods"].items()
+            f"{name}: {result.get('points_to') or 'n/a'}"
+            for name, result in item["methods"].items()
         )
+        grid = item.get("robustness") or {}
+        share = grid.get("share") or {}
+        robust = (
+            f"{grid['n_fitted']} specs: {share.get('provokes', 0):.0%} up, "
+            f"{share.get('deters', 0):.0%} down" if grid.get("n_fitted") else ""
+        )  # fmt: skip
         table.add_row(
             f"{sides[item['from']]['label']} -> {sides[item['to']]['label']}",
             item["verdict"],
-            irr,
+            _effect_text(effect),
             "" if p is None else f"{p:.3g}",
             methods or (item.get("reason") or ""),
+            robust,
         )
     return table
+
+
+def print_verdict(data: dict[str, Any], console: Console = _console) -> None:
+    """The table, each direction's sentence, and the notes that qualify them."""
+    console.print(verdict_table(data))
+    for item in data["directions"]:
+        console.print(f"[bold]{item['from']} -> {item['to']}:[/bold] {item['summary']}", soft_wrap=True)
+    for note in data.get("notes") or []:
+        console.print(f"[dim]note: {note}[/dim]", soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -73,36 +123,42 @@ def register(app: typer.Typer) -> None:
             typer.Option("--bin", help="day, week or month (default: the dyad's, else day)."),
         ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print the verdict JSON.")] = False,
+        out: Annotated[
+            Optional[Path],  # noqa: UP045
+            typer.Option("--out", help="Also write the verdict JSON to this file."),
+        ] = None,
     ) -> None:
         """Did A's actions deter or provoke B's (and B's, A's)? The verdict per direction."""
-        from jervis.analysis.api import analyze as run
+        from jervis.analysis.api import analyze_dyad
 
-        verdict = run(dyad, db=db, bin=bin)  # a JervisError becomes one line in cli.main
+        with step_progress() as progress:
+            verdict = analyze_dyad(dyad, db=db, bin=bin, progress=progress)
         data = verdict.to_dict()
+        if out is not None:
+            write_json(out, data)
         if as_json:
             _print_json(data)
             return
-        _console.print(verdict_table(data))
-        for item in data["directions"]:
-            _console.print(f"[bold]{item['from']} -> {item['to']}:[/bold] {item['summary']}")
+        print_verdict(data)
 
     @app.command()
     def validate(
         runs: Annotated[int, typer.Option("--runs", help="Simulated dyads per scenario.")] = 100,
         n_days: Annotated[int, typer.Option("--days", help="Days per simulated dyad.")] = 730,
         seed: Annotated[int, typer.Option("--seed")] = 0,
-        methods: Annotated[
+        bin: Annotated[
+            str, typer.Option("--bin", help="Analyse the simulated dyads in day or week bins.")
+        ] = "day",
+        scenarios: Annotated[
             Optional[str],  # noqa: UP045
-            typer.Option("--methods", help="Comma-separated, e.g. count_regression,granger."),
+            typer.Option("--scenarios", help="Comma-separated scenario names (default: all)."),
         ] = None,
         as_json: Annotated[
             bool, typer.Option("--json", help="Print the full report JSON.")
         ] = False,
         spatial: Annotated[
             bool,
-            typer.Option(
-                "--spatial", help="Validate the spatial-windows method on simulated point patterns."
-            ),
+            typer.Option("--spatial", help="Simulated point patterns with a local effect."),
         ] = False,
         n_x: Annotated[
             int, typer.Option("--n-x", help="With --spatial: A's actions per simulated dyad.")
@@ -117,51 +173,70 @@ def register(app: typer.Typer) -> None:
             ),
         ] = "compound",
     ) -> None:
-        """Simulation study: right calls, type-I error and interval coverage per method.
+        """Simulation study of the shipped verdict: right calls, false effects, wrong
+        directions and interval coverage per scenario, for every method and the verdict."""
+        from jervis.analysis.validation import study
 
-        With --spatial: the spatial windows on simulated point patterns with a known local
-        effect (jervis.analysis.validate_spatial); --methods is then ignored.
-        """
-        from jervis.analysis.validate import DEFAULT_METHODS, SCENARIOS
-        from jervis.analysis.validate import validate as run
-
-        chosen = [m.strip() for m in methods.split(",")] if methods else list(DEFAULT_METHODS)
+        chosen = [s.strip() for s in scenarios.split(",")] if scenarios else list(study.SCENARIOS)
+        if bin not in ("day", "week"):
+            raise JervisError(f"--bin must be day or week, not {bin!r}")
+        unknown = [s for s in chosen if s not in study.SCENARIOS]
+        if unknown and not spatial:
+            raise JervisError(
+                f"unknown scenarios {unknown}; choose from {', '.join(study.SCENARIOS)}"
+            )
         columns = (
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
             TimeElapsedColumn(),
         )  # fmt: skip
         with Progress(*columns, console=_err, transient=True) as bar:
-            task = bar.add_task("simulating", total=runs * len(SCENARIOS))
             if spatial:
-                from jervis.analysis.validate_spatial import validate_spatial
+                from jervis.analysis.validation.spatial_study import SCENARIOS, validate_spatial
 
+                task = bar.add_task("simulating point patterns", total=runs * len(SCENARIOS))
                 report = validate_spatial(
                     runs=runs, seed=seed, n_days=n_days, n_x=n_x, n_y=n_y, overlap=overlap,
                     progress=lambda k: bar.advance(task, k),
                 )  # fmt: skip
             else:
-                report = run(
-                    runs=runs, n_days=n_days, seed=seed, methods=chosen,
+                task = bar.add_task("simulating dyads", total=runs * len(chosen))
+                report = study.validate(
+                    runs=runs, n_days=n_days, seed=seed, scenarios=chosen, bin=bin,
                     progress=lambda k: bar.advance(task, k),
                 )  # fmt: skip
         if as_json:
             _print_json(report)
             return
-        title = f"{runs} runs per scenario, {n_days} days"
-        if spatial:
-            title += f", {n_x} actions of A, ~{n_y} events of B, {overlap} effects"
-        table = Table(title=title, title_justify="left")
-        for column in ("scenario", "method", "right", "calls", "coverage95", "reverse FP"):
-            table.add_column(column)
-        for name, scenario in report["scenarios"].items():
-            for method, row in scenario["methods"].items():
+        _console.print(study_table(report, f"{runs} runs per scenario, {n_days} days"))
+
+
+def write_json(path: Path, data: dict[str, Any]) -> None:
+    """The verdict JSON to a file (a user error, not a traceback, when that fails)."""
+    try:
+        Path(path).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    except OSError as exc:
+        raise JervisError(f"cannot write the verdict ({exc.strerror})", path=str(path)) from None
+
+
+def study_table(report: dict[str, Any], title: str, methods: tuple = ("verdict",
+                "count_regression", "spatial")) -> Table:  # fmt: skip
+    """One row per scenario, direction and method (the verdict, the lead and the spatial
+    windows; ``--json`` has every method)."""
+    table = Table(title=title, title_justify="left")
+    for column in ("scenario", "method", "dir.", "truth", "right", "false effect", "wrong dir.",
+                   "calls", "coverage95"):  # fmt: skip
+        table.add_column(column)
+    for name, scenario in report["scenarios"].items():
+        for method, per in scenario["methods"].items():
+            if method not in methods:
+                continue
+            for direction, row in per.items():
                 table.add_row(
-                    f"{name} (IRR {scenario['true_irr']})", method, f"{row['right']:.0%}",
-                    ", ".join(f"{k} {v}" for k, v in sorted(row["calls"].items())),
-                    "" if "coverage95" not in row else f"{row['coverage95']:.1%}" + (
-                        f" (estimand {row['coverage95_estimand']:.1%})"
-                        if "coverage95_estimand" in row else ""
+                    name, method, direction, row["truth"], f"{row['right']:.0%}",
+                    f"{row['false_effect']:.0%}", f"{row['wrong_direction']:.0%}",
+                    ", ".join(f"{k} {v}" for k, v in row["calls"].items()),
+                    f"{row['coverage95']:.1%}" if "coverage95" in row else (
+                        f"{row['coverage95_estimand']:.1%}" if "coverage95_estimand" in row else ""
                     ),
-                    f"{row['reverse_false_positive']:.0%}",
                 )  # fmt: skip
-        _console.print(table)
+    return table

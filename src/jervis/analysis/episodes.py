@@ -43,7 +43,8 @@ from typing import Any
 
 import numpy as np
 
-from jervis.analysis.event_study import period_strata, placebo_test, split_direction
+from jervis.analysis.base import Estimator, MethodResult, NotApplicable, bins_for, days_of
+from jervis.analysis.event_study import period_strata, placebo_test
 from jervis.errors import JervisError
 
 MIN_EPISODES = 5
@@ -127,38 +128,53 @@ def _share_ci(values: np.ndarray) -> list[float] | None:
     return [round(float(v), 4) for v in np.quantile(values, [0.025, 0.975])]
 
 
-class Episodes:
+class Episodes(Estimator):
     """Episode starts, ends, unanswered actions and calms, and Y's response to X's activity."""
+
+    name = "episodes"
+    label = "the episodes' response ratio"
+    measure = "response_ratio_vs_shifted_placebo"
+    null_value = 1.0
+    setting_names = {
+        "gap_days": "episode_gap_days",
+        "window_days": "episode_window_days",
+        "threshold": "episode_threshold",
+        "n_boot": "n_placebo",
+    }
 
     def __init__(
         self,
-        gap: int = 7,
-        horizon: int | None = None,
-        window: int = 3,
+        gap_days: int = 7,
+        horizon_days: int | None = None,
+        window_days: int = 3,
         threshold: int | str = "auto",
         n_strata: int = 8,
         n_periods: int = 8,
         n_boot: int = 1000,
         seed: int | None = None,
     ):
-        self.gap = gap
-        self.horizon = horizon
-        self.window = window
+        self.gap_days = gap_days
+        self.horizon_days = horizon_days
+        self.window_days = window_days
         self.threshold = threshold
         self.n_strata = n_strata
         self.n_periods = n_periods
         self.n_boot = n_boot
         self.seed = seed
 
-    def fit(self, series: Any, direction: str = "A->B") -> Episodes:
+    def _check_params(self) -> None:
+        if float(self.gap_days) < 1 or float(self.window_days) < 1:
+            raise JervisError(
+                f"gap and window must be at least 1 day, not {self.gap_days} and {self.window_days}"
+            )
+
+    def _fit(self, series: Any, x_side: str, y_side: str) -> MethodResult:
         """Cut the series into episodes; compute the shares, calms and the response ratio."""
-        gap, w = int(self.gap), int(self.window)
-        if gap < 1 or w < 1:
-            raise JervisError(f"gap and window must be >= 1 bin, not {self.gap} and {self.window}")
-        x_side, y_side = split_direction(direction)
-        self.direction_ = f"{x_side}->{y_side}"
-        h = int(self.horizon or gap)
-        self.horizon_ = h
+        bin = series.bin
+        gap, w = bins_for(self.gap_days, bin), bins_for(self.window_days, bin)
+        h = bins_for(self.horizon_days or self.gap_days, bin)
+        self.gap_, self.window_, self.horizon_ = gap, w, h
+        self.labels_ = {x_side: series.label(x_side), y_side: series.label(y_side)}
         x = series.counts[x_side].to_numpy(dtype=float)
         y = series.counts[y_side].to_numpy(dtype=float)
         n = len(x)
@@ -179,7 +195,7 @@ class Episodes:
         answered = (ca[t + h + 1] - ca[t + 1]) > 0
         self.unanswered_ = float(1 - answered[x_active].mean()) if x_active.any() else np.nan
         self._respond(x, y, t, h, w, x_side, y_side)
-        return self
+        return self._result(x_side, y_side)
 
     def _cut(
         self, ax: np.ndarray, ay: np.ndarray, gap: int, covered: np.ndarray, holes: np.ndarray
@@ -208,11 +224,11 @@ class Episodes:
         acted = {x_side: int((x[t] > 0).sum()), y_side: int((y[t] > 0).sum())}
         if min(acted.values()) < MIN_ACTION_BINS:
             self.n_action_bins_ = acted[x_side]
-            self.summary_ = self._not_applicable(
-                f"{x_side} acted in {acted[x_side]} and {y_side} in {acted[y_side]} usable "
-                f"bins; need at least {MIN_ACTION_BINS} each"
+            self._not_applicable(
+                f"{self.labels_[x_side]} acted in {acted[x_side]} and {self.labels_[y_side]} in "
+                f"{acted[y_side]} usable bins; need at least {MIN_ACTION_BINS} each",
+                x_side, y_side,
             )  # fmt: skip
-            return
         cx = np.concatenate([[0], np.cumsum(x)])
         cy = np.concatenate([[0], np.cumsum(y)])
         idx = np.arange(n)
@@ -228,12 +244,11 @@ class Episodes:
         self.n_action_bins_ = int(exposed.sum())
         n_other = int(len(t) - exposed.sum())
         if self.n_action_bins_ < MIN_ACTION_BINS or n_other < MIN_ACTION_BINS:
-            self.summary_ = self._not_applicable(
+            self._not_applicable(
                 f"{self.n_action_bins_} bins after more than {self.exposure_cut_:g} actions of "
-                f"{x_side} in {w} bins and {n_other} after at most that; need at least "
-                f"{MIN_ACTION_BINS} of each"
+                f"{self.labels_[x_side]} in {w} bins and {n_other} after at most that; need at "
+                f"least {MIN_ACTION_BINS} of each", x_side, y_side,
             )  # fmt: skip
-            return
         bins, total = onehot.sum(0), outcome @ onehot
 
         def ratios(exp: np.ndarray) -> np.ndarray:
@@ -251,21 +266,20 @@ class Episodes:
         self.placebo_ = placebo
         plc = np.log(placebo[np.isfinite(placebo) & (placebo > 0)])
         if not (np.isfinite(self.raw_ratio_) and self.raw_ratio_ > 0) or len(plc) < 20:
-            self.summary_ = self._not_applicable(
-                f"{y_side} never acts in the {h} bins after the compared bins, or the series "
-                "is too short for 20 placebo timings: no response ratio"
+            self._not_applicable(
+                f"{self.labels_[y_side]} never acts in the {h} bins after the compared bins, or "
+                "the series is too short for 20 placebo timings: no response ratio",
+                x_side, y_side,
             )  # fmt: skip
-            return
         center = float(np.median(plc))
         self.estimate_ = float(self.raw_ratio_ / np.exp(center))
         self.p_value_, self.ci95_ = placebo_test(self.estimate_, np.exp(plc - center))
-        self.summary_ = self._summary(x_side, y_side)
 
-    def _not_applicable(self, reason: str) -> dict[str, Any]:
-        return {
-            "applicable": False, "reason": reason,
-            "estimate": None, "ci95": None, "p_value": None, "n": self.n_episodes_,
-        }  # fmt: skip
+    def _not_applicable(self, reason: str, x_side: str, y_side: str) -> None:
+        """No response ratio; the episodes themselves are still described."""
+        raise NotApplicable(
+            reason, n_episodes=self.n_episodes_, episodes=self._describe(x_side, y_side)
+        )
 
     def _describe(self, x_side: str, y_side: str) -> dict[str, Any]:
         """Starters, enders and calms with cycle-bootstrap intervals (or why there are none)."""
@@ -273,7 +287,7 @@ class Episodes:
         if n_ep < MIN_EPISODES:
             return {
                 "applicable": False,
-                "reason": f"{n_ep} episodes (runs of activity separated by {int(self.gap)} "
+                "reason": f"{n_ep} episodes (runs of activity separated by {self.gap_} "
                 f"quiet bins); need at least {MIN_EPISODES}",
             }
         rng = np.random.default_rng(self.seed)
@@ -308,39 +322,44 @@ class Episodes:
             "n_boot": int(self.n_boot),
         }
 
-    def _summary(self, x_side: str, y_side: str) -> dict[str, Any]:
-        h, w = self.horizon_, int(self.window)
+    def _result(self, x_side: str, y_side: str) -> MethodResult:
+        h, w = self.horizon_, self.window_
         cut = self.exposure_cut_
-        active = f"{x_side} acted in the last {w} bins" if cut == 0 else (
-            f"{x_side} had more than {cut:g} actions in the last {w} bins"
+        lx, ly = self.labels_[x_side], self.labels_[y_side]
+        active = f"{lx} acted in the last {w} bins" if cut == 0 else (
+            f"{lx} had more than {cut:g} actions in the last {w} bins"
         )  # fmt: skip
-        return {
-            "applicable": True,
-            "estimate": round(self.estimate_, 4),
-            "ci95": [round(float(v), 4) for v in self.ci95_],
-            "p_value": round(self.p_value_, 4),
-            "n": self.n_episodes_,
-            "measure": f"response ratio: {y_side}'s actions in the {h} bins after bins where "
-            f"{active}, against bins where not (Mantel-Haenszel, stratified by {y_side}'s "
-            "last-horizon count and period), relative to shifted placebo timings",
-            "from": x_side,
-            "to": y_side,
-            "horizon_days": h,
-            "window": w,
-            "gap": int(self.gap),
-            "activity_threshold": dict(self.thresholds_),
-            "threshold_quantile": self.threshold_quantile_,
-            "n_episodes": self.n_episodes_,
-            "n_action_bins": self.n_action_bins_,
-            "raw_ratio": round(self.raw_ratio_, 4),
-            "n_placebo": int(np.isfinite(self.placebo_).sum()),
-            "unanswered_share": None if np.isnan(self.unanswered_) else round(self.unanswered_, 4),
-            "episodes": self._describe(x_side, y_side),
-            "seed": self.seed,
-        }
-
-    def summary(self) -> dict[str, Any]:
-        """Plain JSON-serialisable results (``estimate`` is None when not applicable)."""
-        if not hasattr(self, "summary_"):
-            raise JervisError("call fit(series) before summary()")
-        return dict(self.summary_)
+        notes = []
+        if self.threshold_quantile_ is not None:
+            notes.append(
+                "activity thresholds chosen from the data: one above each side's "
+                f"{self.threshold_quantile_:.0%} quantile ({self.thresholds_[x_side]} for {lx}, "
+                f"{self.thresholds_[y_side]} for {ly} per bin)"
+            )
+        return self.result(
+            estimate=round(self.estimate_, 4),
+            ci95=(round(float(self.ci95_[0]), 4), round(float(self.ci95_[1]), 4)),
+            p_value=round(self.p_value_, 4),
+            horizon_days=days_of(h, self.bin_),
+            n=self.n_action_bins_,
+            notes=notes,
+            details={
+                "description": f"{ly}'s actions in the {h} bins after bins where {active}, "
+                f"against bins where not (Mantel-Haenszel, stratified by {ly}'s last-horizon "
+                "count and period), relative to shifted placebo timings",
+                "horizon_bins": h,
+                "window_bins": w,
+                "gap_bins": self.gap_,
+                "activity_threshold": dict(self.thresholds_),
+                "threshold_quantile": self.threshold_quantile_,
+                "n_episodes": self.n_episodes_,
+                "n_action_bins": self.n_action_bins_,
+                "raw_ratio": round(self.raw_ratio_, 4),
+                "n_placebo": int(np.isfinite(self.placebo_).sum()),
+                "unanswered_share": (
+                    None if np.isnan(self.unanswered_) else round(self.unanswered_, 4)
+                ),
+                "episodes": self._describe(x_side, y_side),
+                "seed": self.seed,
+            },
+        )

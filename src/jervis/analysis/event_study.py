@@ -1,8 +1,8 @@
 """Event study: does side Y's rate change after side X acts, compared with ordinary days?
 
-For every action day t of X (optionally only "onsets": the first action after ``onset_gap``
-quiet bins), Y's count in the ``window`` bins after (t+1..t+k) is compared with the ``window``
-bins before (t-k..t-1). Day t itself is left out: with daily dates we cannot tell whether Y's
+For every action bin t of X (optionally only "onsets": the first action after
+``onset_gap_days`` quiet days), Y's count in the k bins after (t+1..t+k) is compared with the k
+bins before (t-k..t-1), k = ``horizon_days`` in bins. Day t itself is left out: with daily dates we cannot tell whether Y's
 events that day came before or after X's action.
 
 Why a ratio *relative to placebo days* (difference in differences)? The raw after/before ratio
@@ -52,19 +52,19 @@ from typing import Any
 
 import numpy as np
 
+from jervis.analysis.base import (
+    Estimator,
+    MethodResult,
+    NotApplicable,
+    bins_for,
+    days_of,
+    rounded,
+)
 from jervis.errors import JervisError
 
 MIN_ACTION_DAYS = 10  # fewer action days than this: no estimate (the verdict says why)
 N_STRATA = 10
 N_PERIODS = 2
-
-
-def split_direction(direction: str) -> tuple[str, str]:
-    """'A->B' -> ('A', 'B'): X is the side whose actions we study, Y the responding side."""
-    parts = [p.strip() for p in str(direction).split("->")]
-    if len(parts) != 2 or set(parts) != {"A", "B"}:
-        raise JervisError(f"direction must be 'A->B' or 'B->A', not {direction!r}")
-    return parts[0], parts[1]
 
 
 def placebo_test(estimate: float, placebo: np.ndarray) -> tuple[float, tuple[float, float]]:
@@ -120,21 +120,19 @@ def period_strata(
     return np.unique(raw, return_inverse=True)[1].ravel()
 
 
-def _not_applicable(reason: str, n: int, **details: Any) -> dict[str, Any]:
-    return {"applicable": False, "reason": reason, "estimate": None, "ci95": None,
-            "p_value": None, "n": int(n), **details}  # fmt: skip
+class EventStudy(Estimator):
+    """Y's rate after vs before X's actions, relative to matched placebo days."""
 
-
-class EventStudy:
-    """Y's rate after vs before X's actions, relative to matched placebo days.
-
-    Parameters are stored only; ``fit(series, direction)`` does the work.
-    """
+    name = "event_study"
+    label = "the event study"
+    measure = "rate_ratio_after_before_vs_placebo_days"
+    null_value = 1.0
+    setting_names = {"n_boot": "n_placebo"}
 
     def __init__(
         self,
-        window: int = 7,
-        onset_gap: int | None = None,
+        horizon_days: int = 7,
+        onset_gap_days: int | None = None,
         n_placebo: int = 1000,
         n_boot: int = 1000,
         block_length: int | None = None,
@@ -143,8 +141,8 @@ class EventStudy:
         n_periods: int = N_PERIODS,
         seed: int | None = None,
     ):
-        self.window = window
-        self.onset_gap = onset_gap
+        self.horizon_days = horizon_days
+        self.onset_gap_days = onset_gap_days
         self.n_placebo = n_placebo
         self.n_boot = n_boot
         self.block_length = block_length
@@ -154,36 +152,35 @@ class EventStudy:
         self.seed = seed
 
     def _check_params(self) -> None:
-        if int(self.window) < 1:
-            raise JervisError(f"window must be >= 1 bin, not {self.window}")
-        if self.onset_gap is not None and int(self.onset_gap) < 1:
-            raise JervisError(f"onset_gap must be None or >= 1, not {self.onset_gap}")
+        if float(self.horizon_days) < 1:
+            raise JervisError(f"horizon_days must be at least 1, not {self.horizon_days}")
+        if self.onset_gap_days is not None and float(self.onset_gap_days) < 1:
+            raise JervisError(f"onset_gap_days must be None or >= 1, not {self.onset_gap_days}")
         if self.weights not in ("actions", "days"):
             raise JervisError(f"weights must be 'actions' or 'days', not {self.weights!r}")
 
-    def fit(self, series: Any, direction: str = "A->B") -> EventStudy:
-        """Compute the pooled after/before ratio at X's actions, placebos and bootstrap."""
-        self._check_params()
-        x_side, y_side = split_direction(direction)
-        k = int(self.window)
+    def _fit(self, series: Any, x_side: str, y_side: str) -> MethodResult:
+        """The pooled after/before ratio at X's actions, placebos and bootstrap."""
+        bin = series.bin
+        k = bins_for(self.horizon_days, bin)
+        self.window_ = k
+        self.onset_gap_ = bins_for(self.onset_gap_days, bin) if self.onset_gap_days else None
         x = series.counts[x_side].to_numpy(dtype=float)
         y = series.counts[y_side].to_numpy(dtype=float)
         covered = np.asarray(getattr(series, "covered", np.ones(len(y), bool)), dtype=bool)
-        self.direction_ = f"{x_side}->{y_side}"
         self.block_length_ = int(self.block_length or 4 * k)
         rng = np.random.default_rng(self.seed)
         n = len(y)
         if n < 2 * k + 1:
-            self.summary_ = _not_applicable(f"the period has {n} bins, fewer than 2*window+1", 0)
-            return self
+            raise NotApplicable(f"the period has {n} {bin}s, fewer than two windows and a day")
         t = np.arange(k, n - k)
         t = t[covered_window(covered, t, k)]
         cy = np.concatenate([[0.0], np.cumsum(y)])
         before = cy[t] - cy[t - k]
         after = cy[t + k + 1] - cy[t + 1]
         weight = x[t] if self.weights == "actions" else (x[t] > 0).astype(float)
-        if self.onset_gap:
-            g = int(self.onset_gap)
+        if self.onset_gap_:
+            g = int(self.onset_gap_)
             cx = np.concatenate([[0.0], np.cumsum(x)])
             quiet = (t >= g) & ((cx[t] - cx[np.maximum(t - g, 0)]) == 0)
             weight = ((x[t] > 0) & quiet).astype(float)
@@ -194,38 +191,37 @@ class EventStudy:
         self.n_action_days_ = n_days
         self.n_actions_ = float(weight.sum())
         if n_days < MIN_ACTION_DAYS:
-            self.summary_ = _not_applicable(
-                f"only {n_days} action days of {x_side} with full windows "
-                f"(need {MIN_ACTION_DAYS})", n_days)  # fmt: skip
-            return self
+            raise NotApplicable(
+                f"{series.label(x_side)} acted in only {n_days} {bin}s with full windows "
+                f"before and after (need {MIN_ACTION_DAYS})"
+            )
         if np.ptp(weight) == 0:
-            self.summary_ = _not_applicable(
-                f"{x_side} acts on every usable day with the same weight: no ordinary days to "
-                "compare with (try weights='actions' or a longer bin)", n_days)  # fmt: skip
-            return self
+            raise NotApplicable(
+                f"{series.label(x_side)} acts in every usable {bin} with the same weight: no "
+                "ordinary days to compare with"
+            )
         a_act, b_act = float(weight @ after), float(weight @ before)
         stratum = period_strata(before, t, n, self.n_strata, self.n_periods)
         self.stratum_ = stratum
         ref_ratio = self._reference(after, before, weight, stratum)
         if b_act <= 0 or a_act <= 0 or not np.isfinite(ref_ratio) or ref_ratio <= 0:
-            self.summary_ = _not_applicable(
-                f"{y_side} has no events in the windows around {x_side}'s actions", n_days
+            raise NotApplicable(
+                f"{series.label(y_side)} has no events in the windows around "
+                f"{series.label(x_side)}'s actions"
             )
-            return self
         self.ratio_actions_ = a_act / b_act
         self.ratio_reference_ = ref_ratio
         self.estimate_ = self.ratio_actions_ / ref_ratio
         self.placebo_ = self._placebos(after, before, weight, stratum, rng) / ref_ratio
         self.p_value_, self.ci95_ = placebo_test(self.estimate_, self.placebo_)
-        boot = self._bootstrap(x, y, covered, before, rng)
+        boot = self._bootstrap(x, y, covered, before, rng) if self.n_boot else np.zeros(0)
         boot = boot[np.isfinite(boot) & (boot > 0)]
         self.boot_ = boot
         self.bootstrap_ci95_ = (
             (float(np.quantile(boot, 0.025)), float(np.quantile(boot, 0.975)))
             if len(boot) >= 20 else (float("nan"), float("nan"))
         )  # fmt: skip
-        self.summary_ = self._summary(series, x_side, y_side, a_act, b_act)
-        return self
+        return self._result(series, a_act, b_act)
 
     @staticmethod
     def _reference(after, before, weight, stratum) -> float:
@@ -263,7 +259,7 @@ class EventStudy:
         (Resampling per-day window sums instead would break the identity after(t) =
         before(t + k + 1).) Still ~20% too narrow in simulations: see the module docstring.
         """
-        n, k = len(y), int(self.window)
+        n, k = len(y), int(self.window_)
         L = max(2 * k + 1, min(self.block_length_, n))
         n_blocks = int(np.ceil(n / L))
         starts = rng.integers(0, n - L + 1, size=(n_boot, n_blocks))
@@ -279,8 +275,8 @@ class EventStudy:
         a = cy[:, t + k + 1] - cy[:, t + 1]
         xt = xb[:, t]
         w = xt if self.weights == "actions" else (xt > 0).astype(float)
-        if self.onset_gap:
-            g = int(self.onset_gap)
+        if self.onset_gap_:
+            g = int(self.onset_gap_)
             cx = np.concatenate([zero, np.cumsum(xb, 1)], 1)
             quiet = (t >= g) & ((cx[:, t] - cx[:, np.maximum(t - g, 0)]) == 0)
             w = ((xt > 0) & quiet).astype(float)
@@ -302,38 +298,35 @@ class EventStudy:
             r_act = (w * a).sum(1) / (w * b).sum(1)
             return r_act / r_ref
 
-    def _summary(self, series, x_side, y_side, a_act, b_act) -> dict[str, Any]:
+    def _result(self, series, a_act, b_act) -> MethodResult:
         lo, hi = np.quantile(self.placebo_[np.isfinite(self.placebo_)], [0.025, 0.975])
-        return {
-            "applicable": True,
-            "estimate": round(float(self.estimate_), 4),
-            "ci95": [round(self.ci95_[0], 4), round(self.ci95_[1], 4)],
-            "ci95_method": "placebo (inverted permutation test)",
-            "bootstrap_ci95": [round(b, 4) for b in self.bootstrap_ci95_],
-            "p_value": round(self.p_value_, 4),
-            "n": self.n_action_days_,
-            "measure": "rate ratio of Y after/before X's actions, relative to matched placebo days",
-            "from": x_side,
-            "to": y_side,
-            "horizon_days": int(self.window) if getattr(series, "bin", "day") == "day" else None,
-            "window_bins": int(self.window),
-            "bin": getattr(series, "bin", "day"),
-            "onset_gap": self.onset_gap,
-            "weights": "onsets" if self.onset_gap else self.weights,
-            "n_actions": round(self.n_actions_, 1),
-            "y_after": a_act,
-            "y_before": b_act,
-            "ratio_at_actions": round(float(self.ratio_actions_), 4),
-            "ratio_at_placebo": round(float(self.ratio_reference_), 4),
-            "placebo_ci95": [round(float(lo), 4), round(float(hi), 4)],
-            "n_placebo": int(self.n_placebo),
-            "n_boot": int(self.n_boot),
-            "block_length": self.block_length_,
-            "seed": self.seed,
-        }
-
-    def summary(self) -> dict[str, Any]:
-        """Plain JSON-serialisable results (``estimate`` is None when not applicable)."""
-        if not hasattr(self, "summary_"):
-            raise JervisError("call fit(series) before summary()")
-        return dict(self.summary_)
+        k = self.window_
+        notes = []
+        if days_of(k, series.bin) != int(self.horizon_days):
+            notes.append(f"windows of {self.horizon_days} days rounded up to {k} {series.bin}(s)")
+        return self.result(
+            estimate=round(float(self.estimate_), 4),
+            ci95=(round(self.ci95_[0], 4), round(self.ci95_[1], 4)),
+            p_value=round(self.p_value_, 4),
+            horizon_days=days_of(k, series.bin),
+            n=self.n_action_days_,
+            notes=notes,
+            details={
+                "ci95_method": "placebo (inverted permutation test)",
+                "bootstrap_ci95": [rounded(b) for b in self.bootstrap_ci95_],
+                "window_bins": k,
+                "onset_gap_bins": self.onset_gap_,
+                "weights": "onsets" if self.onset_gap_ else self.weights,
+                "n_action_bins": self.n_action_days_,
+                "n_actions": round(self.n_actions_, 1),
+                "y_after": a_act,
+                "y_before": b_act,
+                "ratio_at_actions": round(float(self.ratio_actions_), 4),
+                "ratio_at_placebo": round(float(self.ratio_reference_), 4),
+                "placebo_ci95": [round(float(lo), 4), round(float(hi), 4)],
+                "n_placebo": int(self.n_placebo),
+                "n_boot": int(self.n_boot),
+                "block_length": self.block_length_,
+                "seed": self.seed,
+            },
+        )

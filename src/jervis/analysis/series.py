@@ -7,13 +7,22 @@ means every method sees exactly the same data and the verdict can report it.
 Two definitions of a side's "actions" (the dyad's ``[analysis] actions``):
 
 * ``"initiated"`` (default): the events the side initiated (its ``side`` is the actor's side).
-* ``"harm"`` (Jaeger & Paserman 2008): A's actions in a bin are the deaths B suffered in it:
-  ``target_killed`` of A-initiated events plus ``actor_killed`` of B-initiated events (B's
-  own dead in attacks it started, e.g. in a clash). UCDP GED codes no initiator; the store
-  keeps side_a as actor with event FIGHT and ``deaths_b`` as ``target_killed``, so A's harm is
-  ``deaths_b`` and B's harm is ``deaths_a``, as J&P counted Palestinian and Israeli dead. An
-  event with no initiator but a target side counts ``target_killed`` (else ``killed``, else
-  one death: the one-row-per-death layout of B'Tselem-style files).
+  Sources that code no initiator (UCDP GED's dyads, ACLED's battles: ``event = FIGHT``) list
+  one side first by convention; the series counts how many such rows each side has and the
+  verdict says so (``initiator_unknown``).
+* ``"harm"`` (Jaeger & Paserman 2008): A's actions in a bin are the deaths B suffered in
+  events *between A and B*: ``target_killed`` of A-initiated events whose target is B (else
+  ``killed`` less ``actor_killed``), plus ``actor_killed`` of B-initiated events whose target
+  is A (B's own dead in a clash it started). Deaths in events with a third party (a war with
+  a neighbour, protesters) are not harm between A and B and are left out (and counted in
+  ``notes``). UCDP GED stores side_a as actor with event FIGHT and ``deaths_b`` as
+  ``target_killed``, so A's harm is ``deaths_b`` and B's harm is ``deaths_a``, as J&P counted
+  Palestinian and Israeli dead.
+
+Calm is not missing data. Days with no event are zeros. Bins are left out of the analysis
+(``covered`` False) only where the sources declare they did not collect (the periods between
+their ingested files, passed as ``excluded``) or the user says so (``[analysis] exclude``, or
+``coverage_gap_days`` to treat long silences as gaps); every excluded span is reported.
 """
 
 from __future__ import annotations
@@ -23,11 +32,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from jervis.analysis.settings import ACTIONS, BINS
 from jervis.errors import JervisError
 
-BINS = ("day", "week", "month")
-ACTIONS = ("initiated", "harm")
 SIDES = ("A", "B")
+OTHER = {"A": "B", "B": "A"}
 EVENT_COLUMNS = (
     "date", "time", "side", "latitude", "longitude", "killed", "wounded", "mode", "event",
 )  # fmt: skip
@@ -36,6 +45,7 @@ _OPTIONAL_FLOAT = (
     "latitude", "longitude", "killed", "wounded", "actor_killed", "target_killed",
     "civilians_killed",
 )  # fmt: skip
+NO_INITIATOR_EVENTS = ("FIGHT",)
 
 
 @dataclass
@@ -51,20 +61,32 @@ class DyadSeries:
     actions: str
     start: pd.Timestamp
     end: pd.Timestamp
-    # False for bins inside a coverage gap (no data collected); all True unless asked for.
+    # False for bins the sources did not cover (or the user excluded).
     covered: pd.Series = field(default=None)  # type: ignore[assignment]
+    excluded: list[dict] = field(default_factory=list)  # spans left out, with why
+    notes: list[str] = field(default_factory=list)
+    incidents: dict[str, int] = field(default_factory=dict)  # distinct events per side
+    unit: str = "actions"  # "deaths" when the counts are deaths
+    initiator_unknown: dict[str, int] = field(default_factory=dict)  # rows with no initiator
+    daily: DyadSeries | None = None  # the daily series a coarser one was built from
 
     def __post_init__(self) -> None:
         if self.covered is None:
             self.covered = pd.Series(True, index=self.counts.index, name="covered")
+        if not self.incidents:
+            self.incidents = {s: int(self.counts[s].sum()) for s in SIDES}
 
     @property
     def n_bins(self) -> int:
         return len(self.counts)
 
     def totals(self) -> dict[str, int]:
-        """Actions per side over the period (deaths when actions="harm")."""
-        return {s: int(self.counts[s].sum()) for s in SIDES}
+        """Actions per side over the covered bins (deaths when actions="harm")."""
+        return {s: int(self.counts.loc[self.covered, s].sum()) for s in SIDES}
+
+    def active_bins(self) -> dict[str, int]:
+        """Covered bins in which each side acted."""
+        return {s: int((self.counts.loc[self.covered, s] > 0).sum()) for s in SIDES}
 
     def label(self, side: str) -> str:
         return self.labels.get(side, side)
@@ -75,8 +97,20 @@ class DyadSeries:
         run_id = np.cumsum(np.r_[True, covered[1:] != covered[:-1]])
         return [self.counts.iloc[run_id == r] for r in np.unique(run_id[covered])]
 
+    def rebin(self, bin: str) -> DyadSeries:
+        """The same data in other bins: sums of days; a bin is covered only if all its days
+        are (partial bins at the edges of the period are not)."""
+        if bin == self.bin:
+            return self
+        daily = self if self.bin == "day" else self.daily
+        if daily is None:
+            raise JervisError(f"cannot rebin {self.bin}s to {bin}s without the daily series")
+        if bin == "day":
+            return daily
+        return _aggregate(daily, bin)
 
-def _floor(dates: pd.Series | pd.DatetimeIndex, bin: str) -> pd.DatetimeIndex:
+
+def floor_dates(dates: pd.Series | pd.DatetimeIndex, bin: str) -> pd.DatetimeIndex:
     """The start of each date's bin: the day, the Monday of its week, or the 1st of its month."""
     idx = pd.DatetimeIndex(dates).normalize()
     if bin == "day":
@@ -86,10 +120,55 @@ def _floor(dates: pd.Series | pd.DatetimeIndex, bin: str) -> pd.DatetimeIndex:
     return idx.to_period("M").to_timestamp()
 
 
-def _calendar(start: pd.Timestamp, end: pd.Timestamp, bin: str) -> pd.DatetimeIndex:
-    first, last = _floor(pd.DatetimeIndex([start, end]), bin)
-    freq = {"day": "D", "week": "W-MON", "month": "MS"}[bin]
-    return pd.date_range(first, last, freq=freq, name="date")
+def _aggregate(daily: DyadSeries, bin: str) -> DyadSeries:
+    """Daily series -> week or month bins (sums), coverage = every day of the bin covered."""
+    key = floor_dates(daily.counts.index, bin)
+
+    def total(frame: pd.DataFrame) -> pd.DataFrame:
+        out = frame.groupby(key).sum()
+        out.index.name = "date"
+        return out
+
+    days = pd.Series(1, index=daily.counts.index).groupby(key).sum()
+    covered = daily.covered.astype(int).groupby(key).sum()
+    length = pd.Series(
+        [_bin_days(start, bin) for start in days.index], index=days.index, dtype=int
+    )
+    full = (covered == length) & (days == length)
+    partial = int((days < length).sum())
+    notes = list(daily.notes)
+    if partial:
+        notes.append(
+            f"{partial} {bin}(s) at the edges of the period are incomplete and left out"
+        )
+    full.name = "covered"
+    full.index.name = "date"
+    return DyadSeries(
+        counts=total(daily.counts).astype("int64"),
+        killed=total(daily.killed),
+        wounded=total(daily.wounded),
+        events=daily.events,
+        bin=bin,
+        labels=dict(daily.labels),
+        actions=daily.actions,
+        start=daily.start,
+        end=daily.end,
+        covered=full,
+        excluded=list(daily.excluded),
+        notes=notes,
+        incidents=dict(daily.incidents),
+        unit=daily.unit,
+        initiator_unknown=dict(daily.initiator_unknown),
+        daily=daily,
+    )
+
+
+def _bin_days(start: pd.Timestamp, bin: str) -> int:
+    if bin == "week":
+        return 7
+    if bin == "month":
+        return int(start.days_in_month)
+    return 1
 
 
 def _check(events: pd.DataFrame, bin: str, actions: str) -> pd.DataFrame:
@@ -112,36 +191,36 @@ def _check(events: pd.DataFrame, bin: str, actions: str) -> pd.DataFrame:
     return frame
 
 
-def _harm_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per (event, harming side) with the deaths it caused the other side."""
-    other = {"A": "B", "B": "A"}
+def harm_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, float]]:
+    """One row per (event, harming side) with the deaths it caused the other side, counting
+    only events between the two sides; also the deaths left out (third parties, no initiator)."""
     initiated = frame[frame["side"].notna()]
-    # Deaths the initiator caused: target_killed, else killed when the target is the other side.
-    # (killed less the initiator's own dead, when only the total is known).
-    rest = (initiated["killed"] - initiated["actor_killed"].fillna(0.0)).clip(lower=0.0)
-    caused = initiated["target_killed"].where(
-        initiated["target_killed"].notna(),
-        rest.where(initiated["target_side"] == initiated["side"].map(other)),
+    between = initiated[initiated["target_side"] == initiated["side"].map(OTHER)]
+    # Deaths the initiator caused its target: target_killed, else killed less its own dead.
+    rest = (between["killed"] - between["actor_killed"].fillna(0.0)).clip(lower=0.0)
+    caused = between["target_killed"].where(between["target_killed"].notna(), rest)
+    by_initiator = between.assign(harm=caused.fillna(0.0))
+    # Deaths the initiator suffered in a clash with the other side are harm done by the other.
+    by_victim = between.assign(
+        side=between["side"].map(OTHER), harm=between["actor_killed"].fillna(0.0)
     )
-    by_initiator = initiated.assign(side=initiated["side"], harm=caused.fillna(0.0))
-    # Deaths the initiator suffered are harm done by the other side.
-    by_victim = initiated.assign(
-        side=initiated["side"].map(other), harm=initiated["actor_killed"].fillna(0.0)
-    )
-    orphan = frame[frame["side"].isna() & frame["target_side"].notna()]
-    orphan_harm = orphan["target_killed"].fillna(orphan["killed"]).fillna(1.0)
-    by_orphan = orphan.assign(side=orphan["target_side"].map(other), harm=orphan_harm)
-    rows = pd.concat([by_initiator, by_victim, by_orphan], ignore_index=True)
+    rows = pd.concat([by_initiator, by_victim], ignore_index=True)
     rows = rows[rows["harm"] > 0].copy()
     rows["killed"] = rows["harm"]
-    rows["target_side"] = rows["side"].map(other)
-    return rows.sort_values("date", kind="stable").reset_index(drop=True)
+    rows["target_side"] = rows["side"].map(OTHER)
+    outside = frame.drop(index=between.index)
+    dead = outside["killed"].fillna(outside["target_killed"]).fillna(0.0)
+    left_out = {
+        "third_party": float(dead[outside["side"].notna()].sum()),
+        "no_initiator": float(dead[outside["side"].isna()].sum()),
+    }
+    return rows.sort_values("date", kind="stable").reset_index(drop=True), left_out
 
 
 def _per_bin(
     rows: pd.DataFrame, value: str | None, calendar: pd.DatetimeIndex, bin: str
 ) -> pd.DataFrame:
-    data = rows.assign(_bin=_floor(rows["date"], bin))
+    data = rows.assign(_bin=floor_dates(rows["date"], bin))
     if value is None:
         table = data.groupby(["_bin", "side"]).size().unstack("side")
     else:
@@ -152,18 +231,39 @@ def _per_bin(
     return table
 
 
-def coverage_mask(counts: pd.DataFrame, gap_bins: int | None) -> pd.Series:
-    """False inside runs of >= gap_bins bins with no event on either side (data not collected)."""
-    covered = pd.Series(True, index=counts.index, name="covered")
+def silent_spans(counts: pd.DataFrame, gap_bins: int) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    """Runs of at least ``gap_bins`` bins with no event on either side (first, last bin)."""
     if not gap_bins:
-        return covered
+        return []
     empty = (counts.sum(axis=1) == 0).to_numpy()
     run_id = np.cumsum(np.r_[True, empty[1:] != empty[:-1]])
+    spans = []
     for r in np.unique(run_id[empty]):
-        where = run_id == r
-        if where.sum() >= gap_bins:
-            covered.iloc[where] = False
-    return covered
+        where = np.flatnonzero(run_id == r)
+        if len(where) >= gap_bins:
+            spans.append((counts.index[where[0]], counts.index[where[-1]]))
+    return spans
+
+
+def _incidents(rows: pd.DataFrame) -> dict[str, int]:
+    """Distinct events per side; in a one-row-per-death file, distinct dates and places."""
+    out = {}
+    for side in SIDES:
+        own = rows[rows["side"] == side]
+        if _per_death(own):
+            place = [c for c in ("latitude", "longitude", "location") if c in own]
+            out[side] = int(len(own.drop_duplicates(["date", *place])))
+        elif "event_id" in own and own["event_id"].notna().all():
+            out[side] = int(own["event_id"].nunique())
+        else:
+            out[side] = int(len(own))
+    return out
+
+
+def _per_death(rows: pd.DataFrame) -> bool:
+    """True when (almost) every row records one death: the counts are deaths."""
+    killed = rows["killed"]
+    return bool(len(rows) >= 10 and killed.notna().mean() > 0.9 and (killed == 1).mean() > 0.9)
 
 
 def build_series(
@@ -174,13 +274,15 @@ def build_series(
     end: str | pd.Timestamp | None = None,
     labels: dict[str, str] | None = None,
     actions: str = "initiated",
-    coverage_gap_bins: int | None = None,
+    excluded: list[tuple | list | dict] | None = None,
+    coverage_gap_days: int = 0,
 ) -> DyadSeries:
     """Count each side's actions per bin over a zero-filled calendar from start to end.
 
     ``start``/``end`` default to the first and last event date; pass the dyad's period so
-    that quiet days at the edges count as zeros. ``coverage_gap_bins`` marks runs of that many
-    empty bins (both sides silent) as not covered, for sources with collection gaps.
+    that quiet days at the edges count as zeros. ``excluded``: spans (start, end[, why]) the
+    sources did not cover or the user left out. ``coverage_gap_days`` > 0 also treats runs of
+    that many silent days (no event on either side) as gaps. Every left-out span is reported.
     """
     frame = _check(events, bin, actions)
     start_ts = pd.Timestamp(start) if start is not None else frame["date"].min()
@@ -190,30 +292,100 @@ def build_series(
     if start_ts > end_ts:
         raise JervisError(f"start {start_ts.date()} is after end {end_ts.date()}")
     frame = frame[(frame["date"] >= start_ts) & (frame["date"] <= end_ts)]
+    labels = dict(labels or {"A": "A", "B": "B"})
+    for side in SIDES:
+        if not ((frame["side"] == side) | (frame["target_side"] == side)).any():
+            raise JervisError(
+                f"side {side} ({labels.get(side, side)}) has no events as actor or target in "
+                f"{start_ts.date()}..{end_ts.date()}: check its actors and the dyad's filters"
+            )
+    notes: list[str] = []
+    initiator_unknown: dict[str, int] = {}
     if actions == "harm":
-        rows = _harm_rows(frame)
+        rows, left_out = harm_rows(frame)
+        if left_out["third_party"]:
+            notes.append(
+                f"{left_out['third_party']:,.0f} deaths in events with a third party (neither "
+                "side's target is the other side) are not harm between the two sides and are "
+                "left out"
+            )
+        if left_out["no_initiator"]:
+            notes.append(
+                f"{left_out['no_initiator']:,.0f} deaths in events with no identified actor are "
+                "left out"
+            )
     else:
-        rows = (
-            frame[frame["side"].notna()].sort_values("date", kind="stable").reset_index(drop=True)
+        rows = frame[frame["side"].notna()].sort_values("date", kind="stable")
+        rows = rows.reset_index(drop=True)
+        for side in SIDES:
+            own = rows[rows["side"] == side]
+            initiator_unknown[side] = int(own["event"].isin(NO_INITIATOR_EVENTS).sum())
+    unit = "deaths" if actions == "harm" or _per_death(rows) else "actions"
+    if actions == "initiated" and unit == "deaths":
+        notes.append("each event row records one death, so the counts are deaths")
+    calendar = _calendar(start_ts, end_ts)
+    counts = _per_bin(rows, "harm" if actions == "harm" else None, calendar, "day")
+    killed = _per_bin(rows, "killed", calendar, "day")
+    wounded = _per_bin(rows, "wounded", calendar, "day")
+    covered, spans = _coverage(counts, start_ts, end_ts, excluded, coverage_gap_days)
+    for span in spans:
+        notes.append(
+            f"{span['start']} to {span['end']} ({span['days']} days) left out: {span['why']}"
         )
-    calendar = _calendar(start_ts, end_ts, bin)
-    if actions == "harm":
-        counts = _per_bin(rows, "harm", calendar, bin)
-    else:
-        counts = _per_bin(rows, None, calendar, bin)
-    killed = _per_bin(rows, "killed", calendar, bin)
-    wounded = _per_bin(rows, "wounded", calendar, bin)
-    extra = [c for c in ("target_side",) if c in rows]
-    out_events = rows[[*EVENT_COLUMNS, *extra]].reset_index(drop=True)
-    return DyadSeries(
-        counts=counts.astype("int64") if actions == "initiated" else counts.round().astype("int64"),
+    extra = [c for c in ("target_side", "event_id", "location") if c in rows]
+    daily = DyadSeries(
+        counts=counts.round().astype("int64"),
         killed=killed,
         wounded=wounded,
-        events=out_events,
-        bin=bin,
-        labels=dict(labels or {"A": "A", "B": "B"}),
+        events=rows[[*EVENT_COLUMNS, *extra]].reset_index(drop=True),
+        bin="day",
+        labels=labels,
         actions=actions,
         start=start_ts,
         end=end_ts,
-        covered=coverage_mask(counts, coverage_gap_bins),
+        covered=covered,
+        excluded=spans,
+        notes=notes,
+        incidents=_incidents(rows),
+        unit=unit,
+        initiator_unknown=initiator_unknown,
     )
+    return daily.rebin(bin)
+
+
+def _calendar(start: pd.Timestamp, end: pd.Timestamp) -> pd.DatetimeIndex:
+    return pd.date_range(start.normalize(), end.normalize(), freq="D", name="date")
+
+
+def _coverage(
+    counts: pd.DataFrame,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    excluded: list | None,
+    gap_days: int,
+) -> tuple[pd.Series, list[dict]]:
+    """Covered days and the spans left out (declared, set by the user, or long silences)."""
+    covered = pd.Series(True, index=counts.index, name="covered")
+    spans: list[dict] = []
+    for item in excluded or []:
+        if isinstance(item, dict):
+            lo, hi, why = item["start"], item["end"], item.get("why", "excluded")
+        else:
+            lo, hi, *rest = item
+            why = rest[0] if rest else "excluded in the analysis settings"
+        lo, hi = max(pd.Timestamp(lo), start), min(pd.Timestamp(hi), end)
+        if lo > hi:
+            continue
+        covered.loc[lo:hi] = False
+        spans.append({"start": str(lo.date()), "end": str(hi.date()),
+                      "days": int((hi - lo).days) + 1, "why": why})  # fmt: skip
+    for lo, hi in silent_spans(counts, gap_days):
+        if not covered.loc[lo:hi].any():
+            continue
+        covered.loc[lo:hi] = False
+        spans.append({"start": str(lo.date()), "end": str(hi.date()),
+                      "days": int((hi - lo).days) + 1,
+                      "why": f"no event on either side for {gap_days}+ days "
+                             "(coverage_gap_days)"})  # fmt: skip
+    spans.sort(key=lambda s: s["start"])
+    return covered, spans

@@ -44,7 +44,8 @@ import pandas as pd
 from scipy import fft, sparse
 from scipy.spatial import cKDTree
 
-from jervis.analysis.event_study import placebo_test, split_direction
+from jervis.analysis.base import ALPHA, Estimator, MethodResult, NotApplicable, plain
+from jervis.analysis.event_study import placebo_test
 from jervis.errors import JervisError
 
 EARTH_RADIUS_KM = 6371.0088
@@ -70,15 +71,6 @@ def _day_coverage(series: Any, n_days: int) -> np.ndarray:
     return covered.astype(bool).reindex(days, method="ffill").fillna(True).to_numpy(dtype=bool)
 
 
-def _plain(value: Any) -> Any:
-    """numpy scalars to Python, NaN to None: summaries must be strict JSON."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not np.isfinite(value):
-        return None
-    return value
-
-
 def _holm(p: np.ndarray) -> np.ndarray:
     order = np.argsort(p)
     adj = np.maximum.accumulate((len(p) - np.arange(len(p))) * p[order])
@@ -87,40 +79,69 @@ def _holm(p: np.ndarray) -> np.ndarray:
     return out
 
 
-class SpatialWindows:
-    """Y's events within r km, d days after vs before X's actions, against shifted placebos."""
+class SpatialWindows(Estimator):
+    """Y's events within r km, d days after vs before X's actions, against shifted placebos.
+
+    The headline cell is fixed in advance: the middle radius and ``horizon_days`` (added to
+    ``windows_days`` when it is not one of them).
+    """
+
+    name = "spatial"
+    label = "the local (spatial) comparison"
+    measure = "local_rate_ratio_after_before_vs_placebo_dates"
+    null_value = 1.0
 
     def __init__(
         self,
         radii_km: tuple[float, ...] = (5, 10, 20),
         windows_days: tuple[int, ...] = (3, 7, 14),
+        horizon_days: int = 7,
         n_placebo: int | None = None,
         seed: int | None = None,
     ):
         self.radii_km = radii_km
         self.windows_days = windows_days
+        self.horizon_days = horizon_days
         self.n_placebo = n_placebo
         self.seed = seed
 
-    def fit(self, series: Any, direction: str = "A->B") -> SpatialWindows:
+    def _check_params(self) -> None:
+        radii = [float(r) for r in self.radii_km]
+        windows = [int(d) for d in self.windows_days]
+        if not radii or not windows or min(radii) <= 0 or min(windows) < 1:
+            raise JervisError("radii_km and windows_days must be non-empty and positive")
+        if int(self.horizon_days) < 1:
+            raise JervisError(f"horizon_days must be at least 1, not {self.horizon_days}")
+
+    @classmethod
+    def vote(cls, result: MethodResult, p_adjusted: float | None) -> str | None:
+        """As every method, except that a call whose own pre-trend test rejects is withheld
+        ('pre_trend'): both directions count the same event pairs, and only the pre-trend tells
+        a real effect from its mirror image (docs/methods.md, 7b)."""
+        call = super().vote(result, p_adjusted)
+        pre_p = result.details.get("pre_trend_p_value")
+        if call in ("deters", "provokes") and pre_p is not None and float(pre_p) < ALPHA:
+            return "pre_trend"
+        return call
+
+    def _fit(self, series: Any, x_side: str, y_side: str) -> MethodResult:
         """Count Y's events around X's real and placebo actions for every radius and window."""
         radii = sorted(float(r) for r in self.radii_km)
-        windows = sorted(int(d) for d in self.windows_days)
-        if not radii or not windows or radii[0] <= 0 or windows[0] < 1:
-            raise JervisError("radii_km and windows_days must be non-empty and positive")
-        x_side, y_side = split_direction(direction)
-        self.direction_ = f"{x_side}->{y_side}"
+        windows = sorted({int(d) for d in self.windows_days} | {int(self.horizon_days)})
+        self.headline_ = (radii[len(radii) // 2], int(self.horizon_days))
         ev = series.events
         has_xy = ev["latitude"].notna() & ev["longitude"].notna()
         xs, ys = ev[has_xy & (ev["side"] == x_side)], ev[has_xy & (ev["side"] == y_side)]
         self.n_actions_ = int((ev["side"] == x_side).sum())
         self.n_located_ = len(xs)
         if len(xs) < MIN_ACTIONS or len(ys) == 0:
-            self.summary_ = self._not_applicable(x_side, y_side, len(xs), len(ys))
-            return self
+            raise NotApplicable(
+                f"{len(xs)} of {series.label(x_side)}'s actions and {len(ys)} of "
+                f"{series.label(y_side)}'s events have coordinates (need {MIN_ACTIONS} and 1)",
+                n_located_actions=len(xs),
+            )
         start = pd.Timestamp(series.start).normalize()
         n_days = int((pd.Timestamp(series.end).normalize() - start).days) + 1
-        covered = _day_coverage(series, n_days)
         x_day = (pd.to_datetime(xs["date"]).dt.normalize() - start).dt.days.to_numpy()
         y_day = (pd.to_datetime(ys["date"]).dt.normalize() - start).dt.days.to_numpy()
         xs, x_day = xs[(x_day >= 0) & (x_day < n_days)], x_day[(x_day >= 0) & (x_day < n_days)]
@@ -138,20 +159,8 @@ class SpatialWindows:
         ty = cKDTree(unit_vectors(y_loc[:, 0], y_loc[:, 1]))
         pairs = tx.sparse_distance_matrix(ty, chord(radii[-1]), output_type="coo_matrix")
         self.n_pairs_ = int(pairs.nnz)
-        min_shift = 3 * windows[-1] + 1
-        if n_days <= 2 * min_shift:
-            self.summary_ = self._not_applicable(x_side, y_side, len(xs), len(ys), n_days=n_days)
-            return self
-        shifts = np.arange(min_shift, n_days - min_shift + 1)
-        if self.n_placebo is not None and len(shifts) > int(self.n_placebo):
-            rng = np.random.default_rng(self.seed)
-            shifts = np.sort(rng.choice(shifts, size=int(self.n_placebo), replace=False))
+        usable, shifts = self.placebo_plan(series)
         self.shifts_ = shifts
-        gaps = np.concatenate([[0], np.cumsum(~covered)])
-        days = np.arange(n_days)
-        # one set of usable days for all windows (the longest one's), so that every cell of
-        # the table is computed on the same actions and placebos
-        usable = self._usable(days, windows[-1], n_days, gaps)  # t-2d..t+d inside the data
         sums = self._shifted_sums(pairs, events, x_inv, x_day, radii, windows, usable, n_days)
         self.sums_, self.usable_ = sums, usable  # sums_[r, d][k, s]: after/before/earlier
         rows = []
@@ -170,11 +179,12 @@ class SpatialWindows:
                     })  # fmt: skip
                 inner = r
         if not rows:
-            self.summary_ = self._not_applicable(x_side, y_side, len(xs), len(ys), n_days=n_days)
-            return self
+            raise NotApplicable(
+                f"fewer than {MIN_ACTIONS} of {series.label(x_side)}'s located actions have full "
+                "windows inside the period"
+            )
         self.table_ = pd.DataFrame(rows)
-        self.summary_ = self._summary(x_side, y_side, radii, windows, len(ys))
-        return self
+        return self._result(radii, windows, len(ys))
 
     @staticmethod
     def _shifted_sums(pairs, events, x_loc, x_day, radii, windows, usable, n_days):
@@ -235,6 +245,25 @@ class SpatialWindows:
                 out[r, d] = np.round(np.stack([after, before, earlier]) - wrong[r, d], 6)
         return out
 
+    def placebo_plan(self, series: Any) -> tuple[np.ndarray, np.ndarray]:
+        """Usable days (t-2d..t+d inside the data for the longest window d, so that every cell
+        is computed on the same actions) and the placebo shifts, for a series."""
+        windows = sorted({int(d) for d in self.windows_days} | {int(self.horizon_days)})
+        start = pd.Timestamp(series.start).normalize()
+        n_days = int((pd.Timestamp(series.end).normalize() - start).days) + 1
+        covered = _day_coverage(series, n_days)
+        min_shift = 3 * windows[-1] + 1
+        if n_days <= 2 * min_shift:
+            raise NotApplicable(f"the period ({n_days} days) is too short for the windows")
+        shifts = np.arange(min_shift, n_days - min_shift + 1)
+        self._all_shifts = len(shifts)
+        if self.n_placebo is not None and len(shifts) > int(self.n_placebo):
+            rng = np.random.default_rng(self.seed)
+            shifts = np.sort(rng.choice(shifts, size=int(self.n_placebo), replace=False))
+        gaps = np.concatenate([[0], np.cumsum(~covered)])
+        usable = self._usable(np.arange(n_days), windows[-1], n_days, gaps)
+        return usable, shifts
+
     @staticmethod
     def _usable(day: np.ndarray, d: int, n_days: int, gaps: np.ndarray) -> np.ndarray:
         """Days whose windows t-2d..t+d lie inside the period and covered days."""
@@ -287,49 +316,38 @@ class SpatialWindows:
             "pre_trend_p_value": pre["p_value"],
         }
 
-    def _not_applicable(self, x_side, y_side, n_x, n_y, n_days=None) -> dict[str, Any]:
-        if n_x < MIN_ACTIONS or n_y == 0:
-            reason = (f"{n_x} of {x_side}'s actions and {n_y} of {y_side}'s events have "
-                      f"coordinates (need {MIN_ACTIONS} and 1)")  # fmt: skip
-        else:
-            reason = f"the period ({n_days} days) is too short for the windows"
-        return {"applicable": False, "reason": reason, "estimate": None, "ci95": None,
-                "p_value": None, "n": int(n_x), "from": x_side, "to": y_side}  # fmt: skip
-
-    def _summary(self, x_side, y_side, radii, windows, n_y) -> dict[str, Any]:
+    def _result(self, radii, windows, n_y) -> MethodResult:
         table = self.table_
         discs = table[table["inner_km"] == 0.0]
-        r0, d0 = radii[len(radii) // 2], windows[len(windows) // 2]
+        r0, d0 = self.headline_
         head = discs[(discs["radius_km"] == r0) & (discs["window_days"] == d0)]
         head = head.iloc[0].to_dict() if len(head) else discs.iloc[0].to_dict()
         p_all = discs["p_value"].dropna().to_numpy(float)
-        cells = [{k: _plain(v) for k, v in row.items()} for row in table.to_dict("records")]
-        head = {k: _plain(v) for k, v in head.items()}
-        return {
-            "applicable": head["estimate"] is not None,
-            "estimate": head["estimate"],
-            "ci95": head["ci95"],
-            "p_value": head["p_value"],
-            "n": int(head["n_actions"]),
-            "measure": "ratio of Y's events within r km after/before X's actions, relative to "
-            "placebo actions at the same places on shifted dates",
-            "from": x_side,
-            "to": y_side,
-            "headline": {"radius_km": float(head["radius_km"]), "window_days": int(d0)},
-            "pre_trend": head["pre_trend"],
-            "pre_trend_p_value": head["pre_trend_p_value"],
-            "horizon_days": int(d0),
-            "min_p_holm": round(float(_holm(p_all).min()), 4) if len(p_all) else None,
-            "n_located_actions": int(self.n_located_),
-            "n_actions": int(self.n_actions_),
-            "n_located_events": int(n_y),
-            "cells": cells,
-            "n_placebo": int(len(self.shifts_)),
-            "seed": self.seed,
-        }
-
-    def summary(self) -> dict[str, Any]:
-        """Plain JSON-serialisable results (``estimate`` is None when not applicable)."""
-        if not hasattr(self, "summary_"):
-            raise JervisError("call fit(series) before summary()")
-        return dict(self.summary_)
+        cells = [{k: plain(v) for k, v in row.items()} for row in table.to_dict("records")]
+        head = {k: plain(v) for k, v in head.items()}
+        if head["estimate"] is None:
+            raise NotApplicable("the headline cell has no events before or after the actions")
+        notes = []
+        if self.n_placebo is not None and len(self.shifts_) < self._all_shifts:
+            notes.append(f"{len(self.shifts_)} of {self._all_shifts} placebo shifts drawn")
+        return self.result(
+            estimate=head["estimate"],
+            ci95=tuple(head["ci95"]),
+            p_value=head["p_value"],
+            horizon_days=int(head["window_days"]),
+            n=int(head["n_actions"]),
+            notes=notes,
+            details={
+                "headline": {"radius_km": float(head["radius_km"]),
+                             "window_days": int(head["window_days"])},
+                "pre_trend": head["pre_trend"],
+                "pre_trend_p_value": head["pre_trend_p_value"],
+                "min_p_holm": round(float(_holm(p_all).min()), 4) if len(p_all) else None,
+                "n_located_actions": int(self.n_located_),
+                "n_actions": int(self.n_actions_),
+                "n_located_events": int(n_y),
+                "cells": cells,
+                "n_placebo": int(len(self.shifts_)),
+                "seed": self.seed,
+            },
+        )  # fmt: skip

@@ -343,3 +343,42 @@ def dyad_check(
             {"actor": a, "events": int(n)} for a, n in zip(frequent["actor"], frequent["n"], strict=True)
         ],
     }
+
+
+def source_gaps(
+    dyad: str | Path | Dyad, db: str | Path | None = None, *, backend: Any = None
+) -> list[dict]:
+    """Spans of the dyad's period that no ingested file of its sources covers.
+
+    Each ingested file (by path) covers its first to its last event date among the rows of the
+    dyad's datasets and countries; the spans between them are periods the sources did not
+    collect, not calm (the analysis leaves them out and says so).
+    """
+    dyad = load_dyad(dyad)
+    backend = backend or ibis_backend(db)
+    t = backend.table("events")
+    kept = Filters(country=dyad.filters.country, source_dataset=dyad.filters.source_dataset)
+    t = apply_filters(t, kept)
+    ingests = backend.table("ingests").select("ingest_id", "path")
+    spans = (
+        t.join(ingests, "ingest_id")
+        .group_by("path")
+        .aggregate(first=t.date.min(), last=t.date.max())
+        .to_pandas()
+    )
+    if spans.empty:
+        return []
+    lo = pd.Timestamp(dyad.filters.start) if dyad.filters.start else pd.Timestamp(spans["first"].min())
+    hi = pd.Timestamp(dyad.filters.end) if dyad.filters.end else pd.Timestamp(spans["last"].max())
+    gaps, reach = [], lo - pd.Timedelta(days=1)
+    for first, last in sorted(zip(pd.to_datetime(spans["first"]), pd.to_datetime(spans["last"]), strict=True)):
+        if first > reach + pd.Timedelta(days=1) and first > lo:
+            gaps.append((max(reach + pd.Timedelta(days=1), lo), min(first - pd.Timedelta(days=1), hi)))
+        reach = max(reach, last)
+    if reach < hi:
+        gaps.append((reach + pd.Timedelta(days=1), hi))
+    return [
+        {"start": str(a.date()), "end": str(b.date()), "why": "no ingested file of the sources covers it"}
+        for a, b in gaps
+        if a <= b
+    ]

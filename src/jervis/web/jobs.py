@@ -93,12 +93,14 @@ def _lower_priority() -> None:
         pass
 
 
-def analyse_in_worker(dyad_path: str, events: Any, methods: list[str] | None, bin: str | None,
-                      settings: dict[str, Any]) -> dict[str, Any]:  # fmt: skip
-    """Runs in a worker process: the public ``analyze`` on events read by the server."""
+def analyse_in_worker(dyad_path: str, events: Any, gaps: list[dict], methods: list[str] | None,
+                      bin: str | None, settings: dict[str, Any]) -> dict[str, Any]:  # fmt: skip
+    """Runs in a worker process: the public ``analyze`` on events (and the spans the sources did
+    not cover) read by the server, so the verdict is the one `jervis analyze` gives."""
     from jervis.analysis.api import analyze
 
-    return analyze(dyad_path, events=events, methods=methods, bin=bin, **settings).to_dict()
+    return analyze(dyad_path, events=events, methods=methods, bin=bin, source_gaps=gaps,
+                   **settings).to_dict()  # fmt: skip
 
 
 class AnalysisJobs:
@@ -185,18 +187,19 @@ class AnalysisJobs:
             return self._pool
 
     def _run(self, job: Job) -> None:
-        from jervis.store.query import dyad_events
+        from jervis.store.query import dyad_events, source_gaps
 
         dyad_path = str(self.folder(job) / "dyad.toml")
         try:
             job.state, job.started = "loading", time.time()
             self._save(job)
             events = dyad_events(dyad_path, backend=self.state.backend())
+            gaps = source_gaps(dyad_path, backend=self.state.backend())
             job.events = int(len(events))
             job.state = "running"
             self._save(job)
             future = self._process_pool().submit(
-                analyse_in_worker, dyad_path, events, job.methods, job.bin, job.settings
+                analyse_in_worker, dyad_path, events, gaps, job.methods, job.bin, job.settings
             )
             verdict = future.result()
             (self.folder(job) / "verdict.json").write_text(

@@ -8,10 +8,12 @@ Model (docs/methods.md, "The simulator"). For side Y and the other side X, on da
     Y_t ~ NegBin(mean mu_Y,t, variance mu + dispersion * mu^2)
 
 ``c_X`` is X's mean daily count over the simulated days: the simulator solves for it by fixed
-point (same random numbers each pass), so the truth is stated on exactly the scale
-:class:`~jervis.analysis.count_regression.CountRegression` estimates: ``IRR_{X->Y}`` is the
-factor by which Y's rate changes when X's activity over the previous h days is one average
-level higher (e.g. twice its usual level instead of usual, or usual instead of none).
+point (same random numbers each pass), so ``IRR_{X->Y}`` is the factor by which Y's rate
+changes when X's activity over the previous h days is one average level higher (e.g. twice its
+usual level instead of usual, or usual instead of none). This is the model the count regression
+is built around, so it is only one of the truths ``jervis validate`` scores; the others
+(``validation/processes.py``) are processes the estimators do not assume. No estimator imports
+this module.
 """
 
 from __future__ import annotations
