@@ -104,3 +104,17 @@ def test_json_in_the_page_cannot_close_its_script_block():
     text = script_json({"name": "</script><script>alert(1)</script>", "x": "a & b <!--"})
     assert "<" not in text and ">" not in text and "&" not in text
     assert json.loads(text)["name"] == "</script><script>alert(1)</script>"
+
+
+def test_grid_columns_name_the_window_the_model_sees():
+    """A weekly fit of a 3-day window is one week (the grid counts it once): not '3 days'."""
+    from jervis.report.charts.robustness import grid_rows
+
+    rows = grid_rows({"specifications": [
+        {"method": "count_regression", "specification": f"lags aic, horizon {h} d, {b} bins",
+         "bin": b, "estimate": 1.1, "direction": "provokes", "significant": s, "applicable": True}
+        for b, h, s in (("day", 3, True), ("day", 14, False), ("week", 3, False), ("week", 14, False))
+    ]})  # fmt: skip
+    assert [r["horizon"] for r in rows] == ["3 days", "14 days", "1 week", "2 weeks"]
+    assert [r["lags"] for r in rows] == ["AIC"] * 4
+    assert [r["call"] for r in rows] == ["significantly more after"] + ["more after (not significant)"] * 3

@@ -94,11 +94,11 @@ def test_the_20_event_timeline_says_why_instead_of_drawing(tmp_path):
     figures = figures_in(html)
     assert "timeline" in figures and (tmp_path / "r" / "charts" / "timeline.svg").exists()
     reasons = not_drawn(html)
-    gate = "at least 30 actions per side are needed for a verdict"
+    gate = "at least 30 separate events on at least 30 different days per side are needed"
     per_direction = ("methods", "event_study", "granger", "spatial")
     assert sum(gate in r for r in reasons) >= 2 * len(per_direction)
     assert any("no event has coordinates" in r for r in reasons)  # the map
-    assert "Inconclusive" in html and "only 5 by US-led coalition and 13" in html
+    assert "Inconclusive" in html and "US-led coalition: 5 events on 5 days" in html
 
 
 def test_verdict_file_and_user_errors(evil_store, tmp_path):

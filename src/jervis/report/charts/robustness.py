@@ -38,10 +38,16 @@ def _lags(row: dict[str, Any]) -> str:
 
 
 def _horizon(row: dict[str, Any]) -> str:
-    """The response window the specification asked for (its label says; a weekly fit rounds
-    3 days up to a week, which must not put it in the 7-day column)."""
+    """The response window the specification's model sees: in days for day bins, in whole
+    weeks for week bins (3 and 7 days are both one week there, and counted once)."""
     found = re.search(r"horizon (\d+) d", str(row.get("specification", "")))
-    return f"{found.group(1)} days" if found else "summed over its lags"
+    if not found:
+        return "summed over its lags"
+    days = int(found.group(1))
+    if row.get("bin") == "week":
+        weeks = -(-days // 7)
+        return f"{weeks} week{'s' if weeks > 1 else ''}"
+    return f"{days} days"
 
 
 def grid_rows(robustness: dict[str, Any]) -> list[dict[str, Any]]:
@@ -140,8 +146,8 @@ class RobustnessChart(Chart):
 
 
 def _days(label: str) -> float:
-    found = re.match(r"(\d+)", label)
-    return float(found.group(1)) if found else 0.0
+    found = re.match(r"(\d+) (day|week)", label)
+    return float(found.group(1)) * (7 if found.group(2) == "week" else 1) if found else 0.0
 
 
 def _share_text(fitted: list[dict[str, Any]]) -> str:
