@@ -109,6 +109,12 @@ def test_verdict_file_and_user_errors(evil_store, tmp_path):
     assert json.loads((tmp_path / "r" / "verdict.json").read_text())["dyad"] == verdict.dyad
     # Methods the analysis did not ask for say so instead of drawing nothing.
     assert "this analysis did not ask for Event study" in index.read_text()
+    # A backend already open on the store (the web app's) draws the same figures.
+    from jervis.store.db import ibis_backend
+
+    shared = report(dyad, db=db, out=tmp_path / "b", verdict=verdict, formats=(),
+                    backend=ibis_backend(db))  # fmt: skip
+    assert figures_in(shared.read_text()) == figures_in(index.read_text())
     other = json.loads(verdict.to_json()) | {"dyad": "another dyad"}
     with pytest.raises(JervisError, match="the verdict is for 'another dyad'"):
         report(dyad, db=db, out=tmp_path / "x", verdict=other, formats=())

@@ -81,13 +81,15 @@ def report(
     formats: tuple[str, ...] = ("svg", "png"),
     charts: list[type[Chart]] | None = None,
     timings: dict[str, float] | None = None,
+    backend: Any = None,
 ) -> Path:
     """Write the report for a dyad; returns the path of its index.html.
 
     ``verdict``: a Verdict, its dict, or a verdict JSON file; when None the dyad is analysed
     first (``jervis.analyze``). ``formats``: chart files to write beside the page (``()`` for
     none). ``charts``: the chart classes to draw (default: every registered one).
-    ``timings`` (optional dict) receives seconds per step, for benchmarks.
+    ``timings`` (optional dict) receives seconds per step, for benchmarks. ``backend``: an
+    Ibis backend already open on the store at ``db`` (the web app's), used for every query.
     """
     from jervis.store.dyad import load_dyad
 
@@ -107,7 +109,7 @@ def report(
             path=str(getattr(verdict, "name", "") or loaded.path or ""),
         )  # fmt: skip
     period = data["period"]
-    store = StoreData(loaded, db, period["start"], period["end"])
+    store = StoreData(loaded, db, period["start"], period["end"], backend=backend)
     ctx = ReportContext(verdict=data, store=store)
     figures: list[Figure] = build_figures(ctx, charts)
     provenance = _provenance(store, loaded.path, str(store.db), str(out))

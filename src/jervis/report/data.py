@@ -186,16 +186,21 @@ def map_layer(
 
 
 class StoreData:
-    """The store's aggregates for one dyad over the verdict's period (queried once each)."""
+    """The store's aggregates for one dyad over the verdict's period (queried once each).
 
-    def __init__(self, dyad: Any, db: str | Path | None, start: str, end: str) -> None:
+    ``backend``: an Ibis backend already open on the store (the web app passes its own, one
+    per thread); without it the store at ``db`` is opened."""
+
+    def __init__(
+        self, dyad: Any, db: str | Path | None, start: str, end: str, backend: Any = None
+    ) -> None:
         from jervis.store.db import ibis_backend, resolve_db
         from jervis.store.dyad import load_dyad
         from jervis.store.query import dyad_table
 
         self.dyad = load_dyad(dyad)
         self.db = resolve_db(db)
-        self.backend = ibis_backend(db)
+        self.backend = backend if backend is not None else ibis_backend(db)
         self.start, self.end = start, end
         self.table = dyad_table(self.dyad, self.backend)
 
