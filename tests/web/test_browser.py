@@ -38,6 +38,13 @@ def test_filter_events_and_open_one(page, shot):
     rows = page.locator("table.events tbody tr")
     assert rows.count() == 50
     assert set(rows.locator("td:nth-child(3)").all_inner_texts()) == {"air_strike"}
+    for chart in ("#timeline", "#map"):  # the report's charts of the filtered set, as images
+        page.locator(chart).scroll_into_view_if_needed()
+        for _ in range(300):  # (wait_for_function would need eval, which the CSP refuses)
+            if page.locator(chart).evaluate("img => img.complete"):
+                break
+            page.wait_for_timeout(100)
+        assert page.locator(chart).evaluate("img => img.naturalWidth") > 300
     dates = rows.locator("td:nth-child(1)").all_inner_texts()
     assert dates == sorted(dates) and "2007-01-01" <= dates[0] and dates[-1] <= "2007-06-30"
     shot(page, "events-filtered")
