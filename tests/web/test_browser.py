@@ -74,7 +74,18 @@ def test_run_the_demo_dyads_analysis(page, shot):
     for i in range(2):
         text = directions.nth(i).inner_text()
         assert "no detectable effect" in text and "Rate ratio" in text
+    # The report (jervis.report) inside the app, sandboxed: its charts are drawn.
+    report = page.frame_locator("#report")
+    report.locator("body[data-charts=ready]").wait_for(timeout=60_000)
+    assert report.locator("div.vega[data-drawn=true]").count() >= 2
+    assert report.locator("div.vega[data-drawn=error]").count() == 0
     shot(page, "analysis-verdict")
+    page.locator("#report").scroll_into_view_if_needed()
+    page.wait_for_timeout(1500)  # the frame paints after its scripts have drawn
+    shot(page, "analysis-report-inside", full_page=False)
+    page.click("text=the report on its own page")
+    page.locator("body[data-charts=ready]").wait_for(timeout=60_000)
+    shot(page, "analysis-report", full_page=False)
     clean(page)
 
 
