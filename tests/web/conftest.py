@@ -29,12 +29,13 @@ def hostile_csv(tmp_path: Path, hostile: list[str]) -> Path:
     with open(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(["event_id", "date", "date_precision", "actor", "target", "event", "mode",
-                         "source_dataset", "evidence", "source_url", "location"])  # fmt: skip
+                         "source_dataset", "evidence", "source_url", "location", "actor_side",
+                         "latitude", "longitude"])  # fmt: skip
         for i, text in enumerate(hostile):
             writer.writerow([f"hostile:{i}", f"2007-02-0{i + 1}", "day", text, text, "ASSAULT", "rocket",
-                             "hostile", f"note {text}", hostile[2], text])  # fmt: skip
+                             "hostile", f"note {text}", hostile[2], text, text, 33.3, 44.4 + i])  # fmt: skip
         writer.writerow(["hostile:bad", "not-a-date", "day", hostile[0], "", "ASSAULT", "rocket",
-                         "hostile", "", "", ""])  # fmt: skip
+                         "hostile", "", "", "", "", "", ""])  # fmt: skip
     return path
 
 
