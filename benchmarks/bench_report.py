@@ -18,13 +18,14 @@ import argparse
 import json
 import os
 import platform
-import re
 import statistics
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+
+from docs_section import write_section  # benchmarks/docs_section.py, beside this script
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs" / "benchmarks.md"
@@ -115,17 +116,6 @@ def markdown(r: dict) -> str:
         f"{BUDGET_BYTES / 1e6:.0f} MB): **{'met' if met else 'missed'}**.",
         "",
     ])  # fmt: skip
-
-
-def write_section(text: str, section: str = SECTION, path: Path = DOCS) -> None:
-    """Replace (or add) this section only; the other sections are left as they are."""
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
-    pattern = re.compile(rf"^{re.escape(section)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(old):
-        new = pattern.sub(lambda _: text + "\n", old, count=1)
-    else:
-        new = old.rstrip("\n") + "\n\n" + text + "\n"
-    path.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:

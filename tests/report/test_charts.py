@@ -118,3 +118,54 @@ def test_grid_columns_name_the_window_the_model_sees():
     assert [r["horizon"] for r in rows] == ["3 days", "14 days", "1 week", "2 weeks"]
     assert [r["lags"] for r in rows] == ["AIC"] * 4
     assert [r["call"] for r in rows] == ["significantly more after"] + ["more after (not significant)"] * 3
+
+
+def _hawkes_json() -> dict:
+    """The shape `jervis hawkes --json` writes (docs/hawkes.md section 2), values made up."""
+    pairs = [("X", "X", 0.6, [0.5, 0.7], "excitation"), ("Y", "X", -0.02, [-0.04, -0.01], "inhibition"),
+             ("X", "Y", 0.1, [-0.1, 0.3], "none"), ("Y", "Y", 0.9, [0.85, 0.95], "excitation")]  # fmt: skip
+    return {
+        "dyad": "d", "model": "discrete", "link": "log", "family": "nb",
+        "effects": [{"from": f, "to": t, "estimate": e, "ci95": ci, "kind": k, "p_value": 0.01}
+                    for f, t, e, ci, k in pairs],  # fmt: skip
+        "half_life_days": [{"from": f, "to": t, "half_life_days": 2.0, "ci95": [1.0, 5e9]}
+                           for f, t, *_ in pairs],  # fmt: skip
+        "gof": {"ks_statistic": 0.03, "ks_p_value": 0.2, "qq": [[q / 10, q / 10] for q in range(1, 10)]},
+    }
+
+
+def _policies_json() -> dict:
+    days = list(range(1, 11))
+    path = lambda rate: {"day": days, "mean": [rate * d for d in days],  # noqa: E731
+                         "lo90": [0.5 * rate * d for d in days], "hi90": [2 * rate * d for d in days]}
+    return {
+        "dyad": "d", "days": 10, "responder": "X", "attacker": "Y", "paths": 100,
+        "policies": [{"name": "never_respond", "path": path(4.0)},
+                     {"name": "always_respond", "path": path(3.0)}],
+        "difference": [{"policy": "always_respond", "versus": "never_respond", "attacks": -10.0,
+                        "interval90": [-25.0, 3.0], "paths_with_fewer_attacks": 0.8}],
+    }  # fmt: skip
+
+
+def test_hawkes_and_policies_are_drawn_only_when_given_and_show_their_numbers():
+    verdict = _verdict() | {"sides": {"A": {"label": "X"}, "B": {"label": "Y"}}}
+    names = {f.name for f in build_figures(ReportContext(verdict))}
+    assert not names & {"hawkes", "policies"}  # no results given: no section, no blank box
+    ctx = ReportContext(verdict, extras={"hawkes": _hawkes_json(), "policies": _policies_json()})
+    figures = {f.name: f for f in build_figures(ctx)}
+    hawkes, policies = figures["hawkes"].spec, figures["policies"].spec
+    effects = {r["pair"]: r for panel in hawkes["vconcat"][:2] for r in panel["data"]["values"]}
+    assert effects["Y → X"]["estimate"] == -0.02 and effects["Y → X"]["hi"] == -0.01
+    assert effects["X → itself"]["kind"].startswith("more events")
+    assert effects["Y → X"]["kind"].startswith("fewer events")
+    half = hawkes["vconcat"][2]
+    assert half["encoding" if "encoding" in half else "layer"][0]["encoding"]["x"]["scale"]["domain"][1] == 1000
+    assert "p = 0.2 (no clear misfit)" in hawkes["vconcat"][3]["title"]["text"]
+    rows = policies["vconcat"][0]["data"]["values"]
+    assert {r["policy"] for r in rows} == {"never respond", "always respond"} and len(rows) == 20
+    assert policies["vconcat"][1]["data"]["values"][0] | {} == {
+        "row": "always respond − never respond", "attacks": -10.0, "lo": -25.0, "hi": 3.0, "fewer": "80%"}
+    assert "Y' attacks" not in json.dumps(policies) and "Y's attacks" in json.dumps(policies)
+    for figure in (figures["hawkes"], figures["policies"]):
+        svg = vlc.vegalite_to_svg(figure.standalone(), vl_version=VL_CONVERT_VERSION)
+        assert svg.count("<path") > 10

@@ -118,6 +118,9 @@ def test_verdict_file_and_user_errors(evil_store, tmp_path):
     other = json.loads(verdict.to_json()) | {"dyad": "another dyad"}
     with pytest.raises(JervisError, match="the verdict is for 'another dyad'"):
         report(dyad, db=db, out=tmp_path / "x", verdict=other, formats=())
+    with pytest.raises(JervisError, match="the hawkes result is for 'another dyad'"):
+        report(dyad, db=db, out=tmp_path / "x", verdict=verdict, hawkes={"dyad": "another dyad",
+               "effects": []}, formats=())  # fmt: skip
     (tmp_path / "bad.json").write_text("{not json")
     with pytest.raises(JervisError, match="bad.json: not a verdict JSON file"):
         report(dyad, db=db, out=tmp_path / "x", verdict=tmp_path / "bad.json", formats=())

@@ -43,6 +43,30 @@ def load_verdict(verdict: Any) -> dict[str, Any]:
     return data
 
 
+def load_result(result: Any, what: str, keys: set[str], dyad: str) -> dict[str, Any] | None:
+    """The JSON of ``jervis hawkes`` or ``jervis policies`` (a dict or a file), for this dyad."""
+    if result is None:
+        return None
+    path = None
+    if not isinstance(result, dict):
+        path = Path(result)
+        try:
+            result = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise JervisError(f"no such {what} file", path=str(path)) from None
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise JervisError(f"not a {what} JSON file ({exc})", path=str(path)) from None
+    if not isinstance(result, dict) or not keys <= set(result):
+        raise JervisError(
+            f"not a {what} JSON file (no {', '.join(sorted(keys))}; make one with "
+            f"`jervis {what} --dyad DYAD.toml --json`)", path=str(path or ""),
+        )  # fmt: skip
+    if result.get("dyad") not in (None, dyad):
+        raise JervisError(f"the {what} result is for {result.get('dyad')!r}, not for this dyad "
+                          f"({dyad!r})", path=str(path or ""))  # fmt: skip
+    return result
+
+
 def _provenance(store: StoreData, dyad_path: str | None, db: str, out: str) -> dict[str, Any]:
     layer = store.map
     located = {s: f"{layer.located.get(s, 0):,} of {layer.total.get(s, 0):,}" for s in ("A", "B")}
@@ -82,6 +106,8 @@ def report(
     charts: list[type[Chart]] | None = None,
     timings: dict[str, float] | None = None,
     backend: Any = None,
+    hawkes: Any = None,
+    policies: Any = None,
 ) -> Path:
     """Write the report for a dyad; returns the path of its index.html.
 
@@ -90,6 +116,8 @@ def report(
     none). ``charts``: the chart classes to draw (default: every registered one).
     ``timings`` (optional dict) receives seconds per step, for benchmarks. ``backend``: an
     Ibis backend already open on the store at ``db`` (the web app's), used for every query.
+    ``hawkes``, ``policies``: the results of ``jervis.hawkes`` / ``jervis.policies`` for the
+    same dyad (dicts or their JSON files), drawn in section 3 when given.
     """
     from jervis.store.dyad import load_dyad
 
@@ -110,7 +138,11 @@ def report(
         )  # fmt: skip
     period = data["period"]
     store = StoreData(loaded, db, period["start"], period["end"], backend=backend)
-    ctx = ReportContext(verdict=data, store=store)
+    extras = {
+        "hawkes": load_result(hawkes, "hawkes", {"effects"}, loaded.name),
+        "policies": load_result(policies, "policies", {"policies", "difference"}, loaded.name),
+    }
+    ctx = ReportContext(verdict=data, store=store, extras={k: v for k, v in extras.items() if v})
     figures: list[Figure] = build_figures(ctx, charts)
     provenance = _provenance(store, loaded.path, str(store.db), str(out))
     steps["figures"] = time.perf_counter() - clock

@@ -121,11 +121,13 @@ class Figure:
 
 @dataclass
 class ReportContext:
-    """What a chart may read: the verdict (plain JSON data) and the store's aggregates."""
+    """What a chart may read: the verdict (plain JSON data), the store's aggregates, and other
+    results given with it (``extras``: "hawkes" and "policies", the JSON of those commands)."""
 
     verdict: dict[str, Any]
     store: StoreData | None = None
     width: int = WIDTH
+    extras: dict[str, Any] = field(default_factory=dict)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property

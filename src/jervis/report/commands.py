@@ -31,6 +31,14 @@ def register(app: typer.Typer) -> None:
                 help="A verdict JSON file (`jervis analyze --json`); without it the dyad is analysed first.",
             ),
         ] = None,
+        hawkes: Annotated[
+            Optional[Path],  # noqa: UP045
+            typer.Option("--hawkes", help="`jervis hawkes --json` output to draw (the self-exciting model)."),
+        ] = None,
+        policies: Annotated[
+            Optional[Path],  # noqa: UP045
+            typer.Option("--policies", help="`jervis policies --json` output to draw (what-if paths)."),
+        ] = None,
         no_files: Annotated[
             bool, typer.Option("--no-chart-files", help="Skip the SVG and PNG file per chart.")
         ] = False,
@@ -39,5 +47,6 @@ def register(app: typer.Typer) -> None:
         where the data came from. Opens from disk with no network."""
         from jervis.report.api import report as write
 
-        index = write(dyad, db=db, out=out, verdict=verdict, formats=() if no_files else ("svg", "png"))
+        index = write(dyad, db=db, out=out, verdict=verdict, hawkes=hawkes, policies=policies,
+                      formats=() if no_files else ("svg", "png"))  # fmt: skip
         _console.print(f"report written to {index}", soft_wrap=True, highlight=False)
