@@ -1,11 +1,10 @@
 """Fixtures for the report tests: the demo report (made once per worker), a store whose actor
-names and file name are HTML, and headless Chromium with the network blocked."""
+names and file name are HTML (the browser is tests/conftest.py's, shared with tests/web)."""
 
 from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -16,11 +15,6 @@ import jervis
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 ARTIFACTS = Path(__file__).parents[2] / "tests" / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 # Actor names, a side label and a file name that are HTML: the report must show them as text.
 EVIL_ACTORS = {"A": "<script>alert(1)</script>", "B": '"><img src=x onerror=alert(2)>'}
 EVIL_FILE = "<img src=x onerror=alert(3)>.csv"
@@ -76,23 +70,6 @@ def evil_verdict(evil_store: dict[str, Path]) -> object:
 
 def _toml(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    """Headless Debian Chromium through Playwright (never a downloaded browser)."""
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: `make test` installs the chromium package")
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture(scope="session")

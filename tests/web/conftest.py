@@ -1,5 +1,5 @@
-"""Fixtures for the web app: a demo store built once, apps on copies of it, a live server, a
-browser (Playwright driving Debian's Chromium; never `playwright install`)."""
+"""Fixtures for the web app: a demo store built once, apps on copies of it, a live server (the
+browser, Playwright driving Debian's Chromium, is tests/conftest.py's)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,6 @@ from pathlib import Path
 import pytest
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
 HOSTILE = ['<script>alert("x1")</script>', '"><img src=x onerror=alert("x2")>', "javascript:alert('x3')"]
 
 
@@ -128,19 +125,6 @@ def live_server(live_store: Path) -> Iterator[LiveServer]:
 
     with LiveServer(Settings(db=live_store)) as server:
         yield server
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Debian's Chromium through Playwright, headless, no network beyond loopback needed."""
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
