@@ -59,8 +59,12 @@ def run_demo(
     verdict = result.to_dict()
     summary["verdict_file"] = str(out / "verdict.json")
     if step:
+        step("demo: fitting the daily Hawkes model and two response policies")
+    hawkes, policies = _hawkes(db, out)
+    summary["hawkes_file"], summary["policies_file"] = str(out / "hawkes.json"), str(out / "policies.json")
+    if step:
         step("demo: writing the report (a page and an SVG and PNG per chart)")
-    summary["report"] = str(_report(db, out, result))
+    summary["report"] = str(_report(db, out, result, hawkes, policies))
     if as_json:
         console.print_json(json.dumps(summary))
         return summary
@@ -76,6 +80,15 @@ def run_demo(
 
     print_verdict(verdict, console)
     say(f"verdict written to {out / 'verdict.json'}")
+    from jervis.analysis.hawkes.commands import hawkes_table
+
+    console.print(hawkes_table(hawkes))
+    for item in policies["difference"]:
+        lo, hi = item["interval90"]
+        say(f"policies, next {policies['days']} days: {item['policy']} vs {item['versus']} by "
+            f"{policies['responder']}: {item['attacks']:+.1f} attacks by {policies['attacker']} "
+            f"(90% interval {lo:+.1f} to {hi:+.1f})")
+    say(f"Hawkes fit and policies written to {out / 'hawkes.json'} and {out / 'policies.json'}")
     say(f"report written to {summary['report']} (open it in a browser; it works offline)")
     return summary
 
@@ -91,8 +104,21 @@ def _analyse(db: Path, out: Path, step: Callable[[str], None] | None = None):
     return verdict
 
 
-def _report(db: Path, out: Path, verdict) -> Path:
-    """The offline HTML report of the demo's verdict, with its charts as SVG and PNG."""
+def _hawkes(db: Path, out: Path) -> tuple[dict, dict]:
+    """The daily Hawkes count model (log link: deterrence can show) and two response policies."""
+    from jervis.analysis.hawkes.api import hawkes, policies
+
+    fit = hawkes(demo_dyad_path(), db=db, model="discrete", link="log")
+    what_if = policies(demo_dyad_path(), db=db, policy=["never_respond", "always_respond"], days=30)
+    (out / "hawkes.json").write_text(json.dumps(fit, indent=2, default=str))
+    (out / "policies.json").write_text(json.dumps(what_if, indent=2, default=str))
+    return fit, what_if
+
+
+def _report(db: Path, out: Path, verdict, hawkes: dict, policies: dict) -> Path:
+    """The offline HTML report of the demo's verdict, the Hawkes fit and the policies, with its
+    charts as SVG and PNG."""
     from jervis.report.api import report
 
-    return report(demo_dyad_path(), db=db, out=out / "report", verdict=verdict)
+    return report(demo_dyad_path(), db=db, out=out / "report", verdict=verdict, hawkes=hawkes,
+                  policies=policies)  # fmt: skip

@@ -9,6 +9,7 @@ and ``OUT/charts/NAME.svg|png``.
 from __future__ import annotations
 
 import json
+import math
 import shlex
 import time
 from pathlib import Path
@@ -61,10 +62,23 @@ def load_result(result: Any, what: str, keys: set[str], dyad: str) -> dict[str, 
             f"not a {what} JSON file (no {', '.join(sorted(keys))}; make one with "
             f"`jervis {what} --dyad DYAD.toml --json`)", path=str(path or ""),
         )  # fmt: skip
+    result = _plain(json.loads(json.dumps(result, default=str)))  # numpy, dates: JSON values
     if result.get("dyad") not in (None, dyad):
         raise JervisError(f"the {what} result is for {result.get('dyad')!r}, not for this dyad "
                           f"({dyad!r})", path=str(path or ""))  # fmt: skip
     return result
+
+
+def _plain(value: Any) -> Any:
+    """NaN and infinite numbers as None (a bound the model could not give), so the page's
+    strict JSON holds them."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
 
 
 def _provenance(store: StoreData, dyad_path: str | None, db: str, out: str) -> dict[str, Any]:
