@@ -13,8 +13,6 @@ import pytest
 import jervis
 from jervis.errors import JervisError
 from jervis.report.api import report
-from jervis.report.charts.count_regression import NO_BY_LAG
-from jervis.report.charts.robustness import NO_GRID
 
 from .conftest import EVIL_ACTORS, EVIL_FILE, EVIL_LABEL, EXAMPLES
 
@@ -37,17 +35,12 @@ def check_demo_files(demo_report: Path) -> None:
     html = index.read_text(encoding="utf-8")
     assert index.stat().st_size < 5_000_000
     figures = figures_in(html)
-    # Every chart of the demo is drawn, but for what this verdict does not carry (the grid and
-    # the rate ratio per lag come with the reworked verdict, issue 8): then it says so.
-    verdict = json.loads((demo_report / "verdict.json").read_text())
-    absent = {NO_GRID for d in verdict["directions"] if "robustness" not in d}
-    absent |= {NO_BY_LAG for d in verdict["directions"]
-               if "by_lag" not in (d["methods"]["count_regression"].get("details") or {})}  # fmt: skip
-    assert set(not_drawn(html)) == absent, not_drawn(html)
-    if not absent:
-        assert {"robustness-A-B", "count_regression-B-A"} <= set(figures)
-    expected = {"timeline", "methods-A-B", "methods-B-A", "event_study-A-B", "granger-B-A",
-                "episodes", "spatial-A-B", "spatial-B-A", "map-A", "map-B"}  # fmt: skip
+    # Every chart of the demo is drawn: the verdict's grid and per-lag ratios, the Hawkes fit
+    # and the response policies that `jervis demo` computes included.
+    assert not_drawn(html) == []
+    expected = {"timeline", "methods-A-B", "methods-B-A", "robustness-A-B", "robustness-B-A",
+                "count_regression-A-B", "count_regression-B-A", "event_study-A-B", "granger-B-A",
+                "episodes", "spatial-A-B", "spatial-B-A", "hawkes", "policies", "map-A", "map-B"}  # fmt: skip
     assert expected <= set(figures)
     for name in figures:
         for suffix in ("svg", "png"):

@@ -7,6 +7,10 @@ from typing import Any
 from jervis.report.base import SIDE_COLORS, Chart, NotApplicable, ReportContext, spec
 from jervis.report.charts._common import log_ratio_domain, ratio_axis, ratio_text
 
+NO_BY_LAG_FIT = (
+    "the model with each lag on its own could not be fitted on these data (too few "
+    "events on some lags); the headline, which adds the lags up, could"
+)
 NO_BY_LAG = "this verdict carries no rate ratio per lag (its count regression did not report one)"
 
 
@@ -28,6 +32,8 @@ class CountRegressionChart(Chart):
         details = summary.get("details") or summary
         lags = details.get("by_lag")
         if not lags:
+            if "by_lag" in details:  # asked for, but that fit failed
+                raise NotApplicable(NO_BY_LAG_FIT)
             raise NotApplicable(NO_BY_LAG)
         x, y = direction.split("->")
         per = ctx.bin
