@@ -76,7 +76,7 @@ def bench_continuous(n_events: int, full: bool) -> dict:
         row["agreement_tick_bfgs"] = float(np.abs(theirs / res.x - 1).max())
     row["tick_fixed_s"] = tick_t
     if full:
-        full_t, fitted = _best(lambda: ContinuousHawkes(ties="none").fit(times, end), 1)
+        full_t, fitted = _best(lambda: ContinuousHawkes(ties="none").fit(times, end), repeat)
         row["jervis_full_s"] = full_t
         row["decays"] = np.round(fitted.decays_.ravel(), 3).tolist()
     return row
