@@ -18,7 +18,7 @@ __version__ = "0.1.0"
 from jervis.store.ingest import ingest  # noqa: E402
 from jervis.store.query import dyad_events, events  # noqa: E402
 
-__all__ = ["__version__", "ingest", "events", "dyad_events", "analyze", "simulate", "validate", "hawkes", "policies", "extract", "extract_text"]
+__all__ = ["__version__", "ingest", "events", "dyad_events", "analyze", "simulate", "validate", "hawkes", "policies", "extract", "extract_text", "report"]
 
 _LAZY = {
     "analyze": ("jervis.analysis.api", "analyze"),
@@ -28,6 +28,7 @@ _LAZY = {
     "policies": ("jervis.analysis.hawkes.api", "policies"),
     "extract": ("jervis.text.extract", "extract"),
     "extract_text": ("jervis.text.extract", "extract_text"),
+    "report": ("jervis.report.api", "report"),
 }
 
 

@@ -17,6 +17,7 @@ from jervis import __version__
 from jervis.analysis import commands as analysis_commands
 from jervis.analysis.hawkes import commands as hawkes_commands
 from jervis.errors import JervisError
+from jervis.report import commands as report_commands
 from jervis.text import commands as text_commands
 from jervis.text import eval_commands
 from jervis.web import commands as web_commands
@@ -307,9 +308,11 @@ def version() -> None:
     console.print(f"jervis {__version__}")
 
 
-# Commands owned by other parts register themselves here (analysis, text, web).
-for _register in (analysis_commands.register, hawkes_commands.register, text_commands.register,
-                  eval_commands.register, web_commands.register):  # fmt: skip
+# Commands owned by other parts register themselves here (analysis, hawkes, text, web, report).
+for _register in (
+    analysis_commands.register, hawkes_commands.register, text_commands.register,
+    eval_commands.register, web_commands.register, report_commands.register,
+):  # fmt: skip
     _register(app)
 
 
