@@ -56,7 +56,7 @@ def demo_verdict() -> dict:
     return verdict.to_dict()
 
 
-# The figures README.md and docs/methods.md (section 12) quote, from `jervis demo`.
+# The figures README.md and docs/methods.md (section 8) quote, from `jervis demo`.
 PINNED = {
     "A->B": {"count_regression": (1.0098, 0.9892, 1.0307), "event_study": (0.9973, 0.9838, 1.0113),
              "granger": (-0.1773, -0.4959, 0.1413), "episodes": (0.9936, 0.9568, 1.0328)},

@@ -1,5 +1,5 @@
 """The simulation study of the shipped verdict at CI size (the full-size run is in
-docs/methods.md, section 10), the weekly calibration, and the CLI commands.
+docs/methods.md, section 7), the weekly calibration, and the CLI commands.
 
 Every simulated dyad goes through ``compute_verdict``, the function ``jervis analyze`` ships.
 Fixed seeds: the tests are deterministic, and fail when a change moves a figure past its bound.
