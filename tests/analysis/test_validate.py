@@ -167,9 +167,11 @@ def test_a_fragile_effect_ends_inconclusive_with_the_reason():
     )
     assert item.effect["p_value_holm"] < 0.05  # the headline alone would say "provokes"
     assert item.verdict == "inconclusive" and "fragile" in item.reason
+    # the reason names the choice the direction flips with, and the specifications
+    assert "all in weekly bins" in item.reason and "horizon 14 d, own lags aic, week bins;" in item.reason
     grid = item.robustness
     assert grid["significant_opposite"] and not grid["holds"]
-    assert grid["n_fitted"] == 32
+    assert grid["n_fitted"] == 28  # 32 choices, 4 of them the same model in weekly bins
 
 
 def test_a_delayed_provocation_is_not_called_deterrence():
