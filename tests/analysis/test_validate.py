@@ -209,6 +209,16 @@ def test_the_estimand_of_a_truth_without_an_irr_is_the_projection_on_the_lead():
     assert estimand["B->A"] == 1.0 and 1.05 < estimand["A->B"] < 2.0
 
 
+def test_in_weekly_bins_a_daily_irr_is_projected_not_taken_as_the_estimand():
+    """A weekly model's 'last week' is not the last 7 days: its IRR is another quantity (the
+    weekly study's coverage of 0.6 itself was 30%), so the study projects it."""
+    scenario = study.SCENARIOS["deters"]
+    weekly = study.projection_estimand(scenario, {"n_placebo": 50}, seed=5, n_days=8000, bin="week")
+    daily = study.projection_estimand(scenario, {"n_placebo": 50}, seed=5, n_days=8000)
+    assert daily == {"A->B": 0.6, "B->A": 1.0}
+    assert weekly["B->A"] == 1.0 and 0.62 < weekly["A->B"] < 0.8
+
+
 def _app() -> typer.Typer:
     app = typer.Typer()
 
