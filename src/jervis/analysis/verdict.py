@@ -399,8 +399,8 @@ def _fragile(robustness: dict[str, Any], call: str) -> str:
         )
     return (
         f"the result is fragile: only {share:.0%} of {robustness['n_fitted']} reasonable model "
-        f"specifications point the same way; it flips{shared} ({shown}{tail}); at least two "
-        "thirds are needed"
+        f"specifications point the same way ({len(flips)} point the other way{shared}: "
+        f"{shown}{tail}); at least two thirds are needed"
     )
 
 
