@@ -226,7 +226,8 @@ def study_table(report: dict[str, Any], title: str, methods: tuple = ("verdict",
     table = Table(title=title, title_justify="left")
     for column in ("scenario", "method", "dir.", "truth", "right", "false effect", "wrong dir.",
                    "calls", "coverage95"):  # fmt: skip
-        table.add_column(column)
+        # names stay whole on a narrow terminal; the calls fold instead
+        table.add_column(column, no_wrap=column in ("scenario", "method", "dir."))
     for name, scenario in report["scenarios"].items():
         for method, per in scenario["methods"].items():
             if method not in methods:
