@@ -38,6 +38,7 @@ fuzz: install
 bench: install
 	$(PY) benchmarks/bench_gdelt_ingest.py
 	$(PY) benchmarks/bench_extract.py
+	$(PY) benchmarks/bench_hawkes.py
 	$(PY) benchmarks/bench_web.py
 
 # The web API fuzzed much harder than in `make test` (schemathesis, examples per operation).

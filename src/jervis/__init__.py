@@ -18,12 +18,14 @@ __version__ = "0.1.0"
 from jervis.store.ingest import ingest  # noqa: E402
 from jervis.store.query import dyad_events, events  # noqa: E402
 
-__all__ = ["__version__", "ingest", "events", "dyad_events", "analyze", "simulate", "validate", "extract", "extract_text"]
+__all__ = ["__version__", "ingest", "events", "dyad_events", "analyze", "simulate", "validate", "hawkes", "policies", "extract", "extract_text"]
 
 _LAZY = {
     "analyze": ("jervis.analysis.api", "analyze"),
     "simulate": ("jervis.analysis.validation.loglinear", "simulate"),
     "validate": ("jervis.analysis.validation.study", "validate"),
+    "hawkes": ("jervis.analysis.hawkes.api", "hawkes"),
+    "policies": ("jervis.analysis.hawkes.api", "policies"),
     "extract": ("jervis.text.extract", "extract"),
     "extract_text": ("jervis.text.extract", "extract_text"),
 }

@@ -15,6 +15,7 @@ from rich.table import Table
 
 from jervis import __version__
 from jervis.analysis import commands as analysis_commands
+from jervis.analysis.hawkes import commands as hawkes_commands
 from jervis.errors import JervisError
 from jervis.text import commands as text_commands
 from jervis.text import eval_commands
@@ -307,8 +308,8 @@ def version() -> None:
 
 
 # Commands owned by other parts register themselves here (analysis, text, web).
-for _register in (analysis_commands.register, text_commands.register, eval_commands.register,
-                  web_commands.register):  # fmt: skip
+for _register in (analysis_commands.register, hawkes_commands.register, text_commands.register,
+                  eval_commands.register, web_commands.register):  # fmt: skip
     _register(app)
 
 

@@ -57,6 +57,10 @@ def run_demo(
         step("demo: analysing the dyad (both directions, national and spatial)")
     verdict = _analyse(db, out, step).to_dict()
     summary["verdict_file"] = str(out / "verdict.json")
+    if step:
+        step("demo: fitting the daily Hawkes model and two response policies")
+    hawkes, policies = _hawkes(db, out)
+    summary["hawkes_file"], summary["policies_file"] = str(out / "hawkes.json"), str(out / "policies.json")
     if as_json:
         console.print_json(json.dumps(summary))
         return summary
@@ -72,6 +76,15 @@ def run_demo(
 
     print_verdict(verdict, console)
     say(f"verdict written to {out / 'verdict.json'}")
+    from jervis.analysis.hawkes.commands import hawkes_table
+
+    console.print(hawkes_table(hawkes))
+    for item in policies["difference"]:
+        lo, hi = item["interval90"]
+        say(f"policies, next {policies['days']} days: {item['policy']} vs {item['versus']} by "
+            f"{policies['responder']}: {item['attacks']:+.1f} attacks by {policies['attacker']} "
+            f"(90% interval {lo:+.1f} to {hi:+.1f})")
+    say(f"Hawkes fit and policies written to {out / 'hawkes.json'} and {out / 'policies.json'}")
     return summary
 
 
@@ -84,3 +97,14 @@ def _analyse(db: Path, out: Path, step: Callable[[str], None] | None = None):
     verdict = analyze_dyad(demo_dyad_path(), db=db, progress=progress)
     (out / "verdict.json").write_text(verdict.to_json())
     return verdict
+
+
+def _hawkes(db: Path, out: Path) -> tuple[dict, dict]:
+    """The daily Hawkes count model (log link: deterrence can show) and two response policies."""
+    from jervis.analysis.hawkes.api import hawkes, policies
+
+    fit = hawkes(demo_dyad_path(), db=db, model="discrete", link="log")
+    what_if = policies(demo_dyad_path(), db=db, policy=["never_respond", "always_respond"], days=30)
+    (out / "hawkes.json").write_text(json.dumps(fit, indent=2, default=str))
+    (out / "policies.json").write_text(json.dumps(what_if, indent=2, default=str))
+    return fit, what_if

@@ -1,14 +1,15 @@
 """Scores on the test splits nothing was trained or tuned on (jervis.text.splits), at every change.
 
 Fixtures are copies of the shared data (see each folder's ATTRIBUTION.md). The thresholds sit a
-little below the scores measured on 2026-11-30 (docs/extraction.md), so a change that makes
-things worse fails. Where a threshold is below the issue's target, the target is not met yet and
-docs/extraction.md says so (RAMS detection, RAMS roles); the test then only guards against losing
-ground.
+little below the scores measured on 2026-11-30 in the second round (docs/extraction.md), so a
+change that makes things worse fails. Where a threshold is below the issue's target, the target
+is not met and docs/extraction.md says so (RAMS at the triggers, MUC-4 roles, the blind MUC-4
+casualty sample); the test then only guards against losing ground.
 """
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
@@ -27,20 +28,30 @@ pytestmark = pytest.mark.slow
 
 def test_m2e2_test_split_attack_detection():
     mentions = evaluate(M2E2, "m2e2", extractor=extract_mentions, split="test", bootstrap=0)
-    assert mentions.documents == 172 and mentions.f1 >= 0.85  # measured 0.895
+    assert mentions.documents == 172 and mentions.f1 >= 0.88  # measured 0.929
     events = evaluate(M2E2, "m2e2", backend="spacy", split="test", bootstrap=0)
-    assert events.f1 >= 0.85 and events.fp_rate <= 0.05  # measured 0.885, 3.6%
-    assert events.fields["actor"].accuracy >= 0.55  # measured 0.64 (target 0.6)
+    assert events.f1 >= 0.9 and events.fp_rate <= 0.03  # measured 0.941, 0%
+    assert events.fields["actor"].accuracy >= 0.55  # measured 0.63 (target 0.6)
+    assert events.fields["target"].accuracy >= 0.7  # measured 0.78
 
 
-def test_rams_test_split_is_scored_and_beats_the_keyword_rule():
+def test_rams_test_split_at_the_triggers_and_by_sentence():
     from jervis.text.baseline import extract_text as keyword
 
-    mentions = evaluate(RAMS, "rams", extractor=extract_mentions, split="test", bootstrap=0)
-    baseline = evaluate(RAMS, "rams", extractor=keyword, split="test", bootstrap=0)
-    assert mentions.positives == 75 and mentions.negatives == 660
-    assert mentions.f1 >= 0.55  # measured 0.59; the issue's 0.85 is not met
-    assert mentions.f1 > baseline.f1 + 0.2  # keyword rule 0.33
+    @functools.cache
+    def mentions(text, **_):  # one extraction per passage for both units
+        return tuple(extract_mentions(text))
+
+    def run(extractor, unit):
+        return evaluate(RAMS, "rams", extractor=lambda t, **kw: list(extractor(t)), split="test",
+                        bootstrap=0, unit=unit)  # fmt: skip
+
+    sentences, triggers = run(mentions, None), run(mentions, "trigger")
+    assert sentences.positives == 75 and sentences.negatives == 660
+    assert sentences.f1 >= 0.57  # measured 0.616 (the sentence holding the trigger)
+    assert triggers.f1 >= 0.8  # measured 0.845; the issue's 0.85 is not met
+    assert triggers.f1 > run(keyword, "trigger").f1 + 0.4  # keyword rule 0.256
+    assert sentences.f1 > run(keyword, None).f1 + 0.2  # keyword rule 0.331
 
 
 def test_plover_test_split_counts_exact():
@@ -53,8 +64,8 @@ def test_plover_test_split_counts_exact():
 def test_muc4_test_documents_roles():
     report = evaluate(MUC4, "muc4", backend="spacy", split="test", bootstrap=0)
     assert report.documents == 200
-    assert report.fields["actor"].accuracy >= 0.4  # measured 0.48
-    assert report.fields["target"].accuracy >= 0.45  # measured 0.55
+    assert report.fields["actor"].accuracy >= 0.52  # measured 0.58 (target 0.6)
+    assert report.fields["target"].accuracy >= 0.52  # measured 0.58 (target 0.6)
 
 
 def test_muc4_casualty_sentences_counts_exact():
@@ -65,3 +76,16 @@ def test_muc4_casualty_sentences_counts_exact():
     assert killed.scored >= 10 and exact >= 0.8  # measured 15/17 (see docs/extraction.md)
     words = evaluate(MUC4.parent / "casualties.json", "seed", backend="rules", bootstrap=0)
     assert words.fields["killed"].correct < killed.correct  # the parse is what reads them
+
+
+def test_muc4_blind_casualty_sentences():
+    """A second sample, annotated before the extractor ran on it (casualties_blind2.json)."""
+    path = MUC4.parent / "casualties_blind2.json"
+    report = evaluate(path, "seed", backend="spacy", bootstrap=0)
+    killed, wounded = report.fields["killed"], report.fields["wounded"]
+    assert (killed.scored, wounded.scored) == (17, 9)
+    exact = (killed.correct + wounded.correct) / (killed.scored + wounded.scored)
+    assert exact >= 0.72  # measured 20/26 = 0.77: the issue's 0.8 is not met on it
+    words = evaluate(path, "seed", backend="rules", bootstrap=0)
+    assert words.fields["killed"].correct + words.fields["wounded"].correct < (
+        killed.correct + wounded.correct)  # word order alone reads 13/26

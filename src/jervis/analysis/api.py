@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from jervis.analysis.series import SIDES, build_series
+from jervis.analysis.series import SIDES, DyadSeries, build_series
 from jervis.analysis.settings import check_settings, resolve
 from jervis.analysis.verdict import Verdict, compute_verdict
 from jervis.errors import JervisError
@@ -60,6 +60,23 @@ def analyze_dyad(
     **settings: Any,
 ) -> Verdict:
     """``analyze`` with the hint a missing store gets (the CLI's names --db, Python's db=)."""
+    name, series, merged = load_series(dyad, db, bin, events, methods, hint=hint,
+                                       source_gaps=source_gaps, **settings)
+    return compute_verdict(series, name=name, settings=merged, progress=progress)
+
+
+def load_series(
+    dyad: Any = None,
+    db: str | Path | None = None,
+    bin: str | None = None,
+    events: pd.DataFrame | None = None,
+    methods: list[str] | tuple[str, ...] | None = None,
+    *,
+    hint: str = CLI_HINT,
+    source_gaps: list[dict] | None = None,
+    **settings: Any,
+) -> tuple[str, DyadSeries, dict[str, Any]]:
+    """The dyad's name, its series and the merged settings (what every analysis starts from)."""
     check_settings(settings, where="jervis.analyze():")
     name, labels, start, end, table, path = "dyad", {"A": "A", "B": "B"}, None, None, {}, None
     declared: list[dict] = list(source_gaps or [])
@@ -91,7 +108,7 @@ def analyze_dyad(
         excluded=[*declared, *merged["exclude"]],
         coverage_gap_days=merged["coverage_gap_days"],
     )
-    return compute_verdict(series, name=name, settings=merged, progress=progress)
+    return name, series, merged
 
 
 def _from_store(dyad: Any, db: str | Path | None, hint: str) -> tuple[pd.DataFrame, list[dict]]:

@@ -64,6 +64,7 @@ METHODS: dict[str, str] = {
     "granger": "jervis.analysis.granger:Granger",
     "episodes": "jervis.analysis.episodes:Episodes",
     "spatial": "jervis.analysis.spatial:SpatialWindows",
+    "hawkes": "jervis.analysis.hawkes.estimator:HawkesCrossEffect",
 }
 LEAD = "count_regression"  # the method whose estimate is the verdict's headline
 

@@ -26,6 +26,7 @@ class LinearModel:
     bias: tuple[float, ...]
     threshold: float
     info: dict
+    thresholds: dict[str, float] | None = None  # per class, for multi-class models
 
     def scores(self, features: list[str]) -> list[float]:
         """Raw scores (log-odds) per class."""
@@ -45,6 +46,14 @@ class LinearModel:
     def predict(self, features: list[str]) -> bool:
         return self.probability(features) >= self.threshold
 
+    def distribution(self, features: list[str]) -> list[float]:
+        """Softmax probability of each class of a multi-class model."""
+        z = self.scores(features)
+        top = max(z)
+        exp = [math.exp(v - top) for v in z]
+        total = sum(exp)
+        return [e / total for e in exp]
+
     def best(self, features: list[str]) -> tuple[str, float]:
         """(class, softmax probability) of a multi-class model."""
         z = self.scores(features)
@@ -58,12 +67,13 @@ def from_dict(data: dict) -> LinearModel:
     classes = tuple(data["classes"])
     weights = {f: tuple(w) for f, w in data["weights"].items()}
     return LinearModel(data["name"], classes, weights, tuple(data["bias"]),
-                       float(data.get("threshold", 0.5)), data.get("info", {}))  # fmt: skip
+                       float(data.get("threshold", 0.5)), data.get("info", {}),
+                       data.get("thresholds"))  # fmt: skip
 
 
 @lru_cache(maxsize=8)
 def load_model(name: str) -> LinearModel:
-    """A shipped model by name (``detector``, ``roles``)."""
+    """A shipped model by name (``trigger``, ``roles``, ``detector``)."""
     ref = resources.files("jervis.data").joinpath(f"text/models/{name}.json")
     try:
         data = json.loads(ref.read_text(encoding="utf-8"))

@@ -35,6 +35,7 @@ class Draft:
     strong: bool = False
     strike_ref: bool = False  # the mention's noun is "strike(s)" / "raid(s)"
     stated: set[str] = field(default_factory=set)  # count fields the text spoke about
+    triggers: list[tuple[int, int]] = field(default_factory=list)  # each mention's words
 
 
 _FAMILIES = (
@@ -144,3 +145,4 @@ def _absorb(event: Draft, draft: Draft) -> None:
     event.strong = event.strong or draft.strong
     event.sentences.extend(s for s in draft.sentences if s not in event.sentences)
     event.evidence.extend(e for e in draft.evidence if e not in event.evidence)
+    event.triggers.extend(t for t in draft.triggers if t not in event.triggers)

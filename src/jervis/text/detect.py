@@ -62,7 +62,7 @@ class Mention:
     sentence: Sentence
     hits: list[Hit] = field(default_factory=list)
     rejected: list[tuple[str, str]] = field(default_factory=list)
-    probability: float | None = None  # the learned detector's P(attack)
+    probability: float | None = None  # the learned classifier's P(attack)
 
     @property
     def start(self) -> int:
@@ -206,13 +206,18 @@ def find_mentions(lex: Lexicon, sentence: Sentence) -> tuple[list[Mention], list
         else:
             rejected.append((hit.text, "uncorroborated"))
     good.sort(key=lambda h: h.start)
+    return group(sentence, good), rejected
+
+
+def group(sentence: Sentence, hits: list[Hit]) -> list[Mention]:
+    """Hits (in order) close together in one clause form a mention."""
     mentions: list[Mention] = []
-    for hit in good:
-        if mentions and _joins(norm, mentions[-1], hit):
+    for hit in hits:
+        if mentions and _joins(sentence.norm, mentions[-1], hit):
             mentions[-1].hits.append(hit)
         else:
             mentions.append(Mention(sentence, [hit]))
-    return mentions, rejected
+    return mentions
 
 
 def _joins(norm: str, mention: Mention, hit: Hit) -> bool:

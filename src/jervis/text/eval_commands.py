@@ -27,11 +27,12 @@ def register(app: typer.Typer) -> None:
 
 @eval_app.command("extract")
 def extract_cmd(
-    gold: Annotated[Path, typer.Option("--gold", help="Gold file: gold.json, PLOVER GSR, M2E2, RAMS or MUC-4.")],
-    kind: Annotated[str, typer.Option(help="auto, seed, plover, m2e2, rams or muc4.")] = "auto",
+    gold: Annotated[Path, typer.Option("--gold", help="Gold file: gold.json, PLOVER GSR, M2E2, RAMS, MUC-4 or a news set's gold.jsonl.")],
+    kind: Annotated[str, typer.Option(help="auto, seed, plover, m2e2, rams, muc4 or news.")] = "auto",
     backend: Annotated[str, typer.Option(help="Extractor backend: spacy or rules.")] = "spacy",
     split: Annotated[Optional[str], typer.Option(help="Only this split: train, dev or test (jervis.text.splits).")] = None,  # noqa: UP045
     level: Annotated[str, typer.Option(help="event (reported events) or mention (every attack mention, as ACE-style gold marks them).")] = "event",
+    unit: Annotated[Optional[str], typer.Option(help="trigger: score at the annotated triggers (RAMS, M2E2; partial annotation) instead of the corpus' own unit.")] = None,  # noqa: UP045
     bootstrap: Annotated[int, typer.Option(help="Resamples for the 95% intervals (0: none).")] = 1000,
     baseline: Annotated[
         bool, typer.Option("--baseline", help="Score the keyword baseline instead.")
@@ -43,12 +44,15 @@ def extract_cmd(
     """Event detection P/R/F1, per-field accuracy and a mode confusion table."""
     from jervis.text.evaluate import evaluate
 
-    if kind not in ("auto", "seed", "plover", "m2e2", "rams", "muc4"):
-        raise JervisError(f"unknown --kind {kind!r}; choose auto, seed, plover, m2e2, rams or muc4")
+    if kind not in ("auto", "seed", "plover", "m2e2", "rams", "muc4", "news"):
+        raise JervisError(
+            f"unknown --kind {kind!r}; choose auto, seed, plover, m2e2, rams, muc4 or news")
     if split not in (None, "train", "dev", "test"):
         raise JervisError(f"unknown --split {split!r}; choose train, dev or test")
     if level not in ("event", "mention"):
         raise JervisError(f"unknown --level {level!r}; choose event or mention")
+    if unit not in (None, "trigger"):
+        raise JervisError(f"unknown --unit {unit!r}; the only other unit is trigger")
     extractor = None
     if level == "mention":
         from jervis.text.extract import extract_mentions as extractor
@@ -59,7 +63,7 @@ def extract_cmd(
 
         backend = "keyword-baseline"
     report = evaluate(gold, kind, backend=backend, extractor=extractor, limit=limit,
-                      examples=examples, split=split, bootstrap=bootstrap)  # fmt: skip
+                      examples=examples, split=split, bootstrap=bootstrap, unit=unit)  # fmt: skip
     summary = report.summary()
     if as_json:
         sys.stdout.write(json.dumps(summary, indent=2, ensure_ascii=False, default=str) + "\n")
@@ -77,6 +81,9 @@ def _pct(value: float | None) -> str:
 
 def render(s: dict, out: Console) -> None:
     """Rich tables for an :meth:`EvalReport.summary`."""
+    if s["unit"] == "news-event":
+        render_news(s, out)
+        return
     head = Table(title=f"{s['kind']} gold ({s['gold']}), {s['backend']}, unit={s['unit']}",
                  title_justify="left")  # fmt: skip
     for col in (
@@ -131,3 +138,22 @@ def render(s: dict, out: Console) -> None:
             for r in rows:
                 text = r.get("text") or r.get("evidence") or ""
                 out.print(f"  {r['doc_id']}: {text[:160]}", highlight=False)
+
+
+def render_news(s: dict, out: Console) -> None:
+    """The news set's event-level scores and error counts (no text of the set is shown)."""
+    table = Table(title=f"news gold ({s['gold']}), {s['backend']}, event level",
+                  title_justify="left")  # fmt: skip
+    for col in ("variant", "gold", "extracted", "found", "F1", "F1 95%", "casualties right",
+                "F1 with casualties", "95%"):  # fmt: skip
+        table.add_column(col, justify="right" if col != "variant" else "left")
+    extra = s["extra"]
+    for name in ("lenient", "strict", "without_background"):
+        b = extra[name]
+        table.add_row(name.replace("_", " "), str(b["gold"]), str(b["predicted"]), str(b["tp"]),
+                      f"{b['f1']:.3f}", _interval(b.get("f1_interval")),
+                      str(b["casualties_right"]), f"{b['f1_casualties']:.3f}",
+                      _interval(b.get("f1_casualties_interval")))  # fmt: skip
+    out.print(table)
+    for name, n in extra["errors"].items():
+        out.print(f"  {n:4d}  {name}", highlight=False)

@@ -7,6 +7,14 @@ Two units, because the gold sets differ:
   are reported, not counted as false positives (one sentence may well describe two attacks).
 - ``event`` (the seed article: several events per document): predicted events are matched one to
   one to gold events, by evidence overlap and date; unmatched predictions are false positives.
+- ``trigger`` (RAMS, M2E2; asked for with ``unit="trigger"``): scored at the annotated event
+  triggers, the standard treatment of partial annotation. A predicted attack whose words
+  (``trigger_spans``) overlap an annotated attack trigger is a true positive; one that overlaps
+  an annotated trigger of another, non-violent type is a false positive; an annotated attack
+  trigger that no prediction overlaps is a false negative; deaths, injuries and damage are
+  ambiguous (counted apart). A prediction at words nobody annotated is neither right nor wrong
+  where the annotation is partial (RAMS marks one event per passage); where it is complete
+  (``GoldDoc.complete``: M2E2 marks every event of its sentences) it is a false positive.
 
 Fields are scored on matched pairs only, and only where the gold states them (a gold ``None``
 means "not said" and is skipped). "Violent" here means ASSAULT or FIGHT: a COERCE event for an
@@ -78,6 +86,7 @@ class EvalReport:
     misses: list[dict[str, Any]] = field(default_factory=list)
     false_alarms: list[dict[str, Any]] = field(default_factory=list)
     field_errors: list[dict[str, Any]] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)  # unit-specific results (news set)
 
     @property
     def precision(self) -> float:
@@ -131,28 +140,43 @@ def evaluate(
     examples: int = 20,
     split: str | None = None,
     bootstrap: int = 1000,
+    unit: str | None = None,
 ) -> EvalReport:
     """Run the extractor (default: :func:`jervis.text.extract.extract_text`) over a gold set.
 
     ``split`` keeps only that split's documents (jervis.text.splits); ``bootstrap`` resamples
-    the scored documents that many times for 95% intervals (0: none).
+    the scored documents that many times for 95% intervals (0: none); ``unit="trigger"``
+    scores at the annotated triggers (RAMS, M2E2) instead of the corpus' own unit.
     """
     kind, docs = read_gold(gold, kind)
+    if kind == "news":
+        return score_news(docs, extractor or _default_extractor(backend), gold=str(gold),
+                          backend=backend, bootstrap=bootstrap)  # fmt: skip
+    if unit == "trigger" and not any(d.triggers for d in docs):
+        from jervis.errors import JervisError
+
+        raise JervisError(f"{kind} gold has no annotated triggers: no --unit trigger")
     if split is not None:
         docs = [d for d in docs if d.split == split]
     if limit is not None:
         docs = docs[:limit]
     if extractor is None:
-        from jervis.text.extract import extract_text
-
-        def extractor(text, **kw):  # noqa: ANN001 - thin adapter
-            return extract_text(text, backend=backend, **kw)
-
-    report = score(docs, extractor, kind=kind, gold=str(gold), backend=backend, examples=examples)
+        extractor = _default_extractor(backend)
+    report = score(docs, extractor, kind=kind, gold=str(gold), backend=backend, examples=examples,
+                   unit=unit)  # fmt: skip
     report.split = split
     if bootstrap:
         report.intervals = bootstrap_intervals(report.tallies, bootstrap)
     return report
+
+
+def _default_extractor(backend: str) -> Extractor:
+    from jervis.text.extract import extract_text
+
+    def extractor(text, **kw):  # noqa: ANN001 - thin adapter
+        return extract_text(text, backend=backend, **kw)
+
+    return extractor
 
 
 def bootstrap_intervals(tallies, n: int = 1000, seed: int = 0) -> dict[str, tuple[float, float]]:
@@ -194,9 +218,11 @@ def score(
     gold: str = "",
     backend: str = "spacy",
     examples: int = 20,
+    unit: str | None = None,
 ) -> EvalReport:
     """Score ``extractor(text, published=..., doc_id=...)`` on already-read gold documents."""
-    unit = "event" if any(len(d.events) > 1 for d in docs) or kind == "seed" else "record"
+    if unit is None:
+        unit = "event" if any(len(d.events) > 1 for d in docs) or kind == "seed" else "record"
     report = EvalReport(kind=kind, gold=gold, unit=unit, backend=backend, documents=len(docs))
     # Load models, dictionaries and dateparser before the clock starts.
     extractor(_WARM_UP, published="2020-03-14", doc_id=None)
@@ -205,7 +231,7 @@ def score(
     for doc in docs:
         preds = extractor(doc.text, published=doc.published, doc_id=doc.doc_id)
         preds = [p for p in preds if _get(p, "event") in DETECTED]
-        if doc.focus is not None:
+        if doc.focus is not None and unit != "trigger":
             preds = [p for p in preds if _covers(p, doc.text, doc.focus)]
         predictions.append(preds)
     report.seconds = time.perf_counter() - started
@@ -226,8 +252,11 @@ def _covers(pred: Any, text: str, focus: tuple[int, int]) -> bool:
 def _score_doc(report: EvalReport, doc: GoldDoc, preds: list, unit: str, examples: int) -> None:
     before = (report.tp, report.fp, report.fn)
     fields_before = {f: (s.scored, s.correct) for f, s in report.fields.items()}
-    _score_one(report, doc, preds, unit, examples)
-    if doc.ambiguous:
+    if unit == "trigger":
+        _score_triggers(report, doc, preds, examples)
+    else:
+        _score_one(report, doc, preds, unit, examples)
+    if doc.ambiguous and unit != "trigger":
         return
     delta = {
         f: (s.scored - fields_before[f][0], s.correct - fields_before[f][1])
@@ -288,6 +317,55 @@ def _score_one(report: EvalReport, doc: GoldDoc, preds: list, unit: str, example
             report.false_alarms.append(_example(doc, p))
     for g, p in pairs:
         _score_fields(report, doc, g, p, examples)
+
+
+def _trigger_spans(pred: Any) -> list[tuple[int, int]]:
+    spans = [tuple(s) for s in (_get(pred, "trigger_spans") or []) if s]
+    event = (_get(pred, "spans") or {}).get("event")
+    return spans or ([tuple(event)] if event else [])
+
+
+def _score_triggers(report: EvalReport, doc: GoldDoc, preds: list, examples: int) -> None:
+    """Unit "trigger" (see the module docstring)."""
+    found = {id(p): _trigger_spans(p) for p in preds}
+    scored_fields = False
+    for start, end, label in doc.triggers:
+        hits = [p for p in preds if any(_overlap(s, (start, end)) for s in found[id(p)])]
+        if label == "ambiguous":
+            report.ambiguous += 1
+            report.ambiguous_flagged += bool(hits)
+        elif label == "attack":
+            report.positives += 1
+            if hits:
+                report.tp += 1
+                if not scored_fields and doc.events:
+                    _score_fields(report, doc, doc.events[0], hits[0], examples)
+                    scored_fields = True
+            else:
+                report.fn += 1
+                row = report.confusions.setdefault("missed, gold mode", {})
+                label_ = doc.events[0].mode_label if doc.events else None
+                row[label_ or "no mode"] = row.get(label_ or "no mode", 0) + 1
+                if len(report.misses) < examples:
+                    report.misses.append({"doc_id": doc.doc_id, "text": doc.text[start:end],
+                                          "evidence": doc.text[max(0, start - 150) : end + 150]})  # fmt: skip
+        else:
+            report.negatives += 1
+            if hits:
+                report.fp += 1
+                report.negatives_flagged += 1
+                row = report.confusions.setdefault("false alarm on", {})
+                row[doc.label or "-"] = row.get(doc.label or "-", 0) + 1
+                if len(report.false_alarms) < examples:
+                    report.false_alarms.append(_example(doc, hits[0]))
+    if doc.complete:  # every event is marked: an attack where none is annotated is wrong
+        for p in preds:
+            if not any(_overlap(s, (a, b)) for s in found[id(p)] for a, b, _ in doc.triggers):
+                report.fp += 1
+                row = report.confusions.setdefault("false alarm on", {})
+                row["unannotated words"] = row.get("unannotated words", 0) + 1
+                if len(report.false_alarms) < examples:
+                    report.false_alarms.append(_example(doc, p))
 
 
 # -- matching -------------------------------------------------------------------------------
@@ -509,3 +587,188 @@ def _example(doc: GoldDoc, pred: Any) -> dict[str, Any]:
         "doc_id": doc.doc_id, "label": doc.label, "text": doc.text[:300],
         "evidence": _get(pred, "evidence"), "mode": _get(pred, "mode"),
     }  # fmt: skip
+
+
+# -- news set: event level ------------------------------------------------------------------
+def score_news(docs: Sequence[GoldDoc], extractor: Extractor, *, gold: str = "",
+               backend: str = "spacy", bootstrap: int = 1000) -> EvalReport:  # fmt: skip
+    """Event-level scores on a held-out news set (docs/extraction.md, "The held-out news set").
+
+    A gold event is found by a predicted ASSAULT / FIGHT event of the same type dated within a
+    day of it (any date when the gold has none) whose actor and target are compatible with the
+    gold's: not two different named parties. Each agrees (a shared content word, one name
+    inside the other, the same actor of the dictionary; a target may also be the event's
+    place), or was left empty, or one side is a generic phrase ("soldiers", "a base"); an
+    actor where the article names none is not compatible. Pairs are matched one to one,
+    closest date first, then most overlapping evidence.
+    ``f1``: found events; ``extra["f1_casualties"]``: found with killed and wounded both equal
+    to the gold's (null = null); ``extra["strict"]``: the same where actor and target must
+    agree (an empty or generic one where the gold names someone is not compatible); ``extra["without_background"]``: background gold events (and the
+    predictions they matched) left out. Only counts are kept: no text of the set is reported.
+    """
+    report = EvalReport(kind="news", gold=gold, unit="news-event", backend=backend,
+                        documents=len(docs))  # fmt: skip
+    extractor(_WARM_UP, published="2020-03-14", doc_id=None)
+    started = time.perf_counter()
+    predictions = [[p for p in extractor(d.text, published=d.published, doc_id=d.doc_id)
+                    if _get(p, "event") in DETECTED] for d in docs]  # fmt: skip
+    report.seconds = time.perf_counter() - started
+    tallies: dict[str, list] = {"lenient": [], "strict": [], "without_background": []}
+    errors: dict[str, int] = {}
+    for doc, preds in zip(docs, predictions, strict=True):
+        report.positives += len(doc.events)
+        for mode in ("lenient", "strict"):
+            pairs = _news_pairs(doc, preds, strict=mode == "strict")
+            right = sum(_casualties_right(g, p) for g, p in pairs)
+            tallies[mode].append((len(pairs), len(preds), len(doc.events), right))
+            if mode == "strict":
+                continue
+            report.tp += len(pairs)
+            report.fp += len(preds) - len(pairs)
+            report.fn += len(doc.events) - len(pairs)
+            _news_errors(doc, preds, pairs, errors)
+            lead = [g for g in doc.events if not g.background]
+            kept = [(g, p) for g, p in pairs if not g.background]
+            dropped = {id(p) for g, p in pairs if g.background}
+            n_preds = sum(id(p) not in dropped for p in preds)
+            tallies["without_background"].append(
+                (len(kept), n_preds, len(lead), sum(_casualties_right(g, p) for g, p in kept)))
+    report.extra = {"errors": dict(sorted(errors.items(), key=lambda kv: -kv[1]))}
+    for mode, rows in tallies.items():
+        tp, pred, gold_n, right = (sum(r[k] for r in rows) for k in range(4))
+        block = {"tp": tp, "predicted": pred, "gold": gold_n, "casualties_right": right,
+                 "f1": round(2 * tp / (pred + gold_n), 4) if pred + gold_n else 0.0,
+                 "f1_casualties": round(2 * right / (pred + gold_n), 4) if pred + gold_n else 0.0}  # fmt: skip
+        if bootstrap:
+            block["f1_interval"], block["f1_casualties_interval"] = _news_intervals(rows, bootstrap)
+        report.extra[mode] = block
+    report.extra["f1_casualties"] = report.extra["lenient"]["f1_casualties"]
+    report.intervals["f1"] = report.extra["lenient"].get("f1_interval")
+    return report
+
+
+def _news_intervals(rows, n: int, seed: int = 0):
+    """95% bootstrap intervals (articles resampled) of the matched and casualty F1."""
+    import numpy as np
+
+    arr = np.array(rows, dtype=float)
+    draws = np.random.default_rng(seed).integers(0, len(rows), size=(n, len(rows)))
+    tp, pred, gold_n, right = (arr[:, k][draws].sum(axis=1) for k in range(4))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        f1 = 2 * tp / (pred + gold_n)  # nan for a draw with no event at all: left out
+        f1c = 2 * right / (pred + gold_n)
+    return _percentiles(f1[~np.isnan(f1)]), _percentiles(f1c[~np.isnan(f1c)])
+
+
+def _days_apart(gold: GoldEvent, pred: Any) -> int | None:
+    """Days between the dates (0 when the gold has none); None when the prediction has none."""
+    from datetime import date
+
+    if gold.date is None:
+        return 0
+    got = _date(pred)
+    if got is None:
+        return None
+    return abs((date.fromisoformat(got) - date.fromisoformat(gold.date)).days)
+
+
+def _compatible(doc: GoldDoc, gold: GoldEvent, pred: Any, strict: bool) -> bool:
+    """Actor and target do not contradict the gold (``strict``: they agree with it)."""
+    for role, texts in (("actor", gold.actors), ("target", gold.targets)):
+        got = _get(pred, role) or _get(pred, f"{role}_raw")
+        if role == "actor" and gold.actor_unnamed:
+            if _get(pred, "actor") is not None:
+                return False  # an attacker where the article names none
+            continue
+        if not got or not texts:
+            if strict and texts:
+                return False
+            continue
+        pred_texts = [_get(pred, f"{role}_raw"), _get(pred, role), *_span_text(pred, doc.text, role)]
+        if _names_agree(pred_texts, texts) or _same_side_name(pred_texts, texts) or (
+            role == "target" and any(_same_place(pred, t) for t in texts)
+        ):
+            continue
+        if strict or (_known_actor(_get(pred, role)) and any(_known_actor(t) for t in texts)):
+            return False  # two different named parties
+    return True
+
+
+def _known_actor(name: str | None) -> bool:
+    """A name of the actor dictionary (a state's forces, an armed group), not a generic phrase
+    ("soldiers", "a military base")."""
+    from jervis.text.actors import normalise_party
+
+    if not name:
+        return False
+    return normalise_party(name, 0, 0).side is not None or _canonical(name) is not None
+
+
+def _same_side_name(pred_texts: list, gold_texts: Sequence[str]) -> bool:
+    """The gold phrase read through the actor dictionary names the extracted actor ("Israel's
+    military" and "Government of Israel")."""
+    from jervis.text.actors import normalise_party
+
+    names = {normalise_party(g, 0, 0).name for g in gold_texts if g} - {None}
+    return any(p in names for p in pred_texts if p)
+
+
+def _news_pairs(doc: GoldDoc, preds: list, *, strict: bool) -> list[tuple[GoldEvent, Any]]:
+    candidates = []
+    for gi, g in enumerate(doc.events):
+        for pi, p in enumerate(preds):
+            days = _days_apart(g, p)
+            if _get(p, "event") != g.event or days is None or days > 1:
+                continue
+            if not _compatible(doc, g, p, strict):
+                continue
+            overlap = sum(_overlap(tuple(e), g.spans.get("evidence")) for e in
+                          (_get(p, "evidence_spans") or []))  # fmt: skip
+            candidates.append((days, -overlap, gi, pi))
+    pairs, used_g, used_p = [], set(), set()
+    for _, _, gi, pi in sorted(candidates):
+        if gi not in used_g and pi not in used_p:
+            used_g.add(gi)
+            used_p.add(pi)
+            pairs.append((doc.events[gi], preds[pi]))
+    return pairs
+
+
+def _casualties_right(gold: GoldEvent, pred: Any) -> bool:
+    return (_get(pred, "killed") in (gold.killed or (None,))
+            and _get(pred, "wounded") in (gold.wounded or (None,)))  # fmt: skip
+
+
+def _news_errors(doc: GoldDoc, preds: list, pairs: list, errors: dict[str, int]) -> None:
+    """Counts of what went wrong (no text): why a gold event was not found, what was wrong
+    with the casualties of one that was, how many predictions matched nothing."""
+
+    def add(name: str) -> None:
+        errors[name] = errors.get(name, 0) + 1
+
+    matched = {id(g) for g, _ in pairs}
+    for g in doc.events:
+        if id(g) in matched:
+            continue
+        near = [p for p in preds if (d := _days_apart(g, p)) is not None and d <= 1]
+        if not preds:
+            add("missed: no event extracted from the article")
+        elif not near:
+            add("missed: no extracted event within a day (date wrong or event missed)")
+        elif not any(_get(p, "event") == g.event for p in near):
+            add("missed: an event within a day, of the other type")
+        elif not any(_compatible(doc, g, p, False) for p in near if _get(p, "event") == g.event):
+            add("missed: events within a day, actor or target incompatible")
+        else:
+            add("missed: its match went to another gold event")
+        add(f"missed ({'background' if g.background else 'lead'} events)")
+    for g, p in pairs:
+        for field_ in ("killed", "wounded"):
+            want, got = (getattr(g, field_) or (None,))[0], _get(p, field_)
+            if got == want:
+                continue
+            add(f"{field_}: {'none extracted' if got is None else 'extracted where none' if want is None else 'different number'}")
+    add_n = len(preds) - len(pairs)
+    if add_n:
+        errors["extra: extracted events matching no gold event"] = (
+            errors.get("extra: extracted events matching no gold event", 0) + add_n)

@@ -34,7 +34,7 @@ from jervis.store.schema import COLUMNS
 from jervis.text import actors, dates, places
 from jervis.text.classifier import load_model
 from jervis.text.coref import Draft, merge
-from jervis.text.detect import Mention, candidate_mentions, find_mentions
+from jervis.text.detect import Mention, all_hits, candidate_mentions, find_mentions
 from jervis.text.features import mention_features
 from jervis.text.inputs import drop_boilerplate
 from jervis.text.lexicon import load_lexicon
@@ -92,6 +92,7 @@ class ExtractedEvent:
     sentences: list[int] = field(default_factory=list)
     doc_id: str | None = None
     evidence_spans: list[tuple[int, int]] = field(default_factory=list)  # one per merged mention
+    trigger_spans: list[tuple[int, int]] = field(default_factory=list)  # each mention's words
 
     def to_row(self) -> dict:
         """The canonical columns only (event_id left to the store: dataset + source_id)."""
@@ -108,6 +109,7 @@ class ExtractedEvent:
         row["spans"] = {k: [a, b] for k, (a, b) in self.spans.items()}
         row["sentences"] = list(self.sentences)
         row["evidence_spans"] = [[a, b] for a, b in self.evidence_spans]
+        row["trigger_spans"] = [[a, b] for a, b in self.trigger_spans]
         row["doc_id"] = self.doc_id
         return row
 
@@ -133,12 +135,16 @@ def extract_texts(
         raise JervisError(f"unknown backend {backend!r}: use 'rules' or 'spacy'")
     docs = [(drop_boilerplate(d[0] or ""), *d[1:]) for d in docs]
     # sentences always come from the fast rule-based splitter; the statistical pipeline (backend
-    # "spacy") parses only the sentences the detector keeps (jervis.text.roles)
+    # "spacy") parses only the sentences that may report an event, all documents' in one batch
     sentence_lists = split_sentences(d[0] for d in docs)
+    found: list = [None] * len(docs)
+    if backend == "spacy":
+        found = learned_mentions_batch(load_lexicon(), sentence_lists, factual=True)
     return [
-        _extract_doc(text, dates.to_date(pub), doc_id, url, sents, backend)
-        for (text, pub, doc_id, url), sents in zip(docs, sentence_lists, strict=True)
-    ]
+        _extract_doc(text, dates.to_date(pub), doc_id, url, sents, backend, found[k])
+        for k, ((text, pub, doc_id, url), sents) in enumerate(
+            zip(docs, sentence_lists, strict=True))
+    ]  # fmt: skip
 
 
 def extract(
@@ -184,7 +190,7 @@ def _run_chunk(items, backend):
 
 
 def detected_mentions(lex, sentence: Sentence) -> list[Mention]:
-    """Every attack mention the learned detector finds in the sentence, reported or not."""
+    """Every attack mention the surface detector (no parse) finds in the sentence, reported or not."""
     model = load_model("detector")
     out = []
     for mention in candidate_mentions(lex, sentence):
@@ -197,26 +203,17 @@ def detected_mentions(lex, sentence: Sentence) -> list[Mention]:
 
 def _extract_doc(
     text: str, published: date | None, doc_id: str | None, url: str | None,
-    sentences: list[Sentence], backend: str = "rules",
+    sentences: list[Sentence], backend: str = "rules", found: list | None = None,
 ) -> list[ExtractedEvent]:  # fmt: skip
     lex = load_lexicon()
     drafts: list[Draft] = []
     previous: date | None = None
-    parsed = backend != "rules"
-    found = []
-    for sentence in sentences:
-        # reported events: the hand-written checks decide (negation, modality, genericity,
-        # background, corroboration); on the dev splits, gating them with the learned detector
-        # did not help (docs/extraction.md), which serves mention detection (extract_mentions)
-        mentions = find_mentions(lex, sentence)[0]
-        if mentions:
-            found.append((sentence, mentions))
-    parses = [None] * len(found)
-    if parsed and found:  # the parser runs only on the sentences that report an event
-        from jervis.text.roles import parser
-
-        parses = list(parser().pipe((s.norm for s, _ in found), batch_size=64))
-    for (sentence, mentions), parse in zip(found, parses, strict=True):
+    if found is None and backend != "rules":
+        found = learned_mentions(lex, sentences, factual=True)
+    elif found is None:  # word order only: the hand-written checks decide (negation, modality,
+        # genericity, background, corroboration of weak words)
+        found = [(s, m, None) for s in sentences if (m := find_mentions(lex, s)[0])]
+    for sentence, mentions, parse in found:
         cues = _assign_cues(sentence, mentions)
         matches = places.find(sentence.text)
         pieces = _evidence_pieces(sentence, mentions, cues)
@@ -234,6 +231,41 @@ def _extract_doc(
     for n, draft in enumerate(events, start=1):
         _scoped_parties(draft.values, published)  # the merged event may know its place now
         out.append(_finish(text, draft, n, doc_id, url))
+    return out
+
+
+def learned_mentions(lex, sentences: list[Sentence], *, factual: bool):
+    """(sentence, mentions, parse) for each sentence in which the learned trigger classifier
+    finds an attack (jervis.text.triggers): ``factual`` events reported as having happened, else
+    every attack mention. Only sentences with a candidate word are parsed."""
+    return learned_mentions_batch(lex, [sentences], factual=factual)[0]
+
+
+def learned_mentions_batch(lex, sentence_lists: list[list[Sentence]], *, factual: bool):
+    """learned_mentions for several documents, their sentences parsed in one batch."""
+    from jervis.text import triggers
+    from jervis.text.roles import parser
+
+    todo = []
+    for k, sentences in enumerate(sentence_lists):
+        for sentence in sentences:
+            hits = all_hits(lex, sentence)
+            if not hits:
+                continue
+            ruled = find_mentions(lex, sentence)[0] if factual else None
+            if factual and not triggers.may_report(lex, sentence, hits, ruled):
+                continue  # nothing the checks report nor the classifier could add: no parse
+            todo.append((k, sentence, hits, ruled))
+    out: list[list] = [[] for _ in sentence_lists]
+    docs = parser().pipe((t[1].norm for t in todo), batch_size=256)
+    for (k, sentence, hits, ruled), doc in zip(todo, docs, strict=True):
+        if factual:
+            found = triggers.reported_events(lex, sentence, hits, ruled, doc)
+        else:
+            probs = triggers.probabilities(lex, sentence, hits, doc)
+            found = triggers.attack_mentions(lex, sentence, hits, probs)
+        if found:
+            out[k].append((sentence, found, doc))
     return out
 
 
@@ -345,6 +377,8 @@ def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None
     actor, target = actors.assign_roles(norm, hits, trigger_spans)
     if parse is not None:
         actor, target = _parsed_roles(norm, parse, hits, actor, target)
+    if values["event"] == "FIGHT" and actor and target and target.start < actor.start:
+        actor, target = target, actor  # a fight has two sides: named in the text's order
     exclude = []
     for role, party in (("actor", actor), ("target", target)):
         if party is None:
@@ -379,21 +413,46 @@ def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None
         same_place=bool(lex.cues["same_place"].search(norm[mention.start : mention.end + 60])),
         explicit_date=cue is not None, strong=mention.strong, stated=stated,
         strike_ref=bool(_STRIKE_REF.search(norm[max(0, first.start - 25) : mention.end])),
+        triggers=[spans["event"]],
     )  # fmt: skip
 
 
 def _parsed_roles(norm, parse, hits, actor, target):
     """Roles from the parse (jervis.text.roles), merged with the word-order reading: the parse's
     party wins, unless it is only a place and the other one a known actor (with a side)."""
-    from jervis.text.roles import roles_for
+    from jervis.text.arguments import roles
+    from jervis.text.syntax import token_at
 
+    lex = load_lexicon()
     head = next((h for h in hits if h.trigger.kind != "casualty"), hits[0])
-    found = roles_for(parse, head.start, head.end)
-    if found == (None, None) and head is not hits[-1]:
-        found = roles_for(parse, hits[-1].start, hits[-1].end)
-    if actor is not None and (_SOURCE_AFTER.match(norm[actor.end : actor.end + 30])
-                              or _SOURCE_HEAD.search(actor.raw)):  # fmt: skip
+    found = (None, None)
+    for hit in [head] + ([hits[-1]] if hits[-1] is not head else []):
+        token = token_at(parse, hit.start, hit.end)
+        if token is not None:
+            found = roles(lex, parse, token)
+        if found != (None, None):
+            break
+    if any(h.trigger.event == "FIGHT" for h in hits) and found[0] is not None and (
+        found[1] is None or found[1].start == found[0].start
+    ):  # a fight between two coordinated sides
+        from jervis.text.arguments import two_sides
+
+        found = two_sides(parse, found[0]) or found
+    victims = next((h for h in hits if h.trigger.kind == "casualty"), None)
+    if victims is not None and victims is not head and (found[1] is None or (
+        _is_place(found[1].text) and actors.normalise_party(found[1].text, 0, 0).side is None
+    )):  # "an attack on the base wounded three troops": whom it hit are the wounded
+        # (an actor's place, "Hezbollah positions", names the party hit: it stays)
+        token = token_at(parse, victims.start, victims.end)
+        hurt = roles(lex, parse, token)[1] if token is not None else None
+        if hurt is not None and not _is_place(hurt.text):
+            found = (found[0], hurt)
+    if actor is not None and _is_source(norm, actor.end, actor.raw):
         actor = None  # "X spokesman said", "X officials confirmed": a source, not the attacker
+    if found[0] is not None and (_SOURCE_NOUN_AFTER.match(norm[found[0].end : found[0].end + 30])
+                                 or _SOURCE_HEAD.search(found[0].text)):  # fmt: skip
+        found = (None, found[1])  # "the Coalition spokesman": who speaks (a reported clause's
+        # subject, "X said it struck", is resolved to X by the parse on purpose)
     out = []
     for span, regex in zip(found, (actor, target), strict=True):
         parsed = actors.normalise_party(span.text, span.start, span.end) if span else None
@@ -411,6 +470,12 @@ def _parsed_roles(norm, parse, hits, actor, target):
     return out[0], out[1]
 
 
+def _is_source(norm: str, end: int, raw: str) -> bool:
+    """A phrase that names who reports ("X spokesman said", "X officials confirmed"): not the
+    attacker."""
+    return bool(_SOURCE_AFTER.match(norm[end : end + 30]) or _SOURCE_HEAD.search(raw))
+
+
 def _is_place(raw: str) -> bool:
     """A base, town or country rather than people: where the attack fell, not whom it hit."""
     if actors.PLACE_HEAD.search(raw):
@@ -423,6 +488,7 @@ def _is_place(raw: str) -> bool:
 
 _SOURCE_HEAD = re.compile(r"\b(?:spokes\w+|officials?|sources?|reporters?|correspondents?)\W*$",
                           re.IGNORECASE)  # fmt: skip
+_SOURCE_NOUN_AFTER = re.compile(r"^[\W]*(?:spokes\w+|officials?|sources?)\b", re.IGNORECASE)
 _SOURCE_AFTER = re.compile(r"^\W*(?:spokes\w+|officials?|sources?|said|says|told|statement|"
                            r"reported|confirmed|announced)\b", re.IGNORECASE)  # fmt: skip
 
@@ -468,28 +534,46 @@ def _finish(text: str, draft: Draft, n: int, doc_id: str | None, url: str | None
         source_id=f"{doc_id}#{n}" if doc_id else None, source_url=url, evidence=evidence,
         confidence=round(min(confidence, 0.95), 2), spans=dict(draft.spans),
         sentences=sorted(draft.sentences), doc_id=doc_id, evidence_spans=list(draft.evidence),
+        trigger_spans=list(draft.triggers),
     )  # fmt: skip
 
 
-def extract_mentions(text: str, **_: object) -> list[dict]:
-    """Every attack mention the learned detector finds, reported or not (hypothetical, negated,
+def extract_mentions(text: str, *, backend: str = DEFAULT_BACKEND, **_: object) -> list[dict]:
+    """Every attack mention the learned classifiers find, reported or not (hypothetical, negated,
     generic ones included, with ``factual`` False): what ACE-style annotations (M2E2, RAMS) mark.
+    Backend ``spacy``: the trigger classifier over the parse (jervis.text.triggers); ``rules``:
+    the surface-feature detector (no parse).
 
     One dict per mention: ``event``, ``probability``, ``factual``, ``spans`` (``event``: the
     mention's words) and ``evidence_spans`` (the same, as a list), document offsets.
     """
     lex = load_lexicon()
     text = drop_boilerplate(text or "")
+    sentences = split_sentences([text])[0]
+    if backend == "rules":
+        found = [(s, detected_mentions(lex, s), None) for s in sentences]
+    else:
+        found = learned_mentions(lex, sentences, factual=False)
     out = []
-    for sentence in split_sentences([text])[0]:
-        for mention in detected_mentions(lex, sentence):
-            span = (sentence.start + mention.start, sentence.start + mention.end)
-            out.append({
+    for sentence, mentions, parse in found:
+        for mention in mentions:
+            off = sentence.start
+            span = (off + mention.start, off + mention.end)
+            item = {
                 "event": "FIGHT" if any(h.trigger.event == "FIGHT" for h in mention.hits)
                 else "ASSAULT",
                 "probability": round(mention.probability or 0.0, 3),
                 "factual": any(h.reason is None for h in mention.hits),
-                "spans": {"event": span}, "evidence_spans": [span],
+                "spans": {"event": span}, "evidence_spans": [span], "trigger_spans": [span],
                 "evidence": sentence.text,
-            })  # fmt: skip
+            }  # fmt: skip
+            if parse is not None:  # who did it to whom, as for events
+                norm, hits = sentence.norm, mention.hits
+                regex = actors.assign_roles(norm, hits, [(h.start, h.end) for h in hits])
+                for role, party in zip(("actor", "target"), _parsed_roles(norm, parse, hits, *regex),
+                                       strict=True):  # fmt: skip
+                    if party is not None:
+                        item[role], item[f"{role}_raw"] = party.name, party.raw
+                        item["spans"][role] = (off + party.start, off + party.end)
+            out.append(item)
     return out

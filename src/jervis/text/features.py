@@ -5,8 +5,9 @@ whether or not the hand-written checks accept them. Its features are what a read
 a reported attack from a word about violence: the trigger words and their kind, the words around
 them, what the checks say (negated, modal, generic, background, a count over a period...), whether
 an armed agent, a weapon or a casualty count is near, voice and definiteness. They are strings
-(one-hot), computed from the sentence text alone, so detection costs no parse; the parser runs
-only on the sentences the detector keeps.
+(one-hot), computed from the sentence text alone: the surface detector of the ``rules`` backend
+uses them without a parse, and the trigger classifier (jervis.text.triggers) adds the parse's
+features to them.
 """
 
 from __future__ import annotations

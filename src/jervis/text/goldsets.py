@@ -25,7 +25,7 @@ from pathlib import Path
 from jervis.errors import JervisError
 from jervis.text.splits import split_of
 
-KINDS = ("seed", "plover", "m2e2", "rams", "muc4")
+KINDS = ("seed", "plover", "m2e2", "rams", "muc4", "news")
 
 # PLOVER GSR "mode" labels -> the canonical modes (store/schema.py MODES) that agree with them.
 # Labels that name a purpose rather than a weapon (assassinate, deport, other) are not scored.
@@ -89,6 +89,7 @@ class GoldEvent:
     evidence: str | None = None
     spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     key: str | None = None
+    background: bool = False  # news set: an event dated before the article's lead event
 
 
 @dataclass
@@ -104,6 +105,10 @@ class GoldDoc:
     split: str = "test"  # train / dev / test (jervis.text.splits)
     focus: tuple[int, int] | None = None  # RAMS: only this sentence's detection is scored
     any_event: bool = False  # MUC-4: fields agree when any extracted event of the doc agrees
+    # annotated event triggers (start, end, "attack" | "other" | "ambiguous"), for scoring at
+    # the triggers (evaluate, unit "trigger"); ``complete``: every event of the text is marked
+    triggers: list[tuple[int, int, str]] = field(default_factory=list)
+    complete: bool = False
 
     @property
     def negative(self) -> bool:
@@ -118,6 +123,8 @@ def detect_kind(path: str | Path) -> str:
     if path.is_dir():
         return "seed"  # a folder of gold.json files
     head = path.read_text(encoding="utf-8", errors="replace")[:4000].lstrip()
+    if head.startswith("{") and '"file"' in head and '"events"' in head and '"sources"' in head:
+        return "news"
     if head.startswith("{") and '"golden-event-mentions"' in head:
         return "m2e2"
     if head.startswith("[") and "PLOVER" in head:
@@ -137,7 +144,7 @@ def read_gold(path: str | Path, kind: str = "auto") -> tuple[str, list[GoldDoc]]
     """(kind, documents) for a gold file; ``kind="auto"`` detects it."""
     kind = detect_kind(path) if kind == "auto" else kind
     readers = {"seed": read_seed, "plover": read_plover, "m2e2": read_m2e2, "rams": read_rams,
-               "muc4": read_muc4}  # fmt: skip
+               "muc4": read_muc4, "news": read_news}  # fmt: skip
     if kind not in readers:
         raise JervisError(f"unknown gold kind {kind!r}; choose auto, {', '.join(KINDS)}")
     return kind, readers[kind](path)
@@ -251,6 +258,50 @@ def _seed_doc(item: dict, path: Path, n: int) -> GoldDoc:
     return GoldDoc(str(doc_id), text, events, published=item.get("published"))
 
 
+# -- news-heldout (tests/fixtures/news-heldout/README.md) -------------------------------------
+def read_news(path: str | Path) -> list[GoldDoc]:
+    """A held-out news set: ``gold.jsonl`` (one article per line: ``file``, ``published``,
+    ``events``) beside the article files. Every field of an event is stated: ``null`` means the
+    article gives none (no named attacker, no number), which is scored as such."""
+    path = Path(path)
+    docs = []
+    for row, r in _json_lines(path, "news gold"):
+        article = path.parent / str(r.get("file") or "")
+        if not r.get("file") or not article.is_file() or not isinstance(r.get("events"), list):
+            raise JervisError("a news gold line needs 'file' (beside it) and 'events'",
+                              path=str(path), row=row)  # fmt: skip
+        text = article.read_text(encoding="utf-8")
+        events = []
+        for e in r["events"]:
+            actor, target = e.get("actor"), e.get("target")
+            events.append(
+                GoldEvent(
+                    event=e.get("event", "ASSAULT"), date=e.get("date"),
+                    actors=(actor,) if actor else (), actor_unnamed=actor is None,
+                    targets=(target,) if target else (), mode_label=e.get("mode"),
+                    places=(e["place"],) if e.get("place") else (), country=e.get("country"),
+                    killed=(e.get("killed"),), wounded=(e.get("wounded"),),
+                    evidence=" ... ".join(e.get("evidence") or []) or None,
+                    spans={"evidence": _located(text, e.get("evidence") or [])},
+                    key=f"{r['file']}#{len(events) + 1}",
+                    background=str(e.get("note") or "").startswith("Background"),
+                )  # fmt: skip
+            )
+        docs.append(GoldDoc(str(r["file"]), text, events, published=r.get("published")))
+    return docs
+
+
+def _located(text: str, pieces: list[str]) -> list[tuple[int, int]]:
+    """Where each evidence string is in the text (line breaks and spaces may differ)."""
+    out = []
+    for piece in pieces:
+        pattern = r"\s+".join(re.escape(w) for w in piece.split())
+        found = re.search(pattern, text) if pattern else None
+        if found:
+            out.append((found.start(), found.end()))
+    return out
+
+
 # -- PLOVER GSR -------------------------------------------------------------------------------
 def _actor_texts(value) -> tuple[str, ...]:
     if not isinstance(value, list):
@@ -357,6 +408,12 @@ def read_m2e2(path: str | Path) -> list[GoldDoc]:
             dies = [m for m in mentions if m["event_type"] == "Life:Die"]
             events = [_m2e2_event(attacks, dies, offsets, r.get("sentence_id"))] if attacks else []
             sid = r.get("sentence_id", f"line-{row}")
+            triggers = [
+                (offsets[m["trigger"]["start"]][0], offsets[m["trigger"]["end"] - 1][1],
+                 "attack" if m["event_type"] == "Conflict:Attack" else
+                 "ambiguous" if m["event_type"] == "Life:Die" else "other")
+                for m in mentions
+            ]  # fmt: skip
             docs.append(
                 GoldDoc(
                     sid,
@@ -365,6 +422,7 @@ def read_m2e2(path: str | Path) -> list[GoldDoc]:
                     ambiguous=bool(dies) and not attacks,
                     label="+".join(types) or "none",
                     split=split_of("m2e2", sid.rsplit("_", 1)[0]),
+                    triggers=triggers, complete=True,
                 )  # fmt: skip
             )
     return docs
@@ -498,6 +556,8 @@ def read_rams(path: str | Path) -> list[GoldDoc]:
                 split=split_of("rams", r.get("source_url") or r.get("doc_key", ""),
                                held_out=r.get("split") == "test"),
                 focus=focus,
+                triggers=[(*char(t0, t1), "attack" if events else
+                           "ambiguous" if etype.startswith(RAMS_AMBIGUOUS) else "other")],
             )  # fmt: skip
         )
     return docs

@@ -9,10 +9,11 @@ as English (nothing to report on a headline).
 
 from __future__ import annotations
 
-import importlib
+import importlib.util
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 # Latin-script languages told apart by their function words (spaCy language codes).
 _LATIN = ("en", "fr", "de", "es", "it", "pt", "nl", "tr", "id", "pl", "sv", "da", "nb", "ro",
@@ -40,11 +41,17 @@ MIN_WORDS = 20
 
 @lru_cache(maxsize=64)
 def _stop_words(code: str) -> frozenset[str]:
-    try:
-        module = importlib.import_module(f"spacy.lang.{code}.stop_words")
-    except ImportError:
-        return frozenset()
-    return frozenset(w.casefold() for w in module.STOP_WORDS)
+    """spaCy's stop words for a language, read from its ``stop_words.py`` alone: importing the
+    module the usual way runs the language package first, which compiles its tokenizer's
+    exceptions (seconds for some languages)."""
+    spec = importlib.util.find_spec("spacy")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(folder) / "lang" / code / "stop_words.py"
+        if path.is_file():
+            namespace: dict = {}
+            exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)  # noqa: S102 - spaCy's own data file
+            return frozenset(w.casefold() for w in namespace.get("STOP_WORDS", ()))
+    return frozenset()
 
 
 def _script_language(text: str) -> str | None:
@@ -72,6 +79,16 @@ def _script_language(text: str) -> str | None:
     return max(options, key=lambda code: sum(1 for w in words if w in _stop_words(code)))
 
 
+@lru_cache(maxsize=1)
+def _latin_index() -> dict[str, tuple[str, ...]]:
+    """Each function word of the Latin-script languages -> the languages that have it."""
+    index: dict[str, list[str]] = {}
+    for code in _LATIN:
+        for word in _stop_words(code):
+            index.setdefault(word, []).append(code)
+    return {w: tuple(codes) for w, codes in index.items()}
+
+
 def detect_language(text: str) -> str:
     """An ISO 639-1 code for the text's language ("en" for short or unclear text)."""
     script = _script_language(text)
@@ -80,7 +97,11 @@ def detect_language(text: str) -> str:
     words = [w.casefold() for w in _WORD.findall(text[:20000])]
     if len(words) < MIN_WORDS:
         return "en"
-    scores = {code: sum(1 for w in words if w in _stop_words(code)) for code in _LATIN}
+    index = _latin_index()
+    scores = dict.fromkeys(_LATIN, 0)
+    for w in words:
+        for code in index.get(w, ()):
+            scores[code] += 1
     best = max(scores, key=scores.__getitem__)
     # English unless another language's function words clearly outnumber English ones
     return best if scores[best] > 1.2 * scores["en"] + 2 else "en"

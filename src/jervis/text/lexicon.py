@@ -22,7 +22,7 @@ class Trigger:
     event: str
     mode: str | None
     weak: bool
-    broad: bool = False  # a candidate for the learned detector only
+    broad: bool = False  # a candidate for the learned classifiers only
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Who attacked whom, from the dependency parse (spaCy ``en_core_web_sm``), not from word lists.
 
-Only the sentences in which the detector found an attack are parsed (parsing every sentence
-would cost ten times the rest of extraction). For a mention's trigger word the rules follow
+Only the sentences in which an event can be found are parsed (jervis.text.extract). These rules
+come first; the learned role classifier (jervis.text.arguments) fills the roles they leave empty. For a mention's trigger word the rules follow
 English grammar, stated without examples from any corpus:
 
 - a verb in the active voice: its subject acts, its direct object is hit; a verb in the passive
@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 _SUBJ = ("nsubj",)
 _PASS_SUBJ = ("nsubjpass",)
@@ -49,9 +48,9 @@ class RoleSpan:
     text: str
 
 
-@lru_cache(maxsize=1)
 def parser():
-    """en_core_web_sm's tagger and parser (NER, lemmatizer and attribute ruler are not needed)."""
+    """en_core_web_sm's tagger and parser (NER, lemmatizer and attribute ruler are not needed).
+    Not cached here: load_nlp holds the one cached pipeline, so clearing its cache is enough."""
     from jervis.text.pipeline import load_nlp
 
     return load_nlp("spacy")
@@ -81,7 +80,7 @@ def _phrase(token) -> RoleSpan | None:
     while left.i < right.i and left.dep_ in ("det", "punct", "cc"):
         left = left.doc[left.i + 1]
     start, end = left.idx, right.idx + len(right.text)
-    return RoleSpan(start, end, left.doc.text[start:end])
+    return RoleSpan(start, end, left.doc[left.i : right.i + 1].text)
 
 
 def _verb(token) -> bool:
@@ -280,7 +279,7 @@ def victims_count(doc, char_start: int, char_end: int) -> int | None:
             return 1
         number = next((c for c in token.children if c.dep_ == "nummod"), None)
         if number is not None:
-            value = parse_number(doc.text[number.left_edge.idx : number.idx + len(number.text)])
+            value = parse_number(doc[number.left_edge.i : number.i + 1].text)
         elif token.tag_ in ("NN", "NNP") and token.lower_ not in _COLLECTIVE:
             value = 1
         else:
