@@ -5,7 +5,7 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: demo test install lint bench fuzz fuzz-web clean
+.PHONY: demo test install lint bench fuzz fuzz-web clean chromium
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,11 @@ install: $(VENV)/.installed
 demo: install
 	$(VENV)/bin/jervis demo
 
-test: install
+# The report's browser tests drive Debian's Chromium (never a downloaded browser).
+chromium:
+	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: install chromium
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/pytest -n 2 --dist loadgroup -q $(PYTEST_ARGS)
 
@@ -38,6 +42,7 @@ fuzz: install
 bench: install
 	$(PY) benchmarks/bench_gdelt_ingest.py
 	$(PY) benchmarks/bench_extract.py
+	$(PY) benchmarks/bench_report.py
 	$(PY) benchmarks/bench_hawkes.py
 	$(PY) benchmarks/bench_web.py
 

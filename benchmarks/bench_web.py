@@ -37,6 +37,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+from docs_section import write_section  # benchmarks/docs_section.py, beside this script
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs" / "benchmarks.md"
@@ -343,14 +344,7 @@ bound SQL: `store.query.events_page`) to it: **{r['ratio_cpu_web_to_python_api']
 Goal (0 errors, p99 under 200 ms for event queries): closed loop **{goal(c)}**, paced
 **{goal(q)}**, paced with analyses **{goal(j)}**; errors in all phases: {errors}.
 {busy}"""
-    docs = DOCS.read_text(encoding="utf-8")
-    if SECTION in docs:
-        start = docs.index(SECTION)
-        nxt = docs.find("\n## ", start + len(SECTION))
-        docs = docs[:start] + text + (docs[nxt + 1:] if nxt != -1 else "")
-    else:
-        docs = docs.rstrip() + "\n\n" + text
-    DOCS.write_text(docs, encoding="utf-8")
+    write_section(text.rstrip("\n"), SECTION, DOCS)
 
 
 if __name__ == "__main__":

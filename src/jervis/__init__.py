@@ -19,7 +19,7 @@ from jervis.store.ingest import ingest  # noqa: E402
 from jervis.store.query import dyad_events, events  # noqa: E402
 
 __all__ = ["__version__", "ingest", "events", "dyad_events", "analyze", "simulate", "validate", "hawkes", "policies",
-           "extract", "extract_text", "deduplicate", "screen"]
+           "extract", "extract_text", "report", "deduplicate", "screen"]
 
 _LAZY = {
     "analyze": ("jervis.analysis.api", "analyze"),
@@ -29,6 +29,7 @@ _LAZY = {
     "policies": ("jervis.analysis.hawkes.api", "policies"),
     "extract": ("jervis.text.extract", "extract"),
     "extract_text": ("jervis.text.extract", "extract_text"),
+    "report": ("jervis.report.api", "report"),
     "deduplicate": ("jervis.dedup.run", "dedup"),
     "screen": ("jervis.screening", "screen"),
 }

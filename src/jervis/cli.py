@@ -18,6 +18,7 @@ from jervis.analysis import commands as analysis_commands
 from jervis.analysis.hawkes import commands as hawkes_commands
 from jervis.dedup import commands as dedup_commands
 from jervis.errors import JervisError
+from jervis.report import commands as report_commands
 from jervis.store.options import (
     EngineOption,
     LakeOption,
@@ -325,10 +326,11 @@ def version() -> None:
     console.print(f"jervis {__version__}")
 
 
-# Commands owned by other parts register themselves here (analysis, hawkes, text, web, dedup, screen).
+# Commands owned by other parts register themselves here (analysis, hawkes, text, web, report,
+# dedup, screen).
 for _register in (
     analysis_commands.register, hawkes_commands.register, text_commands.register, eval_commands.register,
-    web_commands.register, dedup_commands.register, screen_commands.register,
+    web_commands.register, report_commands.register, dedup_commands.register, screen_commands.register,
 ):  # fmt: skip
     _register(app)
 

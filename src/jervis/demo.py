@@ -55,12 +55,16 @@ def run_demo(
     }
     if step:
         step("demo: analysing the dyad (both directions, national and spatial)")
-    verdict = _analyse(db, out, step).to_dict()
+    result = _analyse(db, out, step)
+    verdict = result.to_dict()
     summary["verdict_file"] = str(out / "verdict.json")
     if step:
         step("demo: fitting the daily Hawkes model and two response policies")
     hawkes, policies = _hawkes(db, out)
     summary["hawkes_file"], summary["policies_file"] = str(out / "hawkes.json"), str(out / "policies.json")
+    if step:
+        step("demo: writing the report (a page and an SVG and PNG per chart)")
+    summary["report"] = str(_report(db, out, result, hawkes, policies))
     if as_json:
         console.print_json(json.dumps(summary))
         return summary
@@ -85,6 +89,7 @@ def run_demo(
             f"{policies['responder']}: {item['attacks']:+.1f} attacks by {policies['attacker']} "
             f"(90% interval {lo:+.1f} to {hi:+.1f})")
     say(f"Hawkes fit and policies written to {out / 'hawkes.json'} and {out / 'policies.json'}")
+    say(f"report written to {summary['report']} (open it in a browser; it works offline)")
     return summary
 
 
@@ -108,3 +113,12 @@ def _hawkes(db: Path, out: Path) -> tuple[dict, dict]:
     (out / "hawkes.json").write_text(json.dumps(fit, indent=2, default=str))
     (out / "policies.json").write_text(json.dumps(what_if, indent=2, default=str))
     return fit, what_if
+
+
+def _report(db: Path, out: Path, verdict, hawkes: dict, policies: dict) -> Path:
+    """The offline HTML report of the demo's verdict, the Hawkes fit and the policies, with its
+    charts as SVG and PNG."""
+    from jervis.report.api import report
+
+    return report(demo_dyad_path(), db=db, out=out / "report", verdict=verdict, hawkes=hawkes,
+                  policies=policies)  # fmt: skip

@@ -135,7 +135,7 @@ def test_without_coordinates_the_method_says_it_does_not_apply():
 
 @pytest.mark.slow
 def test_iraq_2007_08_air_operations_and_attacks_both_ways():
-    """The headline figures docs/methods.md (section 13) quotes, pinned."""
+    """The headline figures docs/methods.md (section 9) quotes, pinned."""
     series = iraq_series()
     quoted = {"A->B": (0.997, 0.944, 1.074, 0.83), "B->A": (1.029, 0.955, 1.095, 0.41)}
     for direction, n_min in (("A->B", 3500), ("B->A", 60000)):

@@ -1,5 +1,5 @@
 """The simulation study of the shipped verdict at CI size (the full-size run is in
-docs/methods.md, section 10), the weekly calibration, and the CLI commands.
+docs/methods.md, section 7), the weekly calibration, and the CLI commands.
 
 Every simulated dyad goes through ``compute_verdict``, the function ``jervis analyze`` ships.
 Fixed seeds: the tests are deterministic, and fail when a change moves a figure past its bound.
@@ -171,9 +171,11 @@ def test_a_fragile_effect_ends_inconclusive_with_the_reason():
     )
     assert item.effect["p_value_holm"] < 0.05  # the headline alone would say "provokes"
     assert item.verdict == "inconclusive" and "fragile" in item.reason
+    # the reason names the choice the direction flips with, and the specifications
+    assert "all in weekly bins" in item.reason and "horizon 14 d, own lags aic, week bins;" in item.reason
     grid = item.robustness
     assert grid["significant_opposite"] and not grid["holds"]
-    assert grid["n_fitted"] == 32
+    assert grid["n_fitted"] == 28  # 32 choices, 4 of them the same model in weekly bins
 
 
 def test_a_delayed_provocation_is_not_called_deterrence():
@@ -209,6 +211,16 @@ def test_the_estimand_of_a_truth_without_an_irr_is_the_projection_on_the_lead():
     scenario = study.SCENARIOS["hawkes_provokes"]
     estimand = study.projection_estimand(scenario, {"n_placebo": 50}, seed=1, n_days=4000)
     assert estimand["B->A"] == 1.0 and 1.05 < estimand["A->B"] < 2.0
+
+
+def test_in_weekly_bins_a_daily_irr_is_projected_not_taken_as_the_estimand():
+    """A weekly model's 'last week' is not the last 7 days: its IRR is another quantity (the
+    weekly study's coverage of 0.6 itself was 30%), so the study projects it."""
+    scenario = study.SCENARIOS["deters"]
+    weekly = study.projection_estimand(scenario, {"n_placebo": 50}, seed=5, n_days=8000, bin="week")
+    daily = study.projection_estimand(scenario, {"n_placebo": 50}, seed=5, n_days=8000)
+    assert daily == {"A->B": 0.6, "B->A": 1.0}
+    assert weekly["B->A"] == 1.0 and 0.62 < weekly["A->B"] < 0.8
 
 
 def _app() -> typer.Typer:

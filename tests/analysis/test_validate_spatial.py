@@ -100,7 +100,10 @@ def test_saturating_effects_are_recovered_as_the_estimand_not_as_irr():
     report = validate_spatial(runs=12, seed=1, scenarios={"deters": 0.6}, overlap="saturate",
                               **CI)  # fmt: skip
     row = report["scenarios"]["deters"]["methods"]["spatial"]["A->B"]
-    assert row["right"] >= 0.9  # the direction survives ...
+    # the direction survives ... (the effect zone is 8 km / 5 days, not the headline cell, so
+    # the headline's estimand here is ~0.81, not ~0.71 as when the zone was the cell: 10 of
+    # 12 runs find it, the other 2 find nothing, none the wrong way)
+    assert row["wrong_direction"] == 0 and row["right"] >= 0.75
     assert 0.63 < row["geometric_mean_estimate"] < 0.85  # ... the size shrinks towards 1
     assert row["geometric_mean_estimate"] == pytest.approx(row["geometric_mean_estimand"], 0.06)
     assert row["coverage95_estimand"] >= 0.75

@@ -260,3 +260,24 @@ def test_a_declared_collection_gap_is_not_read_as_calm():
     assert zeros.direction("B->A").effect["estimate"] > 2  # the artefact a declared gap prevents
     assert verdict.to_dict()["coverage"]["excluded"][0]["days"] == 151
     assert any("2006-09-25 to 2007-02-22 (151 days) left out" in n for n in verdict.notes)
+
+
+def test_a_fragile_reason_names_what_the_flipping_specifications_share():
+    from jervis.analysis.verdict import _fragile
+
+    def spec(horizon: int, lags: str, bin: str) -> dict:
+        name = f"horizon {horizon} d, own lags {lags}, {bin} bins"
+        return {"specification": name, "method": "count_regression", "horizon_days": horizon,
+                "bin": bin}  # fmt: skip
+
+    rows = [spec(14, "aic", "day"), spec(14, "bic", "week"), spec(3, "aic", "day")]
+    flipping = [r["specification"] for r in rows[:2]]
+    grid = {"flips": flipping, "significant_opposite": [], "share_same": 0.5, "n_fitted": 4,
+            "specifications": rows}  # fmt: skip
+    reason = _fragile(grid, "provokes")
+    assert "only 50% of 4" in reason and "2 point the other way, all with a 14-day horizon:" in reason
+    assert "horizon 14 d, own lags aic, day bins; horizon 14 d, own lags bic, week bins" in reason
+    grid["significant_opposite"] = flipping[:1]
+    assert "1 of 4 reasonable model specifications find a significant effect the other way (" in (
+        _fragile(grid, "provokes")
+    )

@@ -1,5 +1,5 @@
-"""Fixtures for the web app: a demo store built once, apps on copies of it, a live server, a
-browser (Playwright driving Debian's Chromium; never `playwright install`)."""
+"""Fixtures for the web app: a demo store built once, apps on copies of it, a live server (the
+browser, Playwright driving Debian's Chromium, is tests/conftest.py's)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,6 @@ from pathlib import Path
 import pytest
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
 HOSTILE = ['<script>alert("x1")</script>', '"><img src=x onerror=alert("x2")>', "javascript:alert('x3')"]
 
 
@@ -29,12 +26,13 @@ def hostile_csv(tmp_path: Path, hostile: list[str]) -> Path:
     with open(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(["event_id", "date", "date_precision", "actor", "target", "event", "mode",
-                         "source_dataset", "evidence", "source_url", "location"])  # fmt: skip
+                         "source_dataset", "evidence", "source_url", "location", "actor_side",
+                         "latitude", "longitude"])  # fmt: skip
         for i, text in enumerate(hostile):
             writer.writerow([f"hostile:{i}", f"2007-02-0{i + 1}", "day", text, text, "ASSAULT", "rocket",
-                             "hostile", f"note {text}", hostile[2], text])  # fmt: skip
+                             "hostile", f"note {text}", hostile[2], text, text, 33.3, 44.4 + i])  # fmt: skip
         writer.writerow(["hostile:bad", "not-a-date", "day", hostile[0], "", "ASSAULT", "rocket",
-                         "hostile", "", "", ""])  # fmt: skip
+                         "hostile", "", "", "", "", "", ""])  # fmt: skip
     return path
 
 
@@ -127,19 +125,6 @@ def live_server(live_store: Path) -> Iterator[LiveServer]:
 
     with LiveServer(Settings(db=live_store)) as server:
         yield server
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Debian's Chromium through Playwright, headless, no network beyond loopback needed."""
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

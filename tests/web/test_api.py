@@ -153,7 +153,12 @@ def test_analysis_runs_in_the_background(client):
     verdict = client.get(f"/api/analyses/{job['id']}/verdict").json()
     assert [d["verdict"] for d in verdict["directions"]] == ["no_detectable_effect"] * 2
     assert verdict["settings"]["methods"] == ["count_regression"]
-    assert status["events"] == 112_313
+    assert status["events"] == 112_313 and status["report"]
+    report = client.get(f"/analyses/{job['id']}/report")  # jervis.report's page, sandboxed
+    assert report.status_code == 200 and "US-led coalition" in report.text
+    policy = report.headers["content-security-policy"]
+    assert "sandbox allow-scripts" in policy and "frame-ancestors 'self'" in policy
+    assert "connect-src 'none'" in policy and report.headers["x-frame-options"] == "SAMEORIGIN"
     assert client.post("/api/analyses", json={"dyad": "no-such-dyad"}).status_code == 404
     assert client.get("/api/analyses/" + "0" * 32).status_code == 404
 

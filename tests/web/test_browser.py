@@ -38,6 +38,13 @@ def test_filter_events_and_open_one(page, shot):
     rows = page.locator("table.events tbody tr")
     assert rows.count() == 50
     assert set(rows.locator("td:nth-child(3)").all_inner_texts()) == {"air_strike"}
+    for chart in ("#timeline", "#map"):  # the report's charts of the filtered set, as images
+        page.locator(chart).scroll_into_view_if_needed()
+        for _ in range(300):  # (wait_for_function would need eval, which the CSP refuses)
+            if page.locator(chart).evaluate("img => img.complete"):
+                break
+            page.wait_for_timeout(100)
+        assert page.locator(chart).evaluate("img => img.naturalWidth") > 300
     dates = rows.locator("td:nth-child(1)").all_inner_texts()
     assert dates == sorted(dates) and "2007-01-01" <= dates[0] and dates[-1] <= "2007-06-30"
     shot(page, "events-filtered")
@@ -67,7 +74,18 @@ def test_run_the_demo_dyads_analysis(page, shot):
     for i in range(2):
         text = directions.nth(i).inner_text()
         assert "no detectable effect" in text and "Rate ratio" in text
+    # The report (jervis.report) inside the app, sandboxed: its charts are drawn.
+    report = page.frame_locator("#report")
+    report.locator("body[data-charts=ready]").wait_for(timeout=60_000)
+    assert report.locator("div.vega[data-drawn=true]").count() >= 2
+    assert report.locator("div.vega[data-drawn=error]").count() == 0
     shot(page, "analysis-verdict")
+    page.locator("#report").scroll_into_view_if_needed()
+    page.wait_for_timeout(1500)  # the frame paints after its scripts have drawn
+    shot(page, "analysis-report-inside", full_page=False)
+    page.click("text=the report on its own page")
+    page.locator("body[data-charts=ready]").wait_for(timeout=60_000)
+    shot(page, "analysis-report", full_page=False)
     clean(page)
 
 

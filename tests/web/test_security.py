@@ -226,6 +226,13 @@ def test_hostile_strings_are_escaped_in_every_page(client, hostile, hostile_csv)
             assert shown or "&lt;script&gt;alert" in html or "&lt;img src=x" in html, url
 
 
+    for chart in ("timeline", "map"):  # sides named with markup, in the charts' legends
+        svg = client.get(f"/events/{chart}.svg?source=hostile")
+        assert svg.status_code == 200 and svg.headers["content-type"] == "image/svg+xml"
+        assert b"<script" not in svg.content and b"<img" not in svg.content
+        assert b"&lt;script&gt;" in svg.content
+
+
 def test_unexpected_errors_are_bare_problems(client, monkeypatch):
     import jervis.web.events as events_module
 

@@ -219,7 +219,8 @@ def register(app: typer.Typer) -> None:
         if as_json:
             _print_json(report)
             return
-        _console.print(study_table(report, f"{runs} runs per scenario, {n_days} days"))
+        shown = ("verdict", "spatial") if spatial else ("verdict", "count_regression")
+        _console.print(study_table(report, f"{runs} runs per scenario, {n_days} days", shown))
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:
@@ -232,12 +233,13 @@ def write_json(path: Path, data: dict[str, Any]) -> None:
 
 def study_table(report: dict[str, Any], title: str, methods: tuple = ("verdict",
                 "count_regression", "spatial")) -> Table:  # fmt: skip
-    """One row per scenario, direction and method (the verdict, the lead and the spatial
-    windows; ``--json`` has every method)."""
+    """One row per scenario, direction and method (by default the verdict, the lead and the
+    spatial windows; ``--json`` has every method)."""
     table = Table(title=title, title_justify="left")
     for column in ("scenario", "method", "dir.", "truth", "right", "false effect", "wrong dir.",
                    "calls", "coverage95"):  # fmt: skip
-        table.add_column(column)
+        # names stay whole on a narrow terminal; the calls fold instead
+        table.add_column(column, no_wrap=column in ("scenario", "method", "dir."))
     for name, scenario in report["scenarios"].items():
         for method, per in scenario["methods"].items():
             if method not in methods:

@@ -42,6 +42,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from jervis.analysis.base import Estimator, MethodResult, NotApplicable, bins_for, days_of
 from jervis.analysis.event_study import period_strata, placebo_test
@@ -185,6 +186,7 @@ class Episodes(Estimator):
         ax, ay = (x >= kx) & covered, (y >= ky) & covered
         holes = np.concatenate([[0], np.cumsum(~covered)])  # uncovered bins before each bin
         self._cut(ax, ay, gap, covered, holes)
+        self.spans_ = self._spans(series.counts.index, x_side, y_side)
         # bins whose past (max(h, w) bins) and future (h bins) are inside the data
         lo = max(h, w)
         t = np.arange(lo, n - h)
@@ -217,6 +219,17 @@ class Episodes(Estimator):
             calm[:-1] = np.where(ok, nxt - ends[:-1] - 1, np.nan)
         self.starts_, self.ends_, self.calm_ = starts, ends, calm
         self.n_episodes_ = n_ep
+
+    def _spans(self, dates: pd.DatetimeIndex, x_side: str, y_side: str) -> list[dict[str, Any]]:
+        """Each episode's first and last day and who started and ended it (the timeline)."""
+        names = {0: x_side, 1: y_side, 2: "both"}
+        last_day = dates[1:] - pd.Timedelta(days=1) if len(dates) > 1 else dates
+        ends = [str((last_day[e] if e < len(last_day) else dates[e]).date()) for e in self.ends_]
+        return [
+            {"start": str(dates[b].date()), "end": end, "started_by": names[int(sb)],
+             "ended_by": names[int(eb)]}
+            for b, end, sb, eb in zip(self.starts_, ends, self.starter_, self.ender_, strict=True)
+        ]
 
     def _respond(self, x, y, t, h, w, x_side: str, y_side: str) -> None:
         """The Mantel-Haenszel response ratio against circularly shifted placebo timings."""
@@ -360,6 +373,7 @@ class Episodes(Estimator):
                     None if np.isnan(self.unanswered_) else round(self.unanswered_, 4)
                 ),
                 "episodes": self._describe(x_side, y_side),
+                "spans": self.spans_,
                 "seed": self.seed,
             },
         )

@@ -221,7 +221,40 @@ class EventStudy(Estimator):
             (float(np.quantile(boot, 0.025)), float(np.quantile(boot, 0.975)))
             if len(boot) >= 20 else (float("nan"), float("nan"))
         )  # fmt: skip
+        self.curve_ = self._curve(y, t, weight, stratum, k)
         return self._result(series, a_act, b_act)
+
+    def _curve(self, y, t, weight, stratum, k, draws: int = 500) -> list[dict[str, Any]]:
+        """Y's mean count in each bin from k before to k after X's action bins (weighted like
+        the estimate), against the same bins around matched ordinary days: the stratum means
+        (the estimate's reference), and a 95% band from placebo draws of those days. What the
+        after/before windows are made of, bin by bin; its own random stream, so the estimate's
+        draws are unchanged."""
+        offsets = np.arange(-k, k + 1)
+        window = y[t[:, None] + offsets[None, :]]
+        total = weight.sum()
+        s = int(stratum.max()) + 1
+        days = np.maximum(np.bincount(stratum, minlength=s), 1).astype(float)
+        w_stratum = np.bincount(stratum, weights=weight, minlength=s)
+        means = np.stack(
+            [np.bincount(stratum, weights=window[:, j], minlength=s) for j in range(len(offsets))],
+            axis=1,
+        ) / days[:, None]
+        rng = np.random.default_rng(None if self.seed is None else [int(self.seed), 1])
+        sums = np.zeros((draws, len(offsets)))
+        for st in np.unique(stratum[weight > 0]):
+            pool = np.flatnonzero(stratum == st)
+            w = weight[(weight > 0) & (stratum == st)]
+            pick = pool[rng.integers(0, len(pool), size=(draws, len(w)))]
+            sums += np.einsum("dmj,m->dj", window[pick], w)
+        lo, hi = np.quantile(sums / total, [0.025, 0.975], axis=0)
+        at, ref = (weight @ window) / total, (w_stratum @ means) / total
+        return [
+            {"offset": int(o), "at_actions": rounded(float(at[j])),
+             "placebo": rounded(float(ref[j])), "placebo_lo": rounded(float(lo[j])),
+             "placebo_hi": rounded(float(hi[j]))}
+            for j, o in enumerate(offsets)
+        ]  # fmt: skip
 
     @staticmethod
     def _reference(after, before, weight, stratum) -> float:
@@ -328,5 +361,6 @@ class EventStudy(Estimator):
                 "n_boot": int(self.n_boot),
                 "block_length": self.block_length_,
                 "seed": self.seed,
+                "curve": self.curve_,
             },
         )

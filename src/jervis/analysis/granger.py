@@ -75,18 +75,45 @@ def select_order(data: np.ndarray, max_p: int, rows: np.ndarray, ic: str) -> tup
     return min(table, key=table.get), table
 
 
+def response_paths(params: np.ndarray, p: int, horizon: int) -> np.ndarray:
+    """Y's response in each of the ``horizon`` bins after one extra action of X (no shock to
+    Y). ``params``: (draws, 2 equations, const + trend + p lags of X + p lags of Y); returns
+    (draws, horizon)."""
+    draws = params.shape[0]
+    # coefficient matrices A_k[i, j]: effect of series j at lag k on series i (0 = X, 1 = Y)
+    a = np.zeros((draws, p, 2, 2))
+    a[:, :, :, 0] = params[:, :, 2 : 2 + p].transpose(0, 2, 1)
+    a[:, :, :, 1] = params[:, :, 2 + p : 2 + 2 * p].transpose(0, 2, 1)
+    path = np.zeros((draws, horizon + 1 + p, 2))
+    path[:, p] = [1.0, 0.0]
+    for t in range(p + 1, horizon + 1 + p):
+        path[:, t] = sum(np.einsum("dij,dj->di", a[:, k - 1], path[:, t - k]) for k in range(1, p + 1))
+    return path[:, p + 1 :, 1]
+
+
 def cumulative_response(fits: list, p: int, horizon: int) -> float:
     """Y's cumulative response over ``horizon`` bins to one extra action of X (no shock to Y)."""
-    # coefficient matrices A_k[i, j]: effect of series j at lag k on series i (0 = X, 1 = Y)
-    a = np.zeros((p, 2, 2))
-    for i, fit in enumerate(fits):
-        a[:, i, 0] = fit.params[2 : 2 + p]
-        a[:, i, 1] = fit.params[2 + p : 2 + 2 * p]
-    path = np.zeros((horizon + 1 + p, 2))
-    path[p] = [1.0, 0.0]
-    for t in range(p + 1, horizon + 1 + p):
-        path[t] = sum(a[k - 1] @ path[t - k] for k in range(1, p + 1))
-    return float(path[p + 1 :, 1].sum())
+    params = np.stack([f.params for f in fits])[None]
+    return float(response_paths(params, p, horizon)[0].sum())
+
+
+def impulse_response(
+    fits: list, p: int, horizon: int, draws: int = 1000, seed: int | None = 0
+) -> list[dict[str, Any]]:
+    """Y's response bin by bin after one extra action of X, with 95% Monte Carlo intervals:
+    the path recomputed for coefficients drawn from each equation's estimate and HC1
+    covariance (Lütkepohl 2005, section 3.7; the two equations drawn independently)."""
+    rng = np.random.default_rng(seed)
+    point = response_paths(np.stack([f.params for f in fits])[None], p, horizon)[0]
+    drawn = np.stack(
+        [rng.multivariate_normal(f.params, f.cov, size=draws, method="svd") for f in fits], axis=1
+    )
+    lo, hi = np.quantile(response_paths(drawn, p, horizon), [0.025, 0.975], axis=0)
+    return [
+        {"step": int(h + 1), "response": rounded(point[h], 5), "lo": rounded(lo[h], 5),
+         "hi": rounded(hi[h], 5)}
+        for h in range(horizon)
+    ]  # fmt: skip
 
 
 def directional_test(data: np.ndarray, p: int, rows: np.ndarray, horizon: int) -> dict:
@@ -162,6 +189,7 @@ class Granger(Estimator):
             p, table = select_order(data, max_p, rows, self.lag_selection)
             notes.append(f"VAR lag order {p} chosen by {self.lag_selection.upper()} among 1-{max_p}")
         counts = directional_test(data, p, rows, horizon)
+        _, fits = var_equations(data, p, rows)
         details: dict[str, Any] = {
             "lags": p,
             "lag_selection": self.lag_selection,
@@ -170,6 +198,7 @@ class Granger(Estimator):
             "wald_p_value_hc1": rounded(counts["wald_p_value"]),
             "cumulative_response": rounded(counts["cumulative_response"], 5),
             "cumulative_response_horizon_bins": horizon,
+            "impulse_response": impulse_response(fits, p, horizon),
             "n_obs": counts["n_obs"],
             "occurrence": self._occurrence(data, covered, p, horizon),
         }

@@ -387,19 +387,38 @@ def _fragile(robustness: dict[str, Any], call: str) -> str:
     flips = robustness.get("flips", [])
     opposite = robustness.get("significant_opposite", [])
     share = robustness.get("share_same") or 0.0
-    shown = ", ".join((opposite or flips)[:4])
-    more = len(opposite or flips) - 4
-    tail = f" and {more} more" if more > 0 else ""
+    named = opposite or flips
+    shown = "; ".join(named[:4])
+    more = len(named) - 4
+    tail = f"; and {more} more" if more > 0 else ""
+    shared = _shared_choices(robustness, named)
     if opposite:
         return (
             f"the result is fragile: {len(opposite)} of {robustness['n_fitted']} reasonable "
-            f"model specifications find a significant effect the other way ({shown}{tail})"
+            f"model specifications find a significant effect the other way{shared} ({shown}{tail})"
         )
     return (
         f"the result is fragile: only {share:.0%} of {robustness['n_fitted']} reasonable model "
-        f"specifications point the same way (it flips with {shown}{tail}); at least two thirds "
-        "are needed"
+        f"specifications point the same way ({len(flips)} point the other way{shared}: "
+        f"{shown}{tail}); at least two thirds are needed"
     )
+
+
+_BIN_WORDS = {"day": "daily", "week": "weekly", "month": "monthly"}
+
+
+def _shared_choices(robustness: dict[str, Any], names: list[str]) -> str:
+    """What the flipping specifications have in common, in words (", all with a 14-day
+    horizon in weekly bins"), so the reader sees which choice the direction depends on."""
+    rows = [r for r in robustness.get("specifications", []) if r["specification"] in set(names)]
+    if len(rows) < 2:
+        return ""
+    words = []
+    if {r["method"] for r in rows} == {LEAD} and len({r["horizon_days"] for r in rows}) == 1:
+        words.append(f"with a {rows[0]['horizon_days']}-day horizon")
+    if len({r["bin"] for r in rows}) == 1:
+        words.append(f"in {_BIN_WORDS[rows[0]['bin']]} bins")
+    return f", all {' '.join(words)}" if words else ""
 
 
 # -- the whole verdict --------------------------------------------------------------------

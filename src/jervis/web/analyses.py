@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
 from jervis.errors import JervisError
@@ -81,7 +81,7 @@ class AnalysisStatus(BaseModel):
     methods: list[str] | None
     bin: str | None
     settings: dict[str, Any]
-    state: Literal["queued", "loading", "running", "done", "failed", "interrupted"]
+    state: Literal["queued", "loading", "running", "reporting", "done", "failed", "interrupted"]
     stage: str
     done: bool
     created: str | None
@@ -92,6 +92,8 @@ class AnalysisStatus(BaseModel):
     events: int | None
     verdicts: dict[str, str]
     error: str | None
+    report: bool = Field(description="The report page exists: /analyses/{id}/report.")
+    report_error: str | None = None
 
 
 # -- dyads ---------------------------------------------------------------------------------
@@ -387,6 +389,30 @@ async def analyse_form(request: Request, dyad_id: str):
 @router.get("/analyses", include_in_schema=False)
 def analyses_page(request: Request):
     return render(request, "analyses.html", {"jobs": api_analyses(request)})
+
+
+_META_CSP = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)"')
+
+
+@router.get("/analyses/{job_id}/report", include_in_schema=False)
+def report_page(request: Request, job_id: str):
+    """The analysis's report (jervis.report: self-contained, its own scripts), sandboxed.
+
+    It is served with the policy it declares itself plus ``sandbox allow-scripts``: its
+    scripts run in an opaque origin, without this app's cookies or API, even when opened on
+    its own; only this app may frame it.
+    """
+    import html
+
+    job = job_of(request, job_id)
+    page = state_of(request).jobs.report_html(job)
+    if page is None:
+        raise Problem(404, "Not found", "this analysis has no report (yet)")
+    found = _META_CSP.search(page)
+    own = html.unescape(found.group(1)) if found else "default-src 'none'"
+    policy = f"{own}; frame-ancestors 'self'; sandbox allow-scripts"
+    return HTMLResponse(page, headers={"Content-Security-Policy": policy,
+                                       "X-Frame-Options": "SAMEORIGIN"})  # fmt: skip
 
 
 @router.get("/analyses/{job_id}", include_in_schema=False)

@@ -175,6 +175,32 @@ def api_export(
     return StreamingResponse(chunks(), media_type=media, headers=headers)
 
 
+def _chart(request: Request, filters: EventFilters, kind: str) -> Response:
+    from jervis.store.query import filtered_events
+    from jervis.web import charts
+
+    state = state_of(request)
+    build = {"timeline": charts.timeline, "map": charts.map_of}[kind]
+
+    def draw() -> str:
+        return charts.svg(build, filtered_events(state.backend(), **filters.api_kwargs()))
+
+    key = f"{kind}?{query_string(filters.params())}"
+    return Response(state.remembered(key, draw), media_type="image/svg+xml")
+
+
+@router.get("/events/timeline.svg", include_in_schema=False)
+def timeline_svg(request: Request, filters: Annotated[EventFilters, Depends()]):
+    """The filtered events per bin and side (the report's timeline)."""
+    return _chart(request, filters, "timeline")
+
+
+@router.get("/events/map.svg", include_in_schema=False)
+def map_svg(request: Request, filters: Annotated[EventFilters, Depends()]):
+    """Where the filtered events happened (the report's map)."""
+    return _chart(request, filters, "map")
+
+
 def _detail(request: Request, event_id: str) -> dict[str, Any]:
     state = state_of(request)
     found = event_detail(event_id, backend=state.backend())

@@ -29,11 +29,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("jervis.web")
 
-ACTIVE = ("queued", "loading", "running")
+ACTIVE = ("queued", "loading", "running", "reporting")
 STAGES = {
     "queued": "waiting for a free worker",
     "loading": "reading the dyad's events from the store",
     "running": "running the methods in both directions",
+    "reporting": "drawing the report (charts of the data and of each method's evidence)",
     "done": "finished",
     "failed": "failed",
     "interrupted": "interrupted (the server stopped while it ran)",
@@ -53,6 +54,7 @@ class Job:
     started: float | None = None
     finished: float | None = None
     error: str | None = None
+    report_error: str | None = None
     events: int | None = None
     verdicts: dict[str, str] = field(default_factory=dict)
 
@@ -76,6 +78,8 @@ class Job:
             "events": self.events,
             "verdicts": self.verdicts,
             "error": self.error,
+            "report": self.state == "done" and self.report_error is None,
+            "report_error": self.report_error,
         }
 
 
@@ -206,6 +210,9 @@ class AnalysisJobs:
                 json.dumps(verdict, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
             )
             job.verdicts = {f"{d['from']}->{d['to']}": d["verdict"] for d in verdict["directions"]}
+            job.state = "reporting"
+            self._save(job)
+            self._report(job, dyad_path, verdict)
             job.state = "done"
         except JervisError as exc:
             job.state, job.error = "failed", str(exc)
@@ -221,6 +228,21 @@ class AnalysisJobs:
             job.state, job.error = "failed", f"the analysis failed ({type(exc).__name__})"
         job.finished = time.time()
         self._save(job)
+
+    def _report(self, job: Job, dyad_path: str, verdict: dict[str, Any]) -> None:
+        """The report of issue "See the evidence" for this verdict, shown inside the app."""
+        from jervis.report.api import report
+
+        try:
+            report(dyad_path, db=self.state.db, out=self.folder(job) / "report", verdict=verdict,
+                   formats=(), backend=self.state.backend())  # fmt: skip
+        except Exception as exc:  # noqa: BLE001 - the verdict stands without its report
+            log.exception("report of analysis %s failed", job.id)
+            job.report_error = f"the report could not be drawn ({type(exc).__name__})"
+
+    def report_html(self, job: Job) -> str | None:
+        path = self.folder(job) / "report" / "index.html"
+        return path.read_text(encoding="utf-8") if job.state == "done" and path.is_file() else None
 
     def shutdown(self) -> None:
         self._closing = True

@@ -7,7 +7,7 @@ kept); beyond loopback with a token, reads need it too (API: 401, pages: the log
 request that writes must come from this origin (``Sec-Fetch-Site``/``Origin``: a form on
 another site cannot post here, token or not). Every response gets a strict
 Content-Security-Policy (scripts, styles and images from this server only, no inline script,
-no framing), ``X-Content-Type-Options: nosniff``, ``X-Frame-Options: DENY``, no referrer
+no framing; the one route that sets its own, an analysis's report, is sandboxed), ``X-Content-Type-Options: nosniff``, ``X-Frame-Options: DENY``, no referrer
 beyond this server, and
 ``Cache-Control: no-store`` except for static assets.
 """
@@ -26,7 +26,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-    "connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "connect-src 'self'; font-src 'self'; form-action 'self'; frame-src 'self'; "
+    "frame-ancestors 'none'; "
     "base-uri 'none'; object-src 'none'"
 )
 HEADERS = [
@@ -117,8 +118,9 @@ class Guard:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [h for h in message.get("headers", []) if h[0] not in dict(HEADERS)]
-                headers += HEADERS
+                headers = list(message.get("headers", []))
+                own = {h[0].lower() for h in headers}  # a route that sets its own policy keeps it
+                headers += [h for h in HEADERS if h[0] not in own]
                 if not static:
                     headers.append((b"cache-control", b"no-store"))
                 if new_csrf and not static:

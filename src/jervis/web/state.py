@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ class WebState:
         self._cursors: list[Any] = []
         self._lock = threading.Lock()
         self._cache: dict[str, Any] = {}
+        self._recent: OrderedDict[str, Any] = OrderedDict()
         from jervis.web.jobs import AnalysisJobs
 
         self.jobs = AnalysisJobs(self)
@@ -66,8 +68,23 @@ class WebState:
             self._cache[key] = compute()
         return self._cache[key]
 
+    def remembered(self, key: str, compute: Any, size: int = 64) -> Any:
+        """Like `cached`, for the many keys of charts: the last `size` used are kept."""
+        with self._lock:
+            if key in self._recent:
+                self._recent.move_to_end(key)
+                return self._recent[key]
+        value = compute()
+        with self._lock:
+            self._recent[key] = value
+            while len(self._recent) > size:
+                self._recent.popitem(last=False)
+        return value
+
     def invalidate(self) -> None:
         self._cache.clear()
+        with self._lock:
+            self._recent.clear()
 
     def upload_names(self) -> dict[str, str]:
         """Stored upload path -> the name the file had on the user's machine (shown, never used)."""

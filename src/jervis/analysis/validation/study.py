@@ -236,14 +236,16 @@ def projection_estimand(
     """What the count regression's headline estimates for a truth it does not assume: its
     IRR (both directions) on one very long simulated series of the scenario (the pseudo-true
     value, or projection of the truth on the model). Directions with no effect keep their
-    causal value, 1: a slow common driver then shows as missed coverage, as it should."""
+    causal value, 1: a slow common driver then shows as missed coverage, as it should. In
+    coarser bins than days a stated IRR (defined on days t-1..t-h) is projected too: a weekly
+    model's "last week" is not the last 7 days, so its IRR is another quantity."""
     from jervis.analysis.base import fit_method
 
     series = series_from_counts(scenario.simulate(1, n_days, seed)[0]).rebin(bin)
     config = {**settings, "lead_test": False}
     out = dict(scenario.estimand)
     for d in DIRECTIONS:
-        if d in out or scenario.truth[d] not in CALLS:
+        if (d in out and bin == "day") or scenario.truth[d] not in CALLS:
             continue
         result = fit_method(LEAD, series, d, config)
         if result.has_estimate:
@@ -264,7 +266,8 @@ def run_scenario(
     """Simulate ``runs`` dyads of one scenario and score the shipped verdict on each."""
     counts = scenario.simulate(runs, n_days, seed)
     estimand = dict(scenario.estimand)
-    if estimand_days and any(t in CALLS and d not in estimand for d, t in scenario.truth.items()):
+    projected = [d for d, t in scenario.truth.items() if t in CALLS and (d not in estimand or bin != "day")]
+    if estimand_days and projected:
         estimand = projection_estimand(scenario, settings, seed + 999_983, estimand_days, bin)
     tallies: dict[str, dict[str, Tally]] = {
         "verdict": {d: Tally(scenario.truth[d]) for d in DIRECTIONS}

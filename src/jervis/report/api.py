@@ -1,0 +1,177 @@
+"""``jervis.report``: the verdict and the store's evidence as one offline HTML page.
+
+The report computes no statistics. It renders a verdict (``jervis.analyze``'s, or a verdict
+JSON file made earlier) and counts aggregated in the store, and writes
+``OUT/index.html`` (self-contained: scripts, data and base map inline), ``OUT/verdict.json``
+and ``OUT/charts/NAME.svg|png``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import shlex
+import time
+from pathlib import Path
+from typing import Any
+
+from jervis.errors import JervisError
+from jervis.report.base import Chart, Figure, ReportContext, build_figures
+from jervis.report.data import StoreData
+from jervis.report.render import export_figures, render_html
+
+
+def load_verdict(verdict: Any) -> dict[str, Any]:
+    """A verdict as plain data, from a Verdict, a dict, or a JSON file."""
+    if verdict is None:
+        raise JervisError("no verdict given")
+    if hasattr(verdict, "to_dict"):
+        return verdict.to_dict()
+    if isinstance(verdict, dict):
+        return verdict
+    path = Path(verdict)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise JervisError("no such verdict file", path=str(path)) from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise JervisError(f"not a verdict JSON file ({exc})", path=str(path)) from None
+    if not isinstance(data, dict) or not {"sides", "directions", "period"} <= set(data):
+        raise JervisError(
+            "not a verdict JSON file (no sides, directions or period; make one with "
+            "`jervis analyze --json`)", path=str(path),
+        )  # fmt: skip
+    return data
+
+
+def load_result(result: Any, what: str, keys: set[str], dyad: str) -> dict[str, Any] | None:
+    """The JSON of ``jervis hawkes`` or ``jervis policies`` (a dict or a file), for this dyad."""
+    if result is None:
+        return None
+    path = None
+    if not isinstance(result, dict):
+        path = Path(result)
+        try:
+            result = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise JervisError(f"no such {what} file", path=str(path)) from None
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise JervisError(f"not a {what} JSON file ({exc})", path=str(path)) from None
+    if not isinstance(result, dict) or not keys <= set(result):
+        raise JervisError(
+            f"not a {what} JSON file (no {', '.join(sorted(keys))}; make one with "
+            f"`jervis {what} --dyad DYAD.toml --json`)", path=str(path or ""),
+        )  # fmt: skip
+    result = _plain(json.loads(json.dumps(result, default=str)))  # numpy, dates: JSON values
+    if result.get("dyad") not in (None, dyad):
+        raise JervisError(f"the {what} result is for {result.get('dyad')!r}, not for this dyad "
+                          f"({dyad!r})", path=str(path or ""))  # fmt: skip
+    return result
+
+
+def _plain(value: Any) -> Any:
+    """NaN and infinite numbers as None (a bound the model could not give), so the page's
+    strict JSON holds them."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _provenance(store: StoreData, dyad_path: str | None, db: str, out: str) -> dict[str, Any]:
+    layer = store.map
+    located = {s: f"{layer.located.get(s, 0):,} of {layer.total.get(s, 0):,}" for s in ("A", "B")}
+    note = None
+    missing = {s: layer.total.get(s, 0) - layer.located.get(s, 0) for s in ("A", "B")}
+    if any(missing.values()):
+        note = "Events without coordinates are not on the map: " + ", ".join(
+            f"{n:,} of side {s}" for s, n in missing.items() if n
+        ) + "."
+    text = ""
+    if dyad_path and Path(dyad_path).is_file():
+        text = Path(dyad_path).read_text(encoding="utf-8", errors="replace")
+    return {
+        "sources": store.sources(),
+        "ingests": store.ingests(),
+        "quarantine": store.quarantine(),
+        "actors": store.actors(),
+        "located": located,
+        "map_note": note,
+        "dyad_path": dyad_path,
+        "dyad_text": text,
+        "reproduce": "\n".join(" ".join(shlex.quote(a) for a in line) for line in (
+            ["jervis", "analyze", "--dyad", dyad_path or "DYAD.toml", "--db", db, "--json"],
+            ["jervis", "report", "--dyad", dyad_path or "DYAD.toml", "--db", db,
+             "--json", "VERDICT.json", "--out", out],
+        )) + "\n(the analyze output is VERDICT.json; every setting it used is listed above)",
+    }
+
+
+def report(
+    dyad: Any,
+    db: str | Path | None = None,
+    out: str | Path = "jervis-report",
+    verdict: Any = None,
+    *,
+    formats: tuple[str, ...] = ("svg", "png"),
+    charts: list[type[Chart]] | None = None,
+    timings: dict[str, float] | None = None,
+    backend: Any = None,
+    hawkes: Any = None,
+    policies: Any = None,
+) -> Path:
+    """Write the report for a dyad; returns the path of its index.html.
+
+    ``verdict``: a Verdict, its dict, or a verdict JSON file; when None the dyad is analysed
+    first (``jervis.analyze``). ``formats``: chart files to write beside the page (``()`` for
+    none). ``charts``: the chart classes to draw (default: every registered one).
+    ``timings`` (optional dict) receives seconds per step, for benchmarks. ``backend``: an
+    Ibis backend already open on the store at ``db`` (the web app's), used for every query.
+    ``hawkes``, ``policies``: the results of ``jervis.hawkes`` / ``jervis.policies`` for the
+    same dyad (dicts or their JSON files), drawn in section 3 when given.
+    """
+    from jervis.store.dyad import load_dyad
+
+    clock = time.perf_counter()
+    steps = timings if timings is not None else {}
+    loaded = load_dyad(dyad)
+    if verdict is None:
+        from jervis.analysis.api import analyze
+
+        verdict = analyze(loaded, db=db)
+        steps["analysis"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+    data = load_verdict(verdict)
+    if data.get("dyad") not in (None, loaded.name):
+        raise JervisError(
+            f"the verdict is for {data.get('dyad')!r}, not for this dyad ({loaded.name!r})",
+            path=str(getattr(verdict, "name", "") or loaded.path or ""),
+        )  # fmt: skip
+    period = data["period"]
+    store = StoreData(loaded, db, period["start"], period["end"], backend=backend)
+    extras = {
+        "hawkes": load_result(hawkes, "hawkes", {"effects"}, loaded.name),
+        "policies": load_result(policies, "policies", {"policies", "difference"}, loaded.name),
+    }
+    ctx = ReportContext(verdict=data, store=store, extras={k: v for k, v in extras.items() if v})
+    figures: list[Figure] = build_figures(ctx, charts)
+    provenance = _provenance(store, loaded.path, str(store.db), str(out))
+    steps["figures"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    html = render_html(ctx, figures, provenance)
+    index = folder / "index.html"
+    index.write_text(html, encoding="utf-8")
+    (folder / "verdict.json").write_text(
+        json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8"
+    )
+    steps["html"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    if formats:
+        export_figures(figures, folder / "charts", formats)
+    steps["files"] = time.perf_counter() - clock
+    return index
