@@ -12,7 +12,7 @@ $(VENV)/bin/python:
 	$(PY) -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml requirements.lock requirements-nlp.txt | $(VENV)/bin/python
-	$(PY) -m pip install --quiet -c requirements.lock -e '.[test]'
+	$(PY) -m pip install --quiet -c requirements.lock -e '.[test,spark]'
 	# spaCy's small English model (the extractor's parser), hash-checked; --no-deps: spaCy is
 	# already pinned above, and --require-hashes would demand a hash for every dependency
 	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements-nlp.txt

@@ -244,10 +244,13 @@ def main() -> None:
         generate(path, args.rows)
         size_mb = path.stat().st_size / 1024**2
         print(f"generated {args.rows:,} rows ({size_mb:.0f} MB) in {time.perf_counter() - t:.0f} s")
+        loads = [os.getloadavg()[0]]  # the machine is shared: say how busy it was
         ingest = run(_INGEST, path=str(path), db=str(tmp / "bench.duckdb"))
         print("jervis.ingest:", ingest)
+        loads.append(os.getloadavg()[0])
         reader = run(_READER, path=str(path))
         print("reader only:", reader)
+        loads.append(os.getloadavg()[0])
         baseline = run(_PANDAS, path=str(path))
         print("pandas.read_csv:", baseline)
         if args.keep:
@@ -270,7 +273,8 @@ Synthetic GDELT 2.0 event file: {rows:,} rows, 61 tab-separated columns, {size_m
 Each measurement runs in its own process; peak memory is that process's peak RSS (VmHWM).
 
 - Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC
-- Machine: {machine()} (shared with other jobs while measured)
+- Machine: {machine()} (shared with other jobs while measured; 1-minute load average before
+  the ingest, reader and pandas runs: {", ".join(f"{x:.1f}" for x in loads)})
 - Command: `{command}`
 
 | what | seconds | rows/s | peak RSS |

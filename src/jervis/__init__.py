@@ -18,7 +18,8 @@ __version__ = "0.1.0"
 from jervis.store.ingest import ingest  # noqa: E402
 from jervis.store.query import dyad_events, events  # noqa: E402
 
-__all__ = ["__version__", "ingest", "events", "dyad_events", "analyze", "simulate", "validate", "hawkes", "policies", "extract", "extract_text", "report"]
+__all__ = ["__version__", "ingest", "events", "dyad_events", "analyze", "simulate", "validate", "hawkes", "policies",
+           "extract", "extract_text", "report", "deduplicate", "screen"]
 
 _LAZY = {
     "analyze": ("jervis.analysis.api", "analyze"),
@@ -29,6 +30,8 @@ _LAZY = {
     "extract": ("jervis.text.extract", "extract"),
     "extract_text": ("jervis.text.extract", "extract_text"),
     "report": ("jervis.report.api", "report"),
+    "deduplicate": ("jervis.dedup.run", "dedup"),
+    "screen": ("jervis.screening", "screen"),
 }
 
 

@@ -13,11 +13,19 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from jervis import __version__
+from jervis import __version__, screen_commands
 from jervis.analysis import commands as analysis_commands
 from jervis.analysis.hawkes import commands as hawkes_commands
+from jervis.dedup import commands as dedup_commands
 from jervis.errors import JervisError
 from jervis.report import commands as report_commands
+from jervis.store.options import (
+    EngineOption,
+    LakeOption,
+    NoFusionOption,
+    SparkMasterOption,
+    engine_from,
+)
 from jervis.text import commands as text_commands
 from jervis.text import eval_commands
 from jervis.web import commands as web_commands
@@ -64,6 +72,7 @@ def ingest(
     format: Annotated[Optional[str], typer.Option(help="Force a format (ucdp_ged, acled, gdelt, ...).")] = None,  # noqa: UP045
     mapping: Annotated[Optional[Path], typer.Option(help="TOML mapping for any CSV (docs/mapping.md).")] = None,  # noqa: UP045
     actors: Annotated[Optional[list[Path]], typer.Option(help="Extra actor alias file(s).")] = None,  # noqa: UP045
+    lake: Annotated[Optional[Path], typer.Option(help="Write events to this Parquet event lake (by source and month) instead of --db.")] = None,  # noqa: UP045
     as_json: JsonOption = False,
 ) -> None:
     """Import event files into the store (format auto-detected)."""
@@ -79,7 +88,7 @@ def ingest(
 
         counts = ingest_counts(
             [str(p) for p in paths], db=db, format=format, mapping=mapping,
-            actors=actors or (), progress=advance,
+            actors=actors or (), progress=advance, lake=lake,
         )  # fmt: skip
     for item in counts.skipped:
         err_console.print(f"skipped {escape(item['file'])}: {escape(item['reason'])}", highlight=False, soft_wrap=True)
@@ -143,8 +152,12 @@ def events_cmd(
     limit: Annotated[Optional[int], typer.Option(min=0, help="At most this many rows.")] = None,  # noqa: UP045
     format: Annotated[str, typer.Option(help="table, csv, json (lines) or parquet.")] = "table",
     out: Annotated[Optional[Path], typer.Option(help="Write to this file instead of stdout.")] = None,  # noqa: UP045
+    engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = None,
+    lake: LakeOption = None,
+    no_fusion: NoFusionOption = False,
 ) -> None:
-    """Query events in the canonical schema."""
+    """Query events in the canonical schema (fused events once `jervis dedup` has run)."""
     from jervis.store.query import events
 
     if format not in ("table", "csv", "json", "parquet"):
@@ -153,7 +166,7 @@ def events_cmd(
         raise JervisError("--format parquet needs --out FILE")
     start, end = _iso_date(start, "--start"), _iso_date(end, "--end")
     frame = events(
-        db, country=country, start=start, end=end, event=event, mode=mode, actor=actor,
+        engine_from(db, engine, spark_master, lake, no_fusion), country=country, start=start, end=end, event=event, mode=mode, actor=actor,
         source_dataset=source, limit=limit,
     )  # fmt: skip
     if format == "parquet":
@@ -181,6 +194,7 @@ def quarantine(
     limit: Annotated[int, typer.Option(min=0, help="At most this many rows.")] = 50,
     full: Annotated[bool, typer.Option("--full", help="Show each rejected row whole.")] = False,
     format: Annotated[str, typer.Option(help="table or json (lines, with the raw row).")] = "table",
+    lake: LakeOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Rows that could not be stored: file, line, reason and an excerpt of the row."""
@@ -188,7 +202,7 @@ def quarantine(
 
     if format not in ("table", "json"):
         raise JervisError(f"unknown --format {format!r}; choose table or json")
-    rows = quarantined(db, limit=limit)
+    rows = quarantined(engine_from(db, lake=lake), limit=limit)
     if as_json:
         _print_json(rows)
         return
@@ -208,11 +222,11 @@ def quarantine(
 
 
 @app.command()
-def sources(db: DbOption = None, as_json: JsonOption = False) -> None:
+def sources(db: DbOption = None, lake: LakeOption = None, as_json: JsonOption = False) -> None:
     """Datasets in the store (and the built-in readers) with licence and attribution."""
     from jervis.store.inspect import source_list
 
-    rows = source_list(db)
+    rows = source_list(engine_from(db, lake=lake))
     if as_json:
         _print_json(rows)
     else:
@@ -263,12 +277,16 @@ def actors(
 def dyad_check_cmd(
     dyad: Annotated[Path, typer.Argument(help="Dyad TOML file.")],
     db: DbOption = None,
+    engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = None,
+    lake: LakeOption = None,
+    no_fusion: NoFusionOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """How many events each side gets, and which frequent actors stayed unassigned."""
     from jervis.store.query import dyad_check
 
-    report = dyad_check(dyad, db)
+    report = dyad_check(dyad, engine_from(db, engine, spark_master, lake, no_fusion))
     if as_json:
         _print_json(report)
         return
@@ -308,10 +326,11 @@ def version() -> None:
     console.print(f"jervis {__version__}")
 
 
-# Commands owned by other parts register themselves here (analysis, hawkes, text, web, report).
+# Commands owned by other parts register themselves here (analysis, hawkes, text, web, report,
+# dedup, screen).
 for _register in (
-    analysis_commands.register, hawkes_commands.register, text_commands.register,
-    eval_commands.register, web_commands.register, report_commands.register,
+    analysis_commands.register, hawkes_commands.register, text_commands.register, eval_commands.register,
+    web_commands.register, report_commands.register, dedup_commands.register, screen_commands.register,
 ):  # fmt: skip
     _register(app)
 

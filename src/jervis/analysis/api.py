@@ -108,14 +108,19 @@ def load_series(
         excluded=[*declared, *merged["exclude"]],
         coverage_gap_days=merged["coverage_gap_days"],
     )
+    # What the store says about the rows (fused events of `jervis dedup`, store/engine.py).
+    series.notes.extend(n for n in events.attrs.get("notes", []) if n not in series.notes)
     return name, series, merged
 
 
-def _from_store(dyad: Any, db: str | Path | None, hint: str) -> tuple[pd.DataFrame, list[dict]]:
+def _from_store(dyad: Any, db: Any, hint: str) -> tuple[pd.DataFrame, list[dict]]:
     """The dyad's events and the spans its sources did not cover (between ingested files)."""
     from jervis.store.db import resolve_db
+    from jervis.store.engine import Engine
     from jervis.store.query import dyad_events, source_gaps
 
+    if isinstance(db, Engine):  # a store or lake on DuckDB or Spark, checked when made
+        return dyad_events(dyad, db), source_gaps(dyad, db)
     path = resolve_db(db)
     if not path.exists():
         raise JervisError(f"no such store; {hint}", path=str(path))

@@ -27,6 +27,13 @@ from rich.progress import (
 from rich.table import Table
 
 from jervis.errors import JervisError
+from jervis.store.options import (
+    EngineOption,
+    LakeOption,
+    NoFusionOption,
+    SparkMasterOption,
+    engine_from,
+)
 
 _console = Console()
 _err = Console(stderr=True)
@@ -127,12 +134,17 @@ def register(app: typer.Typer) -> None:
             Optional[Path],  # noqa: UP045
             typer.Option("--out", help="Also write the verdict JSON to this file."),
         ] = None,
+        engine: EngineOption = "duckdb",
+        spark_master: SparkMasterOption = None,
+        lake: LakeOption = None,
+        no_fusion: NoFusionOption = False,
     ) -> None:
         """Did A's actions deter or provoke B's (and B's, A's)? The verdict per direction."""
         from jervis.analysis.api import analyze_dyad
 
+        store = engine_from(db, engine, spark_master, lake, no_fusion)
         with step_progress() as progress:
-            verdict = analyze_dyad(dyad, db=db, bin=bin, progress=progress)
+            verdict = analyze_dyad(dyad, db=store, bin=bin, progress=progress)
         data = verdict.to_dict()
         if out is not None:
             write_json(out, data)

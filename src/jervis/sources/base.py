@@ -16,18 +16,23 @@ from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import io
 import json
 import os
 import re
 import sys
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Protocol
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from jervis.errors import JervisError
 
@@ -91,7 +96,11 @@ class SourceInfo:
 
 
 class Reader(Protocol):
-    """A source format: ``sniff`` recognises a file, ``read`` yields canonical batches."""
+    """A source format: ``sniff`` recognises a file, ``read`` yields canonical batches.
+
+    A reader of large files may also offer ``read_arrow(path, **options)``, yielding the same
+    batches as ArrowBatch; the store uses it when present.
+    """
 
     name: str
     info: SourceInfo
@@ -99,6 +108,29 @@ class Reader(Protocol):
     def sniff(self, path: Path, head: str) -> bool: ...
 
     def read(self, path: Path, **options: object) -> Iterator[pd.DataFrame]: ...
+
+
+@dataclass
+class ArrowBatch:
+    """A batch held in Arrow, for readers of large files: no Python object per row or value.
+
+    ``table`` has the columns of a DataFrame batch (canonical names with text or null values,
+    ``_line``, ``_error``, optionally ``_span``) but not ``_raw``: the original rows are made
+    only for the positions asked for (``raw(positions)``), as only quarantined rows keep them.
+    """
+
+    table: pa.Table
+    raw: Callable[[np.ndarray], list[str]]
+
+    def __len__(self) -> int:
+        return self.table.num_rows
+
+    def to_pandas(self) -> pd.DataFrame:
+        """The same batch as a DataFrame (missing values None, ``_raw`` for every row)."""
+        frame = self.table.to_pandas()
+        raws = self.raw(np.arange(len(frame.index)))
+        frame.insert(frame.columns.get_loc("_line") if "_line" in frame else len(frame.columns), "_raw", raws)
+        return frame
 
 
 # ---- archives -------------------------------------------------------------------------------
@@ -152,11 +184,16 @@ def open_binary(path: Path, limits: Limits | None = None) -> IO[bytes]:
     """Open a file or an archive member (``x.zip/name``); a one-member .zip opens its member.
 
     The zip limits are checked before anything is decompressed; zipfile never yields more
-    than a member's declared size, so the checked size bounds what is read.
+    than a member's declared size, so the checked size bounds what is read. Inside
+    ``content_hash(path)``, the stream hashes what it yields (see ContentHash).
     """
     member = split_member(path)
     if member is None and path.suffix.lower() != ".zip":
-        return open(path, "rb")
+        tap = _tap_for(path)
+        if tap is None:
+            return open(path, "rb")
+        raw = open(path, "rb", buffering=0)
+        return tap.attach(raw, os.fstat(raw.fileno()).st_size)
     archive, name = member if member else (path, None)
     members = zip_members(archive, limits)
     if name is None:
@@ -170,13 +207,94 @@ def open_binary(path: Path, limits: Limits | None = None) -> IO[bytes]:
         name = members[0].filename
     zf = _open_zip(archive)
     try:
-        return zf.open(name)
+        stream = zf.open(name)
     except KeyError:
         zf.close()
         raise JervisError("no such member in the zip archive", path=str(path)) from None
     except (zipfile.BadZipFile, NotImplementedError, RuntimeError) as exc:
         zf.close()
         raise JervisError(f"cannot read the zip member ({exc})", path=str(path)) from None
+    tap = _tap_for(path)
+    return stream if tap is None else tap.attach(stream, zf.getinfo(name).file_size)
+
+
+# ---- content hash while reading ---------------------------------------------------------------
+
+
+class ContentHash:
+    """The SHA-256 of one input, taken from the bytes its reader reads: the file is read once.
+
+    Valid only when the reader opened the input once, through open_binary, and read all of it
+    in order; otherwise ``result()`` is None and the caller hashes the file itself (a Parquet
+    file, read by column chunks, is one such case).
+    """
+
+    def __init__(self, path: Path):
+        self.key = str(path)
+        self._digest = hashlib.sha256()
+        self._size = -1
+        self._read = 0
+        self._opened = 0
+        self._done = False
+
+    def attach(self, stream: IO[bytes], size: int) -> IO[bytes]:
+        if self._done:
+            return stream
+        self._opened += 1
+        if self._opened > 1:  # opened again: the hash no longer follows one pass
+            return stream
+        self._size = size
+        return io.BufferedReader(_Tap(stream, self), buffer_size=_BLOCK)
+
+    def update(self, data: memoryview) -> None:
+        self._digest.update(data)
+        self._read += len(data)
+
+    def result(self) -> str | None:
+        """The hex digest if the reader read the input whole, in one pass; the tap stops here."""
+        self._done = True
+        if self._opened == 1 and self._read == self._size:
+            return self._digest.hexdigest()
+        return None
+
+
+class _Tap(io.RawIOBase):
+    """A raw stream that hashes what passes through it, in order."""
+
+    def __init__(self, inner: IO[bytes], tap: ContentHash):
+        self.inner, self.tap = inner, tap
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        n = self.inner.readinto(buffer) or 0  # type: ignore[attr-defined]
+        if n:
+            self.tap.update(memoryview(buffer)[:n])
+        return n
+
+    def close(self) -> None:
+        self.inner.close()
+        super().close()
+
+
+_CONTENT_HASH: ContextVar[ContentHash | None] = ContextVar("jervis_content_hash", default=None)
+
+
+@contextmanager
+def content_hash(path: Path) -> Iterator[ContentHash]:
+    """Hash ``path`` while its reader reads it (within this block, in this thread)."""
+    tap = ContentHash(path)
+    token = _CONTENT_HASH.set(tap)
+    try:
+        yield tap
+    finally:
+        _CONTENT_HASH.reset(token)
+
+
+def _tap_for(path: Path) -> ContentHash | None:
+    tap = _CONTENT_HASH.get()
+    return tap if tap is not None and tap.key == str(path) else None
 
 
 def read_head(path: Path, size: int = 65536) -> str:
@@ -231,33 +349,105 @@ class Overlong:
 
 
 _BLOCK = 1 << 20
+_NEWLINE = 10
 
 
-def physical_lines(stream: IO[bytes], max_line: int) -> Iterator[bytes | Overlong]:
-    """Lines ending in b"\\n" (kept), read in blocks; a line over ``max_line`` becomes Overlong.
+@dataclass
+class LineBatch:
+    """Consecutive physical lines of a stream, held in one bytes object (one copy, no per-line objects).
 
-    Memory stays within a block plus ``max_line`` whatever the input (one 2 GB line included).
+    ``data`` holds the lines back to back, each with its b"\\n" (the stream's last line may lack
+    it); ``ends[i]`` is where line ``i`` ends in ``data``. An over-long line takes no bytes: only
+    its length and head are kept, in ``overlong``.
+    """
+
+    data: bytes
+    ends: np.ndarray  # int64
+    overlong: dict[int, Overlong]
+
+    def __len__(self) -> int:
+        return len(self.ends)
+
+    @property
+    def starts(self) -> np.ndarray:
+        starts = np.zeros_like(self.ends)
+        starts[1:] = self.ends[:-1]
+        return starts
+
+    def line(self, i: int) -> bytes | Overlong:
+        if i in self.overlong:
+            return self.overlong[i]
+        return self.data[int(self.ends[i - 1]) if i else 0 : int(self.ends[i])]
+
+    def lines(self) -> Iterator[bytes | Overlong]:
+        start = 0
+        for i, end in enumerate(self.ends.tolist()):
+            yield self.overlong[i] if self.overlong and i in self.overlong else self.data[start:end]
+            start = end
+
+    def split(self, count: int) -> tuple[LineBatch, LineBatch]:
+        """The first ``count`` lines and the rest."""
+        cut = int(self.ends[count - 1])
+        head = {i: v for i, v in self.overlong.items() if i < count}
+        tail = {i - count: v for i, v in self.overlong.items() if i >= count}
+        return (LineBatch(self.data[:cut], self.ends[:count], head),
+                LineBatch(self.data[cut:], self.ends[count:] - cut, tail))  # fmt: skip
+
+    @staticmethod
+    def join(parts: list[LineBatch]) -> LineBatch:
+        if len(parts) == 1:
+            return parts[0]
+        ends, overlong, offset, lines = [], {}, 0, 0
+        for part in parts:
+            ends.append(part.ends + offset)
+            overlong.update({i + lines: v for i, v in part.overlong.items()})
+            offset += len(part.data)
+            lines += len(part)
+        return LineBatch(b"".join(p.data for p in parts), np.concatenate(ends), overlong)
+
+
+def _one_overlong(length: int, head: bytes) -> LineBatch:
+    return LineBatch(b"", np.zeros(1, dtype=np.int64), {0: Overlong(length, head)})
+
+
+def _complete_lines(buf: bytes, max_line: int) -> tuple[LineBatch | None, bytes]:
+    """The complete lines of ``buf`` (those ending in b"\\n") and what follows the last one."""
+    ends = np.flatnonzero(np.frombuffer(buf, dtype=np.uint8) == _NEWLINE)
+    if not len(ends):
+        return None, buf
+    ends += 1
+    cut = int(ends[-1])
+    lengths = np.diff(ends, prepend=0)
+    long = np.flatnonzero(lengths > max_line)  # content (without b"\\n") of max_line bytes or more
+    if not len(long):
+        return LineBatch(buf[:cut] if cut < len(buf) else buf, ends, {}), buf[cut:]
+    starts = ends - lengths
+    overlong, pieces, previous = {}, [], 0
+    for i in long.tolist():
+        start, end = int(starts[i]), int(ends[i])
+        overlong[i] = Overlong(end - start, buf[start : min(start + 200, end - 1)])
+        pieces.append(buf[previous:start])
+        previous = end
+    pieces.append(buf[previous:cut])
+    lengths[long] = 0
+    return LineBatch(b"".join(pieces), np.cumsum(lengths), overlong), buf[cut:]
+
+
+def _line_chunks(stream: IO[bytes], max_line: int) -> Iterator[LineBatch]:
+    """The lines of a stream, one LineBatch per block read; memory within a block plus ``max_line``.
+
+    A line of ``max_line`` bytes or more (not counting its b"\\n") becomes Overlong (its length
+    with the b"\\n"); so does a last line without b"\\n" longer than ``max_line``.
     """
     rest = b""
-    while True:
-        block = stream.read(_BLOCK)
-        if not block:
-            break
-        rest += block
-        parts = rest.split(b"\n")
-        rest = parts.pop()
-        for part in parts:
-            if len(part) >= max_line:
-                yield Overlong(len(part) + 1, part[:200])
-            else:
-                yield part + b"\n"
+    while block := stream.read(_BLOCK):
+        chunk, rest = _complete_lines(rest + block if rest else block, max_line)
+        if chunk is not None:
+            yield chunk
         if len(rest) > max_line:  # no line end in sight: skip to the next one, counting
             length, head = len(rest), rest[:200]
-            while True:
-                block = stream.read(_BLOCK)
-                if not block:
-                    rest = b""
-                    break
+            rest = b""
+            while block := stream.read(_BLOCK):
                 cut = block.find(b"\n")
                 if cut < 0:
                     length += len(block)
@@ -265,14 +455,48 @@ def physical_lines(stream: IO[bytes], max_line: int) -> Iterator[bytes | Overlon
                 length += cut + 1
                 rest = block[cut + 1 :]
                 break
-            yield Overlong(length, head)
-            if rest:  # lines after the over-long one, in the same block
-                parts = rest.split(b"\n")
-                rest = parts.pop()
-                for part in parts:
-                    yield Overlong(len(part) + 1, part[:200]) if len(part) >= max_line else part + b"\n"
+            yield _one_overlong(length, head)
+    chunk, rest = _complete_lines(rest, max_line)  # lines left after a skipped one at the end
+    if chunk is not None:
+        yield chunk
     if rest:
-        yield Overlong(len(rest), rest[:200]) if len(rest) > max_line else rest
+        if len(rest) > max_line:
+            yield _one_overlong(len(rest), rest[:200])
+        else:
+            yield LineBatch(rest, np.array([len(rest)], dtype=np.int64), {})
+
+
+def line_batches(stream: IO[bytes], max_line: int, rows: int) -> Iterator[LineBatch]:
+    """The physical lines of a stream in batches of ``rows`` lines (the last may be shorter).
+
+    The same lines as physical_lines, in bulk: newlines are found by NumPy over each block, so a
+    reader can treat a batch as one buffer (Arrow's CSV parser) instead of line by line.
+    """
+    pending: list[LineBatch] = []
+    count = 0
+    for chunk in _line_chunks(stream, max_line):
+        while chunk is not None:
+            room = rows - count
+            if len(chunk) <= room:
+                part, chunk = chunk, None
+            else:
+                part, chunk = chunk.split(room)
+            pending.append(part)
+            count += len(part)
+            if count == rows:
+                yield LineBatch.join(pending)
+                pending, count = [], 0
+    if pending:
+        yield LineBatch.join(pending)
+
+
+def physical_lines(stream: IO[bytes], max_line: int) -> Iterator[bytes | Overlong]:
+    """Lines ending in b"\\n" (kept), read in blocks; a line over ``max_line`` becomes Overlong.
+
+    Memory stays within a block plus ``max_line`` whatever the input (one 2 GB line included).
+    """
+    for chunk in _line_chunks(stream, max_line):
+        yield from chunk.lines()
 
 
 def is_blank(text: str) -> bool:

@@ -20,6 +20,13 @@ Choices (see docs/schema.md and docs/mapping.md):
 - GDELT has no casualty counts: killed/wounded stay null (unknown), never 0.
 - ``_raw`` (kept in quarantine) is the row's fields as a JSON array in file order; the names are
   ``LAYOUTS[len(fields)]``.
+
+How it reads (fast: GDELT files run to millions of rows): the lines come in batches of 25,000 as
+one buffer (``line_batches``); the lines that can be parsed (no NUL byte, no carriage return
+inside, valid UTF-8) go to Arrow's CSV parser together, which sets aside those with another
+field count; every other line is flagged with its reason. The canonical columns are made with
+Arrow compute kernels, and a row's ``_raw`` only when it is asked for (rows going to
+quarantine).
 """
 
 from __future__ import annotations
@@ -29,15 +36,15 @@ import json
 from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
-from itertools import islice
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
-from jervis.sources.base import Limits, Overlong, SourceInfo, open_binary, physical_lines
+from jervis.sources.base import ArrowBatch, Limits, LineBatch, SourceInfo, line_batches, open_binary
 
 _ACTOR = ["Code", "Name", "CountryCode", "KnownGroupCode", "EthnicCode", "Religion1Code",
           "Religion2Code", "Type1Code", "Type2Code", "Type3Code"]  # fmt: skip
@@ -94,6 +101,24 @@ def fips_to_iso3() -> dict[str, str]:
     return dict(zip(table["fips"], table["iso3"], strict=True))
 
 
+@lru_cache(maxsize=1)
+def _lookups() -> dict[str, pa.Array]:
+    """The CAMEO and FIPS tables as Arrow arrays, for index_in/take (a blank PLOVER value is null)."""
+    table = cameo_table()
+    fips = fips_to_iso3()
+
+    def blank_null(values: pd.Series) -> pa.Array:
+        return pa.array([v if v != "" else None for v in values], type=pa.string())
+
+    return {
+        "codes": pa.array(table.index.astype(str), type=pa.string()),
+        "event": blank_null(table["plover_event"]),
+        "mode": blank_null(table["mode"]),
+        "fips": pa.array(list(fips), type=pa.string()),
+        "iso3": pa.array(list(fips.values()), type=pa.string()),
+    }
+
+
 class GdeltReader:
     name = "gdelt"
     info = SourceInfo(
@@ -116,196 +141,254 @@ class GdeltReader:
 
     def read(self, path: Path, **options: object) -> Iterator[pd.DataFrame]:
         """Stream the file in batches of ``batch_rows`` lines (default 25,000), lines bounded."""
+        for batch in self.read_arrow(path, **options):
+            yield batch.to_pandas()
+
+    def read_arrow(self, path: Path, **options: object) -> Iterator[ArrowBatch]:
+        """The same batches as ``read``, in Arrow (what the store ingests)."""
         batch_rows = int(options.get("batch_rows", GDELT_BATCH_ROWS))  # type: ignore[call-overload]
         limits = Limits.from_env()
         layout: tuple[str, list[str]] | None = None
-        line_no = 0
+        start = 0
         with open_binary(path, limits) as fh:
-            lines_iter = physical_lines(fh, limits.max_line_bytes)
-            while True:
-                lines = list(islice(lines_iter, batch_rows))
-                if not lines:
-                    break
+            for lines in line_batches(fh, limits.max_line_bytes, batch_rows):
                 if layout is None:  # from the first well-formed line (2.0 if none is)
-                    counts = (line.count(b"\t") + 1 for line in lines if isinstance(line, bytes))
-                    layout = LAYOUTS[next((c for c in counts if c in LAYOUTS), 61)]
-                yield self._batch(lines, line_no, layout, limits)
-                line_no += len(lines)
-
-    def _batch(
-        self, lines: list, start: int, layout: tuple[str, list[str]], limits: Limits | None = None
-    ) -> pd.DataFrame:
-        version, names = layout
-        width = len(names)
-        numbers = np.arange(start + 1, start + len(lines) + 1)
-        over = {i: line for i, line in enumerate(lines) if isinstance(line, Overlong)}
-        if over:  # an over-long line is a broken record: its head is kept, the rest was skipped
-            limit = (limits or Limits()).max_line_bytes
-            lines = [b"" if i in over else line for i, line in enumerate(lines)]
-        blank = [i for i, line in enumerate(lines)  # whitespace only: not a record
-                 if line[:1] in _SPACE and not line.strip() and i not in over]  # fmt: skip
-        if blank:  # empty lines (e.g. a trailing one) are not records
-            keep = np.ones(len(lines), dtype=bool)
-            keep[blank] = False
-            numbers = numbers[keep]
-            over = {int(np.searchsorted(np.flatnonzero(keep), i)): v for i, v in over.items()}
-            lines = [line for line, k in zip(lines, keep, strict=True) if k]
-        good_mask = np.fromiter(
-            (line.count(b"\t") == width - 1 for line in lines), dtype=bool, count=len(lines)
-        )
-        errors: list[str | None] = [None] * len(lines)
-        for i, line in over.items():
-            good_mask[i] = False
-            errors[i] = line.reason(limit)
-            lines[i] = line.head
-        for i in np.flatnonzero(good_mask):
-            line = lines[i]
-            if not line.isascii():
-                try:
-                    line.decode("utf-8")
-                except UnicodeDecodeError as exc:
-                    good_mask[i] = False
-                    errors[i] = f"invalid UTF-8 byte 0x{line[exc.start]:02x} at byte {exc.start}"
-            if good_mask[i] and (b"\r" in line[:-2] or b"\x00" in line):
-                good_mask[i] = False
-                errors[i] = "a NUL byte or a carriage return inside the line"
-        for i in np.flatnonzero(~good_mask):
-            if errors[i] is None:
-                found = lines[i].count(b"\t") + 1
-                errors[i] = (
-                    f"expected {width} tab-separated fields, found {found} (truncated or broken line)"
-                )
-        good = [lines[i] for i in np.flatnonzero(good_mask)]
-        blob = b"".join(good)
-        if good and not blob.endswith(b"\n"):
-            blob += b"\n"
-        raw = _parse(blob, names) if good else pd.DataFrame(columns=sorted(_USED), dtype=object)
-        out = self.translate(raw, version)
-        out["_raw"] = _raw_arrays(blob) if good else []
-        out["_line"] = numbers[good_mask]
-        if good_mask.all():
-            return _none_for_nan(out, "_error")
-        broken = pd.DataFrame(
-            {
-                "_line": numbers[~good_mask],
-                "_raw": [
-                    json.dumps(
-                        lines[i].rstrip(b"\r\n").decode("utf-8", "surrogateescape").split("\t")
-                    )
-                    for i in np.flatnonzero(~good_mask)
-                ],
-                "_error": [errors[i] for i in np.flatnonzero(~good_mask)],
-            }
-        )
-        out = pd.concat([out, broken], ignore_index=True).sort_values("_line", ignore_index=True)
-        return _none_for_nan(out, *[c for c in out.columns if out[c].dtype == object])
+                    layout = LAYOUTS[_first_width(lines)]
+                yield _batch(lines, start, layout, limits.max_line_bytes)
+                start += len(lines)
 
     @staticmethod
     def translate(raw: pd.DataFrame, version: str = "2.0") -> pd.DataFrame:
-        """Canonical columns from a frame of GDELT string columns (vectorised, no per-row Python)."""
-        out = pd.DataFrame(index=raw.index)
-        out["source_id"] = raw["GLOBALEVENTID"]
-        day = raw["SQLDATE"]
-        out["date"] = _splice(day, 8, (4, 6), "-")
-        out["date_precision"] = "day"
-        if version == "2.0":
-            added = raw["DATEADDED"]
-            same_day = (added.str.len() == 14) & (added.str.slice(0, 8) == day)
-            clock = _splice(added.str.slice(8, 14), 6, (2, 4), ":")
-            out["time"] = clock.where(same_day, None)
-        for role, n in (("actor_raw", "1"), ("target_raw", "2")):
-            code, name = raw[f"Actor{n}Code"], raw[f"Actor{n}Name"]
-            both = code + "|" + name
-            out[role] = both.where((code != "") | (name != ""), None)
-        code = raw["EventCode"]
-        table = cameo_table()
-        for column, field in (("event", "plover_event"), ("mode", "mode")):
-            mapped = code.map(table[field])
-            out[column] = mapped.where(mapped.notna() & (mapped != ""), None)
-        country = raw["ActionGeo_CountryCode"]
-        out["country"] = country.map(fips_to_iso3()).where(country != "", None)
-        unknown_country = (country != "") & out["country"].isna()
-        out.loc[unknown_country, "country"] = country[unknown_country]  # left for the validator
-        out["admin1"] = raw["ActionGeo_ADM1Code"]
-        out["location"] = raw["ActionGeo_FullName"]
-        out["latitude"] = raw["ActionGeo_Lat"]
-        out["longitude"] = raw["ActionGeo_Long"]
-        out["geo_precision"] = raw["ActionGeo_Type"]
-        out["source_url"] = raw["SOURCEURL"] if "SOURCEURL" in raw else None
-        error = pd.Series([None] * len(raw.index), index=raw.index, dtype=object)
-        unknown = out["event"].isna().to_numpy()
-        if unknown.any():
-            codes = code[unknown]
-            message = "CAMEO event code '" + codes + "' has no PLOVER event type"
-            statement = codes.str.startswith("01")
-            message[statement] = message[statement] + " (01x: make public statement)"
-            error[unknown] = message
-        out["_error"] = error
-        return out
+        """Canonical columns from a frame of GDELT string columns (see ``translate_arrow``)."""
+        table = pa.table({c: pa.array(raw[c].astype(object), type=pa.string()) for c in raw.columns if c in _USED})
+        return pa.table(translate_arrow(table, version)).to_pandas().set_axis(raw.index)
 
 
-def _splice(values: pd.Series, width: int, at: tuple[int, int], sep: str) -> pd.Series:
+def translate_arrow(raw: pa.Table, version: str = "2.0") -> dict[str, pa.Array]:
+    """Canonical columns (text) from GDELT's columns, by Arrow kernels: no Python per row."""
+    col = {name: raw.column(name).combine_chunks() for name in raw.column_names}
+    rows = raw.num_rows
+    null = pa.scalar(None, pa.string())
+    out: dict[str, pa.Array] = {"source_id": col["GLOBALEVENTID"]}
+    day = col["SQLDATE"]
+    out["date"] = _splice(day, 8, (4, 6), "-")
+    out["date_precision"] = pa.repeat(pa.scalar("day"), rows)
+    if version == "2.0":
+        added = col["DATEADDED"]
+        same_day = pc.and_(pc.equal(pc.utf8_length(added), 14), pc.equal(pc.utf8_slice_codeunits(added, 0, 8), day))
+        clock = _splice(pc.utf8_slice_codeunits(added, 8, 14), 6, (2, 4), ":")
+        out["time"] = pc.if_else(same_day, clock, null)
+    for role, n in (("actor_raw", "1"), ("target_raw", "2")):
+        code, name = col[f"Actor{n}Code"], col[f"Actor{n}Name"]
+        named = pc.or_(pc.not_equal(code, ""), pc.not_equal(name, ""))
+        out[role] = pc.if_else(named, pc.binary_join_element_wise(code, name, "|"), null)
+    lookups = _lookups()
+    code = col["EventCode"]
+    position = pc.index_in(code, value_set=lookups["codes"])
+    out["event"] = lookups["event"].take(position)
+    out["mode"] = lookups["mode"].take(position)
+    country = col["ActionGeo_CountryCode"]
+    iso3 = lookups["iso3"].take(pc.index_in(country, value_set=lookups["fips"]))
+    out["country"] = pc.coalesce(iso3, pc.if_else(pc.equal(country, ""), null, country))  # unknown: to the validator
+    out["admin1"] = col["ActionGeo_ADM1Code"]
+    out["location"] = col["ActionGeo_FullName"]
+    out["latitude"] = col["ActionGeo_Lat"]
+    out["longitude"] = col["ActionGeo_Long"]
+    out["geo_precision"] = col["ActionGeo_Type"]
+    out["source_url"] = col["SOURCEURL"] if "SOURCEURL" in col else pa.nulls(rows, pa.string())
+    unknown = pc.is_null(out["event"])
+    if rows and pc.any(unknown).as_py():
+        message = pc.binary_join_element_wise("CAMEO event code '", code, "' has no PLOVER event type", "")
+        statement = pc.binary_join_element_wise(message, " (01x: make public statement)", "")
+        message = pc.if_else(pc.starts_with(code, "01"), statement, message)
+        out["_error"] = pc.if_else(unknown, message, null)
+    else:
+        out["_error"] = pa.nulls(rows, pa.string())
+    return out
+
+
+def _splice(values: pa.Array, width: int, at: tuple[int, int], sep: str) -> pa.Array:
     """Insert ``sep`` at two positions of fixed-width text ('20200311' -> '2020-03-11').
 
-    Done on a numpy character grid (no per-row Python); values of another width pass unchanged.
+    Values of another width (in characters) pass unchanged.
     """
-    text = values.to_numpy(dtype=object)
-    fits = (values.str.len() == width).to_numpy()
-    out = text.copy()
-    if fits.any():
-        grid = text[fits].astype(f"<U{width}").view(np.uint32).reshape(-1, width)
-        a, b = at
-        filler = np.full((len(grid), 1), ord(sep), dtype=np.uint32)
-        spliced = np.hstack([grid[:, :a], filler, grid[:, a:b], filler, grid[:, b:]])
-        out[fits] = np.ascontiguousarray(spliced).view(f"<U{width + 2}").ravel().astype(object)
-    return pd.Series(out, index=values.index, dtype=object)
+    a, b = at
+    pieces = [pc.utf8_slice_codeunits(values, s, e) for s, e in ((0, a), (a, b), (b, width))]
+    spliced = pc.binary_join_element_wise(*pieces, sep)
+    return pc.if_else(pc.equal(pc.utf8_length(values), width), spliced, values)
 
 
-def _parse(blob: bytes, names: list[str]) -> pd.DataFrame:
-    """The used columns of a batch of well-formed lines, as text (Arrow's CSV parser: fast)."""
+# ---- one batch of lines -------------------------------------------------------------------
+
+_WHITESPACE = np.frombuffer(b" \t\r\n\x0b\x0c", dtype=np.uint8)  # what bytes.strip() strips
+_NOT_CONTROL = bytes(b for b in range(256) if b >= 0x20 or b in (0x09, 0x0A, 0x0D))
+_NUL_OR_CR = "a NUL byte or a carriage return inside the line"
+
+
+def _first_width(lines: LineBatch) -> int:
+    """The field count of the first line whose count is a layout's (61 when none is)."""
+    for line in lines.lines():
+        if isinstance(line, bytes) and line.count(b"\t") + 1 in LAYOUTS:
+            return line.count(b"\t") + 1
+    return 61
+
+
+def _width_error(width: int, found: int) -> str:
+    return f"expected {width} tab-separated fields, found {found} (truncated or broken line)"
+
+
+def _batch(lines: LineBatch, start: int, layout: tuple[str, list[str]], max_line: int) -> ArrowBatch:
+    """One batch of lines as canonical columns; lines that are not well-formed get an ``_error``."""
+    version, names = layout
+    width = len(names)
+    data, ends, starts = lines.data, lines.ends, lines.starts
+    buf = np.frombuffer(data, dtype=np.uint8)
+    # Whitespace-only lines are not records. An over-long line takes no bytes in data.
+    sized = np.flatnonzero(ends > starts)
+    maybe = sized[np.isin(buf[starts[sized]], _WHITESPACE)]
+    records = np.ones(len(lines), dtype=bool)
+    records[[i for i in maybe.tolist() if not data[starts[i] : ends[i]].strip()]] = False
+    errors = {i: over.reason(max_line) for i, over in lines.overlong.items()}
+    for i, message in _unreadable_lines(data, buf, starts, ends).items():
+        found = data[starts[i] : ends[i]].count(b"\t") + 1
+        errors[i] = message if found == width else _width_error(width, found)
+    clean = records.copy()
+    clean[list(errors)] = False
+    clean_at = np.flatnonzero(clean)
+    parsed, invalid = _parse(_select(data, starts, ends, clean), names)
+    if invalid is None:  # the parser did not number the lines it set aside: count fields here
+        invalid = np.array([k for k, i in enumerate(clean_at.tolist())
+                            if data[starts[i] : ends[i]].count(b"\t") != width - 1], dtype=np.int64)  # fmt: skip
+        keep = clean.copy()
+        keep[clean_at[invalid]] = False
+        parsed, _ = _parse(_select(data, starts, ends, keep), names)
+    for i in clean_at[invalid].tolist():  # another field count: set aside by the parser
+        errors[i] = _width_error(width, data[starts[i] : ends[i]].count(b"\t") + 1)
+    good = clean.copy()
+    good[clean_at[invalid]] = False
+    at = np.flatnonzero(records)  # the records' positions among the lines
+    columns = translate_arrow(parsed, version)
+    if errors:  # rows the reader rejected: null columns, the reader's reason as _error
+        row = np.full(len(lines), -1, dtype=np.int64)
+        row[good] = np.arange(int(good.sum()))
+        row = row[at]
+        take = pa.array(row, mask=row < 0)
+        columns = {name: values.take(take) for name, values in columns.items()}
+        reasons = pa.array([errors.get(i) for i in at.tolist()], type=pa.string())
+        columns["_error"] = pc.coalesce(reasons, columns["_error"])
+    columns["_line"] = pa.array(at + start + 1, type=pa.int64())
+    controls: list[bool] = []
+
+    def raw(positions: np.ndarray) -> list[str]:
+        """Each row's fields as a JSON array (the reader's rejected rows: what could be read)."""
+        out = []
+        for i in at[positions].tolist():
+            if i in errors:
+                line = lines.overlong[i].head if i in lines.overlong else data[starts[i] : ends[i]]
+                out.append(json.dumps(line.rstrip(b"\r\n").decode("utf-8", "surrogateescape").split("\t")))
+                continue
+            if not controls:
+                controls.append(_has_controls(_select(data, starts, ends, good), int(good.sum()), width))
+            out.append(_fields_json(data[starts[i] : ends[i]], controls[0]))
+        return out
+
+    return ArrowBatch(pa.table(columns), raw)
+
+
+def _unreadable_lines(data: bytes, buf: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> dict[int, str]:
+    """Lines the parser must not see: bytes that are not UTF-8, a NUL byte, a carriage return inside.
+
+    Checked on the whole buffer first (one pass each), line by line only where one is found.
+    """
+    found: dict[int, str] = {}
+    if not data.isascii():
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            for i in np.unique(np.searchsorted(ends, np.flatnonzero(buf >= 0x80), side="right")).tolist():
+                line = data[starts[i] : ends[i]]
+                try:
+                    line.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    found[i] = f"invalid UTF-8 byte 0x{line[exc.start]:02x} at byte {exc.start}"
+    if b"\x00" in data or b"\r" in data:
+        spots = np.flatnonzero((buf == 0) | (buf == 13))
+        for spot, i in zip(spots.tolist(), np.searchsorted(ends, spots, side="right").tolist(), strict=True):
+            end = int(ends[i])
+            last = end - 2 if buf[end - 1] == 10 else end - 1  # a line may end in CR LF (or CR at the end)
+            if i not in found and not (buf[spot] == 13 and spot == last):
+                found[i] = _NUL_OR_CR
+    return found
+
+
+def _select(data: bytes, starts: np.ndarray, ends: np.ndarray, keep: np.ndarray) -> bytes:
+    """The kept lines of a buffer, back to back (the buffer itself when all are kept)."""
+    if keep.all():
+        return data
+    kept = np.flatnonzero(keep)
+    if not len(kept):
+        return b""
+    cuts = np.flatnonzero(np.diff(kept) != 1)
+    firsts, lasts = np.r_[kept[0], kept[cuts + 1]], np.r_[kept[cuts], kept[-1]]
+    return b"".join(data[starts[a] : ends[b]] for a, b in zip(firsts.tolist(), lasts.tolist(), strict=True))
+
+
+def _parse(blob: bytes, names: list[str]) -> tuple[pa.Table, np.ndarray | None]:
+    """The used columns of the lines in ``blob`` (Arrow's CSV parser) and the lines it set aside.
+
+    A line with another field count than the layout's is set aside (its position in ``blob``;
+    None when the parser could not tell the positions).
+    """
     used = [n for n in names if n in _USED]
+    if not blob:
+        return pa.table({n: pa.array([], type=pa.string()) for n in used}), np.zeros(0, dtype=np.int64)
+    invalid: list[int] = []
+
+    def set_aside(row: pa_csv.InvalidRow) -> str:
+        invalid.append(row.number - 1 if row.number is not None else -1)
+        return "skip"
+
     table = pa_csv.read_csv(
         io.BytesIO(blob),
         read_options=pa_csv.ReadOptions(column_names=names, use_threads=False),
-        parse_options=pa_csv.ParseOptions(delimiter="\t", quote_char=False, double_quote=False),
+        parse_options=pa_csv.ParseOptions(
+            delimiter="\t", quote_char=False, double_quote=False, invalid_row_handler=set_aside
+        ),
         convert_options=pa_csv.ConvertOptions(
             include_columns=used,
             column_types=dict.fromkeys(used, pa.string()),
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
+            check_utf8=False,  # checked before, line by line where needed
         ),
     )
-    return table.to_pandas()
+    if -1 in invalid:
+        return table, None
+    return table, np.array(invalid, dtype=np.int64)
 
 
-def _none_for_nan(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
-    """Missing values as None in object columns, the same in every batch."""
-    for column in columns:
-        values = frame[column].astype(object)
-        frame[column] = values.where(values.notna(), None)
-    return frame
+def _has_controls(good: bytes, lines: int, width: int) -> bool:
+    """Whether well-formed lines hold control characters besides tab, CR and newline.
 
-
-def _raw_arrays(blob: bytes) -> list[str]:
-    """Each line as a JSON array of its fields, in file order (see LAYOUTS for the names).
-
-    Built on the whole batch at once (GDELT fields hold no tabs or newlines), which is far
-    cheaper than a JSON object per row; a batch with other control characters uses json.dumps.
+    Such a batch gets its raw rows from json.dumps (as before); one count when none is found.
     """
-    if b"\r" in blob:
-        blob = blob.replace(b"\r", b"")
-    text = blob.decode("utf-8")
-    if blob.translate(None, _NOT_CONTROL):  # control characters other than tab/newline
-        return [json.dumps(line.split("\t"), ensure_ascii=False) for line in text.splitlines()]
-    if "\\" in text:
-        text = text.replace("\\", "\\\\")
-    if '"' in text:
-        text = text.replace('"', '\\"')
-    return ['["' + line + '"]' for line in text.rstrip("\n").replace("\t", '","').split("\n")]
+    if not good:
+        return False
+    small = int(np.count_nonzero(np.frombuffer(good, dtype=np.uint8) < 0x20))
+    cr = good.count(b"\r") if b"\r" in good else 0
+    if small == (width - 1) * lines + lines - (not good.endswith(b"\n")) + cr:
+        return False
+    return bool(good.translate(None, _NOT_CONTROL))
 
 
-_SPACE = (b" ", b"\t", b"\r", b"\n", b"\x0b", b"\x0c", b"")
-_NOT_CONTROL = bytes(b for b in range(256) if b >= 0x20 or b in (0x09, 0x0A))
+def _fields_json(line: bytes, controls: bool) -> str:
+    """A well-formed line as a JSON array of its fields, in file order (see LAYOUTS for names)."""
+    text = line.replace(b"\r", b"").decode("utf-8")
+    if text.endswith("\n"):
+        text = text[:-1]
+    if controls:
+        return json.dumps(text.split("\t"), ensure_ascii=False)
+    return '["' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\t", '","') + '"]'
 
 
 GDELT = GdeltReader()

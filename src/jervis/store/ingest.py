@@ -30,13 +30,15 @@ import pyarrow.parquet as pq
 from jervis import __version__
 from jervis.errors import JervisError
 from jervis.sources import SourceInfo, detect_reader
-from jervis.sources.base import open_binary, split_member, zip_members
+from jervis.sources.base import ArrowBatch, content_hash, open_binary, split_member, zip_members
 from jervis.store.actors import ActorDictionary
 from jervis.store.db import connect, resolve_db
+from jervis.store.lake import catalog_path, merge_into_lake
 from jervis.store.schema import COLUMNS
 from jervis.store.validate import check_batch
 
 ProgressCallback = Callable[[str, int], None]
+Batch = pd.DataFrame | ArrowBatch  # what readers yield
 
 
 @dataclass
@@ -128,10 +130,14 @@ def _archive(path: Path, *, explicit: bool, skipped: list[dict]) -> list[Input]:
 
 
 def _sha256(path: Path) -> str:
+    """The file's hash when its reader did not read it whole in one pass (Parquet)."""
     digest = hashlib.sha256()
-    with open_binary(path) as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
+    try:
+        with open_binary(path) as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError as exc:
+        raise JervisError(f"cannot read file ({exc.strerror or exc})", path=str(path)) from None
     return digest.hexdigest()
 
 
@@ -143,13 +149,17 @@ def ingest(
     mapping: str | Path | None = None,
     actors: Iterable[str | Path] = (),
     progress: ProgressCallback | None = None,
+    lake: str | Path | None = None,
 ) -> dict:
     """Ingest files; returns {"read", "stored", "quarantined", "duplicates", "updated"}.
 
     Files that were found in a folder, glob or archive and could not be read are listed under
-    "skipped" ({"file", "reason"}) when there are any.
+    "skipped" ({"file", "reason"}) when there are any. With ``lake``, events go to that partitioned Parquet lake (store/lake.py) and the
+    bookkeeping to its catalogue; ``db`` is then not used.
     """
-    return ingest_counts(paths, db=db, format=format, mapping=mapping, actors=actors, progress=progress).as_dict()
+    return ingest_counts(
+        paths, db=db, format=format, mapping=mapping, actors=actors, progress=progress, lake=lake
+    ).as_dict()
 
 
 def ingest_counts(
@@ -160,9 +170,13 @@ def ingest_counts(
     mapping: str | Path | None = None,
     actors: Iterable[str | Path] = (),
     progress: ProgressCallback | None = None,
+    lake: str | Path | None = None,
 ) -> IngestCounts:
     if isinstance(paths, str | Path):
         paths = [paths]
+    if lake is not None:
+        Path(lake).mkdir(parents=True, exist_ok=True)
+        db = catalog_path(lake)
     total = IngestCounts()
     files = expand_paths(paths, total.skipped)
     dictionary = ActorDictionary.load(*actors)
@@ -183,7 +197,7 @@ def ingest_counts(
             try:
                 counts = _ingest_file(
                     con, item.path, format=format, mapping=mapping, actors=dictionary,
-                    progress=progress, staging_dir=staging_dir, store=store,
+                    progress=progress, staging_dir=staging_dir, store=store, lake=lake,
                 )  # fmt: skip
             except JervisError as exc:
                 if item.explicit:
@@ -200,21 +214,20 @@ def ingest_counts(
 def _ingest_file(
     con: duckdb.DuckDBPyConnection, path: Path, *, format: str | None, mapping: object,
     actors: ActorDictionary, progress: ProgressCallback | None, staging_dir: Path, store: Path,
+    lake: str | Path | None = None,
 ) -> IngestCounts:  # fmt: skip
     reader = detect_reader(path, format=format, mapping=mapping)  # type: ignore[arg-type]
     options = {"mapping": mapping} if mapping else {}
     info = mapping.info if mapping is not None and reader.name == "mapping" else reader.info  # type: ignore[attr-defined]
     source_file = _display_path(path)
-    try:
-        sha256 = _sha256(path)
-    except OSError as exc:
-        raise JervisError(f"cannot read file ({exc.strerror or exc})", path=str(path)) from None
-    frames = _guarded(reader.read(path, **options), path, reader.name)
-    counts = _ingest_frames(
-        con, frames, source_file=source_file, sha256=sha256, format=reader.name,
-        info=info, actors=actors, progress=progress, staging_dir=str(staging_dir),
-        staging_prefix=_staging_prefix(store.name),
-    )  # fmt: skip
+    read = getattr(reader, "read_arrow", None) or reader.read  # Arrow batches when the reader has them
+    with content_hash(path) as tap:  # the file is hashed as the reader reads it: one pass
+        frames = _guarded(read(path, **options), path, reader.name)
+        counts = _ingest_frames(
+            con, frames, source_file=source_file, sha256=lambda: tap.result() or _sha256(path),
+            format=reader.name, info=info, actors=actors, progress=progress,
+            staging_dir=str(staging_dir), staging_prefix=_staging_prefix(store.name), lake=lake,
+        )  # fmt: skip
     counts.files.append({"path": source_file, "format": reader.name, **counts.as_dict(), "lines": counts.lines})
     return counts
 
@@ -228,7 +241,7 @@ def _display_path(path: Path) -> str:
     return str(path.resolve())
 
 
-def _guarded(frames: Iterator[pd.DataFrame], path: Path, format: str) -> Iterator[pd.DataFrame]:
+def _guarded(frames: Iterator[Batch], path: Path, format: str) -> Iterator[Batch]:
     """A reader's batches; its failures on a file it cannot read become one clear line."""
     try:
         yield from frames
@@ -325,16 +338,17 @@ _EVENT_COLS = ", ".join(COLUMNS) + ", row_hash"
 
 def _ingest_frames(
     con: duckdb.DuckDBPyConnection,
-    frames: Iterator[pd.DataFrame],
+    frames: Iterator[Batch],
     *,
     source_file: str,
-    sha256: str,
+    sha256: str | Callable[[], str],
     format: str,
     info: SourceInfo,
     actors: ActorDictionary,
     progress: ProgressCallback | None,
     staging_dir: str | None = None,
     staging_prefix: str = ".jervis-staging-",
+    lake: str | Path | None = None,
 ) -> IngestCounts:
     counts = IngestCounts()
     occurrences: Counter[str] = Counter()
@@ -348,25 +362,33 @@ def _ingest_frames(
         ingest_id = con.execute("SELECT nextval('ingest_seq')").fetchone()[0]
         # Checked rows are staged in Parquet files, not in the open transaction, so memory
         # stays flat however large the file; DuckDB then streams them in one statement.
-        parts = 0
+        # Rejected rows too: they are kept under the file's hash, known once it is read.
+        parts = rejected = 0
+        (staging / "quarantine").mkdir()
         for frame in frames:
-            if frame.empty:
+            if not len(frame):
                 continue
             checked = check_batch(frame, source_dataset=info.dataset, actors=actors, occurrences=occurrences)
             counts.read += len(frame)
-            counts.lines += int(frame["_span"].sum()) if "_span" in frame else len(frame)
+            counts.lines += _spans(frame)
             if checked.good.num_rows:
                 pq.write_table(checked.good, staging / f"{parts:06d}.parquet", compression="lz4")
                 parts += 1
-            if not checked.bad.empty:
-                _quarantine(con, checked.bad, ingest_id, source_file, info.dataset, sha256)
-                counts.quarantined += len(checked.bad)
+            if checked.bad.num_rows:
+                pq.write_table(checked.bad, staging / "quarantine" / f"{rejected:06d}.parquet", compression="lz4")
+                rejected += 1
+                counts.quarantined += checked.bad.num_rows
             if progress:
                 progress(source_file, counts.read)
+        if not isinstance(sha256, str):
+            sha256 = sha256()
+        if rejected:
+            _quarantine(con, sorted((staging / "quarantine").glob("*.parquet")), ingest_id, source_file,
+                        info.dataset, sha256)  # fmt: skip
         if parts:
             staged_files = [str(p) for p in sorted(staging.glob("*.parquet"))]
             con.read_parquet(staged_files).create_view("_staged", replace=True)
-            same, changed, in_file_duplicates, distinct = _merge_staged(con, ingest_id)
+            same, changed, in_file_duplicates, distinct = _merge_staged(con, ingest_id, lake)
             con.execute("DROP VIEW _staged")
         else:
             same = changed = in_file_duplicates = distinct = 0
@@ -416,8 +438,11 @@ def _rollback(con: duckdb.DuckDBPyConnection) -> None:
         pass
 
 
-def _merge_staged(con: duckdb.DuckDBPyConnection, ingest_id: int) -> tuple[int, int, int, int]:
-    """Merge the staged rows into events; returns (same, changed, in-file duplicates, distinct).
+def _merge_staged(
+    con: duckdb.DuckDBPyConnection, ingest_id: int, lake: str | Path | None = None
+) -> tuple[int, int, int, int]:
+    """Merge the staged rows into events (or the lake); returns (same, changed, in-file
+    duplicates, distinct).
 
     The first row of an id wins inside a file; an id already stored with the same content hash
     is a duplicate, with another hash the stored row is replaced.
@@ -431,6 +456,11 @@ def _merge_staged(con: duckdb.DuckDBPyConnection, ingest_id: int) -> tuple[int, 
         "CREATE TEMP VIEW _first AS SELECT * FROM _staged s WHERE NOT EXISTS "
         "(SELECT 1 FROM _repeats r WHERE r.event_id = s.event_id AND r.keep <> s._line)"
     )
+    if lake is not None:
+        same, changed = merge_into_lake(con, lake, ingest_id)
+        for name in ("VIEW _first", "TABLE _repeats"):
+            con.execute(f"DROP {name}")
+        return same, changed, staged - distinct, distinct
     con.execute(
         "CREATE TEMP TABLE _known AS SELECT f.event_id, e.row_hash = f.row_hash AS same "
         "FROM _first f JOIN events e USING (event_id)"
@@ -450,31 +480,36 @@ def _merge_staged(con: duckdb.DuckDBPyConnection, ingest_id: int) -> tuple[int, 
     return same, changed, staged - distinct, distinct
 
 
-def _quarantine(con, bad: pd.DataFrame, ingest_id: int, source_file: str, dataset: str, sha256: str) -> None:
+def _quarantine(con, files: list[Path], ingest_id: int, source_file: str, dataset: str, sha256: str) -> None:
     """Keep rejected rows with their reason; the same bad row of the same file is kept once.
 
     A file is known by its content hash, so the same file named by another path (or copied
-    elsewhere) does not quarantine its rows again.
+    elsewhere) does not quarantine its rows again. ``raw_hash`` is the SHA-1 of the raw row
+    (computed beforehand for the rare raw text that holds lone surrogates).
     """
-    rows = bad.assign(
-        ingest_id=ingest_id,
-        source_file=source_file,
-        source_dataset=dataset,
-        raw=bad["raw"].fillna("").astype(str),
-        file_sha256=sha256,
+    con.read_parquet([str(f) for f in files]).create_view("_rejected", replace=True)
+    con.execute(
+        "CREATE TEMP VIEW _bad AS SELECT line, reason, raw, coalesce(raw_hash, sha1(raw)) AS raw_hash "
+        "FROM _rejected"
     )
-    rows["raw_hash"] = [hashlib.sha1(r.encode("utf-8", "surrogatepass")).hexdigest() for r in rows["raw"]]
-    rows["raw"] = rows["raw"].map(lambda r: r.encode("utf-8", "backslashreplace").decode("utf-8"))
-    rows["reason"] = rows["reason"].map(lambda r: r.encode("utf-8", "backslashreplace").decode("utf-8"))
-    rows = rows[["ingest_id", "source_file", "line", "reason", "raw", "raw_hash", "source_dataset", "file_sha256"]]
-    con.register("_bad", rows)
     con.execute(
         "INSERT INTO quarantine (ingest_id, source_file, line, reason, raw, raw_hash, source_dataset, "
-        "file_sha256) SELECT * FROM _bad b WHERE NOT EXISTS (SELECT 1 FROM quarantine q "
-        "WHERE q.line = b.line AND q.raw_hash = b.raw_hash AND (q.file_sha256 = b.file_sha256 "
-        "OR (q.file_sha256 IS NULL AND q.source_file = b.source_file)))"
+        "file_sha256) SELECT ?, ?, line, reason, raw, raw_hash, ?, ? FROM _bad b WHERE NOT EXISTS "
+        "(SELECT 1 FROM quarantine q WHERE q.line = b.line AND q.raw_hash = b.raw_hash "
+        "AND (q.file_sha256 = ? OR (q.file_sha256 IS NULL AND q.source_file = ?)))",
+        [ingest_id, source_file, dataset, sha256, sha256, source_file],
     )
-    con.unregister("_bad")
+    con.execute("DROP VIEW _bad")
+    con.execute("DROP VIEW _rejected")
+
+
+def _spans(batch: Batch) -> int:
+    """Physical lines a batch took (a quoted record with line breaks spans several)."""
+    columns = batch.columns if isinstance(batch, pd.DataFrame) else batch.table.column_names
+    if "_span" not in columns:
+        return len(batch)
+    spans = batch["_span"] if isinstance(batch, pd.DataFrame) else batch.table.column("_span").to_pandas()
+    return int(spans.sum())
 
 
 def _sync_actors(con, dictionary: ActorDictionary) -> None:

@@ -12,6 +12,7 @@ import ibis
 from jervis.sources import all_sources
 from jervis.store.actors import ActorDictionary
 from jervis.store.db import ibis_backend
+from jervis.store.engine import Engine, as_engine
 from jervis.store.schema import COLUMNS
 
 
@@ -21,7 +22,7 @@ def _quarantine_table(backend: Any, source_file: str | None):
 
 
 def quarantined(
-    db: str | Path | None = None,
+    db: str | Path | Engine | None = None,
     *,
     limit: int = 50,
     offset: int = 0,
@@ -29,7 +30,7 @@ def quarantined(
     backend: Any = None,
 ) -> list[dict]:
     """Rejected rows with their reasons, oldest ingest first (optionally of one source file)."""
-    t = _quarantine_table(backend or ibis_backend(db), source_file)
+    t = _quarantine_table(as_engine(db, backend).catalog, source_file)
     t = t.order_by([t.ingest_id, t.line]).limit(limit, offset=offset)
     frame = t.select("source_file", "line", "reason", "raw").to_pandas()
     return frame.to_dict("records")
@@ -39,7 +40,7 @@ def quarantine_count(
     db: str | Path | None = None, *, source_file: str | None = None, backend: Any = None
 ) -> int:
     """How many rejected rows `quarantined` pages through."""
-    t = _quarantine_table(backend or ibis_backend(db), source_file)
+    t = _quarantine_table(as_engine(db, backend).catalog, source_file)
     return int(t.count().to_pyarrow().as_py())
 
 
@@ -117,13 +118,13 @@ def _missing(value: Any) -> bool:
         return False
 
 
-def source_list(db: str | Path | None = None, *, backend: Any = None) -> list[dict]:
+def source_list(db: str | Path | Engine | None = None, *, backend: Any = None) -> list[dict]:
     """Every dataset in the store with its event count, then built-in sources not yet used."""
-    backend = backend or ibis_backend(db)
-    events = backend.table("events")
+    engine = as_engine(db, backend)
+    events = engine.raw_events()
     counts = events.group_by("source_dataset").aggregate(events=events.count()).to_pandas()
     stored = dict(zip(counts["source_dataset"], counts["events"], strict=True))
-    known = backend.table("sources").to_pandas().to_dict("records")
+    known = engine.catalog.table("sources").to_pandas().to_dict("records")
     rows = [{**r, "events": int(stored.get(r["source_dataset"], 0))} for r in known]
     seen = {r["source_dataset"] for r in rows}
     for info in all_sources():
@@ -134,15 +135,15 @@ def source_list(db: str | Path | None = None, *, backend: Any = None) -> list[di
 
 
 def actor_list(
-    db: str | Path | None = None, extra: Iterable[str | Path] = (), *, backend: Any = None
+    db: str | Path | Engine | None = None, extra: Iterable[str | Path] = (), *, backend: Any = None
 ) -> list[dict]:
     """The alias dictionary; with a store, how many events name each actor (as actor or target)."""
     dictionary = ActorDictionary.load(*extra)
     counts: dict[str, int] = {}
-    path = Path(db) if db else None
+    path = Path(db) if db and not isinstance(db, Engine) else None
     if backend is not None or path is None or path.exists():
         try:
-            events = (backend or ibis_backend(db)).table("events")
+            events = as_engine(db, backend).raw_events()
             names = events.select(name=events.actor).union(events.select(name=events.target), distinct=False)
             per = names.filter(names.name.notnull()).group_by("name").aggregate(n=ibis._.count()).to_pandas()
             counts = dict(zip(per["name"], per["n"].astype(int), strict=True))

@@ -1,4 +1,8 @@
-"""Read queries as Ibis expressions, so the same code runs on DuckDB here and Spark at scale."""
+"""Read queries as Ibis expressions, so the same code runs on DuckDB and on Spark.
+
+Every function takes ``db``: a store path (DuckDB, the default engine) or an ``Engine``
+(store/engine.py: DuckDB or Spark, a store or an event lake, fused events or every row).
+"""
 
 from __future__ import annotations
 
@@ -16,11 +20,16 @@ from jervis.errors import JervisError
 from jervis.sources.countries import to_iso3
 from jervis.store.db import ibis_backend
 from jervis.store.dyad import SIDES, Dyad, Filters, Side, load_dyad
+from jervis.store.engine import Engine, as_engine
 from jervis.store.schema import COLUMNS, INT_COLUMNS
 
+StoreArg = str | Path | Engine | None
 
-def events_table(backend: Any) -> ir.Table:
-    return backend.table("events").select(*COLUMNS)
+
+def events_table(engine: Engine | Any) -> ir.Table:
+    """The events analyses read (fused when the engine says so), canonical columns.
+    ``engine``: an Engine, or an Ibis backend on a store (read as a DuckDB store)."""
+    return as_engine(engine).events().select(*COLUMNS)
 
 
 def _as_list(value: str | Sequence[str] | None) -> list[str]:
@@ -114,7 +123,7 @@ def filtered_events(
 
 
 def events(
-    db: str | Path | None = None,
+    db: StoreArg = None,
     *,
     country: str | Sequence[str] | None = None,
     start: str | date | None = None,
@@ -137,10 +146,9 @@ def events(
     for name, value in (("limit", limit), ("offset", offset)):
         if value is not None and (not isinstance(value, int) or value < 0):
             raise JervisError(f"{name} must be a whole number >= 0, not {value!r}")
-    backend = backend or ibis_backend(db)
     t = filtered_events(
-        backend, country=country, start=start, end=end, event=event, mode=mode, actor=actor,
-        side=side, source_dataset=source_dataset,
+        as_engine(db, backend), country=country, start=start, end=end, event=event, mode=mode,
+        actor=actor, side=side, source_dataset=source_dataset,
     )  # fmt: skip
     t = t.order_by(["date", "event_id"])
     if limit is not None or offset:
@@ -213,7 +221,7 @@ def events_page(
 
 def count_events(db: str | Path | None = None, *, backend: Any = None, **filters: Any) -> int:
     """How many events `events(**filters)` returns without a limit."""
-    t = filtered_events(backend or ibis_backend(db), **filters)
+    t = filtered_events(as_engine(db, backend), **filters)
     return int(t.count().to_pyarrow().as_py())
 
 
@@ -225,7 +233,7 @@ def event_facets(
     top: int = 200,
 ) -> dict[str, list[tuple[str, int]]]:  # fmt: skip
     """The most frequent values of some columns with their event counts (for filter menus)."""
-    t = events_table(backend or ibis_backend(db))
+    t = events_table(as_engine(db, backend))
     out = {}
     for column in columns:
         known = t.filter(t[column].notnull())
@@ -257,40 +265,43 @@ def _country(value: str) -> str:
     return code
 
 
-def dyad_table(dyad: Dyad, backend: Any) -> ir.Table:
+def dyad_table(dyad: Dyad, engine: Engine) -> ir.Table:
     """Filtered events with sides; only rows that touch side A or B."""
-    t = with_sides(apply_filters(events_table(backend), dyad.filters), dyad)
+    t = with_sides(apply_filters(events_table(engine), dyad.filters), dyad)
     return t.filter(t.side.notnull() | t.tside.notnull())
 
 
-def dyad_events(dyad: str | Path | Dyad, db: str | Path | None = None, *, backend: Any = None) -> pd.DataFrame:
+def dyad_events(dyad: str | Path | Dyad, db: StoreArg = None, *, backend: Any = None) -> pd.DataFrame:
     """The event frame the analysis reads: one row per event touching the dyad.
 
     Columns: date (datetime64), time, side (initiator A/B or null), target_side (A/B or null),
     event, mode, actor, target, latitude, longitude, killed, wounded, actor_killed,
     target_killed, civilians_killed (floats, NaN = unknown), source_dataset, event_id.
+    ``frame.attrs["notes"]`` holds what the verdict must disclose about the rows (fusion).
     """
     dyad = load_dyad(dyad)
-    backend = backend or ibis_backend(db)
-    t = dyad_table(dyad, backend)
+    engine = as_engine(db, backend)
+    t = dyad_table(dyad, engine)
     cols = ["event_id", "date", "time", "side", "tside", "event", "mode", "actor", "target",
             "latitude", "longitude", *INT_COLUMNS, "source_dataset"]  # fmt: skip
     frame = t.select(*cols).order_by(["date", "event_id"]).to_pandas()
     frame = frame.rename(columns={"tside": "target_side"})
     for side in SIDES:
         if not ((frame["side"] == side) | (frame["target_side"] == side)).any():
-            raise JervisError(_no_events_message(dyad, side, backend), path=dyad.path)
+            raise JervisError(_no_events_message(dyad, side, engine), path=dyad.path)
     frame["date"] = pd.to_datetime(frame["date"])
     for column in INT_COLUMNS:
         frame[column] = frame[column].astype("float64")
+    note = engine.fusion_note(frame)
+    frame.attrs["notes"] = [note] if note else []
     return frame
 
 
-def _no_events_message(dyad: Dyad, side: str, backend: Any, top: int = 5) -> str:
+def _no_events_message(dyad: Dyad, side: str, engine: Engine, top: int = 5) -> str:
     """Why a side is empty, with the stored actor names closest to what the side asks for."""
     label = dyad.label(side)
     rules = dyad.sides[side]
-    t = apply_filters(events_table(backend), dyad.filters)
+    t = apply_filters(events_table(engine), dyad.filters)
     names = t.select(name=t.actor).union(t.select(name=t.target), distinct=False)
     names = names.filter(names.name.notnull())
     frequent = names.group_by("name").aggregate(n=names.count()).order_by(ibis.desc("n")).limit(20000)
@@ -311,13 +322,10 @@ def _no_events_message(dyad: Dyad, side: str, backend: Any, top: int = 5) -> str
     )
 
 
-def dyad_check(
-    dyad: str | Path | Dyad, db: str | Path | None = None, *, top: int = 10, backend: Any = None
-) -> dict:
+def dyad_check(dyad: str | Path | Dyad, db: StoreArg = None, *, top: int = 10, backend: Any = None) -> dict:
     """How many events each side gets, and the frequent actors left unassigned."""
     dyad = load_dyad(dyad)
-    backend = backend or ibis_backend(db)
-    t = with_sides(apply_filters(events_table(backend), dyad.filters), dyad)
+    t = with_sides(apply_filters(events_table(as_engine(db, backend)), dyad.filters), dyad)
     total = t.count().to_pyarrow().as_py()
     if total == 0:
         raise JervisError("no events pass the dyad's filters", path=dyad.path)
@@ -345,9 +353,7 @@ def dyad_check(
     }
 
 
-def source_gaps(
-    dyad: str | Path | Dyad, db: str | Path | None = None, *, backend: Any = None
-) -> list[dict]:
+def source_gaps(dyad: str | Path | Dyad, db: StoreArg = None, *, backend: Any = None) -> list[dict]:
     """Spans of the dyad's period that no ingested file of its sources covers.
 
     Each ingested file (by path) covers its first to its last event date among the rows of the
@@ -355,11 +361,12 @@ def source_gaps(
     collect, not calm (the analysis leaves them out and says so).
     """
     dyad = load_dyad(dyad)
-    backend = backend or ibis_backend(db)
-    t = backend.table("events")
+    engine = as_engine(db, backend)
+    t = engine.stored_events()
     kept = Filters(country=dyad.filters.country, source_dataset=dyad.filters.source_dataset)
     t = apply_filters(t, kept)
-    ingests = backend.table("ingests").select("ingest_id", "path")
+    # The catalogue is DuckDB whatever the engine: bring its (small) ingests table along.
+    ingests = ibis.memtable(engine.catalog.table("ingests").select("ingest_id", "path").to_pandas())
     spans = (
         t.join(ingests, "ingest_id")
         .group_by("path")

@@ -1,0 +1,142 @@
+"""Benchmark: ``jervis screen`` over a large synthetic event lake, on each engine.
+
+Events: the UCDP GED Iraq file (tests/fixtures/ucdp-ged) re-reported with noise
+(``jervis.dedup.synthetic.rereport``) and tiled until ``--rows`` events
+(``write_tiled_lake(..., separate=True)``): each tile has its own actor names (``name #k``)
+and its own period (its dates moved by k * 211 days, wrapped into +-11 years), so actors of
+different tiles are unrelated (known nulls) while each tile keeps the real dynamics of one
+period of the Iraq war; the rows are written to a Parquet lake (the same lake as
+bench_dedup.py's). Then ``jervis.screen`` (top ``--top`` actors, every pair, both directions,
+count regression and Granger, FDR) runs on each engine of ``--engines``.
+
+Baseline in the same run: the engine's grouped count alone (the query part of the screen).
+Accuracy: the share of pairs across tiles (unrelated by construction) that get a signal,
+beside the share of pairs within a tile. Writes the "Screening" section of
+docs/benchmarks.md (other sections are kept).
+
+    nice -n 10 python benchmarks/bench_screen.py [--rows 10000000] [--top 50] [--engines duckdb,spark]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+DOCS = ROOT / "docs" / "benchmarks.md"
+
+import jervis  # noqa: E402
+from jervis.dedup.synthetic import rereport, write_tiled_lake  # noqa: E402
+from jervis.store.engine import Engine, stop_spark  # noqa: E402
+
+
+def replace_section(title: str, body: str) -> None:
+    """Write ``## title`` in docs/benchmarks.md, replacing the old one and keeping the rest."""
+    text = DOCS.read_text()
+    section = f"## {title}\n\n{body.strip()}\n"
+    pattern = re.compile(rf"^## {re.escape(title)}\n.*?(?=^## |\Z)", re.S | re.M)
+    text = pattern.sub(lambda _: section + "\n", text) if pattern.search(text) else text.rstrip() + "\n\n" + section
+    DOCS.write_text(text)
+
+
+def make_lake(rows: int, work: Path, seed: int = 3) -> Path:
+    """The tiled, re-reported Iraq lake (kept in ``work`` and reused by both benchmarks)."""
+    lake = work / f"lake-{rows}-{seed}"
+    if lake.exists():  # kept from an earlier run (--keep)
+        return lake
+    db = work / "irq.duckdb"
+    if not db.exists():
+        jervis.ingest(ROOT / "tests" / "fixtures" / "ucdp-ged" / "conflict_data_irq.csv", db=db)
+    base = rereport(jervis.events(db), seed=seed)
+    staging = lake.with_name(lake.name + ".partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    write_tiled_lake(base, rows, staging, separate=True)
+    staging.rename(lake)
+    return lake
+
+
+def _tile(actor: str) -> str:
+    return actor.rsplit("#", 1)[-1]
+
+
+def accuracy(rows: list[dict]) -> dict:
+    """Signals among directions across tiles (unrelated: any signal is false) and within."""
+    across = [r for r in rows if _tile(r["source"]) != _tile(r["target"])]
+    within = [r for r in rows if _tile(r["source"]) == _tile(r["target"])]
+    fitted = lambda rs: [r for r in rs if r["p_count_regression"] is not None]  # noqa: E731
+    signals = lambda rs: sum(r["signal"] != "none" for r in rs)  # noqa: E731
+    return {"across": len(fitted(across)), "across_signals": signals(across),
+            "within": len(fitted(within)), "within_signals": signals(within)}  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--top", type=int, default=50)
+    parser.add_argument("--start", default="2004-01-01")
+    parser.add_argument("--end", default="2009-12-31")
+    parser.add_argument("--engines", default="duckdb,spark")
+    parser.add_argument("--no-docs", action="store_true")
+    parser.add_argument("--keep", type=Path)
+    args = parser.parse_args()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="jervis-bench-screen-"))
+    work.mkdir(parents=True, exist_ok=True)
+    results = []
+    try:
+        lake = make_lake(args.rows, work)
+        n = Engine(lake=lake).raw_events().count().to_pandas()
+        for name in args.engines.split(","):
+            engine = Engine(name, lake=lake)
+            load = os.getloadavg()[0]  # the machine is shared: how busy it was
+            started = time.perf_counter()
+            t = engine.events()
+            t = t.filter(t.actor.notnull())
+            t.group_by(["actor", "date"]).aggregate(n=t.count()).count().to_pandas()
+            query = time.perf_counter() - started
+            started = time.perf_counter()
+            report = jervis.screen(engine, top=args.top, start=args.start, end=args.end)
+            seconds = time.perf_counter() - started
+            fitted = sum(r["p_count_regression"] is not None for r in report["rows"])
+            signals = sum(r["signal"] != "none" for r in report["rows"])
+            results.append({"engine": name, "rows": n, "pairs": report["pairs"], "fitted": fitted,
+                            "signals": signals, "seconds": seconds, "query": query, "load": load,
+                            **accuracy(report["rows"])})  # fmt: skip
+            print(results[-1], flush=True)
+            if name == "spark":
+                stop_spark()
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+    if args.no_docs:
+        return
+    lines = [
+        f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; machine: {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()} (shared with other jobs while measured)",
+        f"- Command: `nice -n 10 python benchmarks/bench_screen.py {' '.join(sys.argv[1:])}`",
+        f"- Events: re-reported UCDP GED Iraq tiled to {results[0]['rows']:,} rows in a Parquet lake, "
+        f"each tile with its own actors and period; screened {args.start} to {args.end}, top {args.top} actors.",
+        "",
+        "| engine | events | pairs | directions fitted | signals (FDR < 0.05) | across tiles: fitted, signals "
+        "| within a tile: fitted, signals | screen s | grouped count alone s | ratio | load avg at start |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['engine']} | {r['rows']:,} | {r['pairs']:,} | {r['fitted']:,} | {r['signals']:,} "
+            f"| {r['across']:,}, {r['across_signals']:,} | {r['within']:,}, {r['within_signals']:,} "
+            f"| {r['seconds']:.0f} | {r['query']:.0f} | {r['seconds'] / max(r['query'], 1e-9):.1f} | {r['load']:.1f} |"
+        )
+    replace_section("Screening", "\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

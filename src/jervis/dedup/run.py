@@ -1,0 +1,158 @@
+"""``jervis.deduplicate``: link the rows that report one real-world event, fuse them, store the result.
+
+The candidate pairs and their scores run on the engine (DuckDB or Spark, store or lake); the
+linked pairs (a small fraction) come back to this process, where the connected components and
+the fused records are computed, and are written beside the events: tables ``event_links``,
+``fused_events`` and ``dedup_runs`` in a DuckDB store, ``_dedup/*.parquet`` in a lake. The
+events themselves are never changed; analyses read the fused view (store/engine.py).
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import ibis
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from jervis.dedup.cluster import clusters
+from jervis.dedup.config import DedupConfig
+from jervis.dedup.fuse import FUSED_EXTRA, fuse
+from jervis.dedup.match import candidate_pairs, matched_pairs, prepare
+from jervis.store.db import connect
+from jervis.store.engine import DEDUP_RUNS, FUSED, LINKS, Engine, as_engine
+from jervis.store.schema import ARROW_SCHEMA, COLUMNS
+
+
+def row_ids(engine: Engine, events: ibis.Table) -> ibis.Table:
+    """The events with ``rid``: a 64-bit hash of the event id (xxhash64 on Spark, whose
+    ``hash`` has 32 bits), or, if two ids ever share a hash, their rank."""
+    if engine.name == "spark":
+        rid = _xxhash64(events.event_id)
+    else:
+        rid = events.event_id.hash()
+    with_rid = events.mutate(rid=rid)
+    counts = with_rid.aggregate(n=with_rid.count(), ids=with_rid.rid.nunique()).to_pandas().iloc[0]
+    if int(counts["n"]) != int(counts["ids"]):
+        with_rid = events.mutate(rid=ibis.row_number().over(order_by=events.event_id).cast("int64"))
+    return with_rid
+
+
+@ibis.udf.scalar.builtin(name="xxhash64")
+def _xxhash64(value: str) -> int:  # type: ignore[empty-body]
+    """Spark SQL's 64-bit xxHash."""
+
+
+def find_links(engine: Engine, config: DedupConfig) -> tuple[pd.DataFrame, int]:
+    """(pairs scoring at least the cohesion level: a, b, sources, score; number of candidate
+    pairs compared) over every stored row."""
+    events = row_ids(engine, engine.raw_events())
+    prepared = prepare(events, config, row_id=events.rid).cache()  # read the events once
+    try:
+        candidates = candidate_pairs(prepared, sorted(set(config.date_tolerance_days.values()))).cache()
+        try:
+            n_candidates = int(candidates.count().to_pandas())
+            pairs = matched_pairs(prepared, candidates, config).to_pandas()
+        finally:
+            candidates.release()
+    finally:
+        prepared.release()
+    return pairs.sort_values(["a", "b"], ignore_index=True), n_candidates
+
+
+def _members(engine: Engine, links: pd.DataFrame) -> pd.DataFrame:
+    raw = engine.raw_events()
+    table = ibis.memtable(links)
+    joined = raw.join(table, raw.event_id == table.event_id).select(*[raw[c] for c in COLUMNS], table.cluster_id)
+    return joined.to_pandas()
+
+
+def dedup(db: Any = None, *, config: str | Path | DedupConfig | None = None) -> dict[str, Any]:
+    """Find, link and fuse duplicate reports in a store or lake; returns the run's counts."""
+    engine = as_engine(db)
+    config = config if isinstance(config, DedupConfig) else DedupConfig.load(config)
+    started = time.perf_counter()
+    pairs, n_candidates = find_links(engine, config)
+    links = clusters(pairs, config.threshold, config.curated, config.cohesion)
+    fused = fuse(_members(engine, links)) if len(links) else fuse_empty()
+    n_events = int(engine.raw_events().count().to_pandas())
+    run = {
+        "run_at": datetime.now(UTC).replace(tzinfo=None).isoformat(timespec="seconds"),
+        "engine": engine.name,
+        "events": n_events,
+        "candidate_pairs": n_candidates,
+        "linked_pairs": int((pairs["score"] >= config.threshold).sum()),
+        "clusters": len(fused),
+        "rows_merged": len(links),
+        "events_after_fusion": n_events - len(links) + len(fused),
+        "max_ingest_id": engine._latest_ingest() or 0,
+        "threshold": config.threshold,
+        "config": config.path,
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+    _write(engine, links, fused, run)
+    engine.close()
+    return run
+
+
+def fuse_empty() -> pd.DataFrame:
+    return pd.DataFrame(columns=["cluster_id", *COLUMNS, *FUSED_EXTRA])
+
+
+def _arrow_fused(fused: pd.DataFrame) -> pa.Table:
+    schema = pa.schema(
+        [pa.field("cluster_id", pa.string()), *(f.with_nullable(True) for f in ARROW_SCHEMA),
+         pa.field("n_rows", pa.int64()), pa.field("n_sources", pa.int64()),
+         pa.field("sources", pa.string()), pa.field("support", pa.string())]
+    )  # fmt: skip
+    frame = fused.copy()
+    frame["date"] = pd.to_datetime(frame["date"]).dt.date
+    for f in schema:
+        if pa.types.is_integer(f.type):
+            frame[f.name] = pd.to_numeric(frame[f.name]).astype("Int64")
+        elif pa.types.is_floating(f.type):
+            frame[f.name] = pd.to_numeric(frame[f.name]).astype("float64")
+    return pa.Table.from_pandas(frame[schema.names], schema=schema, preserve_index=False)
+
+
+def _write(engine: Engine, links: pd.DataFrame, fused: pd.DataFrame, run: dict) -> None:
+    tables = {
+        LINKS: pa.Table.from_pandas(links, preserve_index=False,
+                                    schema=pa.schema([("event_id", pa.string()), ("cluster_id", pa.string())])),
+        FUSED: _arrow_fused(fused),
+    }  # fmt: skip
+    if engine.lake is not None:
+        from jervis.store.lake import dedup_file
+
+        previous = engine.dedup_table(DEDUP_RUNS)
+        runs = pd.concat([previous.to_pandas() if previous is not None else None, pd.DataFrame([run])])
+        tables[DEDUP_RUNS] = pa.Table.from_pandas(runs, preserve_index=False)
+        for name, table in tables.items():
+            path = dedup_file(engine.lake, name)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            pq.write_table(table, tmp)
+            tmp.replace(path)
+        return
+    engine.close()  # release the read-only handle before writing
+    con = connect(engine.catalog_path)
+    try:
+        con.execute("BEGIN TRANSACTION")
+        for name, table in tables.items():
+            con.register("_incoming", table)
+            con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _incoming")
+            con.unregister("_incoming")
+        con.register("_run", pd.DataFrame([run]))
+        con.execute(f"CREATE TABLE IF NOT EXISTS {DEDUP_RUNS} AS SELECT * FROM _run LIMIT 0")
+        con.execute(f"INSERT INTO {DEDUP_RUNS} BY NAME SELECT * FROM _run")
+        con.unregister("_run")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.close()

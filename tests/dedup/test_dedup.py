@@ -1,0 +1,167 @@
+"""De-duplication: the seed article's events link to the right compiled rows and nothing else;
+known duplicates are found in re-reported real data; clusters do not chain; fusion keeps all."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import jervis
+from jervis.cli import app
+from jervis.dedup.cluster import clusters
+from jervis.dedup.config import DedupConfig
+from jervis.dedup.fuse import fuse
+from jervis.dedup.synthetic import pairwise_scores, rereport
+from jervis.errors import JervisError
+from jervis.store.engine import Engine
+from jervis.store.ingest import ingest_rows
+from jervis.store.query import dyad_events
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+EXAMPLES = Path(__file__).parents[2] / "examples"
+SEED = FIXTURES / "seed-article" / "rockets-slam-us-base.txt"
+
+
+@pytest.fixture(scope="module")
+def seed_store(tmp_path_factory) -> Path:
+    """The compiled 2019-2021 timeline plus the seed article's extracted events, de-duplicated."""
+    db = tmp_path_factory.mktemp("seed") / "store.duckdb"
+    jervis.ingest(FIXTURES / "iraq-2019-2021" / "events.csv", db=db,
+                  mapping=EXAMPLES / "iraq-2019-2021.mapping.toml")  # fmt: skip
+    extracted = jervis.extract([SEED], published="2020-03-14")
+    assert len(extracted) == 3
+    ingest_rows([e.to_row() for e in extracted], "seed-article", db=db)
+    jervis.deduplicate(db)
+    return db
+
+
+def test_seed_article_events_link_to_the_right_rows_and_nothing_else(seed_store):
+    con = duckdb.connect(str(seed_store), read_only=True)
+    rows = con.sql(
+        "SELECT l.cluster_id, e.source_dataset, e.source_id, e.date FROM event_links l "
+        "JOIN events e USING (event_id) ORDER BY l.cluster_id, e.source_dataset"
+    ).df()
+    con.close()
+    clusters = {
+        cid: {(r.source_dataset, str(r.date.date()) if r.source_dataset == "text" else r.source_id)
+              for r in g.itertuples()}
+        for cid, g in rows.groupby("cluster_id")
+    }
+    assert sorted(clusters.values(), key=sorted) == sorted([
+        {("iraq_2019_2021", "IQ-CUR-010"), ("text", "2020-03-11")},  # Camp Taji, 11 March
+        {("iraq_2019_2021", "IQ-CUR-011"), ("text", "2020-03-12")},  # the 12-13 March strikes
+        {("iraq_2019_2021", "IQ-CUR-012"), ("text", "2020-03-14")},  # Camp Taji, 14 March
+    ], key=sorted)  # fmt: skip
+
+
+def test_fused_events_are_what_analyses_read_and_say_so(seed_store):
+    engine = Engine(db=seed_store)
+    assert engine.raw_events().count().to_pandas() == 23
+    fused = jervis.events(engine)
+    assert len(fused) == 20
+    taji = fused[fused["event_id"].str.startswith("fused:") & (fused["date"] == "2020-03-11")].iloc[0]
+    assert taji["location"] == "Taji" and taji["mode"] == "rocket"  # the compiled row's place
+    frame = dyad_events(EXAMPLES / "us-iraqi-militias.toml", engine)
+    (note,) = frame.attrs["notes"]
+    assert "3 of these" in note and "--no-fusion" in note
+    every = dyad_events(EXAMPLES / "us-iraqi-militias.toml", Engine(db=seed_store, fusion=False))
+    assert len(every) == len(frame) + 3
+    assert "--no-fusion" in every.attrs["notes"][0]
+
+
+def test_known_duplicates_in_rereported_real_data(tmp_path):
+    """CI-size version of benchmarks/bench_dedup.py: UCDP GED Iraq 2007 re-reported with noise."""
+    db = tmp_path / "ucdp.duckdb"
+    jervis.ingest(FIXTURES / "ucdp-ged" / "conflict_data_irq.csv", db=db)
+    base = jervis.events(db, start="2007-01-01", end="2007-12-31")
+    mixed = rereport(base, seed=7)
+    lake = tmp_path / "lake"
+    from jervis.store.lake import write_events
+
+    write_events(lake, mixed)
+    config = DedupConfig.load()
+    config = type(config)(**{**vars(config), "curated": (*config.curated, "rereport1", "rereport2")})
+    run = jervis.deduplicate(Engine(lake=lake), config=config)
+    links = Engine(lake=lake).dedup_table("event_links").to_pandas()
+    predicted = mixed["event_id"].map(dict(zip(links["event_id"], links["cluster_id"], strict=True)))
+    scores = pairwise_scores(mixed["truth"], predicted.fillna(mixed["event_id"]))
+    assert scores["true_pairs"] > 300
+    # The full benchmark measures 0.94 / 0.86 on all of Iraq (docs/benchmarks.md).
+    assert scores["precision"] >= 0.9 and scores["recall"] >= 0.8, scores
+    assert run["events"] == len(mixed)
+
+
+def test_clusters_grow_without_chaining_and_respect_curated_sources():
+    pairs = pd.DataFrame(
+        {"a": ["x1", "x2", "x1", "u1"], "b": ["x2", "x3", "y1", "u2"],
+         "source_a": ["s", "t", "s", "ucdp_ged"], "source_b": ["t", "r", "q", "ucdp_ged"],
+         "score": [0.9, 0.8, 0.7, 0.99]}  # fmt: skip
+    )
+    links = clusters(pairs, threshold=0.5, curated=("ucdp_ged",))
+    groups = links.groupby("cluster_id")["event_id"].apply(sorted).tolist()
+    # x1-x2 link; x3 joins only if x1-x3 were compatible (it is not: no chain); y1 neither;
+    # u1-u2 are two rows of one curated source.
+    assert groups == [["x1", "x2"]]
+
+
+def test_fusion_takes_the_best_supported_value_and_counts_agreement():
+    rows = pd.DataFrame({c: [None] * 3 for c in jervis.store.schema.COLUMNS})
+    rows["cluster_id"] = "fused:a"
+    rows["event_id"] = ["a", "b", "c"]
+    rows["date"] = pd.to_datetime(["2020-03-11", "2020-03-11", "2020-03-12"])
+    rows["date_precision"] = "day"
+    rows["killed"] = [2, 3, 3]
+    rows["location"] = ["Taji", None, "Camp Taji"]
+    rows["latitude"] = [33.5, None, 33.52]
+    rows["geo_precision"] = [2, None, 1]
+    rows["source_dataset"] = ["text", "acled", "ucdp_ged"]
+    out = fuse(rows).iloc[0]
+    assert out["event_id"] == "fused:a" and out["killed"] == "3" or out["killed"] == 3
+    assert str(out["date"])[:10] == "2020-03-11"
+    assert out["location"] == "Camp Taji"  # tie (one row each): the finer geo_precision wins
+    support = json.loads(out["support"])
+    assert support["killed"] == 2 and support["date"] == 2
+    assert out["n_rows"] == 3 and out["n_sources"] == 3
+
+
+def test_bad_config_is_a_clear_error(tmp_path):
+    path = tmp_path / "d.toml"
+    path.write_text("threshold = 2\n")
+    with pytest.raises(JervisError, match="d.toml"):
+        DedupConfig.load(path)
+    path.write_text((Path(jervis.__file__).parent / "data" / "dedup.toml").read_text() + "\n[weights2]\n")
+    with pytest.raises(JervisError, match="unknown keys"):
+        DedupConfig.load(path)
+
+
+def test_cli_dedup_json(tmp_path):
+    db = tmp_path / "s.duckdb"
+    jervis.ingest(FIXTURES / "iraq-2019-2021" / "events.csv", db=db,
+                  mapping=EXAMPLES / "iraq-2019-2021.mapping.toml")  # fmt: skip
+    result = CliRunner().invoke(app, ["dedup", "--db", str(db), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["events"] == 20 and report["clusters"] == 0  # a compiled timeline has no repeats
+
+
+def test_scores_up_to_ties_only_forgive_indistinguishable_originals():
+    """Two originals identical in every field a reporter sees, a third that differs; copies of
+    the twins linked crosswise are right up to ties, a copy linked to the third is not."""
+    from jervis.dedup.synthetic import truth_up_to_ties
+    from jervis.store.schema import COLUMNS
+
+    row = dict.fromkeys(COLUMNS) | {"date": pd.Timestamp("2020-03-11"), "event": "ASSAULT", "location": "Taji"}
+    frame = pd.DataFrame([row | {"event_id": "o1"}, row | {"event_id": "o2"}, row | {"event_id": "o3", "killed": 5},
+                          row | {"event_id": "c1", "source_dataset": "r"}, row | {"event_id": "c2", "source_dataset": "r"},
+                          row | {"event_id": "c3", "source_dataset": "r"}])  # fmt: skip
+    frame["truth"] = ["o1", "o2", "o3", "o1", "o2", "o3"]
+    predicted = pd.Series(["x", "y", "z", "y", "x", "x"])  # c1 with o2, c2 with o1, c3 with o1 (wrong)
+    strict = pairwise_scores(frame["truth"], predicted)
+    ties = pairwise_scores(truth_up_to_ties(frame, predicted), predicted)
+    assert strict["correct_pairs"] == 0
+    assert ties["correct_pairs"] == 2 and ties["predicted_pairs"] == 4  # c3 with o1 stays wrong
