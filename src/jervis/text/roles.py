@@ -255,8 +255,8 @@ _COLLECTIVE = frozenset({"police", "people", "personnel", "staff", "crew", "army
 
 def victims_count(doc, char_start: int, char_end: int) -> int | None:
     """How many the casualty verb at doc.text[char_start:char_end] killed or wounded, read from
-    its victims' phrase: the passive subject or the active object, its number ("six jesuits")
-    plus those of its conjuncts ("six jesuits and two more persons": 8); a singular noun or
+    its victims' phrase: the passive subject or the active object, its number ("three farmers")
+    plus those of its conjuncts ("three farmers and two more villagers": 5); a singular noun or
     "him"/"her" is one. None when the phrase has no definite number ("soldiers", "many")."""
     from jervis.text.numbers import parse_number
 
