@@ -30,7 +30,7 @@ def extract_cmd(
     gold: Annotated[Path, typer.Option("--gold", help="Gold file: gold.json, PLOVER GSR, M2E2, RAMS, MUC-4 or a news set's gold.jsonl.")],
     kind: Annotated[str, typer.Option(help="auto, seed, plover, m2e2, rams, muc4 or news.")] = "auto",
     backend: Annotated[str, typer.Option(help="Extractor backend: spacy or rules.")] = "spacy",
-    split: Annotated[Optional[str], typer.Option(help="Only this split: train, dev or test (jervis.text.splits).")] = None,  # noqa: UP045
+    split: Annotated[Optional[str], typer.Option(help="Only this split: train, dev or test (jervis.text.splits); learn or test for a news set's parts.")] = None,  # noqa: UP045
     level: Annotated[str, typer.Option(help="event (reported events) or mention (every attack mention, as ACE-style gold marks them).")] = "event",
     unit: Annotated[Optional[str], typer.Option(help="trigger: score at the annotated triggers (RAMS, M2E2; partial annotation) instead of the corpus' own unit.")] = None,  # noqa: UP045
     bootstrap: Annotated[int, typer.Option(help="Resamples for the 95% intervals (0: none).")] = 1000,
@@ -47,8 +47,8 @@ def extract_cmd(
     if kind not in ("auto", "seed", "plover", "m2e2", "rams", "muc4", "news"):
         raise JervisError(
             f"unknown --kind {kind!r}; choose auto, seed, plover, m2e2, rams, muc4 or news")
-    if split not in (None, "train", "dev", "test"):
-        raise JervisError(f"unknown --split {split!r}; choose train, dev or test")
+    if split not in (None, "train", "dev", "test", "learn"):
+        raise JervisError(f"unknown --split {split!r}; choose train, dev, test or learn")
     if level not in ("event", "mention"):
         raise JervisError(f"unknown --level {level!r}; choose event or mention")
     if unit not in (None, "trigger"):

@@ -150,6 +150,8 @@ def evaluate(
     """
     kind, docs = read_gold(gold, kind)
     if kind == "news":
+        if split is not None:  # a news set's own parts (news-dev: learn / test)
+            docs = [d for d in docs if d.split == split]
         return score_news(docs, extractor or _default_extractor(backend), gold=str(gold),
                           backend=backend, bootstrap=bootstrap)  # fmt: skip
     if unit == "trigger" and not any(d.triggers for d in docs):

@@ -287,7 +287,8 @@ def read_news(path: str | Path) -> list[GoldDoc]:
                     background=str(e.get("note") or "").startswith("Background"),
                 )  # fmt: skip
             )
-        docs.append(GoldDoc(str(r["file"]), text, events, published=r.get("published")))
+        docs.append(GoldDoc(str(r["file"]), text, events, published=r.get("published"),
+                            split=str(r.get("split") or "test")))  # fmt: skip
     return docs
 
 
