@@ -7,6 +7,19 @@ Mentions come in document order. A mention joins an earlier event when
 A mention that says "another", "a second", "a new" ... is always a new event. "The same base"
 (and similar) gives the new event the place of the most recent event that has one, since that
 is what the phrase points to.
+
+News reports tell one event over several sentences: the lead names it, later sentences give its
+toll ("Ten people were killed"), its details ("the missile hit a building") or its claim. So a
+mention with no date of its own joins the *topic*, the event the text is about at that point,
+when nothing contradicts it (mode family, place, the parties' sides). The topic is the first
+event a sentence introduces (a lead's main clause comes before the background it cites), or,
+when a sentence introduces none, the event its first mention joined. A mention with its own
+explicit day joins an event of the same day, a compatible mode and place, and no opposed
+parties. The attack of one side and the reply of the other are never one event.
+
+Counts merged from several mentions: the larger figure of the same group (a rising toll), the
+sum of figures for different groups ("170 civilians" and "13 soldiers"; "N other ..."), see
+``_merge_count``.
 """
 
 from __future__ import annotations
@@ -36,6 +49,16 @@ class Draft:
     strike_ref: bool = False  # the mention's noun is "strike(s)" / "raid(s)"
     stated: set[str] = field(default_factory=set)  # count fields the text spoke about
     triggers: list[tuple[int, int]] = field(default_factory=list)  # each mention's words
+    casualty_only: bool = False  # only casualty words ("ten people were killed"): a toll
+    # victims' group of each count ("civilians", "security", ...; None: unsaid or "people") and
+    # the counts said to come on top of others ("N other soldiers", "also killed")
+    groups: dict[str, str | None] = field(default_factory=dict)
+    additive: set[str] = field(default_factory=set)
+    # per event after merging: count field -> {group: count}
+    tallies: dict[str, dict] = field(default_factory=dict)
+    toll: bool = False  # from a sentence with a toll and no attack word: joins, never starts
+    dated: bool = True  # the sentence gives it a day (its own cue or another mention's)
+    claim: bool = False  # "X claimed responsibility": gives the attacker only
 
 
 _FAMILIES = (
@@ -50,8 +73,9 @@ _AIR = frozenset({"air_strike", "drone_strike", "missile", "artillery", "shellin
 
 
 def _compatible_mode(a: str | None, b: str | None) -> bool:
-    """Same mode, or one unknown, or the same family ("the blast" after "a car bomb")."""
-    if a is None or b is None or a == b:
+    """Same mode, or one unknown, or the same family ("the blast" after "a car bomb"); a clash
+    is fought with any weapon."""
+    if a is None or b is None or a == b or "armed_clash" in (a, b):
         return True
     return any(a in family and b in family for family in _FAMILIES)
 
@@ -60,7 +84,8 @@ def _compatible_place(a: dict, b: dict) -> bool:
     """Same country, and the same place unless one of them is only the country."""
     if a.get("country") and b.get("country") and a["country"] != b["country"]:
         return False
-    coarse = a.get("geo_precision") == 6 or b.get("geo_precision") == 6
+    coarse = (a.get("geo_precision") or 0) >= 4 or (b.get("geo_precision") or 0) >= 4  # a
+    # country, a region or an area around a town ("north of X") holds the finer place
     if a.get("location") and b.get("location") and a["location"] != b["location"] and not coarse:
         return False
     return True
@@ -73,30 +98,68 @@ def _same_day(a: dict, b: dict) -> bool:
     )  # fmt: skip
 
 
-def merge(drafts: list[Draft]) -> list[Draft]:
-    """Cluster drafts (document order) into events; returns the merged drafts."""
+def merge(drafts: list[Draft], *, dated: bool = True) -> list[Draft]:
+    """Cluster drafts (document order) into events; returns the merged drafts.
+
+    ``dated``: the document has a publication date. Only then can a mention be told to have no
+    day of its own, so only then do undated mentions join the topic and undated events after
+    the lead go unreported (without one, every mention is undated: each keeps its own event,
+    as before these rules).
+    """
     events: list[Draft] = []
+    topic: Draft | None = None
+    lead = next((d.sentences[0] for d in drafts if not d.toll), None)
+    sentence, created, joined = None, None, None
     for draft in drafts:
+        if draft.sentences[0] != sentence:  # a new sentence: its first event becomes the topic
+            if sentence is not None:
+                topic = created or joined or topic
+            sentence, created, joined = draft.sentences[0], None, None
         if draft.same_place:
             ref = next((e for e in reversed(events) if e.values.get("country")), None)
             if ref is not None:
                 for key in ("country", "admin1", "location", "latitude", "longitude",
                             "geo_precision"):  # fmt: skip
                     draft.values[key] = ref.values.get(key)
-        target = None if draft.new else _find(events, draft)
+        _start_tally(draft)
+        target = None if draft.new else _find(events, draft, topic, discourse=dated)
         if target is None:
+            if draft.toll or (dated and events and not draft.dated and draft.sentences[0] != lead):
+                continue  # a toll of no event in view; an undated event after the lead that
+                # joins none: background the article gives no day (not coded as an event)
             events.append(draft)
+            created = created or draft
         else:
             _absorb(target, draft)
+            joined = joined or target
     return events
 
 
-def _find(events: list[Draft], draft: Draft) -> Draft | None:
+def _opposed(a: dict, b: dict) -> bool:
+    """Different named attackers, or one side's attack and the other's reply (a clash has both
+    sides as parties: nothing is opposed to it)."""
+    if "FIGHT" in (a.get("event"), b.get("event")):
+        return False
+    a_act, b_act = a.get("actor_side"), b.get("actor_side")
+    if a_act and b_act and a_act != b_act:
+        return True
+    return bool(b_act and b_act == a.get("target_side") and a_act is None and a.get("actor"))
+
+
+def _find(events: list[Draft], draft: Draft, topic: Draft | None = None, *,
+          discourse: bool = True) -> Draft | None:
+    d = draft.values
+    if (discourse and topic is not None and not draft.explicit_date and topic in events[-6:]
+            and _fits(topic, draft)):  # fmt: skip
+        return topic  # no date of its own: the event the text is about, unless contradicted
     for event in reversed(events[-4:]):
-        v, d = event.values, draft.values
+        v = event.values
+        if (draft.definite and draft.explicit_date and _same_day(v, d)
+                and _compatible_place(v, d) and not _opposed(v, d)):  # fmt: skip
+            return event  # "the bomber struck on Thursday": that day's attack, whatever its mode
         if not _compatible_mode(v.get("mode"), d.get("mode")):
             continue
-        if not _compatible_place(v, d):
+        if not _compatible_place(v, d) or _opposed(v, d):
             continue
         same_sentence = event.sentences[-1] == draft.sentences[0]
         if same_sentence and (not draft.explicit_date or not event.explicit_date
@@ -106,11 +169,65 @@ def _find(events: list[Draft], draft: Draft) -> Draft | None:
             continue  # "the strikes" are air or missile strikes, not the rocket attack before
         if draft.definite and (not draft.explicit_date or _same_day(v, d) or not event.explicit_date):
             return event
-        if draft.explicit_date and _same_day(v, d) and v.get("mode") and v.get("mode") == d.get(
-            "mode"
-        ):
+        if draft.explicit_date and _same_day(v, d) and (
+            v.get("mode") == d.get("mode") or "FIGHT" in (v.get("event"), d.get("event"))
+            or (_compatible_mode(v.get("mode"), d.get("mode"))
+                and (draft.definite or draft.casualty_only or _same_parties(v, d)))
+        ):  # fmt: skip
             return event
+    if discourse and not draft.explicit_date:  # undated: a recent event of the same mode
+        for event in reversed(events[-4:]):
+            v = event.values
+            if (d.get("mode") and v.get("mode") == d.get("mode") and _compatible_place(v, d)
+                    and not _opposed(v, d)):  # fmt: skip
+                return event
     return None
+
+
+def _same_parties(a: dict, b: dict) -> bool:
+    """The same named attacker, or the same target, on both."""
+    return any(a.get(k) and a.get(k) == b.get(k) for k in ("actor", "target"))
+
+
+def _fits(event: Draft, draft: Draft) -> bool:
+    """An undated mention can be part of this event: no other mode family (a toll alone has no
+    mode), the same place, no opposed parties, not the other side's reply."""
+    v, d = event.values, draft.values
+    if not draft.casualty_only and not _compatible_mode(v.get("mode"), d.get("mode")):
+        return False
+    return _compatible_place(v, d) and not _opposed(v, d)
+
+
+def _start_tally(draft: Draft) -> None:
+    for key in ("killed", "wounded"):
+        if draft.values.get(key) is not None:
+            draft.tallies[key] = {draft.groups.get(key): draft.values[key]}
+
+
+def _merge_count(event: Draft, draft: Draft, key: str) -> None:
+    """Counts of one event told in several mentions: a figure for a group the event has no
+    figure for yet (or said to be "other" / "also") is added; a figure for a group already
+    counted, or for people in general, replaces it when larger (a rising toll)."""
+    got = draft.values.get(key)
+    if got is None:
+        return
+    tally = event.tallies.setdefault(key, {})
+    if event.values.get(key) is not None and not tally:
+        tally[None] = event.values[key]
+    group = draft.groups.get(key)
+    total = sum(tally.values())
+    if not tally:
+        tally[group] = got
+    elif key in draft.additive:
+        tally[f"+{len(tally)}"] = got  # "N other ...", "... were also killed"
+    elif group in tally:
+        tally[group] = max(got, tally[group])  # the same group again: a rising toll
+    elif group is not None and None not in tally:
+        tally[group] = got  # another group of victims of the same event
+    elif got > total:
+        tally.clear()  # a larger total (or a group larger than the total: the toll rose)
+        tally[group] = got
+    event.values[key] = sum(tally.values())
 
 
 def _absorb(event: Draft, draft: Draft) -> None:
@@ -121,17 +238,22 @@ def _absorb(event: Draft, draft: Draft) -> None:
             v[key] = d.get(key)  # "Wednesday's attack on Camp Taji" refines "a base in Iraq"
         if "place" in draft.spans:
             event.spans["place"] = draft.spans["place"]
+    if draft.claim and v.get("actor_side") is None:  # the claimant, over an unknown actor
+        for key in ("actor", "actor_raw", "actor_side"):
+            v[key] = d[key]
+        event.spans["actor"] = draft.spans["actor"]
     for key in _FILL:
         if v.get(key) is None and d.get(key) is not None:
             v[key] = d[key]
             if key in draft.spans:
                 event.spans.setdefault(key, draft.spans[key])
     for key in ("killed", "wounded"):
-        if d.get(key) is not None and (v.get(key) is None or d[key] > v[key]):
+        if d.get(key) is not None:
             if key in event.stated and v.get(key) is None and key not in draft.stated:
                 continue
-            v[key] = d[key]
-            if key in draft.spans:
+            before = v.get(key)
+            _merge_count(event, draft, key)
+            if v.get(key) != before and key in draft.spans:
                 event.spans[key] = draft.spans[key]
         if key in draft.stated:
             event.stated.add(key)

@@ -5,8 +5,11 @@ Rules (documented in docs/extraction.md):
   published on a Wednesday says "Wednesday" for that day, "last Wednesday" for a week earlier
   only when the same weekday is meant; "last Wednesday" on a Saturday is the same as "Wednesday").
 - "today", "hours ago", "this morning", "tonight" -> publication day; "yesterday", "last night",
-  "overnight" -> the day before; "N days ago" -> N days before; all precision "day".
+  "overnight" -> the day before; "N days ago" -> N days before; "N days earlier" -> N days
+  before the previous dated event (before publication when there is none); all precision "day".
 - "the next day", "the following day", "a day later" -> the day after the previous event's date.
+- "a day after X" / "two days before X" date X from the previous event: a day before it / two
+  days after it (the main clause's event is dated first).
 - "last week", "this week", "earlier this week" -> precision "week"; "last month" and "in June"
   -> precision "month"; "last year", "in 2014" -> precision "year".
 - Explicit dates ("March 11", "11 March 2020", "2020-03-11") are parsed by dateparser with the
@@ -39,6 +42,7 @@ _PATTERNS: list[tuple[str, str]] = [
      r"on\s+the\s+same\s+day\s+as\s+publication)\b"),
     ("yesterday", r"\b(?:yesterday|last\s+night|overnight|the\s+previous\s+night)\b"),
     ("days_ago", r"\b(?:a|one|two|three|four|five|six|\d+)\s+days?\s+(?:ago|earlier)\b"),
+    ("days_apart", r"\b(?:a|one|two|three|four|five|six|\d+)\s+days?\s+(?:after|before)\b"),
     ("next_day", r"\b(?:the\s+(?:next|following)\s+(?:day|morning|night|evening)|a\s+day\s+later|"
      r"the\s+day\s+after)\b"),
     ("week", r"\b(?:last|this|past|earlier\s+this|late\s+last|previous)\s+week(?:end)?\b"),
@@ -129,7 +133,16 @@ def resolve(
     if kind == "days_ago":
         word = text.split()[0]
         n = int(word) if word.isdigit() else _NUM.get(word, 1)
+        if text.endswith("earlier") and previous is not None:
+            return previous - timedelta(days=n), "day"  # "a day earlier": than the event before
         return published - timedelta(days=n), "day"
+    if kind == "days_apart":  # "a day after the bombing": the bombing is a day before the
+        # event the sentence dated first (the previous one); "two days before" the other way
+        word = text.split()[0]
+        n = int(word) if word.isdigit() else _NUM.get(word, 1)
+        if previous is None:
+            return (published, "week")
+        return previous + timedelta(days=n if text.endswith("before") else -n), "day"
     if kind == "next_day":
         if previous is None:
             return published, "week"

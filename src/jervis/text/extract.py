@@ -34,12 +34,18 @@ from jervis.store.schema import COLUMNS
 from jervis.text import actors, dates, places
 from jervis.text.classifier import load_model
 from jervis.text.coref import Draft, merge
-from jervis.text.detect import Mention, all_hits, candidate_mentions, find_mentions
+from jervis.text.detect import Hit, Mention, all_hits, candidate_mentions, find_mentions
 from jervis.text.features import mention_features
-from jervis.text.inputs import drop_boilerplate
+from jervis.text.inputs import blank_datelines, drop_boilerplate
 from jervis.text.lexicon import load_lexicon
 from jervis.text.modes import event_of, mode_of
-from jervis.text.numbers import UNKNOWN_RE, casualty_count, standalone_counts
+from jervis.text.numbers import (
+    UNKNOWN_RE,
+    casualty_count,
+    is_additive,
+    standalone_counts,
+    victim_group,
+)
 from jervis.text.pipeline import Sentence, split_sentences
 
 # "spacy" (default): the checked rules find the events, en_core_web_sm's parse (installed by
@@ -54,6 +60,26 @@ _CIVILIAN = re.compile(r"\b(?:civilians?|villagers|residents|worshippers|childre
 _STRIKE_REF = re.compile(r"\b(?:air)?strikes?\b|\braids?\b", re.IGNORECASE)
 _NEW_BEFORE = re.compile(r"\b(?:another|second|third|new|further|fresh|separate|more|other)\s+"
                          r"(?:[\w-]+\s+){0,2}$", re.IGNORECASE)  # fmt: skip
+# a reported clause whose subject is the speaker: "X said it had killed ..." (a claim)
+_CLAIM_BEFORE = re.compile(r"\b(?:said|says|claimed|claims|announced|added)\s+(?:that\s+)?"
+                           r"(?:it|they|its\s+\w+|their\s+\w+)\s+(?:had\s+|has\s+|have\s+)?"
+                           r"(?:\w+\s+)?$", re.IGNORECASE)  # fmt: skip
+_CLAIM_RE = re.compile(r"^\W*(?P<who>[A-Z][\w'-]*(?:\s+[\w'-]+){0,4}?)\s+(?:has\s+|have\s+|had\s+)?"
+                       r"(?:claimed|claims)\s+(?:responsibility|credit)\b")  # fmt: skip
+_BY_AGENT = re.compile(r"\b(?:killed|wounded|injured|hurt)\s+(?:\w+\s+){0,3}?by\b", re.IGNORECASE)
+# a relative clause between commas ("the Taliban, who took the city on Aug. 15, condemned ..."):
+# a date inside it dates that clause, not a mention outside it
+_RELATIVE = re.compile(r",\s+(?:who|which|whose|where)\b[^,;]*(?=,)", re.IGNORECASE)
+_ERA_CUES = frozenset({"year", "years_ago", "month", "month_name"})
+_TOLL_HINT = re.compile(r"\b(?:kill|wound|injur|hurt|dead|died|death|toll|murder|slain|casualt)",
+                        re.IGNORECASE)  # fmt: skip
+_SUBORDINATE = re.compile(r"\b(?:after|before|since|following|ahead\s+of|in\s+(?:reply|response|"
+                          r"retaliation|revenge)\s+(?:to|for))\b",
+                          re.IGNORECASE)  # fmt: skip
+# a date right after a verb of speech dates the statement ("said on Saturday"), not the event:
+# it dates the event only when nothing else does, and never counts as the event's own day
+_SPEECH_BEFORE = re.compile(r"\b(?:said|says|told|announced|reported|added|confirmed|stated|"
+                            r"statement|reporters|parliament|television)\W*$", re.IGNORECASE)  # fmt: skip
 _CLAUSE_GAP = re.compile(r",\s|;|\s-\s")  # a bare year does not reach across a clause
 _CUE_REACH = 100  # characters between a date cue and the mention it dates
 
@@ -133,7 +159,7 @@ def extract_texts(
     """Batch form of extract_text: (text, published, doc_id, url) per document."""
     if backend not in ("rules", "spacy"):
         raise JervisError(f"unknown backend {backend!r}: use 'rules' or 'spacy'")
-    docs = [(drop_boilerplate(d[0] or ""), *d[1:]) for d in docs]
+    docs = [(blank_datelines(drop_boilerplate(d[0] or "")), *d[1:]) for d in docs]
     # sentences always come from the fast rule-based splitter; the statistical pipeline (backend
     # "spacy") parses only the sentences that may report an event, all documents' in one batch
     sentence_lists = split_sentences(d[0] for d in docs)
@@ -213,25 +239,94 @@ def _extract_doc(
     elif found is None:  # word order only: the hand-written checks decide (negation, modality,
         # genericity, background, corroboration of weak words)
         found = [(s, m, None) for s in sentences if (m := find_mentions(lex, s)[0])]
-    for sentence, mentions, parse in found:
+    with_mentions = {sentence.index for sentence, _, _ in found}
+    tolls = [(s, [m], None) for s in sentences if s.index not in with_mentions
+             and (m := _toll_mention(lex, s)) is not None]  # fmt: skip
+    claims = {s.index: c for s in sentences if s.index not in with_mentions
+              and (c := _claim_draft(s, published)) is not None}  # fmt: skip
+    for sentence, mentions, parse in sorted(found + tolls, key=lambda f: f[0].index):
+        toll = sentence.index not in with_mentions
+        while claims and min(claims) < sentence.index:
+            drafts.append(claims.pop(min(claims)))
         cues = _assign_cues(sentence, mentions)
         matches = places.find(sentence.text)
         pieces = _evidence_pieces(sentence, mentions, cues)
+        dated = None  # the day a mention of this sentence was given: its undated ones share it
         for mention, cue, piece in zip(mentions, cues, pieces, strict=True):
-            draft = _draft(lex, sentence, mention, cue, matches, published, previous, parse)
+            own = matches if len(mentions) == 1 else [  # several events: each its own places
+                m for m in matches if piece[0] <= sentence.start + m.start < piece[1]]
+            draft = _draft(lex, sentence, mention, cue, own, published, previous, parse)
             draft.evidence = [piece]
+            draft.toll = toll
             v = draft.values
+            if cue is None and dated is not None and not _SUBORDINATE.search(
+                sentence.norm[: mention.start][-40:]
+            ):
+                v["date"], v["date_precision"] = dated
             if dates.is_background(v["date"], v["date_precision"], published):
                 continue
             if draft.explicit_date:
                 previous = draft.values["date"]
+            if draft.explicit_date and v["date_precision"] == "day":
+                dated = (v["date"], "day")
+            draft.dated = draft.explicit_date or dated is not None
+            if toll:  # a toll gives counts, not parties: whom the sentence names may be sources
+                for key in ("actor", "actor_raw", "actor_side", "target", "target_raw",
+                            "target_side"):  # fmt: skip
+                    v.pop(key, None)
+            elif draft.casualty_only and all(h.passive for h in mention.hits) and not (
+                _BY_AGENT.search(sentence.norm)
+            ):  # "ten people were killed": no attacker in the sentence, whatever the parse says
+                for key in ("actor", "actor_raw", "actor_side"):
+                    v.pop(key, None)
             drafts.append(draft)
-    events = merge(drafts)
+    drafts.extend(claims[k] for k in sorted(claims))
+    events = merge(drafts, dated=published is not None)
     out = []
     for n, draft in enumerate(events, start=1):
         _scoped_parties(draft.values, published)  # the merged event may know its place now
         out.append(_finish(text, draft, n, doc_id, url))
     return out
+
+
+def _claim_draft(sentence: Sentence, published: date | None) -> Draft | None:
+    """A sentence in which a named group claims an attack it does not name ("X claimed
+    responsibility in a statement"): the attacker of the event the text is about."""
+    match = _CLAIM_RE.search(sentence.norm)
+    if match is None or sentence.heading:
+        return None
+    who = match.group("who")
+    party = actors.normalise_party(who, match.start("who"), match.end("who"))
+    if party.side is None:
+        return None
+    off = sentence.start
+    return Draft(
+        values={"event": "ASSAULT", "actor": party.name, "actor_raw": party.raw,
+                "actor_side": party.side, "date": published, "date_precision": "week"},
+        spans={"actor": (off + match.start("who"), off + match.end("who"))},
+        sentences=[sentence.index], evidence=[(sentence.start, sentence.end)],
+        toll=True, claim=True, dated=False, casualty_only=True,
+    )  # fmt: skip
+
+
+def _toll_mention(lex, sentence: Sentence) -> Mention | None:
+    """A sentence that gives a toll but names no attack ("Ten people were killed, the ministry
+    said"; "the toll rose to 12"): a mention of its casualty words, which may only join the
+    event the text is about (jervis.text.coref), never make one of its own."""
+    if sentence.heading or not _TOLL_HINT.search(sentence.norm):
+        return None
+    if any(c.kind in _ERA_CUES for c in dates.find_cues(sentence.norm)):
+        return None  # the toll of a war or of a month ("in 2020", "last month"): not of a day
+    hits = [h for h in all_hits(lex, sentence) if h.trigger.kind == "casualty" and h.reason is None]
+    counted = [h for h in hits if casualty_count(sentence.norm, h.start, h.end, h.passive)[1]]
+    if counted:
+        return Mention(sentence, counted)
+    standalone = standalone_counts(sentence.norm)
+    if not standalone:
+        return None
+    trigger = next(t for t in lex.triggers if t.kind == "casualty")
+    a, b = min(x[2] for x in standalone), max(x[3] for x in standalone)
+    return Mention(sentence, [Hit(a, b, sentence.norm[a:b], trigger)])
 
 
 def learned_mentions(lex, sentences: list[Sentence], *, factual: bool):
@@ -273,15 +368,19 @@ def _evidence_pieces(sentence: Sentence, mentions: list[Mention], cues) -> list[
     """Document spans of each mention's part of the sentence (the whole sentence if alone).
 
     Two events in one sentence ("After a mortar attack hit the camp on Monday, the army shelled
-    the hills on Tuesday") are cut between them: after the first one's date, else at the last
-    comma or "and" between them, else at the space nearest half way (never inside a word).
+    the hills on Tuesday") are cut between them: before a word that cites another event ("a day
+    after", "in reply to"), else after the first one's date, else at the last comma or "and"
+    between them, else at the space nearest half way (never inside a word).
     """
     norm, off = sentence.norm, sentence.start
     cuts = [0]
     for i in range(len(mentions) - 1):
         lo, hi = mentions[i].end, mentions[i + 1].start
         cue = cues[i]
-        if cue is not None and lo <= cue.end <= hi:
+        sub = _SUBORDINATE.search(norm, lo, hi)
+        if sub is not None:  # "..., a day after a rocket attack ...": the cited event's part
+            cut = sub.start()
+        elif cue is not None and lo <= cue.end <= hi:
             cut = cue.end
         else:
             seps = [m.end() for m in re.finditer(r",\s|;\s|\s(?:and|but)\s", norm[lo:hi])]
@@ -307,8 +406,12 @@ def _assign_cues(sentence: Sentence, mentions: list[Mention]) -> list[dates.Date
     out: list[dates.DateCue | None] = [None] * len(mentions)
     best: list[float] = [float("inf")] * len(mentions)
     parens = [(m.start(), m.end()) for m in re.finditer(r"\([^)]*\)", sentence.norm)]
+    relative = [(m.start(), m.end()) for m in _RELATIVE.finditer(sentence.norm)]
     for cue in dates.find_cues(sentence.norm):
         if any(a <= cue.start < b for a, b in parens):
+            continue
+        if any(a <= cue.start < b and not any(a <= m.start < b for m in mentions)
+               for a, b in relative):  # fmt: skip
             continue
         scores = []
         for m in mentions:
@@ -323,6 +426,11 @@ def _assign_cues(sentence: Sentence, mentions: list[Mention]) -> list[dates.Date
             ):
                 d = float("inf")  # "Before it was shelled, ..., where X founded Y in 2014"
             scores.append(d)
+            if cue.end <= m.start and d and any(o.end <= cue.start for o in mentions) and (
+                _SUBORDINATE.search(sentence.norm[cue.end : m.start])
+            ):
+                scores[-1] = float("inf")  # "struck X on Friday, a day after a bombing ...":
+                # the main clause's date does not reach into the earlier event it cites
         i = min(range(len(mentions)), key=lambda k: scores[k])
         if scores[i] > _CUE_REACH:
             continue  # a date far from any mention dates something else
@@ -337,6 +445,8 @@ def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None
     spans: dict[str, tuple[int, int]] = {"event": (off + mention.start, off + mention.end)}
     values: dict = {}
     stated: set[str] = set()
+    groups: dict[str, str | None] = {}
+    additive: set[str] = set()
     # counts
     for hit in hits:
         if hit.trigger.kind != "casualty":
@@ -351,16 +461,24 @@ def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None
             parsed = victims_count(parse, hit.start, hit.end)
             if parsed is not None:
                 count, said = parsed, True
+        if said and key == "killed" and count and _CLAIM_BEFORE.search(
+            norm[max(0, hit.start - 50) : hit.start]
+        ):  # "X said it had killed N militants": the attacker's claim of its enemy's losses
+            continue
         if said and key not in stated:
             stated.add(key)
             values[key] = count
             spans[key] = (off + hit.start, off + min(len(norm), hit.end + 30))
+            groups[key] = victim_group(norm, hit.start, hit.end, hit.passive)
+            if is_additive(norm, hit.start, hit.end):
+                additive.add(key)
     for key, count, a, b in standalone_counts(norm):
         if key in stated:
             continue
         if abs(a - mention.end) > 120 and abs(mention.start - b) > 120:
             continue
         values[key], spans[key] = count, (off + a, off + b)
+        groups[key] = victim_group(norm, a, b)
         stated.add(key)
     mode, mode_span = mode_of(lex, norm, hits, mention.start, mention.end)
     values["mode"] = mode
@@ -411,9 +529,12 @@ def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None
         and not new,
         new=new,
         same_place=bool(lex.cues["same_place"].search(norm[mention.start : mention.end + 60])),
-        explicit_date=cue is not None, strong=mention.strong, stated=stated,
+        explicit_date=cue is not None and not _SPEECH_BEFORE.search(norm[max(0, cue.start - 30) : cue.start]),
+        strong=mention.strong, stated=stated,
         strike_ref=bool(_STRIKE_REF.search(norm[max(0, first.start - 25) : mention.end])),
         triggers=[spans["event"]],
+        casualty_only=all(h.trigger.kind == "casualty" for h in hits),
+        groups=groups, additive=additive,
     )  # fmt: skip
 
 
@@ -548,7 +669,7 @@ def extract_mentions(text: str, *, backend: str = DEFAULT_BACKEND, **_: object) 
     mention's words) and ``evidence_spans`` (the same, as a list), document offsets.
     """
     lex = load_lexicon()
-    text = drop_boilerplate(text or "")
+    text = blank_datelines(drop_boilerplate(text or ""))
     sentences = split_sentences([text])[0]
     if backend == "rules":
         found = [(s, detected_mentions(lex, s), None) for s in sentences]

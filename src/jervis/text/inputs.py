@@ -62,6 +62,21 @@ def drop_boilerplate(text: str) -> str:
     return _boilerplate().sub(lambda m: " " * len(m.group(0)), text)
 
 
+# A wire dateline opens a paragraph: a place in capitals (several joined by "/"), optionally a
+# region or country in title case, a date and the agency in brackets, then a dash. It says where
+# the report was filed, not who acted or where: it is blanked before extraction.
+_DATELINE = re.compile(
+    r"(?m)^[ \t]*[A-Z][A-Z.'\u2019-]+(?:[ /][A-Z][A-Z.'\u2019-]+)*"
+    r"(?:,[ \t]+[A-Z][\w.'\u2019-]*(?:[ \t]+(?:of[ \t]+)?[A-Z0-9][\w.'\u2019-]*)*)*"
+    r"(?:[ \t]*\([^)\n]{1,40}\))?[ \t]+(?:-{1,2}|\u2013|\u2014)[ \t]+(?=[A-Z\"'\u201c])")
+
+
+def blank_datelines(text: str) -> str:
+    """Blank a wire dateline ("KABUL, Afghanistan (Agency) - ") at the start of a paragraph
+    (same length: spans into the text stay valid)."""
+    return _DATELINE.sub(lambda m: " " * len(m.group(0)), text)
+
+
 def expand(paths: Iterable[str | Path] | str | Path) -> list[Path]:
     """Files named, found in directories (sorted, recursive, no hidden files) or by globs."""
     if isinstance(paths, str | Path):

@@ -25,6 +25,7 @@ _TENS = {
 }  # fmt: skip
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
 _VAGUE = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000, "tens": 20}
+_VAGUE_RE = re.compile(r"\b(?:dozens|scores|hundreds|thousands|tens)\s*$", re.IGNORECASE)
 UNKNOWN_WORDS = ("several", "many", "some", "numerous", "unknown", "unspecified", "undisclosed",
                  "countless", "multiple", "a number of", "an unknown number", "a few", "few")  # fmt: skip
 
@@ -123,14 +124,14 @@ _PASSIVE_ONE_RE = re.compile(r"(?:^|\b)(?P<a>an?)\s+(?:[\w'.-]+\s+){0,4}?" + _AU
 _HEADLINE_RE = re.compile(_N + r"\s+(?:[\w'.-]+\s+){0,3}?$", re.IGNORECASE)
 _PLURAL_OK = frozenset("people police personnel staff crew army militia".split())
 STANDALONE = [
-    ("killed", re.compile(_N + r"\s+(?:[\w'.-]+\s+){0,4}?(?:" + _AUX + r")?(?:dead|died|slain|"
+    ("killed", re.compile(_N + r"\s+(?:[\w'.-]+\s+){0,4}?(?:" + _AUX + r")?(?:dead|died|slain|murdered|"
                           r"killed\s+in\s+action)\b|" + _N.replace("<n>", "<n2>")
                           + r"\s+(?:KIA|fatalities|deaths)\b", re.IGNORECASE)),
     ("wounded", re.compile(_N + r"\s+(?:[\w'.-]+\s+){0,4}?(?:" + _AUX + r")?(?:hurt|"
                            r"wounded\s+in\s+action)\b|" + _N.replace("<n>", "<n2>")
                            + r"\s+(?:WIA|injuries)\b", re.IGNORECASE)),
     ("killed", re.compile(r"\b(?:left|leaving)\s+" + _N + r"\s+(?:[\w'-]+\s+){0,3}?dead\b", re.I)),
-    ("killed", re.compile(r"\bdeath\s+toll\s+(?:\w+\s+){0,3}?(?:to|of|at)\s+" + _N, re.I)),
+    ("killed", re.compile(r"\b(?:death\s+)?toll\s+(?:\w+\s+){0,3}?(?:to|of|at)\s+" + _N, re.I)),
     ("killed", re.compile(r"(?:^|\b)(?P<a>an?)\s+(?:[\w'.-]+\s+){0,4}?(?:died|was\s+killed)\b",
                           re.I)),
 ]
@@ -183,7 +184,8 @@ _NONE_SUBJECT = re.compile(r"\b(?:no\s+one|nobody|none\s+of\s+(?:them|the\s+\w+)
                            r"(?:\w+\s+){0,2}$", re.IGNORECASE)  # fmt: skip
 _STANDALONE_HINT = re.compile(r"dead|died|slain|in\s+action|KIA|WIA|fatalities|deaths|hurt|"
                               r"injuries|toll|casualties|no\s+one|nobody", re.IGNORECASE)  # fmt: skip
-_NO_CASUALTIES = re.compile(r"\b(?:no|without|any)\s+(?:casualties|victims)\b", re.IGNORECASE)
+_NO_CASUALTIES = re.compile(r"\b(?:no|without|any)\s+(?:(?:immediate\s+)?reports?\s+of\s+)?"
+                            r"(?:casualties|victims)\b", re.IGNORECASE)  # fmt: skip
 _NO_DEAD = re.compile(r"\b(?:no\s+one|nobody)\s+(?:was|were|has\s+been)\s+(?:killed|hurt|injured|"
                       r"wounded)|\bno\s+(?:deaths|fatalities)\b|\bno\s+(?:injuries)\b",
                       re.IGNORECASE)  # fmt: skip
@@ -207,8 +209,8 @@ def _plus_more(count: int | None, norm: str, pos: int) -> int | None:
         if not match:
             break
         more = 1 if match.group("one") else parse_number(match.group("n"))
-        if more is None:
-            break
+        if more is None or match.group("n") and _VAGUE_RE.search(match.group("n")):
+            break  # "13 soldiers and scores of civilians": a vague part is no number to add
         count, pos = count + more, pos + match.end()
     return count
 
@@ -237,4 +239,57 @@ def _standalone(norm: str) -> tuple[tuple[str, int | None, int, int], ...]:
         text = match.group(0).lower()
         field = "killed" if ("killed" in text or "death" in text or "fatal" in text) else "wounded"
         out.append((field, 0, match.start(), match.end()))
+        if field == "wounded" and re.search(r"\bhurt\b", text):  # "nobody was hurt": none
+            out.append(("killed", 0, match.start(), match.end()))  # killed either
     return tuple(out)
+
+
+# -- whose count: the victims' group, and counts said to come on top of others ------------------
+_GROUPS = (
+    ("security", r"soldiers?|troops?|servicem[ae]n|service\s+members?|servicewom[ae]n|marines?|"
+                 r"sailors?|airm[ae]n|paratroopers?|commandos?|policem[ae]n|police(?:\s+officers?)?|"
+                 r"officers?|guards?|personnel|medics?|conscripts?"),
+    ("armed", r"fighters?|militants?|rebels?|insurgents?|jihadists?|gunmen|militiam[ae]n|"
+              r"combatants?|extremists?|terrorists?"),
+    ("civilian", r"civilians?|residents?|villagers?|worshippers?|child(?:ren)?|wom[ae]n|students?|"
+                 r"passengers?|shoppers?|pilgrims?|journalists?|contractors?|workers?|"
+                 r"patients?|farmers?|protesters?|displaced|refugees?|girls?|boys?|babies"),
+)
+_GROUP_RE = re.compile(
+    r"\b(?P<n>" + NUMBER + r")\s+(?:[\w'-]+\s+){0,3}?(?:(?P<security>" + _GROUPS[0][1]
+    + r")|(?P<armed>" + _GROUPS[1][1] + r")|(?P<civilian>" + _GROUPS[2][1] + r"))\b",
+    re.IGNORECASE,
+)
+_ALSO_RE = re.compile(r"\b(?:also|too|as\s+well)\b", re.IGNORECASE)
+
+
+def victim_group(norm: str, start: int, end: int, passive: bool | None = None) -> str | None:
+    """The group whose count a casualty word at norm[start:end] gives: "security" (soldiers,
+    police), "armed" (fighters, militants) or "civilian", read from the nearest "N <group>"
+    phrase of its clause (before a passive verb, after an active one); None for "people" or
+    when no group is named. A subset ("N of them children") names no group."""
+    lo = max(0, start - 80) if passive is not False else start
+    hi = min(len(norm), end + 60) if passive is not True else end
+    best, group = None, None
+    for match in _GROUP_RE.finditer(norm, lo, hi):
+        if re.search(r"\b(?:of\s+them|of\s+whom|among\s+them|including)\b", match.group(0), re.I):
+            continue
+        gap = norm[min(match.end(), start) : max(match.start(), end)]
+        if re.search(r"[;.]", gap):
+            continue  # another sentence or clause
+        distance = start - match.end() if match.end() <= start else match.start() - end
+        if best is None or abs(distance) < best:
+            best = abs(distance)
+            group = next(k for k in ("security", "armed", "civilian") if match.group(k))
+    return group
+
+
+def is_additive(norm: str, start: int, end: int) -> bool:
+    """A count said to come on top of the ones already given: "N other soldiers were wounded",
+    "two more died", "... were also killed"."""
+    before = norm[max(0, start - 60) : start]
+    clause = re.split(r"[;:]|,\s", before)[-1]
+    if _ALSO_RE.search(clause[-25:]) or _ALSO_RE.match(norm[end : end + 12].strip() or "-"):
+        return True
+    return any(re.match(r"\s+(?:other|more|additional|further)\b", clause[m.end():], re.I)
+               for m in NUMBER_RE.finditer(clause))  # fmt: skip

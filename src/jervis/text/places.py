@@ -23,6 +23,11 @@ _REPORTER_BEFORE = re.compile(r"(?:spokes\w+|officials?|sources?|said|says|told|
 # "Baghdad said", "Israel's military said": the place names the source, not where it happened
 _REPORTER_AFTER = re.compile(r"^(?:'s)?(?:\s+[\w-]+){0,2}?,?\s+(?:said|says|told|reported|"
                              r"announced|claimed)\b", re.I)  # fmt: skip
+_RELATIVE_BEFORE = re.compile(r"\b(?:(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?|outside|"
+                              r"kilometres|kilometers|miles|km)\s+(?:of\s+)?(?:the\s+\w+\s+of\s+)?$",
+                              re.I)  # fmt: skip
+_MODIFIER_AFTER = re.compile(r"^-(?:based|backed|aligned|allied|led|linked|born|supported|made|"
+                             r"funded|run)\b", re.I)  # fmt: skip
 _COUNTRY_WORD = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\b")
 
 
@@ -74,6 +79,8 @@ def choose(
             continue
         if _REPORTER_AFTER.match(norm[m.end : m.end + 20]):
             continue  # "fighters in Donetsk said": where the source is
+        if _MODIFIER_AFTER.match(norm[m.end : m.end + 12]):
+            continue  # "a Britain-based monitor", "Iran-backed militias": a modifier, no place
         usable.append(m)
     if not usable:
         return None
@@ -94,9 +101,12 @@ def choose(
     best = min(places, key=distance) if places else None
     if best is None or distance(best) > 160:
         return None  # a demonym ("Americans") describes people, not where it happened
+    precision = GEO_PRECISION.get(best.precision)
+    if precision is not None and precision < 4 and _RELATIVE_BEFORE.search(norm[max(0, best.start - 40) : best.start]):
+        precision = 4  # "a base north of Baghdad": somewhere in the area, not the city itself
     return Place(
         best.name, best.country, best.admin1, best.latitude, best.longitude,
-        GEO_PRECISION.get(best.precision), best.start, best.end,
+        precision, best.start, best.end,
     )  # fmt: skip
 
 
