@@ -59,6 +59,7 @@ class Draft:
     toll: bool = False  # from a sentence with a toll and no attack word: joins, never starts
     dated: bool = True  # the sentence gives it a day (its own cue or another mention's)
     claim: bool = False  # "X claimed responsibility": gives the attacker only
+    cited: bool = False  # introduced as an earlier event ("after", "in reply to ...")
 
 
 _FAMILIES = (
@@ -124,7 +125,8 @@ def merge(drafts: list[Draft], *, dated: bool = True) -> list[Draft]:
         _start_tally(draft)
         target = None if draft.new else _find(events, draft, topic, discourse=dated)
         if target is None:
-            if draft.toll or (dated and events and not draft.dated and draft.sentences[0] != lead):
+            if draft.toll or (dated and events and not draft.dated
+                              and (draft.sentences[0] != lead or draft.cited)):  # fmt: skip
                 continue  # a toll of no event in view; an undated event after the lead that
                 # joins none: background the article gives no day (not coded as an event)
             events.append(draft)

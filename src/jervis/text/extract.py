@@ -259,9 +259,9 @@ def _extract_doc(
             draft.evidence = [piece]
             draft.toll = toll
             v = draft.values
-            if cue is None and dated is not None and not _SUBORDINATE.search(
-                sentence.norm[: mention.start][-40:]
-            ):
+            cited = bool(_SUBORDINATE.search(sentence.norm[: mention.start][-40:]))
+            draft.cited = cited  # "in reply to rocket attacks": an earlier event, cited
+            if cue is None and dated is not None and not cited:
                 v["date"], v["date_precision"] = dated
             if dates.is_background(v["date"], v["date_precision"], published):
                 continue

@@ -2,9 +2,10 @@
 
 Conventions (documented in docs/extraction.md):
 - A bound is read as the number it names: "at least 25", "more than 25", "up to 25" -> 25.
-- Vague plurals are read as their smallest consistent value: "dozens" -> 24, "scores" -> 40,
-  "hundreds" -> 200, "thousands" -> 2000 (a lower bound, like "at least").
-- "several", "many", "a number of", "an unknown number", "some" -> None: unknown, never 0.
+- Vague plurals ("dozens", "scores", "hundreds", "thousands") -> None, like "several", "many",
+  "a number of", "an unknown number", "some": the text gives no number (never 0). (Until the
+  third round they were read as a lower bound, "dozens" -> 24; every hand-annotated gold set
+  here codes them as no number, and a made-up figure is a wrong count.)
 - "no one", "nobody", "no casualties" -> 0: the text says none.
 """
 
@@ -24,7 +25,7 @@ _TENS = {
     "eighty": 80, "ninety": 90,
 }  # fmt: skip
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
-_VAGUE = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000, "tens": 20}
+_VAGUE: dict[str, int | None] = dict.fromkeys(("dozens", "scores", "hundreds", "thousands", "tens"))
 _VAGUE_RE = re.compile(r"\b(?:dozens|scores|hundreds|thousands|tens)\s*$", re.IGNORECASE)
 UNKNOWN_WORDS = ("several", "many", "some", "numerous", "unknown", "unspecified", "undisclosed",
                  "countless", "multiple", "a number of", "an unknown number", "a few", "few")  # fmt: skip
