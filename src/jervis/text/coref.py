@@ -126,7 +126,7 @@ def merge(drafts: list[Draft], *, dated: bool = True) -> list[Draft]:
         target = None if draft.new else _find(events, draft, topic, discourse=dated)
         if target is None:
             if draft.toll or (dated and events and not draft.dated
-                              and (draft.sentences[0] != lead or draft.cited)):  # fmt: skip
+                              and draft.sentences[0] != lead):  # fmt: skip
                 continue  # a toll of no event in view; an undated event after the lead that
                 # joins none: background the article gives no day (not coded as an event)
             events.append(draft)

@@ -79,7 +79,7 @@ _SUBORDINATE = re.compile(r"\b(?:after|before|since|following|ahead\s+of|in\s+(?
 # a date right after a verb of speech dates the statement ("said on Saturday"), not the event:
 # it dates the event only when nothing else does, and never counts as the event's own day
 _SPEECH_BEFORE = re.compile(r"\b(?:said|says|told|announced|reported|added|confirmed|stated|"
-                            r"statement|reporters|parliament|television)\W*$", re.IGNORECASE)  # fmt: skip
+                            r"statement|reporters|parliament|television)\s+$", re.IGNORECASE)  # fmt: skip
 _CLAUSE_GAP = re.compile(r",\s|;|\s-\s")  # a bare year does not reach across a clause
 _CUE_REACH = 100  # characters between a date cue and the mention it dates
 
@@ -269,7 +269,7 @@ def _extract_doc(
                 previous = draft.values["date"]
             if draft.explicit_date and v["date_precision"] == "day":
                 dated = (v["date"], "day")
-            draft.dated = draft.explicit_date or dated is not None
+            draft.dated = draft.explicit_date or (dated is not None and not cited)
             if toll:  # a toll gives counts, not parties: whom the sentence names may be sources
                 for key in ("actor", "actor_raw", "actor_side", "target", "target_raw",
                             "target_side"):  # fmt: skip

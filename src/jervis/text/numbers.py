@@ -185,7 +185,7 @@ _NONE_SUBJECT = re.compile(r"\b(?:no\s+one|nobody|none\s+of\s+(?:them|the\s+\w+)
                            r"(?:\w+\s+){0,2}$", re.IGNORECASE)  # fmt: skip
 _STANDALONE_HINT = re.compile(r"dead|died|slain|in\s+action|KIA|WIA|fatalities|deaths|hurt|"
                               r"injuries|toll|casualties|no\s+one|nobody", re.IGNORECASE)  # fmt: skip
-_NO_CASUALTIES = re.compile(r"\b(?:no|without|any)\s+(?:(?:immediate\s+)?reports?\s+of\s+)?"
+_NO_CASUALTIES = re.compile(r"\b(?:no|without|any)\s+(?:causing\s+(?:any\s+)?|(?:immediate\s+)?reports?\s+of\s+)?"
                             r"(?:casualties|victims)\b", re.IGNORECASE)  # fmt: skip
 _NO_DEAD = re.compile(r"\b(?:no\s+one|nobody)\s+(?:was|were|has\s+been)\s+(?:killed|hurt|injured|"
                       r"wounded)|\bno\s+(?:deaths|fatalities)\b|\bno\s+(?:injuries)\b",
