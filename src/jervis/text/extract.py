@@ -474,6 +474,10 @@ def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None
                 additive.add(key)
     for key, count, a, b in standalone_counts(norm):
         if key in stated:
+            if count and values.get(key) is not None and a > spans[key][0] - off and (
+                is_additive(norm, a, b)
+            ):  # "seven were killed, and two more died": on top of the first
+                values[key] += count
             continue
         if abs(a - mention.end) > 120 and abs(mention.start - b) > 120:
             continue

@@ -289,7 +289,7 @@ def is_additive(norm: str, start: int, end: int) -> bool:
     """A count said to come on top of the ones already given: "N other soldiers were wounded",
     "two more died", "... were also killed"."""
     before = norm[max(0, start - 60) : start]
-    clause = re.split(r"[;:]|,\s", before)[-1]
+    clause = re.split(r"[;:]|,\s", before)[-1] + norm[start:end]  # the count may be inside
     if _ALSO_RE.search(clause[-25:]) or _ALSO_RE.match(norm[end : end + 12].strip() or "-"):
         return True
     return any(re.match(r"\s+(?:other|more|additional|further)\b", clause[m.end():], re.I)

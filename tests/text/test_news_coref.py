@@ -1,0 +1,149 @@
+"""News-report discourse: one row per real event, counts on the right event (docs/extraction.md,
+"What happens to a document", step 9). Every text here is invented for the rule it checks."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from jervis.text import extract_text
+from jervis.text.coref import Draft, _merge_count
+from jervis.text.inputs import blank_datelines
+from jervis.text.numbers import is_additive, parse_number, victim_group
+
+PUB = "2023-05-20"  # a Saturday
+
+
+def violent(text: str, published: str | None = PUB):
+    return [e for e in extract_text(text, published=published) if e.event in ("ASSAULT", "FIGHT")]
+
+
+@pytest.mark.parametrize(
+    ("line", "kept"),
+    [("MOSUL, Iraq (Agency) - Gunmen attacked", "Gunmen attacked"),
+     ("KABUL/ISLAMABAD - Rockets hit", "Rockets hit"),
+     ("NAIROBI, Kenya, May 3 (Agency) - Police said", "Police said"),
+     ("The army - which denies it - said", "The army - which denies it - said")],
+)  # fmt: skip
+def test_a_wire_dateline_is_blanked_in_place(line, kept):
+    out = blank_datelines(line)
+    assert len(out) == len(line) and out.strip() == kept
+
+
+def test_a_dateline_is_not_the_attacker():
+    (event,) = violent("MOSUL, Iraq - Gunmen attacked a police checkpoint in Mosul on Friday, "
+                       "killing three officers.")  # fmt: skip
+    assert "MOSUL" not in (event.actor_raw or "")
+
+
+def test_a_toll_in_a_later_sentence_joins_the_event():
+    (event,) = violent("Militants fired rockets at an army post in Kandahar on Monday. "
+                       "Six soldiers were killed and nine were wounded, the ministry said.")  # fmt: skip
+    assert (event.date, event.killed, event.wounded) == (date(2023, 5, 15), 6, 9)
+
+
+def test_a_rising_toll_keeps_the_highest_figure_not_the_sum():
+    (event,) = violent("Shells hit a market in Goma on Friday, killing at least nine people. "
+                       "By the evening the toll had risen to 12, officials said.")  # fmt: skip
+    assert event.killed == 12
+
+
+def test_counts_of_different_groups_are_added_subsets_are_not():
+    (event,) = violent("Gunmen ambushed a convoy near Gao on Thursday, killing four soldiers. "
+                       "Nine civilians were killed as well, and 11 other people were wounded. "
+                       "At least 20 people were hurt, five of them children, a doctor said.")  # fmt: skip
+    assert event.killed == 13  # four soldiers + nine civilians
+    assert event.wounded == 20  # 11 "other" wounded, then a larger total of the same people
+
+
+def test_an_older_toll_with_its_own_era_does_not_attach():
+    (event,) = violent("Rebels shelled the town of Bunia on Tuesday, killing two farmers. "
+                       "A war in 2019 killed more than 300 people in the province.")  # fmt: skip
+    assert event.killed == 2
+
+
+def test_a_claim_about_the_enemy_is_not_a_count():
+    (event,) = violent("Jets struck a camp in Idlib on Wednesday, killing five people. "
+                       "The air force said it had killed about 40 militants.")  # fmt: skip
+    assert event.killed == 5
+
+
+def test_the_other_sides_reply_stays_a_separate_event():
+    events = violent("Israeli jets struck Hamas positions in Gaza on Tuesday. Hamas fired "
+                     "rockets at Israeli towns on Tuesday, wounding two people.")  # fmt: skip
+    assert len(events) == 2
+    assert events[0].wounded is None and events[1].wounded == 2
+
+
+def test_a_day_after_dates_the_cited_event_from_the_main_one():
+    events = violent("Troops shelled rebel positions near Kidal on Friday, a day after a car bomb "
+                     "killed six police officers in Gao.")  # fmt: skip
+    assert sorted(e.date for e in events) == [date(2023, 5, 18), date(2023, 5, 19)]
+    bomb = next(e for e in events if e.date == date(2023, 5, 18))
+    assert bomb.killed == 6
+
+
+def test_a_day_earlier_counts_from_the_event_before():
+    events = violent("A missile hit a school in Kharkiv on Wednesday, killing three people. "
+                     "A day earlier, missiles struck a depot in Dnipro, wounding four.")  # fmt: skip
+    assert sorted(e.date for e in events) == [date(2023, 5, 16), date(2023, 5, 17)]
+
+
+def test_the_date_of_a_statement_does_not_split_an_event():
+    (event,) = violent("A drone struck a car in Marib on Thursday. Two fighters in the car were "
+                       "killed, a spokesman told reporters on Saturday.")  # fmt: skip
+    assert (event.date, event.killed) == (date(2023, 5, 18), 2)
+
+
+def test_a_claim_of_responsibility_names_the_attacker():
+    (event,) = violent("A car bomb exploded outside a hotel in Mogadishu on Sunday, killing 11 "
+                       "people. Al-Shabaab claimed responsibility in a statement.")  # fmt: skip
+    assert event.actor is not None and "Shabaab" in event.actor
+
+
+def test_murdered_and_died_count_as_killed():
+    (event,) = violent("Gunmen stormed a village near Maiduguri on Monday. Seven villagers were "
+                       "murdered, and two more died in hospital, police said.")  # fmt: skip
+    assert event.killed == 9
+
+
+def test_killed_and_wounded_numbers_go_to_their_own_words():
+    (event,) = violent("A suicide bomber struck a mosque in Peshawar on Friday, killing 12 and "
+                       "wounding 30.")  # fmt: skip
+    assert (event.killed, event.wounded) == (12, 30)
+
+
+def test_vague_quantities_are_no_number():
+    assert parse_number("dozens") is None and parse_number("scores") is None
+    (event,) = violent("Soldiers fired on a crowd in Khartoum on Monday, killing 14 people. "
+                       "Dozens more were wounded, medics said.")  # fmt: skip
+    assert (event.killed, event.wounded) == (14, None)
+
+
+def test_victim_groups_and_additive_counts():
+    text = "Eighteen other troops were wounded."
+    at = text.index("wounded")
+    assert victim_group(text, at, at + 7, True) == "security" and is_additive(text, at, at + 7)
+    text = "At least 40 people were killed, 12 of them children."
+    at = text.index("killed")
+    assert victim_group(text, at, at + 6, True) is None
+
+
+def test_merge_count_rules():
+    event = Draft(values={"killed": 13}, spans={}, sentences=[0], evidence=[],
+                  groups={"killed": "security"})  # fmt: skip
+    event.tallies = {"killed": {"security": 13}}
+    civilians = Draft(values={"killed": 170}, spans={}, sentences=[1], evidence=[],
+                      groups={"killed": "civilian"})  # fmt: skip
+    _merge_count(event, civilians, "killed")
+    assert event.values["killed"] == 183
+    total = Draft(values={"killed": 150}, spans={}, sentences=[2], evidence=[], groups={})
+    _merge_count(event, total, "killed")
+    assert event.values["killed"] == 183  # a smaller general figure is part of what is known
+
+
+def test_without_a_publication_date_undated_mentions_keep_their_own_events():
+    text = ("Gunmen attacked a bus in Mosul, killing four. Rockets hit a base in Basra, "
+            "wounding two.")  # fmt: skip
+    assert len(violent(text, published=None)) == 2
