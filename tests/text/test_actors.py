@@ -62,9 +62,12 @@ def test_an_instrument_is_not_an_actor_but_a_base_is_the_place():
 
 
 def test_pronoun_subject_resolves_to_the_source():
-    e = _one('The US military said it had carried out "defensive precision strikes" against '
-             "Kataib Hezbollah facilities in Iraq and Syria on Sunday.")  # fmt: skip
-    assert e.actor == "US forces" and e.target == "Kataib Hezbollah"
+    events = extract_text('The US military said it had carried out "defensive precision strikes" '
+                          "against Kataib Hezbollah facilities in Iraq and Syria on Sunday.",
+                          published=PUB)  # fmt: skip
+    assert [e.country for e in events] == ["IRQ", "SYR"]  # one event per country (coref)
+    for e in events:
+        assert e.actor == "US forces" and e.target == "Kataib Hezbollah"
 
 
 def test_demonym_modifier_names_the_forces():

@@ -147,3 +147,27 @@ def test_without_a_publication_date_undated_mentions_keep_their_own_events():
     text = ("Gunmen attacked a bus in Mosul, killing four. Rockets hit a base in Basra, "
             "wounding two.")  # fmt: skip
     assert len(violent(text, published=None)) == 2
+
+
+def test_one_operation_in_two_countries_is_one_event_per_country():
+    events = violent("Warplanes struck militia depots in Iraq and Syria on Friday. The strikes "
+                     "in Syria killed 17 fighters, a monitor said.")  # fmt: skip
+    assert [(e.country, e.killed) for e in events] == [("IRQ", None), ("SYR", 17)]
+
+
+def test_a_generic_attacker_names_no_one():
+    (event,) = violent("Gunmen opened fire on a wedding party near Kaduna on Sunday, killing "
+                       "nine guests.")  # fmt: skip
+    assert event.actor is None and event.actor_raw == "Gunmen"
+
+
+def test_an_area_around_a_town_holds_the_site_named_later():
+    (event,) = violent("Rockets hit a base north of Baghdad on Wednesday, killing two soldiers. "
+                       "Wednesday's attack on Camp Taji wounded 12 others.")  # fmt: skip
+    assert (event.location, event.killed, event.wounded) == ("Camp Taji", 2, 12)
+
+
+def test_a_place_that_modifies_a_source_is_not_the_place():
+    (event,) = violent("Jets bombed a market in Idlib on Monday, killing seven, a Britain-based "
+                       "monitor said.")  # fmt: skip
+    assert event.country == "SYR"

@@ -64,6 +64,14 @@ _NEW_BEFORE = re.compile(r"\b(?:another|second|third|new|further|fresh|separate|
 _CLAIM_BEFORE = re.compile(r"\b(?:said|says|claimed|claims|announced|added)\s+(?:that\s+)?"
                            r"(?:it|they|its\s+\w+|their\s+\w+)\s+(?:had\s+|has\s+|have\s+)?"
                            r"(?:\w+\s+)?$", re.IGNORECASE)  # fmt: skip
+# "in Iraq and Syria", "in northern Syria and northern Iraq", "in Syria and in Iraq"
+_AND_PLACE = re.compile(r"\s*,?\s+and\s+(?:in\s+)?(?:(?:north|south|east|west)(?:-?(?:east|west))?"
+                        r"(?:ern)?\s+|central\s+)?", re.IGNORECASE)  # fmt: skip
+# a phrase that names no one: a generic attacker noun with at most lower-case modifiers
+_GENERIC_ACTOR = re.compile(
+    r"^(?:(?:the|a|an|some|several|two|three|four|five|dozens\s+of)\s+)?(?:[a-z][\w-]*\s+){0,2}"
+    r"(?:[Gg]unm[ae]n|[Aa]ttackers?|[Aa]ssailants?|[Bb]ombers?|[Ss]uicide\s+bombers?|[Ss]hooters?|"
+    r"[Kk]idnappers?|[Aa]rsonists?|[Aa]ssassins?|[Ss]nipers?)$")
 _CLAIM_RE = re.compile(r"^\W*(?P<who>[A-Z][\w'-]*(?:\s+[\w'-]+){0,4}?)\s+(?:has\s+|have\s+|had\s+)?"
                        r"(?:claimed|claims)\s+(?:responsibility|credit)\b")  # fmt: skip
 _BY_AGENT = re.compile(r"\b(?:killed|wounded|injured|hurt)\s+(?:\w+\s+){0,3}?by\b", re.IGNORECASE)
@@ -270,6 +278,7 @@ def _extract_doc(
             if draft.explicit_date and v["date_precision"] == "day":
                 dated = (v["date"], "day")
             draft.dated = draft.explicit_date or (dated is not None and not cited)
+            second = _second_country(sentence, own, draft)
             if toll:  # a toll gives counts, not parties: whom the sentence names may be sources
                 for key in ("actor", "actor_raw", "actor_side", "target", "target_raw",
                             "target_side"):  # fmt: skip
@@ -280,6 +289,8 @@ def _extract_doc(
                 for key in ("actor", "actor_raw", "actor_side"):
                     v.pop(key, None)
             drafts.append(draft)
+            if second is not None:
+                drafts.append(second)
     drafts.extend(claims[k] for k in sorted(claims))
     events = merge(drafts, dated=published is not None)
     out = []
@@ -287,6 +298,39 @@ def _extract_doc(
         _scoped_parties(draft.values, published)  # the merged event may know its place now
         out.append(_finish(text, draft, n, doc_id, url))
     return out
+
+
+def _second_country(sentence: Sentence, matches: list, draft: Draft) -> Draft | None:
+    """One attack operation in two countries ("struck targets in Iraq and Syria") is one event
+    per country, as the event datasets code it: a copy of the draft placed in the second
+    country, without the counts (a sentence that gives one toll for both cannot split it)."""
+    v = draft.values
+    if draft.toll:
+        return None
+    countries = [m for m in matches if getattr(m, "kind", "") != "demonym" and m.country]
+    for a, b in zip(countries, countries[1:], strict=False):
+        if a.country == b.country or v.get("country") not in (None, a.country):
+            continue
+        if not getattr(a, "locative", False) or not _AND_PLACE.fullmatch(sentence.norm[a.end : b.start]):
+            continue
+        if v.get("country") is None:  # the places were read as the target's words: the first
+            _place(v, draft.spans, a, sentence.start)  # country is where it landed
+        values = {k: val for k, val in v.items() if k not in ("killed", "wounded", "target_killed",
+                                                              "civilians_killed")}  # fmt: skip
+        spans = {k: span for k, span in draft.spans.items() if k not in ("killed", "wounded")}
+        _place(values, spans, b, sentence.start)
+        return Draft(values=values, spans=spans, sentences=list(draft.sentences),
+                     evidence=list(draft.evidence), explicit_date=draft.explicit_date,
+                     strong=draft.strong, triggers=list(draft.triggers), dated=draft.dated,
+                     new=True)  # fmt: skip
+    return None
+
+
+def _place(values: dict, spans: dict, match, offset: int) -> None:
+    values.update(country=match.country, admin1=match.admin1, location=match.name,
+                  latitude=match.latitude, longitude=match.longitude,
+                  geo_precision=places.GEO_PRECISION.get(match.precision))  # fmt: skip
+    spans["place"] = (offset + match.start, offset + match.end)
 
 
 def _claim_draft(sentence: Sentence, published: date | None) -> Draft | None:
@@ -645,6 +689,8 @@ def _killed_target(norm: str, hits, target) -> bool:
 
 def _finish(text: str, draft: Draft, n: int, doc_id: str | None, url: str | None) -> ExtractedEvent:
     v = draft.values
+    if v.get("actor") and v.get("actor_side") is None and _GENERIC_ACTOR.match(v["actor"]):
+        v["actor"] = None  # "gunmen", "the bomber": an attacker nobody is named for (raw kept)
     evidence = " ... ".join(text[a:b].strip() for a, b in draft.evidence)
     confidence = 0.5 + 0.15 * draft.strong + 0.1 * draft.explicit_date
     confidence += 0.1 * bool(v.get("actor") or v.get("target")) + 0.1 * bool(v.get("country"))
