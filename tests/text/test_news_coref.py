@@ -171,3 +171,16 @@ def test_a_place_that_modifies_a_source_is_not_the_place():
     (event,) = violent("Jets bombed a market in Idlib on Monday, killing seven, a Britain-based "
                        "monitor said.")  # fmt: skip
     assert event.country == "SYR"
+
+
+def test_the_next_part_of_a_series_without_its_own_toll_is_the_same_event():
+    (event,) = violent("Two car bombs exploded in a market in Mosul on Saturday, killing 30 "
+                       "people. A second bomb went off minutes later near a mosque.")  # fmt: skip
+    assert event.killed == 30 and event.sentences == [0, 1]
+
+
+def test_another_attack_with_its_own_toll_is_a_new_event_on_the_same_day():
+    events = violent("A suicide bomber blew himself up at a wedding in Gwoza on Saturday. "
+                     "Another bomber struck a hospital in the town, killing six.")  # fmt: skip
+    assert len(events) == 2 and events[0].date == events[1].date == date(2023, 5, 20)
+    assert events[1].killed == 6

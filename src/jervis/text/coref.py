@@ -123,7 +123,18 @@ def merge(drafts: list[Draft], *, dated: bool = True) -> list[Draft]:
                             "geo_precision"):  # fmt: skip
                     draft.values[key] = ref.values.get(key)
         _start_tally(draft)
-        target = None if draft.new else _find(events, draft, topic, discourse=dated)
+        if draft.new:  # "another", "a second": a new event, unless it is the next part of a
+            # series told as one (no day, place or toll of its own, the topic's kind of attack)
+            series = (dated and topic is not None and not draft.explicit_date and not draft.stated
+                      and _fits(topic, draft))  # fmt: skip
+            target = topic if series else None
+            if target is None and dated and topic is not None and not draft.dated:
+                # "another bomber struck a hospital, killing six": the same day as the topic
+                draft.values["date"] = topic.values.get("date")
+                draft.values["date_precision"] = topic.values.get("date_precision")
+                draft.dated = True
+        else:
+            target = _find(events, draft, topic, discourse=dated)
         if target is None:
             if draft.toll or (dated and events and not draft.dated
                               and draft.sentences[0] != lead):  # fmt: skip
