@@ -184,3 +184,9 @@ def test_another_attack_with_its_own_toll_is_a_new_event_on_the_same_day():
                      "Another bomber struck a hospital in the town, killing six.")  # fmt: skip
     assert len(events) == 2 and events[0].date == events[1].date == date(2023, 5, 20)
     assert events[1].killed == 6
+
+
+def test_the_murder_of_n_people_is_a_count_of_killed():
+    (event,) = violent("Gunmen stormed a clinic in Bunia on Monday. The murder of three aid "
+                       "workers was condemned by the United Nations.")  # fmt: skip
+    assert event.killed == 3

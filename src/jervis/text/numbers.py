@@ -132,6 +132,10 @@ STANDALONE = [
                            r"wounded\s+in\s+action)\b|" + _N.replace("<n>", "<n2>")
                            + r"\s+(?:WIA|injuries)\b", re.IGNORECASE)),
     ("killed", re.compile(r"\b(?:left|leaving)\s+" + _N + r"\s+(?:[\w'-]+\s+){0,3}?dead\b", re.I)),
+    ("killed", re.compile(r"\b(?:murders?|killings?|deaths?)\s+of\s+" + _N + r"\s+(?:[\w'-]+\s+){0,2}?"
+                          r"(?:people|persons|civilians?|soldiers?|troops?|officers?|policem[ae]n|"
+                          r"workers?|villagers?|children|men|women|fighters?|members?|"
+                          r"journalists?|students?|worshippers?|guards?|residents?)\b", re.I)),
     ("killed", re.compile(r"\b(?:death\s+)?toll\s+(?:\w+\s+){0,3}?(?:to|of|at)\s+" + _N, re.I)),
     ("killed", re.compile(r"(?:^|\b)(?P<a>an?)\s+(?:[\w'.-]+\s+){0,4}?(?:died|was\s+killed)\b",
                           re.I)),
@@ -183,7 +187,7 @@ def casualty_count(norm: str, start: int, end: int, passive: bool) -> tuple[int 
 
 _NONE_SUBJECT = re.compile(r"\b(?:no\s+one|nobody|none\s+of\s+(?:them|the\s+\w+))\s+"
                            r"(?:\w+\s+){0,2}$", re.IGNORECASE)  # fmt: skip
-_STANDALONE_HINT = re.compile(r"dead|died|slain|in\s+action|KIA|WIA|fatalities|deaths|hurt|"
+_STANDALONE_HINT = re.compile(r"dead|died|slain|murder|killings?\s+of|in\s+action|KIA|WIA|fatalities|deaths?|hurt|"
                               r"injuries|toll|casualties|no\s+one|nobody", re.IGNORECASE)  # fmt: skip
 _NO_CASUALTIES = re.compile(r"\b(?:no|without|any)\s+(?:causing\s+(?:any\s+)?|(?:immediate\s+)?reports?\s+of\s+)?"
                             r"(?:casualties|victims)\b", re.IGNORECASE)  # fmt: skip
