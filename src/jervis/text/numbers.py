@@ -132,7 +132,7 @@ STANDALONE = [
                            r"wounded\s+in\s+action)\b|" + _N.replace("<n>", "<n2>")
                            + r"\s+(?:WIA|injuries)\b", re.IGNORECASE)),
     ("killed", re.compile(r"\b(?:left|leaving)\s+" + _N + r"\s+(?:[\w'-]+\s+){0,3}?dead\b", re.I)),
-    ("killed", re.compile(r"\b(?:murders?|killings?|deaths?)\s+of\s+" + _N + r"\s+(?:[\w'-]+\s+){0,2}?"
+    ("killed", re.compile(r"\bmurders?\s+of\s+" + _N + r"\s+(?:[\w'-]+\s+){0,2}?"
                           r"(?:people|persons|civilians?|soldiers?|troops?|officers?|policem[ae]n|"
                           r"workers?|villagers?|children|men|women|fighters?|members?|"
                           r"journalists?|students?|worshippers?|guards?|residents?)\b", re.I)),
