@@ -44,9 +44,9 @@ def test_a_toll_in_a_later_sentence_joins_the_event():
 
 
 def test_a_rising_toll_keeps_the_highest_figure_not_the_sum():
-    (event,) = violent("Shells hit a market in Goma on Friday, killing at least nine people. "
-                       "By the evening the toll had risen to 12, officials said.")  # fmt: skip
-    assert event.killed == 12
+    (event,) = violent("Shells hit a market in Bunia on Friday, killing at least seven people. "
+                       "By the evening the toll had risen to 15, a hospital said.")  # fmt: skip
+    assert event.killed == 15
 
 
 def test_counts_of_different_groups_are_added_subsets_are_not():
@@ -65,7 +65,7 @@ def test_an_older_toll_with_its_own_era_does_not_attach():
 
 def test_a_claim_about_the_enemy_is_not_a_count():
     (event,) = violent("Jets struck a camp in Idlib on Wednesday, killing five people. "
-                       "The air force said it had killed about 40 militants.")  # fmt: skip
+                       "The air force said it had killed about 60 insurgents.")  # fmt: skip
     assert event.killed == 5
 
 
@@ -92,7 +92,7 @@ def test_a_day_earlier_counts_from_the_event_before():
 
 def test_the_date_of_a_statement_does_not_split_an_event():
     (event,) = violent("A drone struck a car in Marib on Thursday. Two fighters in the car were "
-                       "killed, a spokesman told reporters on Saturday.")  # fmt: skip
+                       "killed, a spokesman said on Saturday.")  # fmt: skip
     assert (event.date, event.killed) == (date(2023, 5, 18), 2)
 
 
@@ -122,7 +122,7 @@ def test_vague_quantities_are_no_number():
 
 
 def test_victim_groups_and_additive_counts():
-    text = "Eighteen other troops were wounded."
+    text = "Seven other troops were wounded."
     at = text.index("wounded")
     assert victim_group(text, at, at + 7, True) == "security" and is_additive(text, at, at + 7)
     text = "At least 40 people were killed, 12 of them children."
@@ -131,16 +131,16 @@ def test_victim_groups_and_additive_counts():
 
 
 def test_merge_count_rules():
-    event = Draft(values={"killed": 13}, spans={}, sentences=[0], evidence=[],
+    event = Draft(values={"killed": 6}, spans={}, sentences=[0], evidence=[],
                   groups={"killed": "security"})  # fmt: skip
-    event.tallies = {"killed": {"security": 13}}
-    civilians = Draft(values={"killed": 170}, spans={}, sentences=[1], evidence=[],
+    event.tallies = {"killed": {"security": 6}}
+    civilians = Draft(values={"killed": 40}, spans={}, sentences=[1], evidence=[],
                       groups={"killed": "civilian"})  # fmt: skip
     _merge_count(event, civilians, "killed")
-    assert event.values["killed"] == 183
-    total = Draft(values={"killed": 150}, spans={}, sentences=[2], evidence=[], groups={})
+    assert event.values["killed"] == 46
+    total = Draft(values={"killed": 30}, spans={}, sentences=[2], evidence=[], groups={})
     _merge_count(event, total, "killed")
-    assert event.values["killed"] == 183  # a smaller general figure is part of what is known
+    assert event.values["killed"] == 46  # a smaller general figure is part of what is known
 
 
 def test_without_a_publication_date_undated_mentions_keep_their_own_events():
@@ -162,20 +162,20 @@ def test_a_generic_attacker_names_no_one():
 
 
 def test_an_area_around_a_town_holds_the_site_named_later():
-    (event,) = violent("Rockets hit a base north of Baghdad on Wednesday, killing two soldiers. "
-                       "Wednesday's attack on Camp Taji wounded 12 others.")  # fmt: skip
-    assert (event.location, event.killed, event.wounded) == ("Camp Taji", 2, 12)
+    (event,) = violent("Mortar rounds hit a camp north of Baghdad on Monday, killing a soldier. "
+                       "The attack on Camp Taji on Monday also wounded five contractors.")  # fmt: skip
+    assert (event.location, event.killed, event.wounded) == ("Camp Taji", 1, 5)
 
 
 def test_a_place_that_modifies_a_source_is_not_the_place():
-    (event,) = violent("Jets bombed a market in Idlib on Monday, killing seven, a Britain-based "
+    (event,) = violent("Jets bombed a market in Idlib on Monday, killing seven, a London-based "
                        "monitor said.")  # fmt: skip
     assert event.country == "SYR"
 
 
 def test_the_next_part_of_a_series_without_its_own_toll_is_the_same_event():
     (event,) = violent("Two car bombs exploded in a market in Mosul on Saturday, killing 30 "
-                       "people. A second bomb went off minutes later near a mosque.")  # fmt: skip
+                       "people. A second bomb exploded an hour later near a mosque.")  # fmt: skip
     assert event.killed == 30 and event.sentences == [0, 1]
 
 

@@ -18,7 +18,7 @@ explicit day joins an event of the same day, a compatible mode and place, and no
 parties. The attack of one side and the reply of the other are never one event.
 
 Counts merged from several mentions: the larger figure of the same group (a rising toll), the
-sum of figures for different groups ("170 civilians" and "13 soldiers"; "N other ..."), see
+sum of figures for different groups ("40 civilians" and "six soldiers"; "N other ..."), see
 ``_merge_count``.
 """
 

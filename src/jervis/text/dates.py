@@ -224,7 +224,7 @@ def is_background(day: date | None, precision: str, published: date | None) -> b
     """An event dated only by a past year, or by a week or month more than a year before
     publication, is history ("the 1998 bombing of the station", "the groups it armed
     2014-2017"): a news report mentions it as background, it is not news. An attack dated to
-    its day ("the Oct. 14, 2017 bombing") is a concrete event however old, and is kept. Without
+    its day ("the March 3, 2016 bombing") is a concrete event however old, and is kept. Without
     a publication date, an event dated only by its year is taken as background too.
     """
     if day is None:
@@ -234,5 +234,5 @@ def is_background(day: date | None, precision: str, published: date | None) -> b
     if precision == "year":
         return day.year < published.year
     if precision == "day":
-        return False  # "the Oct. 14, 2017 bombing": a concrete attack with its day, not history
+        return False  # "the March 3, 2016 bombing": a concrete attack with its day, not history
     return (published - day).days > 365

@@ -75,7 +75,7 @@ _GENERIC_ACTOR = re.compile(
 _CLAIM_RE = re.compile(r"^\W*(?P<who>[A-Z][\w'-]*(?:\s+[\w'-]+){0,4}?)\s+(?:has\s+|have\s+|had\s+)?"
                        r"(?:claimed|claims)\s+(?:responsibility|credit)\b")  # fmt: skip
 _BY_AGENT = re.compile(r"\b(?:killed|wounded|injured|hurt)\s+(?:\w+\s+){0,3}?by\b", re.IGNORECASE)
-# a relative clause between commas ("the Taliban, who took the city on Aug. 15, condemned ..."):
+# a relative clause between commas ("the group, which seized the town on June 3, condemned ..."):
 # a date inside it dates that clause, not a mention outside it
 _RELATIVE = re.compile(r",\s+(?:who|which|whose|where)\b[^,;]*(?=,)", re.IGNORECASE)
 _ERA_CUES = frozenset({"year", "years_ago", "month", "month_name"})
@@ -355,7 +355,7 @@ def _claim_draft(sentence: Sentence, published: date | None) -> Draft | None:
 
 def _toll_mention(lex, sentence: Sentence) -> Mention | None:
     """A sentence that gives a toll but names no attack ("Ten people were killed, the ministry
-    said"; "the toll rose to 12"): a mention of its casualty words, which may only join the
+    said"; "the toll rose to 30"): a mention of its casualty words, which may only join the
     event the text is about (jervis.text.coref), never make one of its own."""
     if sentence.heading or not _TOLL_HINT.search(sentence.norm):
         return None

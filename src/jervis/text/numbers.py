@@ -215,7 +215,7 @@ def _plus_more(count: int | None, norm: str, pos: int) -> int | None:
             break
         more = 1 if match.group("one") else parse_number(match.group("n"))
         if more is None or match.group("n") and _VAGUE_RE.search(match.group("n")):
-            break  # "13 soldiers and scores of civilians": a vague part is no number to add
+            break  # "four soldiers and dozens of civilians": a vague part is no number to add
         count, pos = count + more, pos + match.end()
     return count
 

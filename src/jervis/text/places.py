@@ -80,7 +80,7 @@ def choose(
         if _REPORTER_AFTER.match(norm[m.end : m.end + 20]):
             continue  # "fighters in Donetsk said": where the source is
         if _MODIFIER_AFTER.match(norm[m.end : m.end + 12]):
-            continue  # "a Britain-based monitor", "Iran-backed militias": a modifier, no place
+            continue  # "a London-based group", "Iran-backed militias": a modifier, no place
         usable.append(m)
     if not usable:
         return None
