@@ -9,6 +9,7 @@ killed two soldiers Wednesday, the US carried out air strikes Thursday") stay ap
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 
@@ -94,16 +95,38 @@ def find_hits(lex: Lexicon, sentence: Sentence) -> tuple[list[Hit], list[tuple[s
 def all_hits(lex: Lexicon, sentence: Sentence) -> list[Hit]:
     """Every trigger hit of the sentence, the broad vocabulary's too, each with the reason the
     checks give against it (None: accepted)."""
+    return _all_hits(lex, sentence)[0]
+
+
+def _all_hits(lex: Lexicon, sentence: Sentence) -> tuple[list[Hit], list[re.Match[str]], bool]:
+    """(all_hits, the trigger matches alone, whether the broad vocabulary added any)."""
     norm = sentence.norm
     if sentence.heading or (lex.prefilter is not None and not lex.prefilter.search(norm)):
-        return []
-    matches = list(lex.trigger_re.finditer(norm))
+        return [], [], False
+    triggers = list(lex.trigger_re.finditer(norm))
+    matches = triggers
     if lex.broad_re is not None:
         taken = [(m.start(), m.end()) for m in matches]
-        matches += [m for m in lex.broad_re.finditer(norm)
-                    if not any(a < m.end() and m.start() < b for a, b in taken)]  # fmt: skip
-        matches.sort(key=lambda m: m.start())
-    return list(_checked(lex, norm, matches))
+        broad = [m for m in lex.broad_re.finditer(norm)
+                 if not any(a < m.end() and m.start() < b for a, b in taken)]  # fmt: skip
+        if broad:
+            matches = sorted(triggers + broad, key=lambda m: m.start())
+    return list(_checked(lex, norm, matches)), triggers, matches is not triggers
+
+
+def screen(lex: Lexicon, sentence: Sentence) -> tuple[list[Hit], list[Mention]]:
+    """(all_hits, find_mentions' mentions) of a sentence, the trigger scan and checks done once:
+    the same results as calling both, in about half the time."""
+    hits, triggers, broad = _all_hits(lex, sentence)
+    if not hits and not triggers:
+        return hits, []
+    if broad:  # the checks read the hits in order (a victim phrase shadows the next): redo them
+        checked = list(_checked(lex, sentence.norm, triggers))
+    else:
+        checked = [copy.copy(h) for h in hits]
+    kept = [h for h in checked if not h.reason]
+    rejected = [(h.text, h.reason) for h in checked if h.reason]
+    return hits, _mentions(lex, sentence, kept, rejected)[0]
 
 
 def _checked(lex: Lexicon, norm: str, matches: list[re.Match[str]]):
@@ -183,6 +206,12 @@ def find_mentions(lex: Lexicon, sentence: Sentence) -> tuple[list[Mention], list
     if sentence.heading:
         return [], []
     hits, rejected = find_hits(lex, sentence)
+    return _mentions(lex, sentence, hits, rejected)
+
+
+def _mentions(lex: Lexicon, sentence: Sentence, hits: list[Hit], rejected: list[tuple[str, str]]
+              ) -> tuple[list[Mention], list[tuple[str, str]]]:  # fmt: skip
+    """find_mentions from the sentence's checked trigger hits: kept ones and rejected ones."""
     if not hits:
         return [], rejected
     # a casualty verb goes with the attack words of its sentence: rejected with them

@@ -34,7 +34,7 @@ from jervis.store.schema import COLUMNS
 from jervis.text import actors, dates, places
 from jervis.text.classifier import load_model
 from jervis.text.coref import Draft, merge
-from jervis.text.detect import Hit, Mention, all_hits, candidate_mentions, find_mentions
+from jervis.text.detect import Hit, Mention, all_hits, candidate_mentions, find_mentions, screen
 from jervis.text.features import mention_features
 from jervis.text.inputs import blank_datelines, drop_boilerplate
 from jervis.text.lexicon import load_lexicon
@@ -388,10 +388,12 @@ def learned_mentions_batch(lex, sentence_lists: list[list[Sentence]], *, factual
     todo = []
     for k, sentences in enumerate(sentence_lists):
         for sentence in sentences:
-            hits = all_hits(lex, sentence)
+            if factual:
+                hits, ruled = screen(lex, sentence)  # all_hits and find_mentions, one scan
+            else:
+                hits, ruled = all_hits(lex, sentence), None
             if not hits:
                 continue
-            ruled = find_mentions(lex, sentence)[0] if factual else None
             if factual and not triggers.may_report(lex, sentence, hits, ruled):
                 continue  # nothing the checks report nor the classifier could add: no parse
             todo.append((k, sentence, hits, ruled))
