@@ -68,6 +68,11 @@ class ActorDictionary:
     _scoped: dict[str, list[tuple[tuple[str, ...], int | None, int | None, str]]] = field(
         default_factory=dict, repr=False
     )
+    # lookup's answers: text extraction asks for the same phrases many times (a normalised key
+    # and a few hundred RE2 patterns per call); emptied whenever an entry is added
+    _memo: dict[tuple[str, str | None, int | None], str | None] = field(
+        default_factory=dict, repr=False
+    )
 
     @classmethod
     def load(cls, *extra: str | Path) -> ActorDictionary:
@@ -80,6 +85,7 @@ class ActorDictionary:
         return _load_cached(tuple(str(p) for p in paths))
 
     def add(self, actor: Actor) -> None:
+        self._memo.clear()
         self.actors[actor.name] = actor
         for alias in (actor.name, *actor.aliases):
             if _is_acronym(alias):
@@ -103,6 +109,15 @@ class ActorDictionary:
         """
         if raw is None:
             return None
+        memo = (raw, country, year)
+        if memo in self._memo:
+            return self._memo[memo]
+        if len(self._memo) > 65536:
+            self._memo.clear()
+        found = self._memo[memo] = self._lookup(raw, country, year)
+        return found
+
+    def _lookup(self, raw: str, country: str | None, year: int | None) -> str | None:
         text = raw.strip()
         if not text:
             return None

@@ -30,9 +30,17 @@ class LinearModel:
 
     def scores(self, features: list[str]) -> list[float]:
         """Raw scores (log-odds) per class."""
+        get = self.weights.get
+        if len(self.bias) == 1:  # binary: one running sum, added in the features' order
+            z = self.bias[0]
+            for f in features:
+                w = get(f)
+                if w is not None:
+                    z += w[0]
+            return [z]
         total = list(self.bias)
         for f in features:
-            w = self.weights.get(f)
+            w = get(f)
             if w is not None:
                 for k, v in enumerate(w):
                     total[k] += v
