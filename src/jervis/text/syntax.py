@@ -53,19 +53,44 @@ def path(a, b, limit: int = 6) -> tuple[list[str], list[str]] | None:
     """Dependency path from token ``a`` to token ``b``: the steps up from ``a`` to the lowest
     common ancestor ('^dep') and down from it to ``b`` ('vdep'), a preposition's word kept
     ('vprep:on'); None when longer than ``limit`` steps."""
-    up_a = [a]
-    while up_a[-1].head is not up_a[-1] and len(up_a) <= limit:
-        up_a.append(up_a[-1].head)
-    index = {t.i: k for k, t in enumerate(up_a)}
-    down = [b]
-    while down[-1].i not in index and down[-1].head is not down[-1] and len(down) <= limit:
-        down.append(down[-1].head)
-    if down[-1].i not in index:
+    heads, ups, downs = _tree(a.doc)  # token indices and edge names: no Token objects made
+    # As the models were trained: the climb does not stop at the root (spaCy makes a new Token
+    # object per access, so the former test "token.head is not token" never failed): the root
+    # repeats up to ``limit`` steps and the last of its repeats is the one indexed.
+    up_a = [a.i]
+    while len(up_a) <= limit:
+        up_a.append(heads[up_a[-1]])
+    index = {t: k for k, t in enumerate(up_a)}
+    down = [b.i]
+    while down[-1] not in index and len(down) <= limit:
+        down.append(heads[down[-1]])
+    if down[-1] not in index:
         return None
-    k = index[down[-1].i]
+    k = index[down[-1]]
     if k + len(down) - 1 > limit:
         return None
-    return [f"^{_edge(t)}" for t in up_a[:k]], [f"v{_edge(t)}" for t in reversed(down[:-1])]
+    return [ups[t] for t in up_a[:k]], [downs[t] for t in reversed(down[:-1])]
+
+
+_TREES: dict[int, tuple] = {}
+
+
+def _tree(doc) -> tuple[list[int], list[str], list[str]]:
+    """Each token's head index and its edge as a path step up ('^dep') and down ('vdep'), computed
+    once per parsed sentence (path is asked for every trigger and candidate pair)."""
+    cached = _TREES.get(id(doc))
+    if cached is not None and cached[0] is doc:
+        return cached[1]
+    heads, ups, downs = [], [], []
+    for token in doc:
+        heads.append(token.head.i)
+        edge = _edge(token)
+        ups.append(f"^{edge}")
+        downs.append(f"v{edge}")
+    if len(_TREES) > 256:
+        _TREES.clear()
+    _TREES[id(doc)] = (doc, (heads, ups, downs))
+    return heads, ups, downs
 
 
 def _edge(token) -> str:
