@@ -19,6 +19,7 @@ token by token. The held-out news set (``tests/fixtures/news-heldout``) is delib
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 import time
@@ -80,10 +81,10 @@ def dump(out: Path, only: set[str] | None = None, bench_articles: int = 60) -> N
 
 def compare_parses() -> int:
     """Sentences whose parse differs between blis (spaCy's default) and NumPy's BLAS."""
-    import spacy
-
     from jervis.text.goldsets import read_gold
     from jervis.text.pipeline import load_nlp, split_sentences
+
+    spacy = importlib.import_module("spacy")  # after jervis: it holds OpenBLAS at one thread
 
     texts = []
     for _name, path, kind in CORPORA:
