@@ -37,6 +37,27 @@ SECTION = "## Extraction throughput"
 # used only to state what a ratio measured under load would mean on an idle machine.
 IDLE_BLANK_RATE = 743
 IDLE_BLANK_DATE = "2026-11-25, load average 0.2"
+# Before and after the speed work of 2026-11-30 (branch perf3), measured by this script in
+# alternation on the same machine, 300 articles, best of 3, --jobs 1, niceness 10.
+HISTORY = (
+    "Speed work of 2026-11-30 (same output: `benchmarks/extract_identity.py` finds every event "
+    "and mention of the shipped corpora unchanged, and the parse unchanged on all their 12,836 "
+    "sentences). Measured in alternation, load average 10-16, default backend with 1 job: "
+    "before (main `94b81c6`) 18.7 and 17.6 articles/s, 8.03 and 8.30 CPU s (37.4 and 36.2 "
+    "articles per CPU-second, 25.1 and 25.5 times the bare pass's CPU time); after 29.0 and "
+    "25.5 articles/s, 5.43 and 5.70 CPU s (55.2 and 52.7 articles per CPU-second, 17.1 and "
+    "17.3 times the bare pass). Rules backend: 2.05 and 2.10 CPU s before, 1.63 and 1.53 "
+    "after. What changed: en_core_web_sm's matrix products run through NumPy's OpenBLAS (one "
+    "thread) instead of thinc's blis, 1.6 times faster on the same parse (the full-parse "
+    "reference row uses it too: 15.4-15.6 CPU s before, 11.8-12.9 after); the trigger scan and "
+    "the checks run once per sentence for both the candidates and the checked mentions; the "
+    "trigger, prefilter and date-cue patterns test their word boundary once per position; "
+    "dependency paths are read from head indices computed once per parsed sentence; the actor "
+    "dictionary remembers its answers. Where the time goes now (py-spy, 3 runs of 300 "
+    "articles): the parse about 37% (tok2vec 18%), the role classifier's features and scores "
+    "19% (`text/arguments.py`), the trigger screen 10%, sentence splitting 8%, the rest of "
+    "event assembly (actors, places, dates, counts) about 15%."
+)
 
 
 def build_corpus(n_articles: int, words: int = 600, offset: int = 0) -> list[dict]:
@@ -226,7 +247,8 @@ def markdown(r: dict) -> str:
         "sentences) of M2E2 Voice of America sentences, story by story (932 sentences, "
         "~26,000 words, cycled with the stories shuffled on each later lap), each dated by its "
         "story id plus a week per lap; every timed run gets fresh dates, so no date-keyed cache "
-        "carries over. "
+        "carries over (so the events column, from each pass's last run, can differ by a few "
+        "background events between invocations with other `--jobs` lists: other dates). "
         f"Best of {r['repeat']} runs (median in brackets). Extraction reads the articles from a "
         "JSONL file with `jervis.text.extract.extract(paths, jobs=N)`; spaCy, lexicon and "
         "gazetteer are loaded before timing (the gazetteer takes 1-3 s once per process; "
@@ -281,6 +303,7 @@ def markdown(r: dict) -> str:
                   f"machine ({IDLE_BLANK_DATE}); at that rate the default pipeline's ratio of "
                   f"{ratio} would give about {IDLE_BLANK_RATE / ratio:.0f} articles/s with 1 job "
                   "(an estimate, not a measurement).", ""]
+    lines += [HISTORY, ""]
     return "\n".join(lines)
 
 
