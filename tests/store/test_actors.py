@@ -66,3 +66,16 @@ def test_bad_user_file_is_a_clear_error(tmp_path):
     bad.write_text('[[actor]]\naliases = ["x"]\n')
     with pytest.raises(JervisError, match="has no name"):
         ActorDictionary.load(bad)
+
+
+def test_remembered_lookups_are_forgotten_when_an_entry_is_added():
+    """lookup remembers its answers (text extraction asks for the same phrases again and
+    again); adding an entry must not leave a stale "unknown" behind."""
+    from jervis.store.actors import Actor
+
+    dictionary = ActorDictionary()
+    assert dictionary.lookup("Sky Lancers Brigade") is None
+    assert dictionary.lookup("Sky Lancers Brigade") is None  # the remembered answer
+    dictionary.add(Actor("Sky Lancers", aliases=("Sky Lancers Brigade",), side="militia"))
+    assert dictionary.lookup("Sky Lancers Brigade") == "Sky Lancers"
+    assert dictionary.normalise("Sky Lancers Brigade") == ("Sky Lancers", "militia")

@@ -27,6 +27,7 @@ _PERIOD = re.compile(r"\s*\((?:\d{4}\s*-\s*(?:\d{4})?|\d{4})\)\s*$")
 _QUALIFIER = re.compile(r"\s*\([^()]*\)\s*$")
 _PUNCT = re.compile(r"[^\w\s]")
 _SPACE = re.compile(r"\s+")
+_UNSEEN = object()
 
 
 def normalise_key(raw: str) -> str:
@@ -110,11 +111,11 @@ class ActorDictionary:
         if raw is None:
             return None
         memo = (raw, country, year)
-        if memo in self._memo:
-            return self._memo[memo]
-        if len(self._memo) > 65536:
-            self._memo.clear()
-        found = self._memo[memo] = self._lookup(raw, country, year)
+        found = self._memo.get(memo, _UNSEEN)  # one dict call: safe if another thread clears it
+        if found is _UNSEEN:
+            if len(self._memo) > 65536:
+                self._memo.clear()
+            found = self._memo[memo] = self._lookup(raw, country, year)
         return found
 
     def _lookup(self, raw: str, country: str | None, year: int | None) -> str | None:
