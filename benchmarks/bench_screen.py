@@ -78,6 +78,61 @@ def accuracy(rows: list[dict]) -> dict:
             "within": len(fitted(within)), "within_signals": signals(within)}  # fmt: skip
 
 
+def real_pool(work: Path, min_events: int = 300) -> list:
+    """Daily series (whole file period) of the actors with at least ``min_events`` events in the
+    UCDP GED Iraq and Ukraine fixtures: the bootstrap's material."""
+    import numpy as np
+    import pandas as pd
+
+    pool = []
+    for name in ("irq", "ukr"):
+        db = work / f"pool-{name}.duckdb"
+        if not db.exists():
+            jervis.ingest(ROOT / "tests" / "fixtures" / "ucdp-ged" / f"conflict_data_{name}.csv", db=db)
+        ev = jervis.events(db)
+        ev["date"] = pd.to_datetime(ev["date"])
+        days = pd.date_range(ev["date"].min(), ev["date"].max(), freq="D")
+        for _, rows in ev.groupby("actor"):
+            if len(rows) >= min_events:
+                pool.append(rows.groupby("date").size().reindex(days, fill_value=0).to_numpy(np.int64))
+    return pool
+
+
+def shift_days(tile: str) -> int:
+    """How far tile k's dates were moved (synthetic.tile)."""
+    from jervis.dedup.synthetic import SHIFT_SPAN_DAYS, SHIFT_STEP_DAYS
+
+    return (int(tile) * SHIFT_STEP_DAYS) % SHIFT_SPAN_DAYS - SHIFT_SPAN_DAYS // 2
+
+
+def tile_offsets(rows: list[dict], lags_days: int = 28) -> dict:
+    """Directions across tiles by how far apart the two tiles' periods are: a tile is a moved
+    copy of one file, so two actors of tiles moved by nearly the same number of days are two
+    actors of one war, a few days apart (not a null); signals among near and far ones."""
+    near = [r for r in rows if _tile(r["source"]) != _tile(r["target"])
+            and abs(shift_days(_tile(r["source"])) - shift_days(_tile(r["target"]))) <= lags_days]  # fmt: skip
+    far = [r for r in rows if _tile(r["source"]) != _tile(r["target"]) and r not in near]
+    fitted = lambda rs: [r for r in rs if r["p_count_regression"] is not None]  # noqa: E731
+    signals = lambda rs: sum(r["signal"] != "none" for r in rs)  # noqa: E731
+    return {"near": len(fitted(near)), "near_signals": signals(near), "far": len(fitted(far)),
+            "far_signals": signals(far), "near_days": lags_days}  # fmt: skip
+
+
+def calibration(runs: int, actors: int, days: int, work: Path) -> list[dict]:
+    """The screen on independent null actors (jervis.screen_calibration), both kinds."""
+    from jervis.screen_calibration import calibrate
+
+    pool = real_pool(work)
+    out = []
+    for kind in ("simulated", "bootstrap"):
+        started = time.perf_counter()
+        result = calibrate(kind, runs=runs, actors=actors, days=days, seed=11, pool=pool, jobs=2)
+        result["seconds"] = time.perf_counter() - started
+        print(result, flush=True)
+        out.append(result)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000_000)
@@ -87,10 +142,22 @@ def main() -> None:
     parser.add_argument("--engines", default="duckdb,spark")
     parser.add_argument("--no-docs", action="store_true")
     parser.add_argument("--keep", type=Path)
+    parser.add_argument("--json", type=Path, help="write the screen's rows here (per engine)")
+    parser.add_argument("--calibrate", type=int, metavar="RUNS",
+                        help="instead: RUNS screens of --actors independent null actors each")
+    parser.add_argument("--actors", type=int, default=10)
+    parser.add_argument("--days", type=int, default=2191)
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="jervis-bench-screen-"))
     work.mkdir(parents=True, exist_ok=True)
     results = []
+    if args.calibrate:
+        try:
+            calibration(args.calibrate, args.actors, args.days, work)
+        finally:
+            if args.keep is None:
+                shutil.rmtree(work, ignore_errors=True)
+        return
     try:
         lake = make_lake(args.rows, work)
         n = Engine(lake=lake).raw_events().count().to_pandas()
@@ -109,7 +176,11 @@ def main() -> None:
             signals = sum(r["signal"] != "none" for r in report["rows"])
             results.append({"engine": name, "rows": n, "pairs": report["pairs"], "fitted": fitted,
                             "signals": signals, "seconds": seconds, "query": query, "load": load,
-                            **accuracy(report["rows"])})  # fmt: skip
+                            **accuracy(report["rows"]), **tile_offsets(report["rows"])})  # fmt: skip
+            if args.json:
+                import json
+
+                args.json.with_suffix(f".{name}.json").write_text(json.dumps(report["rows"], default=str))
             print(results[-1], flush=True)
             if name == "spark":
                 stop_spark()

@@ -149,7 +149,8 @@ def _pair_task(args: tuple) -> list[dict]:
     return screen_pair(*args)
 
 
-def _run_local(counts: pd.DataFrame, pairs, start, end, settings, jobs: int) -> list[dict]:
+def run_pairs(counts: pd.DataFrame, pairs, start, end, settings, jobs: int) -> list[dict]:
+    """Every pair's rows, in worker processes when ``jobs`` > 1 (no FDR yet: ``finish_rows``)."""
     tasks = [(counts[counts["side"].isin(p)], *p, start, end, settings) for p in pairs]
     if jobs <= 1 or len(tasks) < 4:
         return [r for t in tasks for r in _pair_task(t)]
@@ -225,14 +226,8 @@ def screen(
     if engine.name == "spark":
         rows = _run_spark(engine, counts, pairs, first, last, merged)
     else:
-        rows = _run_local(counts, pairs, first, last, merged, jobs or min(2, os.cpu_count() or 1))
-    for method in METHODS:
-        qs = benjamini_hochberg([r[f"p_{method}"] for r in rows])
-        for r, q in zip(rows, qs, strict=True):
-            r[f"q_{method}"] = q
-    for r in rows:
-        r["signal"] = _signal(r)
-    rows.sort(key=lambda r: (_key(r["q_count_regression"]), _key(r["q_granger"]), r["source"], r["target"]))
+        rows = run_pairs(counts, pairs, first, last, merged, jobs or min(2, os.cpu_count() or 1))
+    rows = finish_rows(rows)
     return {
         "engine": engine.describe(),
         "period": {"start": str(first.date()), "end": str(last.date())},
@@ -241,6 +236,18 @@ def screen(
         "fdr": "Benjamini-Hochberg over all pairs and both directions, per method",
         "rows": rows,
     }
+
+
+def finish_rows(rows: list[dict]) -> list[dict]:
+    """The FDR step over all rows (per method), each row's signal, ranked by evidence."""
+    for method in METHODS:
+        qs = benjamini_hochberg([r[f"p_{method}"] for r in rows])
+        for r, q in zip(rows, qs, strict=True):
+            r[f"q_{method}"] = q
+    for r in rows:
+        r["signal"] = _signal(r)
+    rows.sort(key=lambda r: (_key(r["q_count_regression"]), _key(r["q_granger"]), r["source"], r["target"]))
+    return rows
 
 
 def _key(q: float | None) -> float:

@@ -34,11 +34,12 @@ import math
 import numpy as np
 import pandas as pd
 from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+from scipy.sparse.csgraph import connected_components, min_weight_full_bipartite_matching
 
 from jervis.store.engine import FUSED_PREFIX
 
 MAX_ROUNDS = 20
+BATCH_PAIRS = 500_000  # pairs clustered at a time (whole components)
 
 
 def _logit(p: np.ndarray) -> np.ndarray:
@@ -193,23 +194,52 @@ def clusters(
     # Rounded, so that engines whose last float bits differ still order ties the same way.
     zero = _logit(np.array([threshold]))[0]
     w = np.round(_logit(pairs["score"].to_numpy(float)) - zero, 9)
-    links = w >= 0
-    keep = _matched(a[links], b[links], w[links], source[a[links]], source[b[links]], is_curated)
-    state = _Clusters(len(ids), a, b, w, source, is_curated, float(_logit(np.array([cohesion]))[0] - zero))
-    la, lb, lw = a[links][keep], b[links][keep], w[links][keep]
-    for k in np.lexsort((lb, la, -lw)):  # best first; ties by id
-        state.merge(int(la[k]), int(lb[k]))
-    order = list(range(len(ids)))  # every row of a pair, in the order of the event ids
-    for _ in range(MAX_ROUNDS):
-        order = state.improve(order)
-        if not order:
-            break
-    label = np.asarray(state.label)
+    unscored = float(_logit(np.array([cohesion]))[0] - zero)
+    label = np.arange(len(ids))
+    # Rows only ever join rows they are scored with, so each connected component of the pairs
+    # is clustered on its own: in batches of whole components, memory stays bounded at ten
+    # million rows, and the result is the same as one pass over all of them.
+    _, component = connected_components(csr_matrix((np.ones(len(a)), (a, b)), shape=(len(ids), len(ids))),
+                                        directed=False)  # fmt: skip
+    order = np.argsort(component[a], kind="stable")
+    ends = np.searchsorted(component[a][order], np.arange(component.max() + 2))
+    start = 0
+    while start < len(ends) - 1:
+        stop = int(np.searchsorted(ends, ends[start] + BATCH_PAIRS, side="right"))
+        stop = max(stop - 1, start + 1)
+        chosen = order[ends[start] : ends[stop]]
+        if len(chosen):
+            rows, local = np.unique(np.concatenate([a[chosen], b[chosen]]), return_inverse=True)
+            la, lb = local[: len(chosen)], local[len(chosen) :]
+            label[rows] = rows[_cluster(len(rows), la, lb, w[chosen], source[rows], is_curated, unscored)]
+        start = stop
     frame = pd.DataFrame({"event_id": np.asarray(ids, dtype=object), "label": label})
     frame = frame[frame.groupby("label")["event_id"].transform("size") > 1]
     first = frame.groupby("label")["event_id"].transform("min")  # ids sorted: min = first
     frame = frame.assign(cluster_id=FUSED_PREFIX + first)
     return frame[["event_id", "cluster_id"]].sort_values(["cluster_id", "event_id"], ignore_index=True)
+
+
+def _cluster(n: int, a: np.ndarray, b: np.ndarray, w: np.ndarray, source: np.ndarray, is_curated: np.ndarray,
+             unscored: float) -> np.ndarray:  # fmt: skip
+    """Steps 1-3 on rows 0..n-1 (in event-id order); each row's label is a row of its cluster."""
+    links = w >= 0
+    keep = _matched(a[links], b[links], w[links], source[a[links]], source[b[links]], is_curated)
+    state = _Clusters(n, a, b, w, source, is_curated, unscored)
+    la, lb, lw = a[links][keep], b[links][keep], w[links][keep]
+    for k in np.lexsort((lb, la, -lw)):  # best first; ties by id
+        state.merge(int(la[k]), int(lb[k]))
+    order = list(range(n))  # every row of a pair, in the order of the event ids
+    for _ in range(MAX_ROUNDS):
+        order = state.improve(order)
+        if not order:
+            break
+    label = np.asarray(state.label)
+    # fresh labels (rows that left to stand alone) are >= n: map every label to a member row
+    first = {}
+    for x, lab in enumerate(label.tolist()):
+        first.setdefault(lab, x)
+    return np.array([first[lab] for lab in label.tolist()], dtype=np.int64)
 
 
 def total_weight(pairs: pd.DataFrame, links: pd.DataFrame, threshold: float) -> float:

@@ -166,7 +166,10 @@ class Engine:
         if self.name == "spark":
             return ibis.pyspark.connect(spark_session(self.spark_master or DEFAULT_SPARK_MASTER))
         if self.lake is not None:
-            return ibis.duckdb.connect()
+            # A lake may hold far more than memory: DuckDB keeps to a share of it and spills
+            # the rest (joins, caches) to a temporary folder instead of taking all the RAM.
+            self._tmp.append(Path(tempfile.mkdtemp(prefix="jervis-duckdb-")))
+            return ibis.duckdb.connect(memory_limit=duckdb_memory_limit(), temp_directory=str(self._tmp[-1]))
         return _read_only(self.db)
 
     @cached_property
@@ -322,6 +325,18 @@ class Engine:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def duckdb_memory_limit() -> str:
+    """DuckDB's memory for a lake: ``JERVIS_DUCKDB_MEMORY`` (e.g. ``8GB``), else 40% of RAM
+    (DuckDB's own default, 80%, leaves too little for the process and its neighbours)."""
+    if os.environ.get("JERVIS_DUCKDB_MEMORY"):
+        return os.environ["JERVIS_DUCKDB_MEMORY"]
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return "4GB"
+    return f"{max(1, int(total * 0.4 / 2**30))}GB"
 
 
 def _read_only(path: Path | str | None) -> Any:

@@ -1,0 +1,75 @@
+"""The screen on independent null actors (CI size; the large run: bench_screen.py --calibrate)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from jervis.analysis.settings import resolve
+from jervis.screen_calibration import (
+    block_bootstrap,
+    calibrate,
+    null_counts,
+    simulated_actor,
+    summarise,
+)
+from jervis.screening import finish_rows, run_pairs
+
+
+def test_simulated_actors_are_bursty_and_drift():
+    """The null series carry what makes real ones hard: overdispersion, memory, drift."""
+    rng = np.random.default_rng(3)
+    series = [simulated_actor(1500, rng) for _ in range(20)]
+    dispersion = [s.var() / s.mean() for s in series if s.mean() > 0]
+    assert np.median(dispersion) > 1.5  # counts far more variable than Poisson
+    lag1 = [np.corrcoef(s[1:], s[:-1])[0, 1] for s in series if s.std() > 0]
+    assert np.median(lag1) > 0.1  # today's count predicts tomorrow's
+    halves = [abs(np.log((s[750:].mean() + 0.01) / (s[:750].mean() + 0.01))) for s in series]
+    assert np.median(halves) > 0.15  # the level moves between the two halves
+
+
+def test_block_bootstrap_keeps_values_and_length():
+    rng = np.random.default_rng(0)
+    real = np.repeat(np.arange(10), 30)
+    out = block_bootstrap(real, 500, 60, rng)
+    assert len(out) == 500 and set(out) <= set(real)
+    runs = np.flatnonzero(np.diff(out) != 0)
+    assert len(runs) < 60  # blocks, not single days: neighbouring days stay together
+
+
+def test_null_counts_are_one_frame_per_actor():
+    frame = null_counts("simulated", 3, 200, np.random.default_rng(1))
+    assert set(frame["side"]) <= {"null0", "null1", "null2"} and (frame["n"] > 0).all()
+    with pytest.raises(ValueError, match="pool"):
+        null_counts("bootstrap", 2, 100, np.random.default_rng(1))
+
+
+def test_screen_on_independent_nulls_is_calibrated():
+    """Two screens of five independent simulated actors (40 null directions): the share of
+    raw p < 0.05 stays near 0.05 (at most 0.15: 6 of 40) for both methods."""
+    result = calibrate("simulated", runs=2, actors=5, days=900, seed=5, jobs=2)
+    assert result["directions"] == 40
+    assert result["fitted_count_regression"] >= 30
+    assert result["p05_count_regression"] <= 0.15, result
+    assert result["p05_granger"] <= 0.15, result
+    assert result["runs_with_signal"] <= 1, result
+
+
+def test_the_study_sees_a_real_effect():
+    """The calibration would catch a screen that misses everything: a pair where B acts in
+    the days after A's actions is flagged A->B (and the summary counts it as a signal)."""
+    rng = np.random.default_rng(8)
+    days = 900
+    a = simulated_actor(days, rng)
+    recent = np.convolve(a, np.ones(3), mode="full")[:days]
+    recent = np.concatenate([[0], recent[:-1]])  # A's actions over the 3 previous days
+    b = rng.poisson(0.3 + 0.6 * recent)
+    dates = pd.date_range("2001-01-01", periods=days, freq="D")
+    counts = pd.concat([pd.DataFrame({"side": "A", "date": dates, "n": a}),
+                        pd.DataFrame({"side": "B", "date": dates, "n": b})], ignore_index=True)  # fmt: skip
+    counts = counts[counts["n"] > 0]
+    rows = finish_rows(run_pairs(counts, [("A", "B")], dates[0], dates[-1], resolve({}, {"bin": "day"}), 1))
+    flagged = {(r["source"], r["target"]): r["signal"] for r in rows}
+    assert flagged[("A", "B")] == "provokes"
+    assert summarise("effect", [rows], 2, days)["runs_with_signal"] == 1
