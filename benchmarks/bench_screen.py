@@ -36,6 +36,7 @@ DOCS = ROOT / "docs" / "benchmarks.md"
 
 import jervis  # noqa: E402
 from jervis.dedup.synthetic import rereport, write_tiled_lake  # noqa: E402
+from jervis.screening import SIGNALS  # noqa: E402
 from jervis.store.engine import Engine, stop_spark  # noqa: E402
 
 
@@ -73,7 +74,7 @@ def accuracy(rows: list[dict]) -> dict:
     across = [r for r in rows if _tile(r["source"]) != _tile(r["target"])]
     within = [r for r in rows if _tile(r["source"]) == _tile(r["target"])]
     fitted = lambda rs: [r for r in rs if r["p_count_regression"] is not None]  # noqa: E731
-    signals = lambda rs: sum(r["signal"] != "none" for r in rs)  # noqa: E731
+    signals = lambda rs: sum(r["signal"] in SIGNALS for r in rs)  # noqa: E731
     return {"across": len(fitted(across)), "across_signals": signals(across),
             "within": len(fitted(within)), "within_signals": signals(within)}  # fmt: skip
 
@@ -113,9 +114,11 @@ def tile_offsets(rows: list[dict], lags_days: int = 28) -> dict:
             and abs(shift_days(_tile(r["source"])) - shift_days(_tile(r["target"]))) <= lags_days]  # fmt: skip
     far = [r for r in rows if _tile(r["source"]) != _tile(r["target"]) and r not in near]
     fitted = lambda rs: [r for r in rs if r["p_count_regression"] is not None]  # noqa: E731
-    signals = lambda rs: sum(r["signal"] != "none" for r in rs)  # noqa: E731
-    return {"near": len(fitted(near)), "near_signals": signals(near), "far": len(fitted(far)),
-            "far_signals": signals(far), "near_days": lags_days}  # fmt: skip
+    signals = lambda rs: sum(r["signal"] in SIGNALS for r in rs)  # noqa: E731
+    q05 = lambda rs: sum((r["q_count_regression"] or 1.0) < 0.05 for r in rs)  # noqa: E731 - before the control
+    return {"near": len(fitted(near)), "near_signals": signals(near), "near_q05": q05(near),
+            "far": len(fitted(far)), "far_signals": signals(far), "far_q05": q05(far),
+            "near_days": lags_days}  # fmt: skip
 
 
 def calibration(runs: int, actors: int, days: int, work: Path) -> list[dict]:
@@ -173,9 +176,10 @@ def main() -> None:
             report = jervis.screen(engine, top=args.top, start=args.start, end=args.end)
             seconds = time.perf_counter() - started
             fitted = sum(r["p_count_regression"] is not None for r in report["rows"])
-            signals = sum(r["signal"] != "none" for r in report["rows"])
+            signals = sum(r["signal"] in SIGNALS for r in report["rows"])
+            confounded = sum(r["signal"] == "confounded" for r in report["rows"])
             results.append({"engine": name, "rows": n, "pairs": report["pairs"], "fitted": fitted,
-                            "signals": signals, "seconds": seconds, "query": query, "load": load,
+                            "signals": signals, "confounded": confounded, "seconds": seconds, "query": query, "load": load,
                             **accuracy(report["rows"]), **tile_offsets(report["rows"])})  # fmt: skip
             if args.json:
                 import json

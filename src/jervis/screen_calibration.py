@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from jervis.screening import METHODS, finish_rows, run_pairs
+from jervis.screening import METHODS, SIGNALS, finish_rows, run_pairs
 
 KINDS = ("simulated", "bootstrap")
 
@@ -119,8 +119,13 @@ def summarise(kind: str, per_run: list[list[dict]], actors: int, days: int) -> d
         out[f"fitted_{method}"] = len(p)
         out[f"p05_{method}"] = float((p < 0.05).mean()) if len(p) else None
         out[f"p01_{method}"] = float((p < 0.01).mean()) if len(p) else None
-    out["signals"] = sum(r["signal"] != "none" for r in rows)
+    out["signals"] = sum(r["signal"] in SIGNALS for r in rows)
     out["signal_share"] = out["signals"] / max(len(rows), 1)
-    out["runs_with_signal"] = sum(any(r["signal"] != "none" for r in run) for run in per_run)
+    out["confounded"] = sum(r["signal"] == "confounded" for r in rows)
+    # the rule before the negative control: BH q < 0.05 alone
+    flagged = lambda run: [r for r in run if (r["q_count_regression"] or 1.0) < 0.05]  # noqa: E731
+    out["q05"] = sum(len(flagged(run)) for run in per_run)
+    out["runs_with_q05"] = sum(bool(flagged(run)) for run in per_run)
+    out["runs_with_signal"] = sum(any(r["signal"] in SIGNALS for r in run) for run in per_run)
     out["familywise"] = out["runs_with_signal"] / max(len(per_run), 1)
     return out

@@ -11,7 +11,10 @@ Scale: the engine (DuckDB or Spark, store or lake) reduces the events to daily c
 actor in one grouped query; the pairs' fits then run in parallel, in worker processes on
 DuckDB, and on the executors through ``applyInPandas`` on Spark. Multiple testing: the
 p-values of each method over all pairs and directions get the Benjamini-Hochberg false
-discovery rate (``q``); pairs are ranked by the lead method's q, then Granger's. A screen
+discovery rate (``q``); pairs are ranked by the lead method's q, then Granger's. A direction
+is a signal when its q is below 0.05 and it passes the verdict's negative control: X's next
+days must not go with Y's present, and X's past must go with it more strongly than X's future
+(a slow common driver, a shared trend or Y leading X fail it: "confounded"). A screen
 points to pairs worth a full ``jervis analyze`` (robustness grid, event study, episodes,
 spatial windows), it is not a verdict.
 """
@@ -38,6 +41,7 @@ from jervis.store.schema import VIOLENT_EVENTS
 
 METHODS = ("count_regression", "granger")
 ALPHA = 0.05
+SIGNALS = ("deters", "provokes", "mixed")  # a row's signal when it is one ("none", "confounded": not)
 
 
 @dataclass
@@ -56,7 +60,10 @@ class ScreenRow:
     granger_sign: str | None = None  # the direction of Granger's estimate: provokes / deters
     p_granger: float | None = None
     q_granger: float | None = None
-    signal: str = "none"  # deters / provokes (lead q < alpha, Granger not against), mixed, none
+    lead_p: float | None = None  # the negative control: X's *next* days against Y's present
+    past_beyond_future_p: float | None = None  # X's past more strongly associated than its future
+    signal: str = "none"  # deters / provokes (lead q < alpha, negative control passed, Granger
+    # not against), mixed, confounded (q < alpha but the negative control fails), none
     reason: str | None = None
 
 
@@ -114,14 +121,16 @@ def _series(counts: pd.DataFrame, a: str, b: str, start: pd.Timestamp, end: pd.T
 
 def screen_pair(counts: pd.DataFrame, a: str, b: str, start, end, settings: dict) -> list[dict]:
     """Both directions of one pair (runs in a worker process or a Spark executor)."""
-    from jervis.analysis.base import fit_method
     from jervis.analysis.verdict import gate_reason
 
     series = _series(counts, a, b, pd.Timestamp(start), pd.Timestamp(end))
     series.incidents = series.totals()  # one row per event: incidents are the counts
     totals = series.totals()
     gate = gate_reason(series, settings)  # the verdict's thin-data rule
-    # The count regression's lead test (a negative control) is not part of a screen's row.
+    # The verdict's negative control (count regression's lead test): a signal needs X's past,
+    # not its future, to go with Y's present. Copies of one series (tiles of one file) make
+    # the lead model singular; the row then keeps the fit without it (lead_p None).
+    checked = dict(settings, lead_test=True)
     quick = dict(settings, lead_test=False)
     rows = []
     for direction, (x, y) in (("A->B", (a, b)), ("B->A", (b, a))):
@@ -129,7 +138,7 @@ def screen_pair(counts: pd.DataFrame, a: str, b: str, start, end, settings: dict
         row.reason = gate
         for method in METHODS if gate is None else ():
             try:
-                result = fit_method(method, series, direction, quick)
+                result = _fit_checked(method, series, direction, checked, quick)
             except JervisError as exc:
                 row.reason = str(exc)
                 continue
@@ -139,10 +148,23 @@ def screen_pair(counts: pd.DataFrame, a: str, b: str, start, end, settings: dict
             if method == "count_regression":
                 row.irr, row.p_count_regression = result.estimate, result.p_value
                 row.irr_ci95 = list(result.ci95) if result.ci95 else None
+                lead = (result.details or {}).get("lead") or {}
+                if lead.get("applicable"):
+                    row.lead_p, row.past_beyond_future_p = lead["p_value"], lead["past_beyond_future_p_value"]
             else:
                 row.granger_estimate, row.p_granger, row.granger_sign = result.estimate, result.p_value, result.sign
         rows.append(asdict(row))
     return rows
+
+
+def _fit_checked(method: str, series, direction: str, checked: dict, quick: dict):
+    """The count regression with its lead test, or without it if the lead model fails."""
+    from jervis.analysis.base import fit_method
+
+    if method != "count_regression":
+        return fit_method(method, series, direction, quick)
+    result = fit_method(method, series, direction, checked)
+    return result if result.has_estimate else fit_method(method, series, direction, quick)
 
 
 def _pair_task(args: tuple) -> list[dict]:
@@ -259,6 +281,9 @@ def _signal(row: dict) -> str:
     if q is None or irr is None or q >= ALPHA:
         return "none"
     call = "provokes" if irr > 1 else "deters"
+    lead, past = row.get("lead_p"), row.get("past_beyond_future_p")
+    if lead is not None and (lead < ALPHA or past is None or past >= ALPHA):
+        return "confounded"  # the verdict's rule: X's future goes with Y too, or as much
     g, sign = row["q_granger"], row["granger_sign"]
     if g is not None and g < ALPHA and sign is not None and sign != call:
         return "mixed"
