@@ -12,9 +12,12 @@ actor in one grouped query; the pairs' fits then run in parallel, in worker proc
 DuckDB, and on the executors through ``applyInPandas`` on Spark. Multiple testing: the
 p-values of each method over all pairs and directions get the Benjamini-Hochberg false
 discovery rate (``q``); pairs are ranked by the lead method's q, then Granger's. A direction
-is a signal when its q is below 0.05 and it passes the verdict's negative control: X's next
-days must not go with Y's present, and X's past must go with it more strongly than X's future
-(a slow common driver, a shared trend or Y leading X fail it: "confounded"). A screen
+is a signal when its q is below 0.05 and it passes the verdict's negative control in its
+one-sided form: X's past days must go with Y's present significantly more strongly than X's
+next days (a slow common driver, a shared trend or Y leading X fail it: "confounded"). The
+verdict's other half (X's future not associated at all) is reported (``lead_p``) but does not
+withhold a screen's signal: with a strongly autocorrelated X, a strong true effect leaks into
+X's next days too (tests/engine/test_screen_calibration.py). A screen
 points to pairs worth a full ``jervis analyze`` (robustness grid, event study, episodes,
 spatial windows), it is not a verdict.
 """
@@ -62,8 +65,8 @@ class ScreenRow:
     q_granger: float | None = None
     lead_p: float | None = None  # the negative control: X's *next* days against Y's present
     past_beyond_future_p: float | None = None  # X's past more strongly associated than its future
-    signal: str = "none"  # deters / provokes (lead q < alpha, negative control passed, Granger
-    # not against), mixed, confounded (q < alpha but the negative control fails), none
+    signal: str = "none"  # deters / provokes (lead q < alpha, X's past beyond its future,
+    # Granger not against), mixed, confounded (q < alpha but the negative control fails), none
     reason: str | None = None
 
 
@@ -281,9 +284,9 @@ def _signal(row: dict) -> str:
     if q is None or irr is None or q >= ALPHA:
         return "none"
     call = "provokes" if irr > 1 else "deters"
-    lead, past = row.get("lead_p"), row.get("past_beyond_future_p")
-    if lead is not None and (lead < ALPHA or past is None or past >= ALPHA):
-        return "confounded"  # the verdict's rule: X's future goes with Y too, or as much
+    past = row.get("past_beyond_future_p")
+    if row.get("lead_p") is not None and (past is None or past >= ALPHA):
+        return "confounded"  # X's future goes with Y's present as much as X's past
     g, sign = row["q_granger"], row["granger_sign"]
     if g is not None and g < ALPHA and sign is not None and sign != call:
         return "mixed"

@@ -58,7 +58,9 @@ def test_screen_on_independent_nulls_is_calibrated():
 
 def test_the_study_sees_a_real_effect():
     """The calibration would catch a screen that misses everything: a pair where B acts in
-    the days after A's actions is flagged A->B (and the summary counts it as a signal)."""
+    the days after A's actions is flagged A->B (and the summary counts it as a signal), though
+    A's next days go with B's present too (A is autocorrelated): the screen's control asks
+    only that A's past beat its future."""
     rng = np.random.default_rng(8)
     days = 900
     a = simulated_actor(days, rng)
@@ -72,4 +74,26 @@ def test_the_study_sees_a_real_effect():
     rows = finish_rows(run_pairs(counts, [("A", "B")], dates[0], dates[-1], resolve({}, {"bin": "day"}), 1))
     flagged = {(r["source"], r["target"]): r["signal"] for r in rows}
     assert flagged[("A", "B")] == "provokes"
+    a_to_b = next(r for r in rows if r["source"] == "A")
+    assert a_to_b["lead_p"] < 0.05 and a_to_b["past_beyond_future_p"] < 0.05
     assert summarise("effect", [rows], 2, days)["runs_with_signal"] == 1
+
+
+def test_a_common_slow_driver_is_confounded_not_a_signal():
+    """X and Y both follow one slowly drifting level and never each other: their own lags
+    cannot hold the level, so X's last week "predicts" Y (BH alone flags both directions),
+    but X's next week predicts Y as well; the negative control withholds both."""
+    rng = np.random.default_rng(4)
+    days = 900
+    driver = np.zeros(days)
+    for d in range(1, days):
+        driver[d] = 0.98 * driver[d - 1] + rng.normal(0, 0.15)
+    dates = pd.date_range("2001-01-01", periods=days, freq="D")
+    counts = pd.concat([pd.DataFrame({"side": s, "date": dates, "n": rng.poisson(0.7 * np.exp(driver))})
+                        for s in ("X", "Y")], ignore_index=True)  # fmt: skip
+    counts = counts[counts["n"] > 0]
+    rows = finish_rows(run_pairs(counts, [("X", "Y")], dates[0], dates[-1], resolve({}, {"bin": "day"}), 1))
+    for r in rows:
+        assert r["q_count_regression"] < 0.05 and r["irr"] > 1  # the rate ratio alone would call it
+        assert r["past_beyond_future_p"] >= 0.05
+        assert r["signal"] == "confounded"
