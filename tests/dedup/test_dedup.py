@@ -165,3 +165,22 @@ def test_scores_up_to_ties_only_forgive_indistinguishable_originals():
     ties = pairwise_scores(truth_up_to_ties(frame, predicted), predicted)
     assert strict["correct_pairs"] == 0
     assert ties["correct_pairs"] == 2 and ties["predicted_pairs"] == 4  # c3 with o1 stays wrong
+
+
+def test_countries_in_chunks_give_the_same_pairs(tmp_path, monkeypatch):
+    """Ten million rows are de-duplicated a few countries at a time (run.CHUNK_ROWS); pairs never
+    cross countries, so chunks find exactly the pairs one pass finds."""
+    from jervis.dedup import run as dedup_run
+    from jervis.dedup.synthetic import tile
+    from jervis.store.lake import write_events
+
+    db = tmp_path / "ucdp.duckdb"
+    jervis.ingest(FIXTURES / "ucdp-ged" / "conflict_data_irq.csv", db=db)
+    mixed = tile(rereport(jervis.events(db, start="2007-07-01", end="2007-07-31"), seed=3), 2)
+    write_events(tmp_path / "lake", mixed)
+    config = DedupConfig.load()
+    whole, n_whole = dedup_run.find_links(Engine(lake=tmp_path / "lake"), config)
+    monkeypatch.setattr(dedup_run, "CHUNK_ROWS", len(mixed) // 2)
+    chunked, n_chunked = dedup_run.find_links(Engine(lake=tmp_path / "lake"), config)
+    assert n_whole == n_chunked > 0 and len(whole) > 50
+    pd.testing.assert_frame_equal(whole, chunked)

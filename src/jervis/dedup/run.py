@@ -47,10 +47,39 @@ def _xxhash64(value: str) -> int:  # type: ignore[empty-body]
     """Spark SQL's 64-bit xxHash."""
 
 
+CHUNK_ROWS = 1_500_000  # rows de-duplicated at a time (whole countries): bounded memory and spill
+
+
 def find_links(engine: Engine, config: DedupConfig) -> tuple[pd.DataFrame, int]:
     """(pairs scoring at least the cohesion level: a, b, sources, score; number of candidate
-    pairs compared) over every stored row."""
+    pairs compared) over every stored row.
+
+    Two rows of different countries never share a block key, so the rows are taken a few
+    whole countries at a time (up to ``CHUNK_ROWS``; one country larger than that is one
+    chunk): the same pairs as one pass, but the engine holds one chunk's candidate pairs and
+    their fields at a time (ten million rows in one pass spilled over 40 GB on DuckDB)."""
     events = row_ids(engine, engine.raw_events())
+    country = events.country.fill_null("")
+    sizes = events.group_by(country=country).aggregate(n=events.count()).order_by("country").to_pandas()
+    chunks: list[list[str]] = [[]]
+    total = 0
+    for name, n in zip(sizes["country"], sizes["n"], strict=True):
+        if chunks[-1] and total + int(n) > CHUNK_ROWS:
+            chunks.append([])
+            total = 0
+        chunks[-1].append(str(name))
+        total += int(n)
+    frames, n_candidates = [], 0
+    for chunk in chunks:
+        rows = events if len(chunks) == 1 else events.filter(country.isin(chunk))
+        pairs, n = _chunk_links(rows, config)
+        frames.append(pairs)
+        n_candidates += n
+    pairs = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    return pairs.sort_values(["a", "b"], ignore_index=True), n_candidates
+
+
+def _chunk_links(events: ibis.Table, config: DedupConfig) -> tuple[pd.DataFrame, int]:
     prepared = prepare(events, config, row_id=events.rid).cache()  # read the events once
     try:
         candidates = candidate_pairs(prepared, sorted(set(config.date_tolerance_days.values()))).cache()
@@ -61,7 +90,7 @@ def find_links(engine: Engine, config: DedupConfig) -> tuple[pd.DataFrame, int]:
             candidates.release()
     finally:
         prepared.release()
-    return pairs.sort_values(["a", "b"], ignore_index=True), n_candidates
+    return pairs, n_candidates
 
 
 def _members(engine: Engine, links: pd.DataFrame) -> pd.DataFrame:
