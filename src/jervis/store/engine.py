@@ -169,6 +169,7 @@ class Engine:
             # A lake may hold far more than memory: DuckDB keeps to a share of it and spills
             # the rest (joins, caches) to a temporary folder instead of taking all the RAM.
             self._tmp.append(Path(tempfile.mkdtemp(prefix="jervis-duckdb-")))
+            atexit.register(shutil.rmtree, self._tmp[-1], True)  # also for engines never closed
             return ibis.duckdb.connect(memory_limit=duckdb_memory_limit(), temp_directory=str(self._tmp[-1]))
         return _read_only(self.db)
 
