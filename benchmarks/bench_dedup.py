@@ -109,6 +109,32 @@ def fit(work: Path) -> str:
     return "\n".join(lines)
 
 
+def losses(name: str, work: Path, *, curated_rereports: bool = True, seed: int = 2) -> dict:
+    """Where true pairs are lost, stage by stage: blocking (candidate pairs), hard rules, the
+    score's threshold. If blocking missed true pairs, no score could find them."""
+    syn = rereport(base_events(name, work), seed=seed)
+    lake = synthetic_lake(syn, work / f"loss-{name}")
+    cfg = config(curated_rereports)
+    engine = Engine(lake=lake)
+    events = row_ids(engine, engine.raw_events())
+    prepared = prepare(events, cfg, row_id=events.rid)
+    candidates = candidate_pairs(prepared, sorted(set(cfg.date_tolerance_days.values())))
+    rid = events.select("rid", "event_id").to_pandas()
+    ids = dict(zip(rid["rid"], rid["event_id"], strict=True))
+    truth = dict(zip(syn["event_id"], syn["truth"], strict=True))
+    cand = candidates.to_pandas()
+    same = cand["a"].map(ids).map(truth) == cand["b"].map(ids).map(truth)
+    scored = scored_pairs(prepared, candidates, cfg).select("event_id_l", "event_id_r", "score").to_pandas()
+    kept = scored["event_id_l"].map(truth) == scored["event_id_r"].map(truth)
+    true_pairs = pairwise_scores(syn["truth"], syn["event_id"])["true_pairs"]
+    linked = scored["score"] >= cfg.threshold
+    return {"dataset": name, "seed": seed, "curated": curated_rereports, "true_pairs": true_pairs,
+            "candidates": len(cand), "blocking_recall": int(same.sum()) / true_pairs,
+            "hard_rules_recall": int(kept.sum()) / true_pairs,
+            "threshold_recall": int((kept & linked).sum()) / true_pairs,
+            "false_links_at_threshold": int((~kept & linked).sum())}  # fmt: skip
+
+
 def accuracy(name: str, work: Path, *, curated_rereports: bool, seed: int = 2) -> dict:
     syn = rereport(base_events(name, work), seed=seed)
     lake = synthetic_lake(syn, work / f"acc-{name}")
@@ -190,12 +216,18 @@ def main() -> None:
     parser.add_argument("--no-docs", action="store_true")
     parser.add_argument("--keep", type=Path)
     parser.add_argument("--no-accuracy", action="store_true", help="speed only")
+    parser.add_argument("--losses", action="store_true",
+                        help="only: where the learn split (Ukraine) loses true pairs, stage by stage")
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="jervis-bench-dedup-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
         if args.fit:
             print(fit(work))
+            return
+        if args.losses:
+            for seed, curated in ((2, True), (1, True), (2, False)):
+                print(losses("ukr", work, curated_rereports=curated, seed=seed), flush=True)
             return
         acc = [] if args.no_accuracy else [
             accuracy(n, work, curated_rereports=c) for n in ("irq", "ukr") for c in (True, False)
