@@ -219,6 +219,9 @@ def main() -> None:
     parser.add_argument("--losses", action="store_true",
                         help="only: where the learn split (Ukraine) loses true pairs, stage by stage")
     args = parser.parse_args()
+    import logging
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     work = args.keep or Path(tempfile.mkdtemp(prefix="jervis-bench-dedup-"))
     work.mkdir(parents=True, exist_ok=True)
     try:

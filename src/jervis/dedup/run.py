@@ -9,6 +9,7 @@ events themselves are never changed; analyses read the fused view (store/engine.
 
 from __future__ import annotations
 
+import logging
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -47,6 +48,7 @@ def _xxhash64(value: str) -> int:  # type: ignore[empty-body]
     """Spark SQL's 64-bit xxHash."""
 
 
+log = logging.getLogger(__name__)
 CHUNK_ROWS = 1_500_000  # rows de-duplicated at a time (whole countries): bounded memory and spill
 
 
@@ -70,11 +72,14 @@ def find_links(engine: Engine, config: DedupConfig) -> tuple[pd.DataFrame, int]:
         chunks[-1].append(str(name))
         total += int(n)
     frames, n_candidates = [], 0
-    for chunk in chunks:
+    for k, chunk in enumerate(chunks, start=1):
+        started = time.perf_counter()
         rows = events if len(chunks) == 1 else events.filter(country.isin(chunk))
         pairs, n = _chunk_links(rows, config)
         frames.append(pairs)
         n_candidates += n
+        log.info("dedup chunk %d of %d: %d countries, %d candidate pairs, %d kept, %.0f s",
+                 k, len(chunks), len(chunk), n, len(pairs), time.perf_counter() - started)  # fmt: skip
     pairs = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     return pairs.sort_values(["a", "b"], ignore_index=True), n_candidates
 
