@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 import jervis  # noqa: E402
 from jervis.dedup.config import FIELDS, DedupConfig  # noqa: E402
-from jervis.dedup.match import candidate_pairs, prepare, scored_pairs  # noqa: E402
+from jervis.dedup.match import candidate_pairs, matched_pairs, prepare, scored_pairs  # noqa: E402
 from jervis.dedup.run import row_ids  # noqa: E402
 from jervis.dedup.synthetic import pairwise_scores, rereport, truth_up_to_ties, write_tiled_lake  # noqa: E402
 from jervis.store.engine import LINKS, Engine, stop_spark  # noqa: E402
@@ -174,6 +174,34 @@ def speed(rows: dict[str, int], work: Path) -> list[dict]:
     return out
 
 
+def stages(rows: int, engine_name: str, work: Path) -> dict:
+    """Each engine stage timed on its own (row ids, prepare, candidates, scoring to pandas):
+    where the time goes, without the clustering and fusion that run in this process."""
+    syn = rereport(base_events("irq", work), seed=3)
+    lake = work / f"stages-lake-{rows}"
+    if not lake.exists():
+        lake.mkdir(parents=True)
+        write_tiled_lake(syn, rows, lake)
+    cfg = config(curated_rereports=True)
+    out: dict = {"engine": engine_name, "load": os.getloadavg()[0]}
+    started = time.perf_counter()
+    engine = Engine(engine_name, lake=lake)
+    events = row_ids(engine, engine.raw_events())
+    out["row_ids"] = time.perf_counter() - started
+    prepared = prepare(events, cfg, row_id=events.rid).cache()
+    out["rows"] = int(prepared.count().to_pandas())
+    out["prepare"] = time.perf_counter() - started - out["row_ids"]
+    candidates = candidate_pairs(prepared, sorted(set(cfg.date_tolerance_days.values()))).cache()
+    out["candidate_pairs"] = int(candidates.count().to_pandas())
+    out["candidates"] = time.perf_counter() - started - out["row_ids"] - out["prepare"]
+    out["kept"] = len(matched_pairs(prepared, candidates, cfg).to_pandas())
+    out["total"] = time.perf_counter() - started
+    out["scoring"] = out["total"] - out["row_ids"] - out["prepare"] - out["candidates"]
+    if engine_name == "spark":
+        stop_spark()
+    return out
+
+
 def write_docs(acc: list[dict], fast: list[dict], command: str) -> None:
     from bench_screen import replace_section  # the shared docs writer
 
@@ -216,6 +244,7 @@ def main() -> None:
     parser.add_argument("--no-docs", action="store_true")
     parser.add_argument("--keep", type=Path)
     parser.add_argument("--no-accuracy", action="store_true", help="speed only")
+    parser.add_argument("--stages", metavar="ENGINE", help="only: time each engine stage at --rows rows")
     parser.add_argument("--losses", action="store_true",
                         help="only: where the learn split (Ukraine) loses true pairs, stage by stage")
     args = parser.parse_args()
@@ -227,6 +256,9 @@ def main() -> None:
     try:
         if args.fit:
             print(fit(work))
+            return
+        if args.stages:
+            print(stages(args.rows, args.stages, work))
             return
         if args.losses:
             for seed, curated in ((2, True), (1, True), (2, False)):
