@@ -99,6 +99,11 @@ def real_pool(work: Path, min_events: int = 300) -> list:
     return pool
 
 
+def _q(row: dict) -> float:
+    q = row["q_count_regression"]
+    return 1.0 if q is None else q
+
+
 def shift_days(tile: str) -> int:
     """How far tile k's dates were moved (synthetic.tile)."""
     from jervis.dedup.synthetic import SHIFT_SPAN_DAYS, SHIFT_STEP_DAYS
@@ -115,7 +120,7 @@ def tile_offsets(rows: list[dict], lags_days: int = 28) -> dict:
     far = [r for r in rows if _tile(r["source"]) != _tile(r["target"]) and r not in near]
     fitted = lambda rs: [r for r in rs if r["p_count_regression"] is not None]  # noqa: E731
     signals = lambda rs: sum(r["signal"] in SIGNALS for r in rs)  # noqa: E731
-    q05 = lambda rs: sum((r["q_count_regression"] or 1.0) < 0.05 for r in rs)  # noqa: E731 - before the control
+    q05 = lambda rs: sum(_q(r) < 0.05 for r in rs)  # noqa: E731 - before the control
     return {"near": len(fitted(near)), "near_signals": signals(near), "near_q05": q05(near),
             "far": len(fitted(far)), "far_signals": signals(far), "far_q05": q05(far),
             "near_days": lags_days}  # fmt: skip

@@ -123,7 +123,7 @@ def summarise(kind: str, per_run: list[list[dict]], actors: int, days: int) -> d
     out["signal_share"] = out["signals"] / max(len(rows), 1)
     out["confounded"] = sum(r["signal"] == "confounded" for r in rows)
     # the rule before the negative control: BH q < 0.05 alone
-    flagged = lambda run: [r for r in run if (r["q_count_regression"] or 1.0) < 0.05]  # noqa: E731
+    flagged = lambda run: [r for r in run if r["q_count_regression"] is not None and r["q_count_regression"] < 0.05]  # noqa: E731
     out["q05"] = sum(len(flagged(run)) for run in per_run)
     out["runs_with_q05"] = sum(bool(flagged(run)) for run in per_run)
     out["runs_with_signal"] = sum(any(r["signal"] in SIGNALS for r in run) for run in per_run)
