@@ -314,11 +314,11 @@ def _second_country(sentence: Sentence, matches: list, draft: Draft) -> Draft | 
         if not getattr(a, "locative", False) or not _AND_PLACE.fullmatch(sentence.norm[a.end : b.start]):
             continue
         if v.get("country") is None:  # the places were read as the target's words: the first
-            _place(v, draft.spans, a, sentence.start)  # country is where it landed
+            _place(v, draft.spans, _as_place(a), sentence.start)  # country is where it landed
         values = {k: val for k, val in v.items() if k not in ("killed", "wounded", "target_killed",
                                                               "civilians_killed")}  # fmt: skip
         spans = {k: span for k, span in draft.spans.items() if k not in ("killed", "wounded")}
-        _place(values, spans, b, sentence.start)
+        _place(values, spans, _as_place(b), sentence.start)
         return Draft(values=values, spans=spans, sentences=list(draft.sentences),
                      evidence=list(draft.evidence), explicit_date=draft.explicit_date,
                      strong=draft.strong, triggers=list(draft.triggers), dated=draft.dated,
@@ -326,11 +326,16 @@ def _second_country(sentence: Sentence, matches: list, draft: Draft) -> Draft | 
     return None
 
 
-def _place(values: dict, spans: dict, match, offset: int) -> None:
-    values.update(country=match.country, admin1=match.admin1, location=match.name,
-                  latitude=match.latitude, longitude=match.longitude,
-                  geo_precision=places.GEO_PRECISION.get(match.precision))  # fmt: skip
-    spans["place"] = (offset + match.start, offset + match.end)
+def _place(values: dict, spans: dict, place: places.Place, offset: int) -> None:
+    """An event's place fields and span, from a place of its sentence."""
+    values.update(country=place.country, admin1=place.admin1, location=place.name,
+                  latitude=place.latitude, longitude=place.longitude,
+                  geo_precision=place.precision)  # fmt: skip
+    spans["place"] = (offset + place.start, offset + place.end)
+
+
+def _as_place(match) -> places.Place:
+    return places.as_place(match, places.GEO_PRECISION.get(match.precision))
 
 
 def _claim_draft(sentence: Sentence, published: date | None) -> Draft | None:
@@ -561,10 +566,7 @@ def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None
     # place
     place = places.choose(norm, matches, mention.start, mention.end, exclude)
     if place is not None:
-        values.update(country=place.country, admin1=place.admin1, location=place.name,
-                      latitude=place.latitude, longitude=place.longitude,
-                      geo_precision=place.precision)  # fmt: skip
-        spans["place"] = (off + place.start, off + place.end)
+        _place(values, spans, place, off)
     _scoped_parties(values, published)
     first = hits[0]
     new = any(  # "another attack", "a second strike": a new event, whatever else it shares

@@ -104,9 +104,14 @@ def choose(
     precision = GEO_PRECISION.get(best.precision)
     if precision is not None and precision < 4 and _RELATIVE_BEFORE.search(norm[max(0, best.start - 40) : best.start]):
         precision = 4  # "a base north of Baghdad": somewhere in the area, not the city itself
+    return as_place(best, precision)
+
+
+def as_place(match, precision: int | None) -> Place:
+    """A gazetteer match found by :func:`find` as the place of an event, at ``precision``."""
     return Place(
-        best.name, best.country, best.admin1, best.latitude, best.longitude,
-        precision, best.start, best.end,
+        match.name, match.country, match.admin1, match.latitude, match.longitude,
+        precision, match.start, match.end,
     )  # fmt: skip
 
 
