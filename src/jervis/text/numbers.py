@@ -26,7 +26,7 @@ _TENS = {
 }  # fmt: skip
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
 _VAGUE: dict[str, int | None] = dict.fromkeys(("dozens", "scores", "hundreds", "thousands", "tens"))
-_VAGUE_RE = re.compile(r"\b(?:dozens|scores|hundreds|thousands|tens)\s*$", re.IGNORECASE)
+_VAGUE_RE = re.compile(r"\b(?:" + "|".join(_VAGUE) + r")\s*$", re.IGNORECASE)
 UNKNOWN_WORDS = ("several", "many", "some", "numerous", "unknown", "unspecified", "undisclosed",
                  "countless", "multiple", "a number of", "an unknown number", "a few", "few")  # fmt: skip
 
@@ -261,8 +261,8 @@ _GROUPS = (
                  r"patients?|farmers?|protesters?|displaced|refugees?|girls?|boys?|babies"),
 )
 _GROUP_RE = re.compile(
-    r"\b(?P<n>" + NUMBER + r")\s+(?:[\w'-]+\s+){0,3}?(?:(?P<security>" + _GROUPS[0][1]
-    + r")|(?P<armed>" + _GROUPS[1][1] + r")|(?P<civilian>" + _GROUPS[2][1] + r"))\b",
+    r"\b(?P<n>" + NUMBER + r")\s+(?:[\w'-]+\s+){0,3}?(?:"
+    + "|".join(f"(?P<{name}>{words})" for name, words in _GROUPS) + r")\b",
     re.IGNORECASE,
 )
 _ALSO_RE = re.compile(r"\b(?:also|too|as\s+well)\b", re.IGNORECASE)
@@ -285,7 +285,7 @@ def victim_group(norm: str, start: int, end: int, passive: bool | None = None) -
         distance = start - match.end() if match.end() <= start else match.start() - end
         if best is None or abs(distance) < best:
             best = abs(distance)
-            group = next(k for k in ("security", "armed", "civilian") if match.group(k))
+            group = next(name for name, _ in _GROUPS if match.group(name))
     return group
 
 

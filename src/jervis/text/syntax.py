@@ -72,24 +72,20 @@ def path(a, b, limit: int = 6) -> tuple[list[str], list[str]] | None:
     return [ups[t] for t in up_a[:k]], [downs[t] for t in reversed(down[:-1])]
 
 
-_TREES: dict[int, tuple] = {}
-
-
 def _tree(doc) -> tuple[list[int], list[str], list[str]]:
     """Each token's head index and its edge as a path step up ('^dep') and down ('vdep'), computed
-    once per parsed sentence (path is asked for every trigger and candidate pair)."""
-    cached = _TREES.get(id(doc))
-    if cached is not None and cached[0] is doc:
-        return cached[1]
+    once per parsed sentence (path is asked for every trigger and candidate pair) and kept on
+    the Doc itself, so it lives exactly as long as the parse."""
+    cached = doc.user_data.get("jervis.syntax.tree")
+    if cached is not None:
+        return cached
     heads, ups, downs = [], [], []
     for token in doc:
         heads.append(token.head.i)
         edge = _edge(token)
         ups.append(f"^{edge}")
         downs.append(f"v{edge}")
-    if len(_TREES) > 256:
-        _TREES.clear()
-    _TREES[id(doc)] = (doc, (heads, ups, downs))
+    doc.user_data["jervis.syntax.tree"] = (heads, ups, downs)
     return heads, ups, downs
 
 
