@@ -235,11 +235,9 @@ def _cluster(n: int, a: np.ndarray, b: np.ndarray, w: np.ndarray, source: np.nda
         if not order:
             break
     label = np.asarray(state.label)
-    # fresh labels (rows that left to stand alone) are >= n: map every label to a member row
-    first = {}
-    for x, lab in enumerate(label.tolist()):
-        first.setdefault(lab, x)
-    return np.array([first[lab] for lab in label.tolist()], dtype=np.int64)
+    # fresh labels (rows that left to stand alone) are >= n: map every label to its first row
+    _, first, inverse = np.unique(label, return_index=True, return_inverse=True)
+    return first[inverse].astype(np.int64)
 
 
 def total_weight(pairs: pd.DataFrame, links: pd.DataFrame, threshold: float) -> float:
