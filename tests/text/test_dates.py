@@ -60,3 +60,15 @@ def test_next_day_in_a_text():
 def test_old_events_are_background():
     text = "Gunmen attacked the embassy in 1983, killing 60 people."
     assert extract_text(text, published="2020-03-14") == []
+
+
+def test_a_day_count_outside_the_calendar_dates_nothing_instead_of_crashing():
+    from jervis.text.extract import extract_text
+
+    alone = extract_text("Gunmen killed 5 people in Kabul 800000 days ago.", published="2024-01-05",
+                         backend="rules")  # fmt: skip
+    assert [(e.date, e.date_precision, e.killed) for e in alone] == [(None, "unknown", 5)]
+    after = extract_text("A bomb exploded in Baghdad on Monday, killing 10 people. 99999999999999999999 "
+                         "days earlier, a car bomb killed 4 people in Mosul.", published="2024-01-05",
+                         backend="rules")  # fmt: skip
+    assert [(e.date, e.killed) for e in after] == [(date(2024, 1, 1), 10), (None, 4)]

@@ -102,7 +102,21 @@ def to_date(value: date | datetime | str | None) -> date | None:
 def resolve(
     cue: DateCue | None, published: date | None, previous: date | None = None
 ) -> tuple[date | None, str]:
-    """(date, precision) for a cue; see the module docstring for the rules."""
+    """(date, precision) for a cue; see the module docstring for the rules. A cue that points
+    outside the calendar ("800000 days ago") dates nothing."""
+    try:
+        return _resolve(cue, published, previous)
+    except OverflowError:
+        return None, "unknown"
+
+
+def _days(text: str) -> int:
+    """The number of days of "a day ...", "two days ...", "12 days ..." (one if unreadable)."""
+    word = text.split()[0]
+    return int(word) if word.isdigit() else _NUM.get(word, 1)
+
+
+def _resolve(cue: DateCue | None, published: date | None, previous: date | None) -> tuple[date | None, str]:
     if cue is None:
         return (published, "week") if published else (None, "unknown")
     kind, text = cue.kind, cue.text.lower()
@@ -134,15 +148,13 @@ def resolve(
     if kind == "yesterday":
         return published - timedelta(days=1), "day"
     if kind == "days_ago":
-        word = text.split()[0]
-        n = int(word) if word.isdigit() else _NUM.get(word, 1)
+        n = _days(text)
         if text.endswith("earlier") and previous is not None:
             return previous - timedelta(days=n), "day"  # "a day earlier": than the event before
         return published - timedelta(days=n), "day"
     if kind == "days_apart":  # "a day after the bombing": the bombing is a day before the
         # event the sentence dated first (the previous one); "two days before" the other way
-        word = text.split()[0]
-        n = int(word) if word.isdigit() else _NUM.get(word, 1)
+        n = _days(text)
         if previous is None:
             return (published, "week")
         return previous + timedelta(days=n if text.endswith("before") else -n), "day"
