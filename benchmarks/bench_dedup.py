@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 import jervis  # noqa: E402
-from jervis.dedup.config import FIELDS, DedupConfig  # noqa: E402
+from jervis.dedup.config import FIELDS, TERMS, DedupConfig  # noqa: E402
 from jervis.dedup.match import candidate_pairs, matched_pairs, prepare, scored_pairs  # noqa: E402
 from jervis.dedup.run import row_ids  # noqa: E402
 from jervis.dedup.synthetic import pairwise_scores, rereport, truth_up_to_ties, write_tiled_lake  # noqa: E402
@@ -93,7 +93,7 @@ def fit(work: Path) -> str:
     # intercept); move half its weight out of the intercept, so that a pair of rows that lack
     # it elsewhere is scored as if they half agreed on it, not as if they disagreed.
     for f in FIELDS:
-        if f != "crowd" and f"s_{f}" in params and f"has_s_{f}" not in params and sims[f"s_{f}"].notna().all():
+        if f not in TERMS and f"s_{f}" in params and f"has_s_{f}" not in params and sims[f"s_{f}"].notna().all():
             params[f"has_s_{f}"] = -0.5 * params[f"s_{f}"]
             bias += 0.5 * params[f"s_{f}"]
     # UCDP GED reports no mode and no wounded: their terms cannot be fitted here and are set
