@@ -10,7 +10,9 @@ from pathlib import Path
 from jervis.errors import JervisError
 from jervis.store.schema import DATE_PRECISIONS, MODES, PLOVER_EVENTS
 
-FIELDS = ("date", "place", "actor", "target", "mode", "event", "killed", "wounded", "split", "text", "location", "crowd")
+FIELDS = ("date", "place", "actor", "target", "mode", "event", "killed", "wounded", "split", "text", "location",
+          "crowd", "coarse", "crowd_coarse")
+TERMS = ("crowd", "coarse", "crowd_coarse")  # of the pair, not a field both rows report
 
 
 @dataclass(frozen=True)

@@ -222,13 +222,16 @@ def _crowding(p: ir.Table) -> ir.Table:
 
 
 def similarities(p: ir.Table) -> dict[str, ir.FloatingValue]:
-    """Each field's similarity in [0, 1] (null when either row lacks the field)."""
+    """Each field's similarity in [0, 1] (null when either row lacks the field), and the
+    terms that say how crowded and how coarse the pair is."""
     both = lambda a, b, value: ibis.ifelse(a.notnull() & b.notnull(), value, ibis.null("float64"))  # noqa: E731
     words_l, words_r = p.words_l, p.words_r
     union = words_l.union(words_r).length().cast("float64")
     split = (
         (p.share_a_l - p.share_a_r).abs() + (p.share_t_l - p.share_t_r).abs() + (p.share_c_l - p.share_c_r).abs()
     )
+    crowd = ibis.greatest(p.k_l, p.k_r).cast("float64").ln()
+    coarse = ibis.ifelse(p.coarse, 1.0, 0.0)
     return {
         "date": 1.0 - p.dd.cast("float64") / (p.max_tol + 1).cast("float64"),
         "place": ibis.ifelse(p.km.notnull(), (1.0 - p.km / p.max_radius).clip(lower=0.0), ibis.null("float64")),
@@ -249,7 +252,12 @@ def similarities(p: ir.Table) -> dict[str, ir.FloatingValue]:
         # How crowded the pair's neighbourhood is: log of the larger number of candidates
         # either row has in the other's source. Among 30 look-alikes one is at most the match;
         # with one candidate, the same agreement is far stronger evidence.
-        "crowd": ibis.greatest(p.k_l, p.k_r).cast("float64").ln(),
+        "crowd": crowd,
+        # A date coarser than a day (a week, a month, a year) meets every row of that span, so
+        # its pairs start from their own log-odds and their candidate count weighs by its own
+        # term: many candidates are what such a date brings, not a sign of look-alikes.
+        "coarse": coarse,
+        "crowd_coarse": crowd * coarse,
     }
 
 
@@ -264,6 +272,8 @@ def scored_pairs(prepared: ir.Table, candidates: ir.Table, config: DedupConfig) 
         max_radius=ibis.greatest(p.radius_l, p.radius_r),
         km=ibis.ifelse(placed, _haversine_km(p), ibis.null("float64")),
     )
+    finest = min(v for v in config.date_tolerance_days.values() if v > 0)  # a day-precise date's
+    p = p.mutate(coarse=p.max_tol > finest)
     p = _crowding(p.filter(_hard_rules(p, config)))
     sims = similarities(p)
     # A logistic model: each field both rows report adds weight * similarity + present to the
