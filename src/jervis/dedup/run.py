@@ -143,8 +143,11 @@ def dedup(db: Any = None, *, config: str | Path | DedupConfig | None = None) -> 
     config = config if isinstance(config, DedupConfig) else DedupConfig.load(config)
     started = time.perf_counter()
     pairs, n_candidates = find_links(engine, config)
+    log.info("dedup: %d candidate pairs, %d kept, %.0f s", n_candidates, len(pairs), time.perf_counter() - started)
     links = clusters(pairs, config.threshold, config.curated, config.cohesion)
+    log.info("dedup: clusters of %d rows, %.0f s", len(links), time.perf_counter() - started)
     fused = fuse(_members(engine, links)) if len(links) else fuse_empty()
+    log.info("dedup: %d fused records, %.0f s", len(fused), time.perf_counter() - started)
     n_events = int(engine.raw_events().count().to_pandas())
     run = {
         "run_at": datetime.now(UTC).replace(tzinfo=None).isoformat(timespec="seconds"),

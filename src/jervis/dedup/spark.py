@@ -29,10 +29,12 @@ later row lies within T (the largest tolerance) of d, and every candidate of eit
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +49,7 @@ MAX_PART_ROWS = 400_000  # a country larger than this is cut into time slices
 TASKS_PER_CORE = 2  # parts are packed small enough to give each core about this many
 NO_DAY = -(2**40)  # "no bound" for a slice's day range (far outside any calendar)
 PAIRS_SCHEMA = "a string, b string, source_a string, source_b string, score double, candidates long"
+log = logging.getLogger(__name__)
 _NULLABLE = pa.schema([f.with_nullable(True) for f in ARROW_SCHEMA])
 
 
@@ -105,6 +108,7 @@ def spark_links(engine: Engine, config: DedupConfig) -> tuple[pd.DataFrame, int]
     """``run.find_links`` on Spark: the same pairs and candidate count (tests/engine)."""
     from pyspark.sql import functions as F  # noqa: N812
 
+    started = time.perf_counter()
     events = _spark_frame(engine, engine.raw_events())
     events = events.withColumn("_country", F.coalesce(F.col("country"), F.lit(""))).withColumn(
         "_day", F.datediff(F.col("date"), F.lit("1970-01-01").cast("date")).cast("long")
@@ -124,6 +128,9 @@ def spark_links(engine: Engine, config: DedupConfig) -> tuple[pd.DataFrame, int]
     halo = max(config.date_tolerance_days.values())
     plan = plan_parts(sizes, target_rows=target, max_rows=MAX_PART_ROWS, halo=halo)
     n_parts = int(plan["part"].max()) + 1
+    log.info("dedup on spark: %d rows, %d countries, %d parts (%d time slices), planned in %.0f s",
+             int(sizes["n"].sum()), len(sizes), n_parts, int((plan["lo"] != NO_DAY).sum()),
+             time.perf_counter() - started)  # fmt: skip
     parts = session.createDataFrame(
         plan,
         "country string, part int, lo long, hi long, core_lo long, core_hi long, takes_undated boolean",
@@ -154,6 +161,7 @@ def spark_links(engine: Engine, config: DedupConfig) -> tuple[pd.DataFrame, int]
     finally:
         conf.set("spark.sql.adaptive.coalescePartitions.enabled", coalesce)
         shutil.rmtree(out, ignore_errors=True)
+    log.info("dedup on spark: %d parts scored in %.0f s", n_parts, time.perf_counter() - started)
     counts = table["candidates"].notna()
     n_candidates = int(table.loc[counts, "candidates"].sum())
     pairs = table.loc[~counts].drop(columns="candidates")
@@ -184,15 +192,15 @@ def score_part(table: pa.Table, config: DedupConfig, memory: str) -> pa.Table:
         )
         first = pd.concat([pairs["a"].map(day), pairs["b"].map(day)], axis=1).min(axis=1)
         pairs = pairs[(first >= core_lo) & (first < core_hi)]
-    pairs = pairs.assign(candidates=pd.array([None] * len(pairs), dtype="Int64"))
-    stats = pd.DataFrame({"a": [None], "b": [None], "source_a": [None], "source_b": [None],
-                          "score": [None], "candidates": pd.array([n], dtype="Int64")})  # fmt: skip
-    frame = pd.concat([pairs, stats], ignore_index=True)[
-        ["a", "b", "source_a", "source_b", "score", "candidates"]
-    ]
     schema = pa.schema([("a", pa.string()), ("b", pa.string()), ("source_a", pa.string()),
                         ("source_b", pa.string()), ("score", pa.float64()), ("candidates", pa.int64())])  # fmt: skip
-    return pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+    found = pa.Table.from_pandas(
+        pairs[schema.names[:-1]], schema=pa.schema(list(schema)[:-1]), preserve_index=False
+    )
+    found = found.append_column("candidates", pa.nulls(len(found), pa.int64()))
+    stats = pa.table({**{name: pa.nulls(1, schema.field(name).type) for name in schema.names[:-1]},
+                      "candidates": pa.array([n], pa.int64())}, schema=schema)  # fmt: skip
+    return pa.concat_tables([found, stats])
 
 
 def spark_members(engine: Engine, links: pd.DataFrame) -> pd.DataFrame:
