@@ -59,8 +59,7 @@ def test_dyad_tables_and_verdict_equal_on_each_engine(stores, engine_name, tmp_p
 def test_dedup_links_and_fused_view_equal_on_store_and_lake(stores, tmp_path):
     """De-duplicate a re-reported sample in a lake: the same links as on a store.
 
-    DuckDB only: on Spark local[2] the de-duplication's many-stage plan takes minutes on this
-    2-core machine, beyond the CI budget; benchmarks/bench_dedup.py --engines spark runs it."""
+    DuckDB only: Spark's links are compared with DuckDB's in the next test."""
     engine_name = "duckdb"
     from jervis.dedup.synthetic import rereport
     from jervis.store.lake import write_events
