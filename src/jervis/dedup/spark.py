@@ -104,6 +104,19 @@ def _spark_frame(engine: Engine, expr: Any) -> Any:
     return backend.raw_sql(backend.compile(expr))
 
 
+def _one_part_per_task(parts: Any, n_parts: int) -> int:
+    """The fewest shuffle partitions (from ``n_parts``) in which no two parts share a task:
+    Spark puts a row in partition pmod(murmur3(part), n), so with n = n_parts two parts often
+    land in one task while another task gets none, and the last task runs twice as long."""
+    from pyspark.sql import functions as F  # noqa: N812
+
+    hashes = [row[0] for row in parts.select(F.hash("part")).distinct().collect()]
+    for n in range(n_parts, 8 * n_parts + 1):
+        if len({h % n for h in hashes}) == len(hashes):  # Python's % is Spark's pmod for n > 0
+            return n
+    return 8 * n_parts
+
+
 def spark_links(engine: Engine, config: DedupConfig) -> tuple[pd.DataFrame, int]:
     """``run.find_links`` on Spark: the same pairs and candidate count (tests/engine)."""
     from pyspark.sql import functions as F  # noqa: N812
@@ -151,9 +164,8 @@ def spark_links(engine: Engine, config: DedupConfig) -> tuple[pd.DataFrame, int]
     coalesce = conf.get("spark.sql.adaptive.coalescePartitions.enabled")
     conf.set("spark.sql.adaptive.coalescePartitions.enabled", "false")
     try:
-        scored = (
-            placed.repartition(n_parts, "part").groupBy("part").applyInArrow(score, PAIRS_SCHEMA)
-        )
+        tasks = _one_part_per_task(parts, n_parts)
+        scored = placed.repartition(tasks, "part").groupBy("part").applyInArrow(score, PAIRS_SCHEMA)
         scored.write.parquet(str(out / "pairs"))
         import pyarrow.parquet as pq
 
