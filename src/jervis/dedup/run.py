@@ -146,6 +146,8 @@ def dedup(db: Any = None, *, config: str | Path | DedupConfig | None = None) -> 
     log.info("dedup: %d candidate pairs, %d kept, %.0f s", n_candidates, len(pairs), time.perf_counter() - started)
     links = clusters(pairs, config.threshold, config.curated, config.cohesion)
     log.info("dedup: clusters of %d rows, %.0f s", len(links), time.perf_counter() - started)
+    linked_pairs = int((pairs["score"] >= config.threshold).sum())
+    del pairs  # the largest frame (14 million pairs at 10M rows): not held while the members are fused
     fused = fuse(_members(engine, links)) if len(links) else fuse_empty()
     log.info("dedup: %d fused records, %.0f s", len(fused), time.perf_counter() - started)
     n_events = int(engine.raw_events().count().to_pandas())
@@ -154,7 +156,7 @@ def dedup(db: Any = None, *, config: str | Path | DedupConfig | None = None) -> 
         "engine": engine.name,
         "events": n_events,
         "candidate_pairs": n_candidates,
-        "linked_pairs": int((pairs["score"] >= config.threshold).sum()),
+        "linked_pairs": linked_pairs,
         "clusters": len(fused),
         "rows_merged": len(links),
         "events_after_fusion": n_events - len(links) + len(fused),

@@ -169,7 +169,7 @@ def spark_links(engine: Engine, config: DedupConfig) -> tuple[pd.DataFrame, int]
         scored.write.parquet(str(out / "pairs"))
         import pyarrow.parquet as pq
 
-        table = pq.read_table(out / "pairs").to_pandas()
+        table = pq.read_table(out / "pairs").to_pandas(self_destruct=True, split_blocks=True)
     finally:
         conf.set("spark.sql.adaptive.coalescePartitions.enabled", coalesce)
         shutil.rmtree(out, ignore_errors=True)
@@ -232,6 +232,7 @@ def spark_members(engine: Engine, links: pd.DataFrame) -> pd.DataFrame:
             *[raw[c] for c in COLUMNS], table.cluster_id
         )
         engine.backend.to_parquet(joined, tmp / "members")
-        return pq.read_table(tmp / "members").to_pandas()
+        members = pq.read_table(tmp / "members")
+        return members.to_pandas(self_destruct=True, split_blocks=True)  # without a second copy
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
