@@ -162,10 +162,45 @@ def learn_seeds(seeds: list[int], work: Path) -> None:
         print(f"ukr mean curated={curated}: precision {p:.3f} recall {r:.3f} F1 {2 * p * r / (p + r):.3f}", flush=True)
 
 
+class PeakMemory:
+    """The peak resident memory of this process and its children (Spark's JVM and its Python
+    workers), sampled every half second in a thread: the machine is shared, so it is recorded."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        import psutil
+
+        me = psutil.Process()
+        while not self._stop.wait(0.5):
+            total = 0
+            for proc in [me, *me.children(recursive=True)]:
+                try:
+                    total += proc.memory_info().rss
+                except psutil.Error:  # a worker that just ended
+                    pass
+            self.peak = max(self.peak, total)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 def speed(rows: dict[str, int], work: Path) -> list[dict]:
-    """Each engine on its own number of rows (``{"duckdb": 1000000, "spark": 200000}``)."""
+    """Each engine on its own number of rows (``{"duckdb": 1000000, "spark": 200000}``); when
+    two engines run on the same rows, their links are compared (they must be the same)."""
     syn = rereport(base_events("irq", work), seed=3)
     out = []
+    links: dict[str, pd.DataFrame] = {}
     for name, n in rows.items():
         times = max(1, round(n / len(syn)))
         lake = work / f"speed-lake-{times}"
@@ -175,14 +210,24 @@ def speed(rows: dict[str, int], work: Path) -> list[dict]:
         engine = Engine(name=name, lake=lake)
         load = os.getloadavg()[0]  # the machine is shared: how busy it was
         started = time.perf_counter()
-        run = jervis.deduplicate(engine, config=config(curated_rereports=True))
-        seconds = time.perf_counter() - started
+        with PeakMemory() as memory:
+            run = jervis.deduplicate(engine, config=config(curated_rereports=True))
+            seconds = time.perf_counter() - started
         out.append({"engine": name, "rows": run["events"], "seconds": seconds, "load": load,
+                    "load_end": os.getloadavg()[0], "peak_gb": memory.peak / 2**30,
                     "candidate_pairs": run["candidate_pairs"], "linked_pairs": run["linked_pairs"],
                     "clusters": run["clusters"], "rows_merged": run["rows_merged"]})  # fmt: skip
         print(out[-1], flush=True)
         if name == "spark":
             stop_spark()
+        if len(set(rows.values())) == 1 and len(rows) > 1:
+            links[name] = Engine(lake=lake).dedup_table(LINKS).to_pandas().sort_values("event_id", ignore_index=True)
+    if len(links) > 1:
+        (a, x), (b, y) = links.items()
+        merged = x.merge(y, on=["event_id", "cluster_id"], how="outer", indicator=True)
+        print({"links_compared": f"{a} vs {b}", "rows": (len(x), len(y)), "identical": x.equals(y),
+               "only_" + a: int((merged["_merge"] == "left_only").sum()),
+               "only_" + b: int((merged["_merge"] == "right_only").sum())}, flush=True)  # fmt: skip
     return out
 
 

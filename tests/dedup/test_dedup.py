@@ -218,3 +218,31 @@ def test_a_date_coarser_than_a_day_has_its_own_intercept_and_crowding_weight(tmp
     assert np.allclose(pairs["score"], 1 / (1 + np.exp(-logit)))
     # The learn split's fit: for such a pair, each further candidate is weaker evidence.
     assert config.weights["crowd_coarse"] > 0 > config.weights["crowd"] and config.weights["coarse"] < 0
+
+
+def test_spark_parts_cover_every_pair_once_with_its_neighbours():
+    """dedup/spark.py's plan: small countries packed whole; a large one cut into time slices
+    whose cores tile the days, each reading 2T around its core, so the slice holding a pair's
+    earlier day also holds both rows and every row within T of either."""
+    from jervis.dedup.spark import NO_DAY, plan_parts
+
+    sizes = pd.DataFrame({"country": ["A", "B", "C", "D"], "n": [30, 40, 1000, 20],
+                          "first": [0, 5, 100, 7], "last": [50, 60, 2100, 9]})  # fmt: skip
+    plan = plan_parts(sizes, target_rows=80, max_rows=300, halo=40)
+    whole = plan[plan["lo"] == NO_DAY]
+    assert sorted(whole["country"]) == ["A", "B", "D"]
+    assert whole.groupby("part")["country"].apply(list).tolist() == [["A", "B"], ["D"]]  # packed up to 80 rows
+    slices = plan[plan["country"] == "C"].sort_values("core_lo")
+    assert len(slices) == 4 and slices["part"].nunique() == 4 and set(slices["part"]).isdisjoint(whole["part"])
+    assert slices["takes_undated"].tolist() == [True, False, False, False]
+    assert (slices["core_hi"].iloc[:-1].to_numpy() == slices["core_lo"].iloc[1:].to_numpy()).all()
+    halo = 40
+    for d1 in range(60, 2200, 7):
+        for d2 in (d1, d1 + 13, d1 + halo):
+            home = slices[(slices["core_lo"] <= d1) & (d1 < slices["core_hi"])]
+            assert len(home) == 1
+            lo, hi = home["lo"].iloc[0], home["hi"].iloc[0]
+            assert lo <= d1 - halo and d2 + halo < hi  # both rows and every row within T of either
+    # Never slices narrower than 4T: a dense country stays whole (its task spills instead).
+    dense = plan_parts(sizes.assign(last=sizes["first"] + 100), target_rows=80, max_rows=300, halo=40)
+    assert (dense["lo"] == NO_DAY).all()

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 import jervis
@@ -57,8 +59,7 @@ def test_dyad_tables_and_verdict_equal_on_each_engine(stores, engine_name, tmp_p
 def test_dedup_links_and_fused_view_equal_on_store_and_lake(stores, tmp_path):
     """De-duplicate a re-reported sample in a lake: the same links as on a store.
 
-    DuckDB only: on Spark local[2] the de-duplication's many-stage plan takes minutes on this
-    2-core machine, beyond the CI budget; benchmarks/bench_dedup.py --engines spark runs it."""
+    DuckDB only: Spark's links are compared with DuckDB's in the next test."""
     engine_name = "duckdb"
     from jervis.dedup.synthetic import rereport
     from jervis.store.lake import write_events
@@ -88,6 +89,45 @@ def test_dedup_links_and_fused_view_equal_on_store_and_lake(stores, tmp_path):
     assert fused.events().count().to_pandas() == run["events_after_fusion"]
     every = Engine(engine_name, lake=lake, fusion=False)
     assert every.raw_events().count().to_pandas() == len(mixed) == every.events().count().to_pandas()
+
+
+@pytest.mark.spark
+@pytest.mark.xdist_group("spark")
+def test_dedup_on_spark_links_and_fuses_exactly_what_duckdb_does(stores, tmp_path, monkeypatch):
+    """Spark scores parts of the rows (dedup/spark.py): whole small countries packed together,
+    and a large one cut into time slices with a halo. Both here (slices forced by a small
+    MAX_PART_ROWS and short date tolerances), and the links, clusters and fused records must
+    be exactly DuckDB's, which reads every row in one pass."""
+    from jervis.dedup import spark as dedup_spark
+    from jervis.dedup.config import DedupConfig
+    from jervis.dedup.synthetic import rereport
+    from jervis.store.lake import write_events
+
+    ukraine = jervis.events(stores["db"], source_dataset="ucdp_ged", start="2014-07-01", end="2014-12-31")
+    others = jervis.events(stores["db"], start="2019-01-01", end="2021-12-31")
+    mixed = pd.concat([rereport(ukraine, seed=5), rereport(others, seed=6)], ignore_index=True)
+    assert mixed["country"].nunique() >= 2
+    tolerances = {"time": 2, "day": 2, "week": 7, "month": 10, "year": 10}
+    config = replace(DedupConfig.load(), date_tolerance_days=tolerances)
+    monkeypatch.setattr(dedup_spark, "MAX_PART_ROWS", len(mixed) // 2)
+    sizes = mixed.assign(day=(mixed["date"] - pd.Timestamp("1970-01-01")).dt.days).groupby("country")["day"]
+    plan = dedup_spark.plan_parts(sizes.agg(n="count", first="min", last="max").reset_index(),
+                                  target_rows=len(mixed) // 4, max_rows=len(mixed) // 2, halo=10)  # fmt: skip
+    sliced = plan["lo"] != dedup_spark.NO_DAY
+    assert plan[sliced]["part"].nunique() >= 2 and (~sliced).sum() >= 1  # both kinds of part
+    runs, links, fused = {}, {}, {}
+    for name in ("duckdb", "spark"):
+        lake = tmp_path / name
+        write_events(lake, mixed)
+        runs[name] = jervis.deduplicate(Engine(name, lake=lake), config=config)
+        done = Engine(lake=lake)
+        links[name] = done.dedup_table("event_links").to_pandas().sort_values("event_id", ignore_index=True)
+        fused[name] = done.dedup_table("fused_events").to_pandas().sort_values("cluster_id", ignore_index=True)
+    counts = ["events", "candidate_pairs", "linked_pairs", "clusters", "rows_merged", "events_after_fusion"]
+    assert runs["duckdb"]["rows_merged"] > 100
+    assert {k: runs["spark"][k] for k in counts} == {k: runs["duckdb"][k] for k in counts}
+    pd.testing.assert_frame_equal(links["spark"], links["duckdb"])
+    pd.testing.assert_frame_equal(fused["spark"], fused["duckdb"])
 
 
 def test_cli_events_and_analyze_answer_the_same_on_each_engine(stores, engine_name):

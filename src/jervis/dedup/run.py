@@ -32,10 +32,12 @@ from jervis.store.schema import ARROW_SCHEMA, COLUMNS
 def row_ids(engine: Engine, events: ibis.Table) -> ibis.Table:
     """The events with ``rid``: a 64-bit hash of the event id (xxhash64 on Spark, whose
     ``hash`` has 32 bits), or, if two ids ever share a hash, their rank."""
-    if engine.name == "spark":
-        rid = _xxhash64(events.event_id)
-    else:
-        rid = events.event_id.hash()
+    return with_row_ids(events, spark=engine.name == "spark")
+
+
+def with_row_ids(events: ibis.Table, *, spark: bool = False) -> ibis.Table:
+    """``row_ids`` on a table of a known backend (DuckDB unless ``spark``)."""
+    rid = _xxhash64(events.event_id) if spark else events.event_id.hash()
     with_rid = events.mutate(rid=rid)
     counts = with_rid.aggregate(n=with_rid.count(), ids=with_rid.rid.nunique()).to_pandas().iloc[0]
     if int(counts["n"]) != int(counts["ids"]):
@@ -53,6 +55,16 @@ CHUNK_ROWS = 1_500_000  # rows de-duplicated at a time (whole countries): bounde
 
 
 def find_links(engine: Engine, config: DedupConfig) -> tuple[pd.DataFrame, int]:
+    """(pairs scoring at least the cohesion level: a, b, sources, score; number of candidate
+    pairs compared) over every stored row: on Spark by ``dedup/spark.py``, else below."""
+    if engine.name == "spark":
+        from jervis.dedup.spark import spark_links
+
+        return spark_links(engine, config)
+    return duckdb_links(engine, config)
+
+
+def duckdb_links(engine: Engine, config: DedupConfig) -> tuple[pd.DataFrame, int]:
     """(pairs scoring at least the cohesion level: a, b, sources, score; number of candidate
     pairs compared) over every stored row.
 
@@ -84,12 +96,24 @@ def find_links(engine: Engine, config: DedupConfig) -> tuple[pd.DataFrame, int]:
     return pairs.sort_values(["a", "b"], ignore_index=True), n_candidates
 
 
-def _chunk_links(events: ibis.Table, config: DedupConfig) -> tuple[pd.DataFrame, int]:
+def _chunk_links(
+    events: ibis.Table, config: DedupConfig, core: tuple[int, int] | None = None
+) -> tuple[pd.DataFrame, int]:
+    """The pairs and the number of candidate pairs of ``events`` (with ``rid``). With ``core``
+    (days lo, hi), only candidate pairs whose earlier day lies in [lo, hi) are counted (the
+    caller keeps the same pairs: a time slice of a large country, dedup/spark.py)."""
     prepared = prepare(events, config, row_id=events.rid).cache()  # read the events once
     try:
         candidates = candidate_pairs(prepared, sorted(set(config.date_tolerance_days.values()))).cache()
         try:
-            n_candidates = int(candidates.count().to_pandas())
+            counted = candidates
+            if core is not None:
+                days = prepared.select("rid", "day")
+                da, db = days.rename(a="rid", day_a="day"), days.rename(b="rid", day_b="day")
+                both = candidates.join(da, "a").join(db, "b")
+                first = ibis.least(both.day_a, both.day_b)
+                counted = both.filter((first >= core[0]) & (first < core[1]))
+            n_candidates = int(counted.count().to_pandas())
             pairs = matched_pairs(prepared, candidates, config).to_pandas()
         finally:
             candidates.release()
@@ -99,10 +123,18 @@ def _chunk_links(events: ibis.Table, config: DedupConfig) -> tuple[pd.DataFrame,
 
 
 def _members(engine: Engine, links: pd.DataFrame) -> pd.DataFrame:
-    raw = engine.raw_events()
-    table = ibis.memtable(links)
-    joined = raw.join(table, raw.event_id == table.event_id).select(*[raw[c] for c in COLUMNS], table.cluster_id)
-    return joined.to_pandas()
+    """The linked rows with their cluster id, in one order on every engine (fusion breaks
+    exact ties by the order it meets the rows)."""
+    if engine.name == "spark":
+        from jervis.dedup.spark import spark_members
+
+        members = spark_members(engine, links)
+    else:
+        raw = engine.raw_events()
+        table = ibis.memtable(links)
+        joined = raw.join(table, raw.event_id == table.event_id).select(*[raw[c] for c in COLUMNS], table.cluster_id)
+        members = joined.to_pandas()
+    return members.sort_values(["cluster_id", "event_id"], ignore_index=True)
 
 
 def dedup(db: Any = None, *, config: str | Path | DedupConfig | None = None) -> dict[str, Any]:
@@ -111,15 +143,20 @@ def dedup(db: Any = None, *, config: str | Path | DedupConfig | None = None) -> 
     config = config if isinstance(config, DedupConfig) else DedupConfig.load(config)
     started = time.perf_counter()
     pairs, n_candidates = find_links(engine, config)
+    log.info("dedup: %d candidate pairs, %d kept, %.0f s", n_candidates, len(pairs), time.perf_counter() - started)
     links = clusters(pairs, config.threshold, config.curated, config.cohesion)
+    log.info("dedup: clusters of %d rows, %.0f s", len(links), time.perf_counter() - started)
+    linked_pairs = int((pairs["score"] >= config.threshold).sum())
+    del pairs  # the largest frame (14 million pairs at 10M rows): not held while the members are fused
     fused = fuse(_members(engine, links)) if len(links) else fuse_empty()
+    log.info("dedup: %d fused records, %.0f s", len(fused), time.perf_counter() - started)
     n_events = int(engine.raw_events().count().to_pandas())
     run = {
         "run_at": datetime.now(UTC).replace(tzinfo=None).isoformat(timespec="seconds"),
         "engine": engine.name,
         "events": n_events,
         "candidate_pairs": n_candidates,
-        "linked_pairs": int((pairs["score"] >= config.threshold).sum()),
+        "linked_pairs": linked_pairs,
         "clusters": len(fused),
         "rows_merged": len(links),
         "events_after_fusion": n_events - len(links) + len(fused),

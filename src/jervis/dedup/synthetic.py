@@ -190,11 +190,17 @@ def write_tiled_lake(frame: pd.DataFrame, rows: int, lake, *, separate: bool = F
     temp = Path(tempfile.mkdtemp(prefix="jervis-tiles-"))
     con = duckdb.connect(config={"memory_limit": "3GB", "temp_directory": str(temp)})
     staging = Path(lake) / f".staging-tiles-{os.getpid()}"
+    # About a million rows at a time: the partitioned Parquet writer holds a buffer per open
+    # partition beyond DuckDB's memory limit (ten million rows at once took 10 GB).
+    batch = max(1, 1_000_000 // len(frame))
     try:
         con.register("base", base)
-        tiles = con.sql(f"SELECT {select}, CAST(NULL AS VARCHAR) AS row_hash FROM base CROSS JOIN range({times}) t(k)")
-        _write_partitions(con, tiles, staging, 0)
-        _publish(Path(lake), staging, {})
+        for start in range(0, times, batch):
+            stop = min(times, start + batch)
+            sql = f"SELECT {select}, CAST(NULL AS VARCHAR) AS row_hash FROM base CROSS JOIN range({start}, {stop}) t(k)"
+            _write_partitions(con, con.sql(sql), staging, 0)
+            _publish(Path(lake), staging, {})
+            shutil.rmtree(staging, ignore_errors=True)
     finally:
         con.close()
         shutil.rmtree(staging, ignore_errors=True)
