@@ -315,8 +315,8 @@ def _extract_doc(
         matches = places.find(sentence.text)
         pieces = _evidence_pieces(sentence, mentions, cues)
         dated = None  # the day a mention of this sentence was given: its undated ones share it
-        main = True  # no mention of this sentence dated yet: "N days after X" dates its clause
         for mention, cue, piece in zip(mentions, cues, pieces, strict=True):
+            main = cue is not None and _opens_clause(sentence.norm, cue, mention)
             own = matches if len(mentions) == 1 else [  # several events: each its own places
                 m for m in matches if piece[0] <= sentence.start + m.start < piece[1]]
             draft = _draft(lex, sentence, mention, cue, own, published, previous, parse, main=main)
@@ -331,7 +331,6 @@ def _extract_doc(
                 continue
             if draft.explicit_date and draft.values["date"] is not None:
                 previous = draft.values["date"]
-                main = False
             if draft.explicit_date and v["date_precision"] == "day":
                 dated = (v["date"], "day")
             draft.dated = draft.explicit_date or (dated is not None and not cited)
@@ -491,6 +490,23 @@ def learned_mentions_batch(lex, sentence_lists: list[list[Sentence]], *, factual
         if found:
             out[k].append((sentence, found, doc))
     return out
+
+
+def _opens_clause(norm: str, cue: dates.DateCue, mention: Mention) -> bool:
+    """A "N days after X" cue that modifies the mention's clause: it follows the mention ("the
+    army struck back two days after the shelling") or opens the sentence before it ("A day
+    after the shelling, a bomber struck": the mention has words after the comma that closes the
+    cue's phrase). It dates the mention's event from X's day, counted forward. Otherwise the
+    mention is X itself, cited by a clause dated before it ("struck on Friday, a day after a
+    bombing": the cue went to the bombing)."""
+    if cue.kind != "days_apart":
+        return False
+    if any(h.end <= cue.start for h in mention.hits):  # "the army struck back two days after
+        return True  # the shelling"
+    if cue.end > mention.start:
+        return False
+    comma = norm.find(", ", cue.end)
+    return comma >= 0 and any(h.start > comma for h in mention.hits)
 
 
 def _evidence_pieces(sentence: Sentence, mentions: list[Mention], cues) -> list[tuple[int, int]]:

@@ -50,8 +50,9 @@ _WORD_NUM = (
     + r"))?|" + "|".join(k for k in _UNITS if k not in ("a", "an", "both", "pair", "couple"))
     + r")(?:\s+" + _SCALE + r")*|" + _SCALE + r"(?:\s+" + _SCALE + r")*"
 )
-# digits not followed by an exponent or a power ("1e30", "10^30", "10**30")
-_DIGITS = (r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![eE][+-]?\d|\s*(?:\^|\*\*))(?:\s+" + _SCALE
+# digits neither part of an exponent or a power ("1e30", "10^30", "10**30") nor the tail of a
+# decimal or grouped number ("2.5", "1,000": read whole or not at all)
+_DIGITS = (r"(?<![\d.,^*])(?<![\d.][eE])(?<![eE][+-])(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![eE][+-]?\d|\s*(?:\^|\*\*))(?:\s+" + _SCALE
            + r")*")
 _BOUND = r"(?:(?:at\s+least|more\s+than|over|nearly|almost|about|around|some|roughly|approximately|up\s+to|as\s+many\s+as|fewer\s+than|less\s+than|an\s+estimated|a\s+total\s+of|a\s+further|another|(?:a|the)\s+)\s*)?"  # noqa: E501
 NUMBER = (
@@ -206,6 +207,8 @@ def casualty_count(norm: str, start: int, end: int, passive: bool) -> tuple[int 
             value = _value(match)
             if value is not None:
                 return value, True
+            if pattern is _PASSIVE_RE and re.search(r"\d|" + _SCALE, match.group("n"), re.I):
+                return None, True  # a figure out of bounds ("a billion billion"): no count
     return None, False
 
 
