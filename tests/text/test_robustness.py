@@ -313,6 +313,10 @@ def test_cleaning_offsets_map_back():
     assert text[a:b] == "Kab\x00ul"
     a, b = map_span((out.index("fi"), out.index("fi") + 1), offsets)
     assert text[a:b] == "\ufb01"
+    text = "\x00 Iraq \ufb01re"  # one character out, one in: the same length, other offsets
+    out, offsets = clean(text)
+    assert out == " Iraq fire" and offsets is not None
+    assert text[slice(*map_span((1, 5), offsets))] == "Iraq"
 
 
 # -- 13. one operation in several countries --------------------------------------------------

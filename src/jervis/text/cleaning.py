@@ -68,8 +68,8 @@ def _rebuild(text: str) -> tuple[str, list[int] | None]:
         out.append(rep)
         where.extend([i] * len(rep))
     cleaned = "".join(out)
-    if len(cleaned) == len(text):  # only one-for-one replacements: the indices hold
-        return cleaned, None
+    if len(where) == len(text) and all(i == k for k, i in enumerate(where)):
+        return cleaned, None  # only one-for-one replacements: the indices hold
     where.append(len(text))
     return cleaned, where
 

@@ -660,7 +660,8 @@ def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None
         if party is None:
             continue
         values[role], values[f"{role}_raw"], values[f"{role}_side"] = party.name, party.raw, party.side
-        spans[role] = (off + party.start, off + party.end)
+        a, b = _raw_span(norm, party)
+        spans[role] = (off + a, off + b)
         exclude.append((party.start, party.end))
     if values.get("killed") is not None and target is not None and _killed_target(norm, hits, target):
         values["target_killed"] = values["killed"]
@@ -691,6 +692,13 @@ def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None
         casualty_only=all(h.trigger.kind == "casualty" for h in hits),
         groups=groups, additive=additive,
     )  # fmt: skip
+
+
+def _raw_span(norm: str, party: actors.Party) -> tuple[int, int]:
+    """The party's span narrowed to the words it was read from (its raw text without the
+    punctuation or article the phrase's edges held), so the span names exactly those."""
+    at = norm.find(party.raw, party.start, party.end) if party.raw else -1
+    return (at, at + len(party.raw)) if at >= 0 else (party.start, party.end)
 
 
 def _parsed_roles(norm, parse, hits, actor, target):
@@ -853,7 +861,8 @@ def extract_mentions(text: str, *, backend: str = DEFAULT_BACKEND, **_: object) 
                                        strict=True):  # fmt: skip
                     if party is not None:
                         item[role], item[f"{role}_raw"] = party.name, party.raw
-                        item["spans"][role] = (off + party.start, off + party.end)
+                        a, b = _raw_span(norm, party)
+                        item["spans"][role] = (off + a, off + b)
             if changed:  # spans and evidence on the user's own characters
                 item["spans"] = {k: cleaning.map_span(v, offsets) for k, v in item["spans"].items()}
                 item["evidence_spans"] = item["trigger_spans"] = [item["spans"]["event"]]
