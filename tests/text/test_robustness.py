@@ -330,3 +330,22 @@ def test_one_event_per_listed_country(places, countries):
     assert sorted(e.country for e in events) == sorted(countries)
     assert all(e.actor_side == events[0].actor_side for e in events)
     assert len({e.date for e in events}) == 1
+
+
+def test_rising_toll_rule_in_the_merge():
+    from jervis.text.coref import Draft, _absorb, _start_tally
+
+    def draft(n, group, **values):
+        d = Draft(values={"killed": n, **values}, spans={}, sentences=[0], evidence=[],
+                  groups={"killed": group}, stated={"killed"})  # fmt: skip
+        _start_tally(d)
+        return d
+
+    event = draft(3, "civilian", target_killed=3, civilians_killed=3)
+    _absorb(event, draft(7, "civilian"))  # the same group's toll rose
+    assert event.values["killed"] == event.values["target_killed"] == 7
+    assert event.values["civilians_killed"] == 7
+    _absorb(event, draft(2, "security"))  # another group: added, the victims' figure stays
+    assert event.values["killed"] == 9 and event.values["target_killed"] == 7
+    _absorb(event, draft(500, None))  # a larger general figure may count others: not the target's
+    assert event.values["killed"] == 500 and event.values["target_killed"] == 7

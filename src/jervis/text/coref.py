@@ -223,7 +223,8 @@ def _merge_count(event: Draft, draft: Draft, key: str) -> tuple[int, int] | None
     """Counts of one event told in several mentions: a figure for a group the event has no
     figure for yet (or said to be "other" / "also") is added; a figure for a group already
     counted, or for people in general, replaces it when larger (a rising toll). Returns (old,
-    new) figure of the replaced group or total when the toll rose, else None."""
+    new) figure when the toll of the same group rose, else None (a larger general figure that
+    replaces a group's may count others too)."""
     got = draft.values.get(key)
     if got is None:
         return None
@@ -246,7 +247,6 @@ def _merge_count(event: Draft, draft: Draft, key: str) -> tuple[int, int] | None
     elif got > total:
         tally.clear()  # a larger total (or a group larger than the total: the toll rose)
         tally[group] = got
-        rose = (total, got)
     event.values[key] = bounded(sum(tally.values()))
     return rose
 

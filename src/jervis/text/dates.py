@@ -30,7 +30,7 @@ _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
            "december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")  # fmt: skip
 _PART = r"(?:\s+(?:morning|afternoon|evening|night|midday|noon))?"
-_COUNT = r"(?:a|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,4})"  # "N days ..."
+_COUNT = r"(?:a|one|two|three|four|five|six|seven|eight|nine|ten|\d+)"  # "N days ..."
 
 _PATTERNS: list[tuple[str, str]] = [
     ("iso", r"\b\d{4}-\d{2}-\d{2}\b"),
