@@ -32,7 +32,7 @@ from functools import lru_cache
 _INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f"
                         r"\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")  # fmt: skip
 _SEPARATORS = {"\u2028": "\n", "\u2029": "\n", "\x85": "\n"}
-_SHOUTING_SHARE = 0.9
+_SHOUTING_RATIO = 9  # capitals per small letter: 90% of the cased letters
 _SHOUTING_MIN = 20
 _ASCII_UPPER = bytes(range(ord("A"), ord("Z") + 1))
 _ASCII_LOWER = bytes(range(ord("a"), ord("z") + 1))
@@ -46,32 +46,43 @@ def prepare(text: str) -> tuple[str, list[int] | None]:
 
 def clean(text: str) -> tuple[str, list[int] | None]:
     """Invisible characters removed, compatibility forms folded: (text, offsets or None)."""
-    if text.isascii():
-        return _rebuild(text) if _INVISIBLE.search(text) else (text, None)
-    if _INVISIBLE.search(text) or not unicodedata.is_normalized("NFKC", text):
-        return _rebuild(text)
-    return text, None
-
-
-def _rebuild(text: str) -> tuple[str, list[int] | None]:
-    out: list[str] = []
+    if text.isascii() and not _INVISIBLE.search(text):
+        return text, None  # the common case: nothing to do
+    changed = {}
+    for ch in set(_SPECIAL.findall(text)):
+        rep = _fold(ch)
+        if rep != ch:
+            changed[ord(ch)] = rep
+    if not changed:
+        return text, None
+    cleaned = text.translate(changed)
+    if all(len(rep) == 1 for rep in changed.values()):
+        return cleaned, None  # one-for-one replacements: the indices hold
     where: list[int] = []
-    for i, ch in enumerate(text):
-        if ch in _SEPARATORS:
-            rep = _SEPARATORS[ch]
-        elif _INVISIBLE.match(ch):
+    pos = 0
+    for m in _SPECIAL.finditer(text):
+        i = m.start()
+        rep = changed.get(ord(text[i]))
+        if rep is None or len(rep) == 1:
             continue
-        elif ch.isascii():
-            rep = ch
-        else:
-            rep = unicodedata.normalize("NFKC", ch)
-        out.append(rep)
+        where.extend(range(pos, i))
         where.extend([i] * len(rep))
-    cleaned = "".join(out)
-    if len(where) == len(text) and all(i == k for k, i in enumerate(where)):
-        return cleaned, None  # only one-for-one replacements: the indices hold
-    where.append(len(text))
+        pos = i + 1
+    where.extend(range(pos, len(text) + 1))  # the rest, and the original length at the end
     return cleaned, where
+
+
+_SPECIAL = re.compile(r"[^\t\n\r\x20-\x7e]")  # anything but printable ASCII, tab and newlines
+
+
+@lru_cache(maxsize=4096)
+def _fold(ch: str) -> str:
+    """What one character becomes: "" (invisible), a newline (a line separator) or its NFKC form."""
+    if ch in _SEPARATORS:
+        return _SEPARATORS[ch]
+    if _INVISIBLE.match(ch):
+        return ""
+    return unicodedata.normalize("NFKC", ch)
 
 
 def map_span(span: tuple[int, int], offsets: list[int] | None) -> tuple[int, int]:
@@ -87,18 +98,20 @@ def map_span(span: tuple[int, int], offsets: list[int] | None) -> tuple[int, int
 
 def shouting(text: str) -> bool:
     """At least 90% of the cased letters (and at least 20 of them) are capitals."""
-    if text.isascii():  # bytes.translate counts in C: the common case costs microseconds
-        raw = text.encode("ascii")
-        upper = len(raw) - len(raw.translate(None, _ASCII_UPPER))
-        lower = len(raw) - len(raw.translate(None, _ASCII_LOWER))
-    else:
+    raw = text.encode("ascii", "ignore")  # bytes.translate counts in C: microseconds
+    upper = len(raw) - len(raw.translate(None, _ASCII_UPPER))
+    lower = len(raw) - len(raw.translate(None, _ASCII_LOWER))
+    other = len(text) - len(raw)  # characters outside ASCII: letters of either case, or none
+    if upper + other < _SHOUTING_RATIO * lower:
+        return False  # even if every other character were a capital
+    if other:
         upper = lower = 0
         for ch in text:
             if ch.isupper():
                 upper += 1
             elif ch.islower():
                 lower += 1
-    return upper >= _SHOUTING_MIN and upper >= _SHOUTING_SHARE * (upper + lower)
+    return upper >= _SHOUTING_MIN and upper >= _SHOUTING_RATIO * lower
 
 
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")

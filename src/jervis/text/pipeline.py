@@ -185,10 +185,15 @@ def split_sentences(texts: Iterable[str], backend: str = "rules") -> list[list[S
     for (d, offset, p, heading), doc in zip(jobs, nlp.pipe(chunks, batch_size=64), strict=True):
         text = docs[d]
         for sent in doc.sents:
-            if not sent.text.strip():
+            raw = sent.text
+            if not raw.strip():
                 continue
             first = offset + sent.start_char
-            for start, end in _clause_pieces(text, first, first + len(sent.text), MAX_SENTENCE):
+            if len(raw) <= MAX_SENTENCE:  # nearly always: one piece
+                index = len(out[d])
+                out[d].append(Sentence(raw, normalise(raw), first, first + len(raw), index, p, heading))
+                continue
+            for start, end in _clause_pieces(text, first, first + len(raw), MAX_SENTENCE):
                 raw = text[start:end]
                 index = len(out[d])
                 out[d].append(Sentence(raw, normalise(raw), start, end, index, p, heading))
