@@ -42,12 +42,12 @@ _PATTERNS: list[tuple[str, str]] = [
     ("today", r"\b(?:today|tonight|this\s+(?:morning|afternoon|evening)|earlier\s+today|"
      r"on\s+the\s+same\s+day\s+as\s+publication)\b"),
     ("yesterday", r"\b(?:yesterday|last\s+night|overnight|the\s+previous\s+night)\b"),
-    ("days_ago", r"\b" + _COUNT + r"\s+days?\s+(?:ago|earlier)\b"),
-    ("days_apart", r"\b" + _COUNT + r"\s+days?\s+(?:after|before)\b"),
-    ("next_day", r"\b(?:the\s+(?:next|following)\s+(?:day|morning|night|evening)|a\s+day\s+later|"
+    # "N days ago/earlier" (days_ago), "N days after/before X" (days_apart), "N days later"
+    # (days_later), "N weeks later" (weeks_later): one branch, the kind told by its words
+    ("days", r"\b" + _COUNT + r"\s+(?:days?\s+(?:ago|earlier|after|before|later)|weeks?\s+later)\b"),
+    # "the next day", "the day after"; "the following week" is weeks_later (find_cues)
+    ("next_day", r"\b(?:the\s+(?:next|following)\s+(?:day|morning|night|evening|week)|"
      r"the\s+day\s+after)\b"),
-    ("days_later", r"\b" + _COUNT + r"\s+days?\s+later\b"),
-    ("weeks_later", r"\b(?:the\s+(?:next|following)\s+week|" + _COUNT + r"\s+weeks?\s+later)\b"),
     ("week", r"\b(?:last|this|past|earlier\s+this|late\s+last|previous)\s+week(?:end)?\b"),
     ("month", r"\b(?:last|this|earlier\s+this|late\s+last)\s+month\b"),
     ("month_name", r"\b(?:in|during|since|last|early|late|mid-?)\s+(?:" + _MONTHS
@@ -61,6 +61,9 @@ _PATTERNS: list[tuple[str, str]] = [
 # alternative testing them; a new pattern must start the same way)
 CUE_RE = re.compile(r"\b(?=\w)(?:" + "|".join(f"(?P<{kind}{i}>{pat})" for i, (kind, pat)
                                          in enumerate(_PATTERNS)) + ")", re.IGNORECASE)  # fmt: skip
+_KIND = {f"{kind}{i}": kind for i, (kind, _) in enumerate(_PATTERNS)}
+_DAYS_KIND = {"ago": "days_ago", "earlier": "days_ago", "after": "days_apart",
+              "before": "days_apart", "later": "days_later"}  # fmt: skip
 _YEARS = {"several": 3, "many": 5}
 _NUM = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
         "eight": 8, "nine": 9, "ten": 10}
@@ -81,8 +84,13 @@ def find_cues(sentence: str) -> list[DateCue]:
     """All date expressions in a (normalised) sentence, in order."""
     out = []
     for match in CUE_RE.finditer(sentence):
-        kind = re.sub(r"\d+$", "", match.lastgroup or "")
-        out.append(DateCue(kind, match.group(0), match.start(), match.end()))
+        kind = _KIND[match.lastgroup]
+        text = match.group(0)
+        if kind == "days" or kind == "next_day":
+            words = text.lower().split()
+            kind = "weeks_later" if words[-1] == "week" or words[-2].startswith("week") else (
+                _DAYS_KIND[words[-1]] if kind == "days" else kind)
+        out.append(DateCue(kind, text, match.start(), match.end()))
     return out
 
 
