@@ -59,7 +59,16 @@ def extract_command(
         err.print(f"{where}: language found {language_name(code)} ({code}), not English: "
                   "no events extracted", highlight=False, markup=False, soft_wrap=True)  # fmt: skip
 
-    events = extract(paths, published=published, backend=backend, jobs=jobs, on_skip=report)
+    bad = []
+
+    def failed(exc: JervisError) -> None:
+        bad.append(exc)
+        where = f"{exc.path}, line {exc.row}" if exc.row is not None else exc.path
+        err.print(f"error: {where}: {exc.message}", highlight=False, markup=False, soft_wrap=True)
+
+    stats: dict = {}
+    events = extract(paths, published=published, backend=backend, jobs=jobs, on_skip=report,
+                     on_error=failed, stats=stats)  # fmt: skip
     if ingest:
         from jervis.store.ingest import ingest_rows
 
@@ -68,6 +77,12 @@ def extract_command(
         counts = ingest_rows(rows, f"extract:{name}", db=db) if rows else {"read": 0, "stored": 0}
         Console(stderr=True).print(f"ingested: {json.dumps(counts)}", highlight=False)
     write(events, format)
+    if bad:  # every record accounted for: read = extracted + not English + left out
+        records = stats["documents"] + stats["bad"]
+        err.print(f"{records} records read: {stats['extracted']} extracted ({len(events)} events), "
+                  f"{stats['not_english']} not in English, {stats['bad']} bad (left out)",
+                  highlight=False, markup=False, soft_wrap=True)  # fmt: skip
+        raise SystemExit(2)  # after the good records: the run is not clean
 
 
 def write(events: list, format: str, out=None) -> None:

@@ -27,6 +27,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from jervis.text.numbers import bounded
+
 # fields copied from a later mention into the event when the event lacks them
 _FILL = ("actor", "actor_raw", "actor_side", "target", "target_raw", "target_side", "mode",
          "country", "admin1", "location", "latitude", "longitude", "geo_precision",
@@ -217,13 +219,16 @@ def _start_tally(draft: Draft) -> None:
             draft.tallies[key] = {draft.groups.get(key): draft.values[key]}
 
 
-def _merge_count(event: Draft, draft: Draft, key: str) -> None:
+def _merge_count(event: Draft, draft: Draft, key: str) -> tuple[int, int] | None:
     """Counts of one event told in several mentions: a figure for a group the event has no
     figure for yet (or said to be "other" / "also") is added; a figure for a group already
-    counted, or for people in general, replaces it when larger (a rising toll)."""
+    counted, or for people in general, replaces it when larger (a rising toll). Returns (old,
+    new) figure when the toll of the same group rose, else None (a larger general figure that
+    replaces a group's may count others too)."""
     got = draft.values.get(key)
     if got is None:
-        return
+        return None
+    rose = None
     tally = event.tallies.setdefault(key, {})
     if event.values.get(key) is not None and not tally:
         tally[None] = event.values[key]
@@ -234,13 +239,16 @@ def _merge_count(event: Draft, draft: Draft, key: str) -> None:
     elif key in draft.additive:
         tally[f"+{len(tally)}"] = got  # "N other ...", "... were also killed"
     elif group in tally:
-        tally[group] = max(got, tally[group])  # the same group again: a rising toll
+        if got > tally[group]:  # the same group again: a rising toll
+            rose = (tally[group], got)
+            tally[group] = got
     elif group is not None and None not in tally:
         tally[group] = got  # another group of victims of the same event
     elif got > total:
         tally.clear()  # a larger total (or a group larger than the total: the toll rose)
         tally[group] = got
-    event.values[key] = sum(tally.values())
+    event.values[key] = bounded(sum(tally.values()))
+    return rose
 
 
 def _absorb(event: Draft, draft: Draft) -> None:
@@ -265,9 +273,13 @@ def _absorb(event: Draft, draft: Draft) -> None:
             if key in event.stated and v.get(key) is None and key not in draft.stated:
                 continue
             before = v.get(key)
-            _merge_count(event, draft, key)
+            rose = _merge_count(event, draft, key)
             if v.get(key) != before and key in draft.spans:
                 event.spans[key] = draft.spans[key]
+            if rose is not None and key == "killed":  # the victims' own figures rise with it
+                for field_ in ("target_killed", "civilians_killed"):
+                    if v.get(field_) == rose[0]:
+                        v[field_] = rose[1]
         if key in draft.stated:
             event.stated.add(key)
     if draft.explicit_date and not event.explicit_date:

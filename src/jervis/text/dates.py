@@ -30,6 +30,7 @@ _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
            "december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")  # fmt: skip
 _PART = r"(?:\s+(?:morning|afternoon|evening|night|midday|noon))?"
+_COUNT = r"(?:a|one|two|three|four|five|six|seven|eight|nine|ten|\d+)"  # "N days ..."
 
 _PATTERNS: list[tuple[str, str]] = [
     ("iso", r"\b\d{4}-\d{2}-\d{2}\b"),
@@ -41,9 +42,11 @@ _PATTERNS: list[tuple[str, str]] = [
     ("today", r"\b(?:today|tonight|this\s+(?:morning|afternoon|evening)|earlier\s+today|"
      r"on\s+the\s+same\s+day\s+as\s+publication)\b"),
     ("yesterday", r"\b(?:yesterday|last\s+night|overnight|the\s+previous\s+night)\b"),
-    ("days_ago", r"\b(?:a|one|two|three|four|five|six|\d+)\s+days?\s+(?:ago|earlier)\b"),
-    ("days_apart", r"\b(?:a|one|two|three|four|five|six|\d+)\s+days?\s+(?:after|before)\b"),
-    ("next_day", r"\b(?:the\s+(?:next|following)\s+(?:day|morning|night|evening)|a\s+day\s+later|"
+    # "N days ago/earlier" (days_ago), "N days after/before X" (days_apart), "N days later"
+    # (days_later), "N weeks later" (weeks_later): one branch, the kind told by its words
+    ("days", r"\b" + _COUNT + r"\s+(?:days?\s+(?:ago|earlier|after|before|later)|weeks?\s+later)\b"),
+    # "the next day", "the day after"; "the following week" is weeks_later (find_cues)
+    ("next_day", r"\b(?:the\s+(?:next|following)\s+(?:day|morning|night|evening|week)|"
      r"the\s+day\s+after)\b"),
     ("week", r"\b(?:last|this|past|earlier\s+this|late\s+last|previous)\s+week(?:end)?\b"),
     ("month", r"\b(?:last|this|earlier\s+this|late\s+last)\s+month\b"),
@@ -58,8 +61,15 @@ _PATTERNS: list[tuple[str, str]] = [
 # alternative testing them; a new pattern must start the same way)
 CUE_RE = re.compile(r"\b(?=\w)(?:" + "|".join(f"(?P<{kind}{i}>{pat})" for i, (kind, pat)
                                          in enumerate(_PATTERNS)) + ")", re.IGNORECASE)  # fmt: skip
-_YEARS = {"seven": 7, "eight": 8, "nine": 9, "ten": 10, "several": 3, "many": 5}
-_NUM = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_KIND = {f"{kind}{i}": kind for i, (kind, _) in enumerate(_PATTERNS)}
+_DAYS_KIND = {"ago": "days_ago", "earlier": "days_ago", "after": "days_apart",
+              "before": "days_apart", "later": "days_later"}  # fmt: skip
+_YEARS = {"several": 3, "many": 5}
+_NUM = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+        "eight": 8, "nine": 9, "ten": 10}
+
+
+_RELATIVE_WORDS = re.compile(r"\b(?:ago|today|yesterday|tomorrow|now|last|next|this)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -74,8 +84,13 @@ def find_cues(sentence: str) -> list[DateCue]:
     """All date expressions in a (normalised) sentence, in order."""
     out = []
     for match in CUE_RE.finditer(sentence):
-        kind = re.sub(r"\d+$", "", match.lastgroup or "")
-        out.append(DateCue(kind, match.group(0), match.start(), match.end()))
+        kind = _KIND[match.lastgroup]
+        text = match.group(0)
+        if kind == "days" or kind == "next_day":
+            words = text.lower().split()
+            kind = "weeks_later" if words[-1] == "week" or words[-2].startswith("week") else (
+                _DAYS_KIND[words[-1]] if kind == "days" else kind)
+        out.append(DateCue(kind, text, match.start(), match.end()))
     return out
 
 
@@ -87,27 +102,43 @@ def to_date(value: date | datetime | str | None) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
-    text = str(value).strip()
+    from jervis.errors import JervisError
+
+    if not isinstance(value, str):  # a number or a flag is no date (20230510 is ambiguous)
+        raise JervisError(f"not a date: {value!r} (use YYYY-MM-DD)")
+    text = value.strip()
     try:
         return date.fromisoformat(text[:10])
     except ValueError:
-        parsed = _dateparser(text, None)
-        if parsed is None:
-            from jervis.errors import JervisError
-
+        # a date written out ("Tue, 10 May 2023 08:00 GMT", "May 10, 2023"): it must name its
+        # year; words relative to today ("yesterday") would date the article by the clock
+        parsed = _dateparser(text, None) if re.search(r"(?<!\d)\d{4}(?!\d)", text) else None
+        if parsed is None or _RELATIVE_WORDS.search(text):
             raise JervisError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
         return parsed
 
 
+# An event cannot have happened after the report of it was published: a resolved day later than
+# the publication day plus this slack (a report dated in one time zone about an event that was
+# already the next day in another) is a misreading, and dates nothing.
+SLACK = timedelta(days=1)
+
+
 def resolve(
-    cue: DateCue | None, published: date | None, previous: date | None = None
-) -> tuple[date | None, str]:
+    cue: DateCue | None, published: date | None, previous: date | None = None, *,
+    main: bool = False,
+) -> tuple[date | None, str]:  # fmt: skip
     """(date, precision) for a cue; see the module docstring for the rules. A cue that points
-    outside the calendar ("800000 days ago") dates nothing."""
+    outside the calendar ("800000 days ago") or after publication (beyond one day) dates
+    nothing. ``main``: a "N days after/before X" cue dates the clause it opens, X being the
+    event dated before (otherwise it dates X, from the clause dated before it)."""
     try:
-        return _resolve(cue, published, previous)
-    except OverflowError:
+        day, precision = _resolve(cue, published, previous, main)
+    except (OverflowError, ValueError):
         return None, "unknown"
+    if day is not None and published is not None and day > published + SLACK:
+        return None, "unknown"
+    return day, precision
 
 
 def _days(text: str) -> int:
@@ -116,7 +147,8 @@ def _days(text: str) -> int:
     return int(word) if word.isdigit() else _NUM.get(word, 1)
 
 
-def _resolve(cue: DateCue | None, published: date | None, previous: date | None) -> tuple[date | None, str]:
+def _resolve(cue: DateCue | None, published: date | None, previous: date | None,
+             main: bool = False) -> tuple[date | None, str]:  # fmt: skip
     if cue is None:
         return (published, "week") if published else (None, "unknown")
     kind, text = cue.kind, cue.text.lower()
@@ -128,8 +160,8 @@ def _resolve(cue: DateCue | None, published: date | None, previous: date | None)
         parsed = _dateparser(cue.text, published)
         if parsed is None:
             return (published, "week") if published else (None, "unknown")
-        if published and parsed > published and not re.search(r"\d{4}", cue.text):
-            parsed = parsed.replace(year=parsed.year - 1)
+        if published and parsed > published + SLACK and not re.search(r"\d{4}", cue.text):
+            parsed = _year_before(parsed)  # "December 25" read in May: last December
         return parsed, "day"
     if published is None:
         if kind == "year":
@@ -157,11 +189,22 @@ def _resolve(cue: DateCue | None, published: date | None, previous: date | None)
         n = _days(text)
         if previous is None:
             return (published, "week")
+        if main:  # "A day after the shelling, a bomber struck": the bomber's day follows
+            return previous + timedelta(days=-n if text.endswith("before") else n), "day"
         return previous + timedelta(days=n if text.endswith("before") else -n), "day"
     if kind == "next_day":
         if previous is None:
             return published, "week"
         return previous + timedelta(days=1), "day"
+    if kind == "days_later":  # "three days later": counted from the event dated before
+        if previous is None:
+            return published, "week"
+        return previous + timedelta(days=_days(text)), "day"
+    if kind == "weeks_later":  # "the following week", "two weeks later"
+        if previous is None:
+            return published, "week"
+        return previous + timedelta(days=7 * (_days(text) if text[0].isdigit() or
+                                                 text.split()[0] in _NUM else 1)), "week"
     if kind == "week":
         if text.startswith(("last", "late last", "previous")):
             return published - timedelta(days=7), "week"
@@ -176,8 +219,8 @@ def _resolve(cue: DateCue | None, published: date | None, previous: date | None)
                              published)  # fmt: skip
         if parsed is None:
             return published, "week"
-        if parsed > published:
-            parsed = parsed.replace(year=parsed.year - 1)
+        if parsed.replace(day=1) > published and not re.search(r"\d{4}", text):
+            parsed = _year_before(parsed)  # "in December" read in May: last December
         return parsed.replace(day=1), "month"
     if kind == "years_ago":
         word = text.split()[0]
@@ -189,6 +232,14 @@ def _resolve(cue: DateCue | None, published: date | None, previous: date | None)
         year = int(match.group(0)) if match else published.year - 1
         return date(year, 1, 1), "year"
     return published, "week"
+
+
+def _year_before(day: date) -> date:
+    """The same day and month a year earlier (29 February: the 28th)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
 
 
 _MONTH_NUM = {m[:3]: i for i, m in enumerate(

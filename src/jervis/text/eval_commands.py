@@ -53,6 +53,17 @@ def extract_cmd(
         raise JervisError(f"unknown --level {level!r}; choose event or mention")
     if unit not in (None, "trigger"):
         raise JervisError(f"unknown --unit {unit!r}; the only other unit is trigger")
+    if bootstrap < 0 or bootstrap > 1_000_000:
+        raise JervisError(f"--bootstrap {bootstrap}: give the number of resamples for the intervals "
+                          "(0 for none, at most 1,000,000)")  # fmt: skip
+    if limit is not None and limit < 1:
+        raise JervisError(f"--limit {limit}: give a number of gold documents, at least 1")
+    if examples < 0:
+        raise JervisError(f"--examples {examples}: give a number of examples, 0 or more")
+    if not gold.exists():
+        raise JervisError("gold file not found (--gold)", path=str(gold))
+    if gold.is_dir():
+        raise JervisError("is a folder; --gold needs a gold file", path=str(gold))
     extractor = None
     if level == "mention":
         from jervis.text.extract import extract_mentions as extractor

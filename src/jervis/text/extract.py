@@ -31,7 +31,7 @@ from pathlib import Path
 
 from jervis.errors import JervisError
 from jervis.store.schema import COLUMNS
-from jervis.text import actors, dates, places
+from jervis.text import actors, cleaning, dates, places
 from jervis.text.classifier import load_model
 from jervis.text.coref import Draft, merge
 from jervis.text.detect import Hit, Mention, all_hits, candidate_mentions, find_mentions, screen
@@ -41,7 +41,9 @@ from jervis.text.lexicon import load_lexicon
 from jervis.text.modes import event_of, mode_of
 from jervis.text.numbers import (
     UNKNOWN_RE,
+    bounded,
     casualty_count,
+    count_span,
     is_additive,
     standalone_counts,
     victim_group,
@@ -78,6 +80,8 @@ _BY_AGENT = re.compile(r"\b(?:killed|wounded|injured|hurt)\s+(?:\w+\s+){0,3}?by\
 # a relative clause between commas ("the group, which seized the town on June 3, condemned ..."):
 # a date inside it dates that clause, not a mention outside it
 _RELATIVE = re.compile(r",\s+(?:who|which|whose|where)\b[^,;]*(?=,)", re.IGNORECASE)
+_LIST_PLACE = re.compile(r"\s*,\s*(?:in\s+)?(?:(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+|"
+                         r"central\s+)?", re.IGNORECASE)  # fmt: skip
 _ERA_CUES = frozenset({"year", "years_ago", "month", "month_name"})
 _TOLL_HINT = re.compile(r"\b(?:kill|wound|injur|hurt|dead|died|death|toll|murder|slain|casualt)",
                         re.IGNORECASE)  # fmt: skip
@@ -167,18 +171,53 @@ def extract_texts(
     """Batch form of extract_text: (text, published, doc_id, url) per document."""
     if backend not in ("rules", "spacy"):
         raise JervisError(f"unknown backend {backend!r}: use 'rules' or 'spacy'")
-    docs = [(blank_datelines(drop_boilerplate(d[0] or "")), *d[1:]) for d in docs]
+    docs = list(docs)
+    originals = [_as_text(d[0]) for d in docs]
+    readable = [_readable(text) for text in originals]
+    docs = [(r[0], *d[1:]) for r, d in zip(readable, docs, strict=True)]
     # sentences always come from the fast rule-based splitter; the statistical pipeline (backend
     # "spacy") parses only the sentences that may report an event, all documents' in one batch
     sentence_lists = split_sentences(d[0] for d in docs)
     found: list = [None] * len(docs)
     if backend == "spacy":
         found = learned_mentions_batch(load_lexicon(), sentence_lists, factual=True)
-    return [
-        _extract_doc(text, dates.to_date(pub), doc_id, url, sents, backend, found[k])
-        for k, ((text, pub, doc_id, url), sents) in enumerate(
-            zip(docs, sentence_lists, strict=True))
-    ]  # fmt: skip
+    out = []
+    for k, ((text, pub, doc_id, url), sents) in enumerate(zip(docs, sentence_lists, strict=True)):
+        events = _extract_doc(text, dates.to_date(pub), doc_id, url, sents, backend, found[k])
+        if readable[k][1]:  # read in another form: spans and evidence back on the user's text
+            for event in events:
+                _restore(event, originals[k], readable[k][2])
+        out.append(events)
+    return out
+
+
+def _as_text(value) -> str:
+    """A document's text: None is empty, bytes are UTF-8 (undecodable bytes replaced)."""
+    if value is None:
+        return ""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return value if isinstance(value, str) else str(value)
+
+
+def _readable(text: str) -> tuple[str, bool, list[int] | None]:
+    """(the text the extractor reads, whether it differs from ``text``, offsets back to
+    ``text`` or None): invisible characters out and compatibility forms folded, boilerplate and
+    datelines blanked, a shouting document re-cased (jervis.text.cleaning)."""
+    clean, offsets = cleaning.clean(text)
+    changed = clean is not text
+    clean = blank_datelines(drop_boilerplate(clean))
+    if cleaning.shouting(clean):
+        clean, changed = cleaning.recase(clean), True
+    return clean, changed, offsets
+
+
+def _restore(event: ExtractedEvent, original: str, offsets: list[int] | None) -> None:
+    """Spans of the prepared text mapped back to the original text, evidence re-read from it."""
+    event.spans = {k: cleaning.map_span(v, offsets) for k, v in event.spans.items()}
+    event.evidence_spans = [cleaning.map_span(v, offsets) for v in event.evidence_spans]
+    event.trigger_spans = [cleaning.map_span(v, offsets) for v in event.trigger_spans]
+    event.evidence = " ... ".join(original[a:b].strip() for a, b in event.evidence_spans)
 
 
 def extract(
@@ -188,23 +227,39 @@ def extract(
     backend: str = DEFAULT_BACKEND,
     jobs: int = 1,
     on_skip: Callable | None = None,
+    on_error: Callable | None = None,
+    stats: dict | None = None,
 ) -> list[ExtractedEvent]:
     """Events from files, directories or globs (text, HTML, RSS/Atom, JSONL of articles).
 
     Documents not in English are not extracted: ``on_skip(document, language_code)`` is called
-    for each (the CLI prints one line: file, language found).
+    for each (the CLI prints one line: file, language found). ``on_error(JervisError)`` is
+    called for each bad JSONL record, which is left out (without it the first one raises).
+    ``stats``, when given, receives ``documents`` (read), ``extracted``, ``not_english`` and
+    ``bad`` (records left out): documents + bad = every record read.
     """
     from jervis.text.inputs import read_documents
     from jervis.text.language import detect_language
 
+    bad = []
+
+    def failed(exc: JervisError) -> None:
+        bad.append(exc)
+        if on_error is not None:
+            on_error(exc)
+
     documents = []
-    for doc in read_documents(paths, published=published):
+    read = read_documents(paths, published=published, on_error=failed if on_error else None)
+    for doc in read:
         code = detect_language(doc.text)
         if code != "en":  # not extracted as garbage: reported, skipped
             if on_skip is not None:
                 on_skip(doc, code)
             continue
         documents.append(doc)
+    if stats is not None:
+        stats.update(documents=len(read), extracted=len(documents),
+                     not_english=len(read) - len(documents), bad=len(bad))  # fmt: skip
     items = [(d.text, d.published, d.doc_id, d.url) for d in documents]
     if jobs <= 1 or len(items) < 2 * jobs:
         results = extract_texts(items, backend=backend)
@@ -261,9 +316,10 @@ def _extract_doc(
         pieces = _evidence_pieces(sentence, mentions, cues)
         dated = None  # the day a mention of this sentence was given: its undated ones share it
         for mention, cue, piece in zip(mentions, cues, pieces, strict=True):
+            main = cue is not None and _opens_clause(sentence.norm, cue, mention)
             own = matches if len(mentions) == 1 else [  # several events: each its own places
                 m for m in matches if piece[0] <= sentence.start + m.start < piece[1]]
-            draft = _draft(lex, sentence, mention, cue, own, published, previous, parse)
+            draft = _draft(lex, sentence, mention, cue, own, published, previous, parse, main=main)
             draft.evidence = [piece]
             draft.toll = toll
             v = draft.values
@@ -273,12 +329,12 @@ def _extract_doc(
                 v["date"], v["date_precision"] = dated
             if dates.is_background(v["date"], v["date_precision"], published):
                 continue
-            if draft.explicit_date:
+            if draft.explicit_date and draft.values["date"] is not None:
                 previous = draft.values["date"]
             if draft.explicit_date and v["date_precision"] == "day":
                 dated = (v["date"], "day")
             draft.dated = draft.explicit_date or (dated is not None and not cited)
-            second = _second_country(sentence, own, draft)
+            others = _other_countries(sentence, own, draft)
             if toll:  # a toll gives counts, not parties: whom the sentence names may be sources
                 for key in ("actor", "actor_raw", "actor_side", "target", "target_raw",
                             "target_side"):  # fmt: skip
@@ -289,8 +345,7 @@ def _extract_doc(
                 for key in ("actor", "actor_raw", "actor_side"):
                     v.pop(key, None)
             drafts.append(draft)
-            if second is not None:
-                drafts.append(second)
+            drafts.extend(others)
     drafts.extend(claims[k] for k in sorted(claims))
     events = merge(drafts, dated=published is not None)
     out = []
@@ -300,30 +355,52 @@ def _extract_doc(
     return out
 
 
-def _second_country(sentence: Sentence, matches: list, draft: Draft) -> Draft | None:
-    """One attack operation in two countries ("struck targets in Iraq and Syria") is one event
-    per country, as the event datasets code it: a copy of the draft placed in the second
-    country, without the counts (a sentence that gives one toll for both cannot split it)."""
+def _other_countries(sentence: Sentence, matches: list, draft: Draft) -> list[Draft]:
+    """One attack operation in several countries ("struck targets in Iraq and Syria", "in Iraq,
+    Syria and Libya") is one event per country, as the event datasets code it: a copy of the
+    draft for each country after the first, placed there, without the counts (a sentence that
+    gives one toll for all cannot split it). The countries must form one list after a locative
+    word: names joined by commas and a final "and" (or by "and" alone)."""
     v = draft.values
     if draft.toll:
-        return None
+        return []
     countries = [m for m in matches if getattr(m, "kind", "") != "demonym" and m.country]
-    for a, b in zip(countries, countries[1:], strict=False):
-        if a.country == b.country or v.get("country") not in (None, a.country):
+    for i, first in enumerate(countries):
+        if not getattr(first, "locative", False) or v.get("country") not in (None, first.country):
             continue
-        if not getattr(a, "locative", False) or not _AND_PLACE.fullmatch(sentence.norm[a.end : b.start]):
+        run, joined = [first], False
+        for nxt in countries[i + 1 :]:
+            gap = sentence.norm[run[-1].end : nxt.start]
+            if _AND_PLACE.fullmatch(gap):
+                joined = True
+            elif not _LIST_PLACE.fullmatch(gap):
+                break
+            run.append(nxt)
+        others: dict[str, object] = {}
+        for m in run:
+            if m.country != first.country:
+                others.setdefault(m.country, m)
+        if not joined or not others:
             continue
         if v.get("country") is None:  # the places were read as the target's words: the first
-            _place(v, draft.spans, _as_place(a), sentence.start)  # country is where it landed
-        values = {k: val for k, val in v.items() if k not in ("killed", "wounded", "target_killed",
-                                                              "civilians_killed")}  # fmt: skip
-        spans = {k: span for k, span in draft.spans.items() if k not in ("killed", "wounded")}
-        _place(values, spans, _as_place(b), sentence.start)
-        return Draft(values=values, spans=spans, sentences=list(draft.sentences),
-                     evidence=list(draft.evidence), explicit_date=draft.explicit_date,
-                     strong=draft.strong, triggers=list(draft.triggers), dated=draft.dated,
-                     new=True)  # fmt: skip
-    return None
+            _place(v, draft.spans, _as_place(first), sentence.start)  # country is where it landed
+        target = draft.spans.get("target")
+        if target is not None and sentence.start + run[0].start <= target[0] < sentence.start + run[-1].end:
+            for key in ("target", "target_raw", "target_side"):  # a listed country is where
+                v.pop(key, None)  # the operation struck, not whom
+            draft.spans.pop("target", None)
+        copies = []
+        for m in others.values():
+            values = {k: val for k, val in v.items() if k not in ("killed", "wounded",
+                                                                  "target_killed", "civilians_killed")}  # fmt: skip
+            spans = {k: span for k, span in draft.spans.items() if k not in ("killed", "wounded")}
+            _place(values, spans, _as_place(m), sentence.start)
+            copies.append(Draft(values=values, spans=spans, sentences=list(draft.sentences),
+                                evidence=list(draft.evidence), explicit_date=draft.explicit_date,
+                                strong=draft.strong, triggers=list(draft.triggers),
+                                dated=draft.dated, new=True))  # fmt: skip
+        return copies
+    return []
 
 
 def _place(values: dict, spans: dict, place: places.Place, offset: int) -> None:
@@ -415,6 +492,20 @@ def learned_mentions_batch(lex, sentence_lists: list[list[Sentence]], *, factual
     return out
 
 
+def _opens_clause(norm: str, cue: dates.DateCue, mention: Mention) -> bool:
+    """A "N days after X" cue that opens the sentence before the mention's clause ("A day after
+    the shelling, a bomber struck": the mention has words after the comma that closes the cue's
+    phrase): it dates the mention's event from X's day, counted forward. Otherwise the mention
+    is taken as X itself, cited by a clause dated before it ("struck on Friday, a day after a
+    bombing": the cue went to the bombing). (A cue after the mention's own verb, "struck back
+    two days after the shelling", was tried as counting forward too: it cost an event on the
+    news-dev test part, and is left reading X.)"""
+    if cue.kind != "days_apart" or cue.end > mention.start:
+        return False
+    comma = norm.find(", ", cue.end)
+    return comma >= 0 and any(h.start > comma for h in mention.hits)
+
+
 def _evidence_pieces(sentence: Sentence, mentions: list[Mention], cues) -> list[tuple[int, int]]:
     """Document spans of each mention's part of the sentence (the whole sentence if alone).
 
@@ -461,6 +552,13 @@ def _assign_cues(sentence: Sentence, mentions: list[Mention]) -> list[dates.Date
     for cue in dates.find_cues(sentence.norm):
         if any(a <= cue.start < b for a, b in parens):
             continue
+        if cue.kind == "days_apart" and all(cue.end <= m.start for m in mentions):
+            comma = sentence.norm.find(", ", cue.end)  # "A day after X, Y struck": the cue
+            after = [k for k, m in enumerate(mentions) if comma >= 0 and m.start > comma]
+            if after:  # opens the sentence and dates its main clause, after the comma
+                if best[after[0]] > 0:
+                    best[after[0]], out[after[0]] = 0, cue
+                continue
         if any(a <= cue.start < b and not any(a <= m.start < b for m in mentions)
                for a, b in relative):  # fmt: skip
             continue
@@ -490,7 +588,8 @@ def _assign_cues(sentence: Sentence, mentions: list[Mention]) -> list[dates.Date
     return out
 
 
-def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None) -> Draft:
+def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None, *,
+           main: bool = False) -> Draft:  # fmt: skip
     norm, off = sentence.norm, sentence.start
     hits = mention.hits
     spans: dict[str, tuple[int, int]] = {"event": (off + mention.start, off + mention.end)}
@@ -519,7 +618,8 @@ def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None
         if said and key not in stated:
             stated.add(key)
             values[key] = count
-            spans[key] = (off + hit.start, off + min(len(norm), hit.end + 30))
+            a, b = count_span(norm, hit.start, hit.end, hit.passive)
+            spans[key] = (off + a, off + b)
             groups[key] = victim_group(norm, hit.start, hit.end, hit.passive)
             if is_additive(norm, hit.start, hit.end):
                 additive.add(key)
@@ -528,7 +628,7 @@ def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None
             if count and values.get(key) is not None and a > spans[key][0] - off and (
                 is_additive(norm, a, b)
             ):  # "seven were killed, and two more died": on top of the first
-                values[key] += count
+                values[key] = bounded(values[key] + count)
             continue
         if abs(a - mention.end) > 120 and abs(mention.start - b) > 120:
             continue
@@ -541,7 +641,7 @@ def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None
         spans["mode"] = (off + mode_span[0], off + mode_span[1])
     values["event"] = event_of(hits, mode, values.get("killed"), values.get("wounded"))
     # date
-    day, precision = dates.resolve(cue, published, previous)
+    day, precision = dates.resolve(cue, published, previous, main=main)
     values["date"], values["date_precision"] = day, precision
     if cue is not None:
         spans["date"] = (off + cue.start, off + cue.end)
@@ -557,7 +657,8 @@ def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None
         if party is None:
             continue
         values[role], values[f"{role}_raw"], values[f"{role}_side"] = party.name, party.raw, party.side
-        spans[role] = (off + party.start, off + party.end)
+        a, b = _raw_span(norm, party)
+        spans[role] = (off + a, off + b)
         exclude.append((party.start, party.end))
     if values.get("killed") is not None and target is not None and _killed_target(norm, hits, target):
         values["target_killed"] = values["killed"]
@@ -588,6 +689,13 @@ def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None
         casualty_only=all(h.trigger.kind == "casualty" for h in hits),
         groups=groups, additive=additive,
     )  # fmt: skip
+
+
+def _raw_span(norm: str, party: actors.Party) -> tuple[int, int]:
+    """The party's span narrowed to the words it was read from (its raw text without the
+    punctuation or article the phrase's edges held), so the span names exactly those."""
+    at = norm.find(party.raw, party.start, party.end) if party.raw else -1
+    return (at, at + len(party.raw)) if at >= 0 else (party.start, party.end)
 
 
 def _parsed_roles(norm, parse, hits, actor, target):
@@ -723,7 +831,8 @@ def extract_mentions(text: str, *, backend: str = DEFAULT_BACKEND, **_: object) 
     mention's words) and ``evidence_spans`` (the same, as a list), document offsets.
     """
     lex = load_lexicon()
-    text = blank_datelines(drop_boilerplate(text or ""))
+    original = _as_text(text)
+    text, changed, offsets = _readable(original)
     sentences = split_sentences([text])[0]
     if backend == "rules":
         found = [(s, detected_mentions(lex, s), None) for s in sentences]
@@ -749,6 +858,12 @@ def extract_mentions(text: str, *, backend: str = DEFAULT_BACKEND, **_: object) 
                                        strict=True):  # fmt: skip
                     if party is not None:
                         item[role], item[f"{role}_raw"] = party.name, party.raw
-                        item["spans"][role] = (off + party.start, off + party.end)
+                        a, b = _raw_span(norm, party)
+                        item["spans"][role] = (off + a, off + b)
+            if changed:  # spans and evidence on the user's own characters
+                item["spans"] = {k: cleaning.map_span(v, offsets) for k, v in item["spans"].items()}
+                item["evidence_spans"] = item["trigger_spans"] = [item["spans"]["event"]]
+                a, b = cleaning.map_span((sentence.start, sentence.end), offsets)
+                item["evidence"] = original[a:b]
             out.append(item)
     return out

@@ -179,6 +179,10 @@ class Gazetteer:
         gaz._prefixes = set(state["prefixes"])
         return gaz
 
+    def names(self) -> frozenset[str]:
+        """Every indexed name's comparison key (:func:`normalise`), blocked phrases left out."""
+        return frozenset(k for k, b in self._index.items() if b and b[0].source != "block")
+
     def lookup(self, name: str, countries: Iterable[str] = ()) -> PlaceMatch | None:
         """The best place for a whole name (no context rules), e.g. to resolve gold labels."""
         key = normalise(name)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import glob
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -99,13 +99,19 @@ def expand(paths: Iterable[str | Path] | str | Path) -> list[Path]:
 
 
 def read_documents(
-    paths: Iterable[str | Path] | str | Path, *, published: date | str | None = None
-) -> list[Document]:
-    """All documents in the given files (see the module docstring for formats and dates)."""
+    paths: Iterable[str | Path] | str | Path, *, published: date | str | None = None,
+    on_error: Callable[[JervisError], None] | None = None,
+) -> list[Document]:  # fmt: skip
+    """All documents in the given files (see the module docstring for formats and dates).
+
+    ``on_error``: called with the error of each bad record of a JSONL file (not a JSON object,
+    no text, a text that is not a string, a publication date that is not a date), which is then
+    left out while the file's other records are read; without it the first bad record raises.
+    """
     override = to_date(published)
     docs: list[Document] = []
     for path in expand(paths):
-        for doc in read_file(path):
+        for doc in read_file(path, on_error=on_error):
             doc.path = str(path)
             if override is not None:
                 doc.published = override
@@ -113,15 +119,16 @@ def read_documents(
     return docs
 
 
-def read_file(path: Path) -> list[Document]:
-    """Documents in one file, by extension or, failing that, by content."""
+def read_file(path: Path, on_error: Callable[[JervisError], None] | None = None) -> list[Document]:
+    """Documents in one file, by extension or, failing that, by content (``on_error``: see
+    :func:`read_documents`)."""
     try:
         raw = path.read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
         raise JervisError(f"cannot read file ({exc.strerror})", path=str(path)) from None
     kind = _kind(path, raw)
     if kind == "jsonl":
-        return _read_jsonl(path, raw)
+        return _read_jsonl(path, raw, on_error)
     if kind == "feed":
         return _read_feed(path, raw)
     if kind == "html":
@@ -186,29 +193,69 @@ def _safe_date(value) -> date | None:
         return None
 
 
-def _read_jsonl(path: Path, raw: str) -> list[Document]:
+def _read_jsonl(path: Path, raw: str, on_error: Callable[[JervisError], None] | None = None
+                ) -> list[Document]:  # fmt: skip
     docs = []
     for row, line in enumerate(raw.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise JervisError(f"not a JSON line ({exc.msg})", path=str(path), row=row) from None
-        if not isinstance(item, dict) or not ("text" in item or "html" in item):
-            raise JervisError('each line needs "text" or "html"', path=str(path), row=row)
-        doc_id = str(item.get("id") or f"{path.stem}-{row}")
-        if item.get("text") is not None:
-            text, meta = drop_boilerplate(str(item["text"])), {}
-        else:
-            text, meta = html_to_text(str(item["html"]))
-        try:
-            published = to_date(item.get("published")) or _safe_date(meta.get("date"))
+            docs.append(_jsonl_record(path, row, line))
         except JervisError as exc:
-            raise JervisError(exc.message, path=str(path), row=row) from None
-        docs.append(Document(text, published, doc_id, item.get("url") or meta.get("url"),
-                             item.get("title") or meta.get("title")))  # fmt: skip
+            if on_error is None:
+                raise
+            on_error(exc)
     return docs
+
+
+def _jsonl_record(path: Path, row: int, line: str) -> Document:
+    """One JSONL line as a document, or a JervisError naming the file, the line and the fault."""
+
+    def bad(message: str) -> JervisError:
+        return JervisError(message, path=str(path), row=row)
+
+    try:
+        item = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise bad(f"not a JSON line ({exc.msg})") from None
+    except RecursionError:
+        raise bad("not a JSON line (nested too deeply)") from None
+    if not isinstance(item, dict):
+        raise bad(f"a line must be a JSON object with \"text\" or \"html\", not {_kind_of(item)}")
+    text, html = item.get("text"), item.get("html")
+    for name, value in (("text", text), ("html", html)):
+        if value is not None and not isinstance(value, str):
+            raise bad(f'"{name}" must be a string, not {_kind_of(value)}')
+    if text is None and html is None:
+        raise bad('no "text" or "html" (missing or null)')
+    for name in ("url", "title"):
+        if item.get(name) is not None and not isinstance(item[name], str):
+            raise bad(f'"{name}" must be a string, not {_kind_of(item[name])}')
+    doc_id = item.get("id")
+    if isinstance(doc_id, dict | list):
+        raise bad(f'"id" must be a string or a number, not {_kind_of(doc_id)}')
+    doc_id = str(doc_id if doc_id not in (None, "") else f"{path.stem}-{row}")
+    if text is not None:
+        text, meta = drop_boilerplate(text), {}
+    else:
+        text, meta = html_to_text(html)
+    stamp = item.get("published")
+    if stamp is not None and not isinstance(stamp, str):
+        raise bad(f'"published" must be a date string (YYYY-MM-DD), not {_kind_of(stamp)}')
+    try:
+        published = to_date(stamp) or _safe_date(meta.get("date"))
+    except JervisError:
+        raise bad(f'"published" {stamp!r} is not a date (use YYYY-MM-DD)') from None
+    return Document(text, published, doc_id, item.get("url") or meta.get("url"),
+                    item.get("title") or meta.get("title"))  # fmt: skip
+
+
+def _kind_of(value) -> str:
+    """A JSON value's type as JSON names it."""
+    if value is None:
+        return "null"
+    return {bool: "a boolean", int: "a number", float: "a number", str: "a string",
+            list: "a list", dict: "an object"}.get(type(value), type(value).__name__)  # fmt: skip
 
 
 def _read_feed(path: Path, raw: str) -> list[Document]:

@@ -7,6 +7,12 @@ Conventions (documented in docs/extraction.md):
   third round they were read as a lower bound, "dozens" -> 24; every hand-annotated gold set
   here codes them as no number, and a made-up figure is a wrong count.)
 - "no one", "nobody", "no casualties" -> 0: the text says none.
+- A count is a whole number from 0 to MAX_COUNT (one million). The deadliest single attacks on
+  record killed in the order of a hundred thousand people (the atomic bombing of Hiroshima:
+  about 140,000), so a larger figure for one event is a misreading or nonsense ("a billion
+  billion", "9999999999 people"), and gives no count. A decimal is a count only with a scale
+  word that makes it whole ("2.5 thousand" = 2,500; "2.5 people" is none); numbers in exponent
+  or power notation ("1e30", "10^30") are not counts.
 """
 
 from __future__ import annotations
@@ -24,19 +30,30 @@ _TENS = {
     "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
     "eighty": 80, "ninety": 90,
 }  # fmt: skip
-_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 10**9,
+           "trillion": 10**12}
+MAX_COUNT = 1_000_000
+
+
+def bounded(count: int | None) -> int | None:
+    """The count if it is a plausible toll of one event (0 to MAX_COUNT), else None."""
+    return count if count is not None and 0 <= count <= MAX_COUNT else None
 _VAGUE: dict[str, int | None] = dict.fromkeys(("dozens", "scores", "hundreds", "thousands", "tens"))
 _VAGUE_RE = re.compile(r"\b(?:" + "|".join(_VAGUE) + r")\s*$", re.IGNORECASE)
 UNKNOWN_WORDS = ("several", "many", "some", "numerous", "unknown", "unspecified", "undisclosed",
                  "countless", "multiple", "a number of", "an unknown number", "a few", "few")  # fmt: skip
 
+_SCALE = r"(?:hundred|thousand|million|billion|trillion)"
 _WORD_NUM = (
     r"(?:(?:" + "|".join(sorted(_TENS, key=len, reverse=True)) + r")(?:[-\s](?:"
     + "|".join(k for k in _UNITS if k not in ("a", "an", "both", "pair", "couple", "single"))
     + r"))?|" + "|".join(k for k in _UNITS if k not in ("a", "an", "both", "pair", "couple"))
-    + r")(?:\s+(?:hundred|thousand|million))?"
+    + r")(?:\s+" + _SCALE + r")*|" + _SCALE + r"(?:\s+" + _SCALE + r")*"
 )
-_DIGITS = r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?(?:\s+(?:hundred|thousand|million))?"
+# digits neither part of an exponent or a power ("1e30", "10^30", "10**30") nor the tail of a
+# decimal or grouped number ("2.5", "1,000": read whole or not at all)
+_DIGITS = (r"(?<![\d.,^*])(?<![\d.][eE])(?<![eE][+-])(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![eE][+-]?\d|\s*(?:\^|\*\*))(?:\s+" + _SCALE
+           + r")*")
 _BOUND = r"(?:(?:at\s+least|more\s+than|over|nearly|almost|about|around|some|roughly|approximately|up\s+to|as\s+many\s+as|fewer\s+than|less\s+than|an\s+estimated|a\s+total\s+of|a\s+further|another|(?:a|the)\s+)\s*)?"  # noqa: E501
 NUMBER = (
     _BOUND
@@ -76,11 +93,19 @@ def parse_number(phrase: str) -> int | None:
         return 2
     if text in _VAGUE:
         return _VAGUE[text]
-    match = re.fullmatch(r"(\d+(?:\.\d+)?)(?: (hundred|thousand|million))?", text)
+    if re.search(r"\d\s*(?:[eE][+-]?\d|\^|\*\*)", text):
+        return None  # exponent or power notation: not a count
+    match = re.fullmatch(r"(\d+)(?:\.(\d+))?((?: (?:hundred|thousand|million|billion|trillion))*)",
+                         text)  # fmt: skip
     if match:
-        value = float(match.group(1)) * (_SCALES[match.group(2)] if match.group(2) else 1)
-        return int(value)
-    return _words_to_int(text)
+        scale = 1
+        for word in match.group(3).split():
+            scale *= _SCALES[word]
+        whole, frac = int(match.group(1)), match.group(2) or ""
+        if frac.strip("0") and (scale == 1 or (int(frac) * scale) % 10 ** len(frac)):
+            return None  # "2.5 people": not a whole number
+        return bounded(whole * scale + (int(frac) * scale) // 10 ** len(frac) if frac else whole * scale)
+    return bounded(_words_to_int(text))
 
 
 def _words_to_int(text: str) -> int | None:
@@ -182,9 +207,40 @@ def casualty_count(norm: str, start: int, end: int, passive: bool) -> tuple[int 
             value = _value(match)
             if value is not None:
                 return value, True
+            if pattern is _PASSIVE_RE and re.search(r"\d|" + _SCALE, match.group("n"), re.I):
+                return None, True  # a figure out of bounds ("a billion billion"): no count
     return None, False
 
 
+def count_span(norm: str, start: int, end: int, passive: bool) -> tuple[int, int]:
+    """The words that give the count of the casualty verb at norm[start:end]: the verb and the
+    whole number phrase with the noun it counts ("killed twenty-three civilians", "three
+    soldiers were wounded"), or the verb alone when no number is next to it. Both ends fall on
+    word boundaries."""
+    a, b = start, end
+    match = None if passive else _ACTIVE_RE.match(norm[end : end + 60])
+    if match is not None:
+        b = end + match.end()
+        noun = re.match(r"\s+(?:[\w'-]+\s+){0,2}?" + _VICTIM_NOUN, norm[b : b + 60], re.IGNORECASE)
+        b += noun.end() if noun else 0
+    else:
+        before = norm[max(0, start - 70) : start]
+        clause = re.split(r"[;:()]|,\s", before)[-1]
+        found = _PASSIVE_RE.search(clause) if passive else None
+        if found is not None:
+            a = start - len(clause) + found.start()
+    while a > 0 and norm[a - 1].isalnum():
+        a -= 1
+    while b < len(norm) and norm[b].isalnum():
+        b += 1
+    return a, b
+
+
+_VICTIM_NOUN = (r"(?:people|persons|civilians?|soldiers?|troops?|officers?|policem[ae]n|police|"
+                r"guards?|fighters?|militants?|members?|child(?:ren)?|wom[ae]n|m[ae]n|others|"
+                r"servicem[ae]n|contractors?|workers?|students?|journalists?|marines?|personnel|"
+                r"villagers?|residents?|worshippers?|passengers?|pilgrims?|rebels?|insurgents?|"
+                r"gunmen|militiam[ae]n|civilians?|refugees?|patients?|farmers?|protesters?)\b")
 _NONE_SUBJECT = re.compile(r"\b(?:no\s+one|nobody|none\s+of\s+(?:them|the\s+\w+))\s+"
                            r"(?:\w+\s+){0,2}$", re.IGNORECASE)  # fmt: skip
 _STANDALONE_HINT = re.compile(r"dead|died|slain|murder|killings?\s+of|in\s+action|KIA|WIA|fatalities|deaths?|hurt|"
@@ -217,7 +273,7 @@ def _plus_more(count: int | None, norm: str, pos: int) -> int | None:
         if more is None or match.group("n") and _VAGUE_RE.search(match.group("n")):
             break  # "four soldiers and dozens of civilians": a vague part is no number to add
         count, pos = count + more, pos + match.end()
-    return count
+    return bounded(count)
 
 
 def standalone_counts(norm: str) -> list[tuple[str, int | None, int, int]]:

@@ -258,7 +258,7 @@ def victims_count(doc, char_start: int, char_end: int) -> int | None:
     its victims' phrase: the passive subject or the active object, its number ("three farmers")
     plus those of its conjuncts ("three farmers and two more villagers": 5); a singular noun or
     "him"/"her" is one. None when the phrase has no definite number ("soldiers", "many")."""
-    from jervis.text.numbers import parse_number
+    from jervis.text.numbers import bounded, parse_number
 
     span = doc.char_span(char_start, char_end, alignment_mode="expand")
     if span is None or not len(span):
@@ -291,4 +291,4 @@ def victims_count(doc, char_start: int, char_end: int) -> int | None:
             value += more
         return value
 
-    return count(victim)
+    return bounded(count(victim))
