@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from jervis.analysis.base import NotApplicable
 from jervis.errors import JervisError
 from jervis.store.dyad import Filters, load_dyad
 from jervis.store.engine import Engine, as_engine
@@ -63,6 +64,10 @@ class ScreenRow:
     granger_sign: str | None = None  # the direction of Granger's estimate: provokes / deters
     p_granger: float | None = None
     q_granger: float | None = None
+    p_wald_count_regression: float | None = None  # the model's own Wald p (too small: see p_...)
+    p_wald_granger: float | None = None
+    inflation_count_regression: float | None = None  # the shift null's spread / the model's
+    inflation_granger: float | None = None
     lead_p: float | None = None  # the negative control: X's *next* days against Y's present
     past_beyond_future_p: float | None = None  # X's past more strongly associated than its future
     signal: str = "none"  # deters / provokes (lead q < alpha, X's past beyond its future,
@@ -123,7 +128,18 @@ def _series(counts: pd.DataFrame, a: str, b: str, start: pd.Timestamp, end: pd.T
 
 
 def screen_pair(counts: pd.DataFrame, a: str, b: str, start, end, settings: dict) -> list[dict]:
-    """Both directions of one pair (runs in a worker process or a Spark executor)."""
+    """Both directions of one pair (runs in a worker process or a Spark executor).
+
+    BLAS runs single-threaded here: the pairs are already spread over the cores, and
+    OpenBLAS's own threads on small matrices, competing with the other workers, made each
+    fit up to 20 times slower on a busy 2-core machine (docs/benchmarks.md, "Screening")."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _screen_pair(counts, a, b, start, end, settings)
+
+
+def _screen_pair(counts: pd.DataFrame, a: str, b: str, start, end, settings: dict) -> list[dict]:
     from jervis.analysis.verdict import gate_reason
 
     series = _series(counts, a, b, pd.Timestamp(start), pd.Timestamp(end))
@@ -148,16 +164,43 @@ def screen_pair(counts: pd.DataFrame, a: str, b: str, start, end, settings: dict
             if not result.has_estimate:
                 row.reason = row.reason or result.reason
                 continue
+            try:
+                null = _shift_null(method, series, direction, settings)
+            except (NotApplicable, FloatingPointError, np.linalg.LinAlgError) as exc:
+                row.reason = row.reason or f"shift null: {getattr(exc, 'reason', exc)}"
+                null = None
+            p = None if null is None else float(f"{null['p']:.4g}")
+            inflation = None if null is None else round(null["inflation"], 4)
             if method == "count_regression":
-                row.irr, row.p_count_regression = result.estimate, result.p_value
-                row.irr_ci95 = list(result.ci95) if result.ci95 else None
+                row.irr, row.p_count_regression = result.estimate, p
+                row.p_wald_count_regression, row.inflation_count_regression = result.p_value, inflation
+                row.irr_ci95 = _widened(result, inflation)
                 lead = (result.details or {}).get("lead") or {}
                 if lead.get("applicable"):
                     row.lead_p, row.past_beyond_future_p = lead["p_value"], lead["past_beyond_future_p_value"]
             else:
-                row.granger_estimate, row.p_granger, row.granger_sign = result.estimate, result.p_value, result.sign
+                row.granger_estimate, row.p_granger, row.granger_sign = result.estimate, p, result.sign
+                row.p_wald_granger, row.inflation_granger = result.p_value, inflation
         rows.append(asdict(row))
     return rows
+
+
+def _shift_null(method: str, series, direction: str, settings: dict) -> dict:
+    from jervis.screen_null import count_regression_null, granger_null
+
+    x, y = direction[0], direction[-1]
+    return (count_regression_null if method == "count_regression" else granger_null)(series, x, y, settings)
+
+
+def _widened(result, inflation: float | None) -> list[float] | None:
+    """The rate ratio's 95% interval with the model's standard error times the shift null's
+    inflation (never narrower than the model's)."""
+    details = result.details or {}
+    log_irr, se = details.get("log_irr"), details.get("se")
+    if log_irr is None or se is None or inflation is None:
+        return list(result.ci95) if result.ci95 else None
+    half = 1.96 * se * max(1.0, inflation)
+    return [round(float(np.exp(log_irr - half)), 4), round(float(np.exp(log_irr + half)), 4)]
 
 
 def _fit_checked(method: str, series, direction: str, checked: dict, quick: dict):
