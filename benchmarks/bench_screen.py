@@ -15,6 +15,8 @@ beside the share of pairs within a tile. Writes the "Screening" section of
 docs/benchmarks.md (other sections are kept).
 
     nice -n 10 python benchmarks/bench_screen.py [--rows 10000000] [--top 50] [--engines duckdb,spark]
+    nice -n 10 python benchmarks/bench_screen.py --calibrate 6 --actors 8 --days 1096   # null rates
+    nice -n 10 python benchmarks/bench_screen.py --power 20 --actors 4 --days 1096      # linked pairs
 """
 
 from __future__ import annotations
@@ -134,8 +136,24 @@ def calibration(runs: int, actors: int, days: int, work: Path) -> list[dict]:
     out = []
     for kind in ("simulated", "bootstrap"):
         started = time.perf_counter()
+        load = os.getloadavg()[0]
         result = calibrate(kind, runs=runs, actors=actors, days=days, seed=11, pool=pool, jobs=2)
-        result["seconds"] = time.perf_counter() - started
+        result |= {"seconds": time.perf_counter() - started, "load": load}
+        print(result, flush=True)
+        out.append(result)
+    return out
+
+
+def power_study(runs: int, actors: int, days: int) -> list[dict]:
+    """The screen on linked pairs it does not model (jervis.screen_calibration.power): a
+    delayed, spread-out response (days 3-10) at two strengths, and a common driver."""
+    from jervis.screen_calibration import power
+
+    out = []
+    for scenario, branching in (("delayed", 0.3), ("delayed", 0.15), ("common_driver", 0.0)):
+        started = time.perf_counter()
+        result = power(scenario, runs=runs, actors=actors, days=days, seed=17, branching=branching, jobs=2)
+        result |= {"branching": branching, "seconds": time.perf_counter() - started, "load": os.getloadavg()[0]}
         print(result, flush=True)
         out.append(result)
     return out
@@ -153,12 +171,17 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="write the screen's rows here (per engine)")
     parser.add_argument("--calibrate", type=int, metavar="RUNS",
                         help="instead: RUNS screens of --actors independent null actors each")
+    parser.add_argument("--power", type=int, metavar="RUNS",
+                        help="instead: RUNS screens of --actors actors with one linked pair per scenario")
     parser.add_argument("--actors", type=int, default=10)
     parser.add_argument("--days", type=int, default=2191)
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="jervis-bench-screen-"))
     work.mkdir(parents=True, exist_ok=True)
     results = []
+    if args.power:
+        power_study(args.power, args.actors, args.days)
+        return
     if args.calibrate:
         try:
             calibration(args.calibrate, args.actors, args.days, work)

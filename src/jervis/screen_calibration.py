@@ -156,7 +156,7 @@ def common_driver(days: int, rng: np.random.Generator, memory_days: float = 5.0,
     out = []
     for _ in range(2):
         own = simulated_actor(days, rng)
-        extra = rng.poisson(0.3 * np.exp(np.minimum(strength * latent, 4.0)))
+        extra = rng.poisson(np.exp(np.minimum(strength * latent, 4.0)))
         out.append(own + extra)
     return out[0], out[1]
 

@@ -12,20 +12,23 @@ series' own structure and breaks only the link between them:
    count regression: NB2 of Y on its own lags chosen by AIC, its two h-day windows, the trend,
    the cosine basis and the day of week; for Granger: OLS of Y on its own lags, order by AIC,
    constant and trend).
-2. The **score (Lagrange multiplier) statistic** of X's term at that fit: the standardised
-   covariance of X's regressor (its capped mean over the last h days; Granger: the sum of its
-   last p days) with Y's score residuals, with the nuisance terms projected out. It needs no
-   refit when X changes.
-3. **Circular time shifts** of X against Y (every shift of at least ``min_shift_days``, both
+2. The **score (Lagrange multiplier) statistic** of X's term at that fit: the covariance of
+   X's regressor (its capped mean over the last h days; Granger: the sum of its last p days),
+   with the nuisance terms projected out, against Y's score residuals, self-normalised by the
+   sum of its squared terms (a robust, sandwich-type score statistic: one burst cannot
+   dominate). It needs no refit when X changes.
+3. **Circular time shifts** of X against Y (every shift of at least ``MIN_SHIFT_DAYS``, both
    ways round the circle): each keeps X's autocorrelation, bursts, trend and self-excitation
-   and Y's, and breaks any alignment between them. One FFT per nuisance column gives the score
-   statistic at every shift at once (O(k n log n)).
-4. The p-value: the observed statistic against the shifts' distribution, standardised by the
-   shifts' mean and standard deviation, in the normal tail (``p``); the shifts' own empirical
-   tail is reported beside it (``p_empirical``: it cannot go below 1/(shifts+1), too coarse for
-   a false discovery rate over thousands of directions). ``inflation`` is the shifts' standard
-   deviation: how much wider than the model thinks the null really is (1 for a model that
-   holds).
+   and Y's, and breaks any alignment between them. A few FFTs give the statistic at every
+   shift at once (O(k n log n) for k nuisance columns).
+4. The p-value: the observed statistic standardised by the shifts' mean and standard
+   deviation, in a Student t tail whose degrees of freedom are the shifts' effective number
+   (``effective_shifts``: neighbouring shifts of long-memory series give nearly the same
+   statistic, so the spread rests on fewer independent values than shifts; the normal tail
+   was too liberal, 0.09 at 0.05 for Granger on bootstrapped real series). The shifts' own
+   empirical tail is reported beside it (``p_empirical``): it cannot go below 1/(shifts+1), too
+   coarse for a false discovery rate over thousands of directions. ``inflation`` is the shifts'
+   standard deviation: how much wider the null really is than the statistic's nominal N(0, 1).
 
 The shifts' spread estimates the variance of a cross-covariance of two independent
 autocorrelated series (Bartlett's formula, all lags at once), which is what the model's
