@@ -17,6 +17,7 @@ docs/benchmarks.md (other sections are kept).
     nice -n 10 python benchmarks/bench_screen.py [--rows 10000000] [--top 50] [--engines duckdb,spark]
     nice -n 10 python benchmarks/bench_screen.py --calibrate 6 --actors 8 --days 1096   # null rates
     nice -n 10 python benchmarks/bench_screen.py --power 20 --actors 4 --days 1096      # linked pairs
+    nice -n 10 python benchmarks/bench_screen.py --null-pairs 250 --days 1096          # per direction
 """
 
 from __future__ import annotations
@@ -159,6 +160,30 @@ def power_study(runs: int, actors: int, days: int) -> list[dict]:
     return out
 
 
+def null_rates(pairs: int, days: int, work: Path) -> list[dict]:
+    """Per-direction rejection rates on ``pairs`` independent pairs of each kind: the screen's
+    shift-calibrated p-values and, on the same series, the models' own Wald p-values."""
+    import numpy as np
+
+    from jervis.screen_calibration import null_pvalues
+
+    pool = real_pool(work)
+    out = []
+    for kind, seed in (("simulated", 3), ("bootstrap", 5)):
+        for wald in (False, True):
+            started, load = time.perf_counter(), os.getloadavg()[0]
+            p = null_pvalues(kind, pairs=pairs, days=days, seed=seed, pool=pool, wald=wald)
+            row = {"kind": kind, "p": "wald" if wald else "shift", "seconds": time.perf_counter() - started,
+                   "load": load}  # fmt: skip
+            for method, values in p.items():
+                v = np.array(values)
+                row |= {f"{method}_n": len(v), f"{method}_p05": float((v < 0.05).mean()),
+                        f"{method}_p01": float((v < 0.01).mean())}  # fmt: skip
+            print(row, flush=True)
+            out.append(row)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000_000)
@@ -173,12 +198,17 @@ def main() -> None:
                         help="instead: RUNS screens of --actors independent null actors each")
     parser.add_argument("--power", type=int, metavar="RUNS",
                         help="instead: RUNS screens of --actors actors with one linked pair per scenario")
+    parser.add_argument("--null-pairs", type=int, metavar="PAIRS",
+                        help="instead: per-direction null rates on PAIRS independent pairs of each kind")
     parser.add_argument("--actors", type=int, default=10)
     parser.add_argument("--days", type=int, default=2191)
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="jervis-bench-screen-"))
     work.mkdir(parents=True, exist_ok=True)
     results = []
+    if args.null_pairs:
+        null_rates(args.null_pairs, args.days, work)
+        return
     if args.power:
         power_study(args.power, args.actors, args.days)
         return

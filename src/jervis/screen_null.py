@@ -118,7 +118,10 @@ def calibrated(z: np.ndarray, min_shift: int) -> dict[str, Any]:
     shifts = np.arange(n)
     far = (shifts >= min_shift) & (shifts <= n - min_shift)
     null = z[far & np.isfinite(z)]
-    if not np.isfinite(z[0]) or len(null) < MIN_SHIFTS:
+    if not np.isfinite(z[0]):
+        raise NotApplicable("X's recent actions are collinear with Y's own history: the shift null "
+                            "cannot test them")  # fmt: skip
+    if len(null) < MIN_SHIFTS:
         raise NotApplicable(f"too few time shifts for the surrogate null ({len(null)})")
     centre, spread = float(null.mean()), float(null.std(ddof=1))
     if not spread > 0:
