@@ -15,6 +15,9 @@ beside the share of pairs within a tile. Writes the "Screening" section of
 docs/benchmarks.md (other sections are kept).
 
     nice -n 10 python benchmarks/bench_screen.py [--rows 10000000] [--top 50] [--engines duckdb,spark]
+    nice -n 10 python benchmarks/bench_screen.py --calibrate 6 --actors 8 --days 1096   # null rates
+    nice -n 10 python benchmarks/bench_screen.py --power 20 --actors 4 --days 1096      # linked pairs
+    nice -n 10 python benchmarks/bench_screen.py --null-pairs 250 --days 1096          # per direction
 """
 
 from __future__ import annotations
@@ -134,10 +137,50 @@ def calibration(runs: int, actors: int, days: int, work: Path) -> list[dict]:
     out = []
     for kind in ("simulated", "bootstrap"):
         started = time.perf_counter()
+        load = os.getloadavg()[0]
         result = calibrate(kind, runs=runs, actors=actors, days=days, seed=11, pool=pool, jobs=2)
-        result["seconds"] = time.perf_counter() - started
+        result |= {"seconds": time.perf_counter() - started, "load": load}
         print(result, flush=True)
         out.append(result)
+    return out
+
+
+def power_study(runs: int, actors: int, days: int) -> list[dict]:
+    """The screen on linked pairs it does not model (jervis.screen_calibration.power): a
+    delayed, spread-out response (days 3-10) at two strengths, and a common driver."""
+    from jervis.screen_calibration import power
+
+    out = []
+    for scenario, branching in (("delayed", 0.3), ("delayed", 0.15), ("common_driver", 0.0)):
+        started = time.perf_counter()
+        result = power(scenario, runs=runs, actors=actors, days=days, seed=17, branching=branching, jobs=2)
+        result |= {"branching": branching, "seconds": time.perf_counter() - started, "load": os.getloadavg()[0]}
+        print(result, flush=True)
+        out.append(result)
+    return out
+
+
+def null_rates(pairs: int, days: int, work: Path) -> list[dict]:
+    """Per-direction rejection rates on ``pairs`` independent pairs of each kind: the screen's
+    shift-calibrated p-values and, on the same series, the models' own Wald p-values."""
+    import numpy as np
+
+    from jervis.screen_calibration import null_pvalues
+
+    pool = real_pool(work)
+    out = []
+    for kind, seed in (("simulated", 3), ("bootstrap", 5)):
+        for wald in (False, True):
+            started, load = time.perf_counter(), os.getloadavg()[0]
+            p = null_pvalues(kind, pairs=pairs, days=days, seed=seed, pool=pool, wald=wald)
+            row = {"kind": kind, "p": "wald" if wald else "shift", "seconds": time.perf_counter() - started,
+                   "load": load}  # fmt: skip
+            for method, values in p.items():
+                v = np.array(values)
+                row |= {f"{method}_n": len(v), f"{method}_p05": float((v < 0.05).mean()),
+                        f"{method}_p01": float((v < 0.01).mean())}  # fmt: skip
+            print(row, flush=True)
+            out.append(row)
     return out
 
 
@@ -153,12 +196,22 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="write the screen's rows here (per engine)")
     parser.add_argument("--calibrate", type=int, metavar="RUNS",
                         help="instead: RUNS screens of --actors independent null actors each")
+    parser.add_argument("--power", type=int, metavar="RUNS",
+                        help="instead: RUNS screens of --actors actors with one linked pair per scenario")
+    parser.add_argument("--null-pairs", type=int, metavar="PAIRS",
+                        help="instead: per-direction null rates on PAIRS independent pairs of each kind")
     parser.add_argument("--actors", type=int, default=10)
     parser.add_argument("--days", type=int, default=2191)
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="jervis-bench-screen-"))
     work.mkdir(parents=True, exist_ok=True)
     results = []
+    if args.null_pairs:
+        null_rates(args.null_pairs, args.days, work)
+        return
+    if args.power:
+        power_study(args.power, args.actors, args.days)
+        return
     if args.calibrate:
         try:
             calibration(args.calibrate, args.actors, args.days, work)

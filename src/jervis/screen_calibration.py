@@ -106,7 +106,104 @@ def calibrate(kind: str, *, runs: int, actors: int, days: int, seed: int = 0,
         start, end = pd.Timestamp("2001-01-01"), pd.Timestamp("2001-01-01") + pd.Timedelta(days=days - 1)
         rows = finish_rows(run_pairs(counts, pairs, start, end, merged, jobs))
         per_run.append(rows)
-    return summarise(kind, per_run, actors, days)
+    out = summarise(kind, per_run, actors, days)
+    wald = summarise(kind, [with_wald(run) for run in per_run], actors, days)
+    out["wald"] = {k: wald[k] for k in ("signals", "q05", "runs_with_q05", "runs_with_signal", "confounded")}
+    return out
+
+
+def with_wald(rows: list[dict]) -> list[dict]:
+    """The same rows screened with the models' own Wald p-values (the screen before the shift
+    null): BH and the signal rule again, for a before/after on the same fits."""
+    copies = [dict(r, p_count_regression=r["p_wald_count_regression"], p_granger=r["p_wald_granger"])
+              for r in rows]  # fmt: skip
+    return finish_rows(copies)
+
+
+# -- truths the screen does not assume -----------------------------------------------------
+
+
+def delay_kernel(first: int, last: int) -> np.ndarray:
+    """Weights on lags 0..last: a hump from day ``first`` to day ``last`` (a raised cosine),
+    summing to 1: the reaction comes days later and spread out, not in the next h days."""
+    k = np.zeros(last + 1)
+    span = np.arange(first, last + 1)
+    k[span] = 1 - np.cos(2 * np.pi * (span - first + 1) / (last - first + 2))
+    return k / k.sum()
+
+
+def delayed_response(x: np.ndarray, rng: np.random.Generator, branching: float,
+                     first: int = 3, last: int = 10, base: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
+    """Y: its own independent bursty process plus, Hawkes-like, ``branching`` expected actions
+    per action of X spread over days ``first``..``last`` after it (Poisson offspring)."""
+    days = len(x)
+    own = simulated_actor(days, rng) if base is None else base
+    kernel = delay_kernel(first, last)
+    rate = branching * np.convolve(x, kernel)[:days]
+    return own + rng.poisson(rate)
+
+
+def common_driver(days: int, rng: np.random.Generator, memory_days: float = 5.0,
+                  strength: float = 1.0) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """X and Y never act on each other, but both answer one latent shock series (an AR(1) of
+    about ``memory_days`` days' memory with occasional large shocks: offensives, elections,
+    a holiday truce), each on top of its own independent bursty process."""
+    phi = np.exp(-1 / memory_days)
+    shocks = rng.standard_t(3, days) * 0.4
+    latent = np.zeros(days)
+    for d in range(1, days):
+        latent[d] = phi * latent[d - 1] + shocks[d]
+    out = []
+    for _ in range(2):
+        own = simulated_actor(days, rng)
+        extra = rng.poisson(np.exp(np.minimum(strength * latent, 4.0)))
+        out.append(own + extra)
+    return out[0], out[1]
+
+
+SCENARIOS = ("delayed", "common_driver")
+
+
+def power(scenario: str, *, runs: int, actors: int = 5, days: int = 1096, seed: int = 0,
+          branching: float = 0.3, jobs: int = 1, settings: dict | None = None) -> dict[str, Any]:  # fmt: skip
+    """``runs`` screens of ``actors`` simulated actors where actor 0 and actor 1 are linked (the
+    rest independent): ``delayed`` (1 answers 0 after 3-10 days, ``branching`` actions per
+    action) or ``common_driver`` (0 and 1 both answer a latent shock series). Reports how the
+    linked directions and the null ones were called, with the shift null and with the Wald p."""
+    from jervis.analysis.settings import resolve
+
+    if scenario not in SCENARIOS:
+        raise ValueError(f"scenario must be one of {SCENARIOS}, not {scenario!r}")
+    rng = np.random.default_rng(seed)
+    merged = resolve(settings or {}, {"bin": "day"})
+    dates = pd.date_range("2001-01-01", periods=days, freq="D")
+    names = [f"null{k}" for k in range(actors)]
+    per_run = []
+    for _ in range(runs):
+        series = [simulated_actor(days, rng) for _ in range(actors)]
+        if scenario == "delayed":
+            series[1] = delayed_response(series[0], rng, branching, base=series[1])
+        else:
+            series[0], series[1] = common_driver(days, rng)
+        counts = pd.concat([pd.DataFrame({"side": n, "date": dates, "n": c}) for n, c in zip(names, series, strict=True)],
+                           ignore_index=True)  # fmt: skip
+        counts = counts[counts["n"] > 0].reset_index(drop=True)
+        pairs = list(itertools.combinations(names, 2))
+        per_run.append(finish_rows(run_pairs(counts, pairs, dates[0], dates[-1], merged, jobs)))
+    out: dict[str, Any] = {"scenario": scenario, "runs": runs, "actors": actors, "days": days}
+    for label, runs_rows in (("shift", per_run), ("wald", [with_wald(r) for r in per_run])):
+        linked = [r for run in runs_rows for r in run if {r["source"], r["target"]} == {"null0", "null1"}]
+        forward = [r for r in linked if r["source"] == "null0"]
+        backward = [r for r in linked if r["source"] == "null1"]
+        null = [r for run in runs_rows for r in run if {r["source"], r["target"]} != {"null0", "null1"}]
+        calls = lambda rs: {s: sum(r["signal"] == s for r in rs) for s in (*SIGNALS, "confounded", "none")}  # noqa: E731
+        out[label] = {
+            "forward": calls(forward), "backward": calls(backward),
+            "forward_p05": sum((r["p_count_regression"] or 1) < 0.05 for r in forward),
+            "backward_p05": sum((r["p_count_regression"] or 1) < 0.05 for r in backward),
+            "null_directions": len(null), "null_signals": sum(r["signal"] in SIGNALS for r in null),
+        }  # fmt: skip
+    return out
 
 
 def summarise(kind: str, per_run: list[list[dict]], actors: int, days: int) -> dict[str, Any]:
@@ -115,10 +212,13 @@ def summarise(kind: str, per_run: list[list[dict]], actors: int, days: int) -> d
     out: dict[str, Any] = {"kind": kind, "runs": len(per_run), "actors": actors, "days": days,
                            "directions": len(rows)}  # fmt: skip
     for method in METHODS:
-        p = np.array([r[f"p_{method}"] for r in rows if r[f"p_{method}"] is not None], dtype=float)
-        out[f"fitted_{method}"] = len(p)
-        out[f"p05_{method}"] = float((p < 0.05).mean()) if len(p) else None
-        out[f"p01_{method}"] = float((p < 0.01).mean()) if len(p) else None
+        for name, key in ((method, f"p_{method}"), (f"wald_{method}", f"p_wald_{method}")):
+            p = np.array([r[key] for r in rows if r.get(key) is not None], dtype=float)
+            out[f"fitted_{name}"] = len(p)
+            out[f"p05_{name}"] = float((p < 0.05).mean()) if len(p) else None
+            out[f"p01_{name}"] = float((p < 0.01).mean()) if len(p) else None
+        inflation = [r[f"inflation_{method}"] for r in rows if r.get(f"inflation_{method}") is not None]
+        out[f"inflation_{method}"] = float(np.median(inflation)) if inflation else None
     out["signals"] = sum(r["signal"] in SIGNALS for r in rows)
     out["signal_share"] = out["signals"] / max(len(rows), 1)
     out["confounded"] = sum(r["signal"] == "confounded" for r in rows)
@@ -128,4 +228,44 @@ def summarise(kind: str, per_run: list[list[dict]], actors: int, days: int) -> d
     out["runs_with_q05"] = sum(bool(flagged(run)) for run in per_run)
     out["runs_with_signal"] = sum(any(r["signal"] in SIGNALS for r in run) for run in per_run)
     out["familywise"] = out["runs_with_signal"] / max(len(per_run), 1)
+    return out
+
+
+def null_pvalues(kind: str, *, pairs: int, days: int, seed: int = 0, pool: list[np.ndarray] | None = None,
+                 wald: bool = False, settings: dict | None = None) -> dict[str, list[float]]:  # fmt: skip
+    """Both directions of ``pairs`` independent pairs: each method's shift-null p-value (what
+    the screen reports), or with ``wald`` the model's own Wald p-value (the screen before)."""
+    from threadpoolctl import threadpool_limits
+
+    from jervis.analysis.settings import resolve
+
+    rng = np.random.default_rng(seed)
+    merged = resolve(settings or {}, {"bin": "day"})
+    with threadpool_limits(limits=1, user_api="blas"):  # as screen_pair: small matrices
+        return _null_pvalues(kind, pairs, days, rng, pool, wald, merged)
+
+
+def _null_pvalues(kind, pairs, days, rng, pool, wald, merged) -> dict[str, list[float]]:
+    from jervis.analysis.base import NotApplicable, fit_method
+    from jervis.errors import JervisError
+    from jervis.screen_null import count_regression_null, granger_null
+    from jervis.screening import _series
+
+    dates = pd.date_range("2001-01-01", periods=days, freq="D")
+    out: dict[str, list[float]] = {m: [] for m in METHODS}
+    tests = {"count_regression": count_regression_null, "granger": granger_null}
+    for _ in range(pairs):
+        series = _series(null_counts(kind, 2, days, rng, pool), "null0", "null1", dates[0], dates[-1])
+        for direction in ("A->B", "B->A"):
+            for method in METHODS:
+                try:
+                    if wald:
+                        result = fit_method(method, series, direction, dict(merged, lead_test=False))
+                        p = result.p_value if result.has_estimate else None
+                    else:
+                        p = tests[method](series, direction[0], direction[-1], merged)["p"]
+                except (NotApplicable, JervisError, FloatingPointError, np.linalg.LinAlgError):
+                    p = None
+                if p is not None:
+                    out[method].append(float(p))
     return out

@@ -61,10 +61,12 @@ def register(app: typer.Typer) -> None:
             return
         table = Table(
             title=f"{report['pairs']:,} pairs, {report['period']['start']} to {report['period']['end']} "
-            f"({report['engine']}); q = false discovery rate",
+            f"({report['engine']}); q = false discovery rate of p-values calibrated by time shifts "
+            "(valid for autocorrelated series)",
             title_justify="left",
         )
-        for column in ("from -> to", "events", "rate ratio (95% CI)", "q regression", "q Granger", "signal"):
+        for column in ("from -> to", "events", "rate ratio (95% CI, widened)", "q regression", "q Granger",
+                       "signal"):  # fmt: skip
             table.add_column(column, overflow="fold")
         for r in report["rows"][:show]:
             ci = r["irr_ci95"]

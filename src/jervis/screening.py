@@ -9,9 +9,17 @@ are the events a initiated, whatever their target.
 
 Scale: the engine (DuckDB or Spark, store or lake) reduces the events to daily counts per
 actor in one grouped query; the pairs' fits then run in parallel, in worker processes on
-DuckDB, and on the executors through ``applyInPandas`` on Spark. Multiple testing: the
-p-values of each method over all pairs and directions get the Benjamini-Hochberg false
-discovery rate (``q``); pairs are ranked by the lead method's q, then Granger's. A direction
+DuckDB, and on the executors through ``applyInPandas`` on Spark.
+
+P-values: each method's model-based p-value (``p_wald_*``) assumes Y's noise is independent
+from day to day once its own lags and trend are modelled; on independent real series it fell
+below 0.05 two to four times too often. A screen's ``p_count_regression`` and ``p_granger``
+are instead score tests of X's term calibrated by circular time shifts of X against Y
+(screen_null.py): valid under independence of the two series whatever each one's own memory,
+bursts, trend and seasonality. ``inflation_*`` says how much wider that null is than the
+model's; the rate ratio's interval is widened by it. Multiple testing: these p-values of each
+method over all pairs and directions get the Benjamini-Hochberg false discovery rate (``q``);
+pairs are ranked by the lead method's q, then Granger's. A direction
 is a signal when its q is below 0.05 and it passes the verdict's negative control in its
 one-sided form: X's past days must go with Y's present significantly more strongly than X's
 next days (a slow common driver, a shared trend or Y leading X fail it: "confounded"). The
@@ -36,6 +44,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from jervis.analysis.base import NotApplicable
 from jervis.errors import JervisError
 from jervis.store.dyad import Filters, load_dyad
 from jervis.store.engine import Engine, as_engine
@@ -63,6 +72,10 @@ class ScreenRow:
     granger_sign: str | None = None  # the direction of Granger's estimate: provokes / deters
     p_granger: float | None = None
     q_granger: float | None = None
+    p_wald_count_regression: float | None = None  # the model's own p (too small on real series)
+    p_wald_granger: float | None = None
+    inflation_count_regression: float | None = None  # the shift null's spread (1: as the model says)
+    inflation_granger: float | None = None
     lead_p: float | None = None  # the negative control: X's *next* days against Y's present
     past_beyond_future_p: float | None = None  # X's past more strongly associated than its future
     signal: str = "none"  # deters / provokes (lead q < alpha, X's past beyond its future,
@@ -123,7 +136,18 @@ def _series(counts: pd.DataFrame, a: str, b: str, start: pd.Timestamp, end: pd.T
 
 
 def screen_pair(counts: pd.DataFrame, a: str, b: str, start, end, settings: dict) -> list[dict]:
-    """Both directions of one pair (runs in a worker process or a Spark executor)."""
+    """Both directions of one pair (runs in a worker process or a Spark executor).
+
+    BLAS runs single-threaded here: the pairs are already spread over the cores, and
+    OpenBLAS's own threads on small matrices, competing with the other workers, made each
+    fit up to 20 times slower on a busy 2-core machine (docs/benchmarks.md, "Screening")."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _screen_pair(counts, a, b, start, end, settings)
+
+
+def _screen_pair(counts: pd.DataFrame, a: str, b: str, start, end, settings: dict) -> list[dict]:
     from jervis.analysis.verdict import gate_reason
 
     series = _series(counts, a, b, pd.Timestamp(start), pd.Timestamp(end))
@@ -148,16 +172,43 @@ def screen_pair(counts: pd.DataFrame, a: str, b: str, start, end, settings: dict
             if not result.has_estimate:
                 row.reason = row.reason or result.reason
                 continue
+            try:
+                null = _shift_null(method, series, direction, settings)
+            except (NotApplicable, FloatingPointError, np.linalg.LinAlgError) as exc:
+                row.reason = row.reason or f"shift null: {getattr(exc, 'reason', exc)}"
+                null = None
+            p = None if null is None else float(f"{null['p']:.4g}")
+            inflation = None if null is None else round(null["inflation"], 4)
             if method == "count_regression":
-                row.irr, row.p_count_regression = result.estimate, result.p_value
-                row.irr_ci95 = list(result.ci95) if result.ci95 else None
+                row.irr, row.p_count_regression = result.estimate, p
+                row.p_wald_count_regression, row.inflation_count_regression = result.p_value, inflation
+                row.irr_ci95 = _widened(result, inflation)
                 lead = (result.details or {}).get("lead") or {}
                 if lead.get("applicable"):
                     row.lead_p, row.past_beyond_future_p = lead["p_value"], lead["past_beyond_future_p_value"]
             else:
-                row.granger_estimate, row.p_granger, row.granger_sign = result.estimate, result.p_value, result.sign
+                row.granger_estimate, row.p_granger, row.granger_sign = result.estimate, p, result.sign
+                row.p_wald_granger, row.inflation_granger = result.p_value, inflation
         rows.append(asdict(row))
     return rows
+
+
+def _shift_null(method: str, series, direction: str, settings: dict) -> dict:
+    from jervis.screen_null import count_regression_null, granger_null
+
+    x, y = direction[0], direction[-1]
+    return (count_regression_null if method == "count_regression" else granger_null)(series, x, y, settings)
+
+
+def _widened(result, inflation: float | None) -> list[float] | None:
+    """The rate ratio's 95% interval with the model's standard error times the shift null's
+    inflation (never narrower than the model's)."""
+    details = result.details or {}
+    log_irr, se = details.get("log_irr"), details.get("se")
+    if log_irr is None or se is None or inflation is None:
+        return list(result.ci95) if result.ci95 else None
+    half = 1.96 * se * max(1.0, inflation)
+    return [round(float(np.exp(log_irr - half)), 4), round(float(np.exp(log_irr + half)), 4)]
 
 
 def _fit_checked(method: str, series, direction: str, checked: dict, quick: dict):
@@ -259,6 +310,7 @@ def screen(
         "pairs": len(pairs),
         "tests": {m: sum(r[f"p_{m}"] is not None for r in rows) for m in METHODS},
         "fdr": "Benjamini-Hochberg over all pairs and both directions, per method",
+        "p_values": "score tests calibrated by circular time shifts of X against Y (screen_null.py)",
         "rows": rows,
     }
 
