@@ -167,10 +167,7 @@ def count_regression_null(series: Any, x: str, y: str, settings: dict[str, Any])
     est._check_params()
     bin = series.bin
     h = bins_for(est.horizon_days, bin)
-    fixed_lags = not isinstance(est.lag_selection, str)
-    max_lag = bins_for(est.lag_selection, bin) if fixed_lags else (
-        bins_for(est.max_lag_days, bin) if est.max_lag_days else 0
-    )  # fmt: skip
+    fixed_lags, max_lag = est._lag_range(bin)
     design = est._columns(series, x, y, h, max_lag)
     ok, main = design["ok"], design["main"]
     yv = design["y"][ok]
@@ -193,20 +190,11 @@ def count_regression_null(series: Any, x: str, y: str, settings: dict[str, Any])
 
 def granger_null(series: Any, x: str, y: str, settings: dict[str, Any]) -> dict[str, Any]:
     """Shift-calibrated score test of the sum of X's last p bins in Y's autoregression."""
-    from jervis.analysis.granger import Granger, usable_rows
+    from jervis.analysis.granger import Granger
 
     est = Granger.from_settings(settings)
     bin = series.bin
-    data = series.counts[[x, y]].to_numpy(float)
-    covered = series.covered.to_numpy(dtype=bool)
-    fixed = not isinstance(est.lag_selection, str)
-    max_p = bins_for(est.lag_selection if fixed else est.max_lag_days, bin)
-    max_p = max(1, min(max_p, int(covered.sum()) // 10))
-    rows = usable_rows(covered, max_p)
-    if len(rows) < 30 + 4 * max_p:
-        raise NotApplicable(f"only {len(rows)} usable {bin}s for a VAR")
-    if (data[rows].std(axis=0) == 0).any():
-        raise NotApplicable("a side's series is constant: nothing to test")
+    data, fixed, max_p, rows = est._usable(series, x, y)
     cy = data[:, 1]
     trend = rows / max(len(cy) - 1, 1) - 0.5
 

@@ -227,6 +227,14 @@ class CountRegression(Estimator):
         return fixed + own
 
     # -- fit -----------------------------------------------------------------------------
+    def _lag_range(self, bin: str) -> tuple[bool, int]:
+        """Whether Y's own lags are fixed, and the most lags (in bins) the fit may use."""
+        fixed_lags = not isinstance(self.lag_selection, str)
+        max_lag = bins_for(self.lag_selection, bin) if fixed_lags else (
+            bins_for(self.max_lag_days, bin) if self.max_lag_days else 0
+        )  # fmt: skip
+        return fixed_lags, max_lag
+
     def _fit(self, series: Any, x: str, y: str) -> MethodResult:
         bin = series.bin
         h = bins_for(self.horizon_days, bin)
@@ -236,10 +244,7 @@ class CountRegression(Estimator):
                 f"horizon of {self.horizon_days} days rounded up to {h} {bin}(s) "
                 f"({days_of(h, bin)} days)"
             )
-        fixed_lags = not isinstance(self.lag_selection, str)
-        max_lag = bins_for(self.lag_selection, bin) if fixed_lags else (
-            bins_for(self.max_lag_days, bin) if self.max_lag_days else 0
-        )  # fmt: skip
+        fixed_lags, max_lag = self._lag_range(bin)
         design = self._columns(series, x, y, h, max_lag)
         ok, main = design["ok"], design["main"]
         yv = design["y"][ok]

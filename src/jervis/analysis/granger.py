@@ -169,12 +169,13 @@ class Granger(Estimator):
                 f"lag_selection must be 'aic', 'bic' or a number of days, not {self.lag_selection!r}"
             )
 
-    def _fit(self, series: Any, x: str, y: str) -> MethodResult:
+    def _usable(self, series: Any, x: str, y: str) -> tuple[np.ndarray, bool, int, np.ndarray]:
+        """The pair's counts, whether the order is fixed, the largest order and the rows a VAR
+        of that order can use; not applicable when too few rows or a side never varies."""
         bin = series.bin
         data = series.counts[[x, y]].to_numpy(float)
         covered = series.covered.to_numpy(dtype=bool)
         fixed = not isinstance(self.lag_selection, str)
-        horizon = bins_for(self.horizon_days, bin)
         max_p = bins_for(self.lag_selection if fixed else self.max_lag_days, bin)
         max_p = max(1, min(max_p, int(covered.sum()) // 10))
         rows = usable_rows(covered, max_p)
@@ -182,6 +183,13 @@ class Granger(Estimator):
             raise NotApplicable(f"only {len(rows)} usable {bin}s for a VAR")
         if (data[rows].std(axis=0) == 0).any():
             raise NotApplicable("a side's series is constant: nothing to test")
+        return data, fixed, max_p, rows
+
+    def _fit(self, series: Any, x: str, y: str) -> MethodResult:
+        bin = series.bin
+        horizon = bins_for(self.horizon_days, bin)
+        data, fixed, max_p, rows = self._usable(series, x, y)
+        covered = series.covered.to_numpy(dtype=bool)
         notes: list[str] = []
         if fixed:
             p, table = max_p, {}
