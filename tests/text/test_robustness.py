@@ -4,10 +4,10 @@ defect as it was reported, with invented sentences, and checks the general rule 
 from __future__ import annotations
 
 import json
-import sys
 from datetime import date
 
 import pytest
+from tests.test_cli_errors import cli
 
 from jervis.text import extract_text
 from jervis.text.dates import find_cues, resolve
@@ -159,20 +159,6 @@ def test_later_cue_past_publication_gives_no_date():
 
 
 # -- 7, 10. the JSONL reader and the extract command -----------------------------------------
-def _cli(capsys, *args: str) -> tuple[int, str, str]:
-    from jervis.cli import main
-
-    old = sys.argv
-    sys.argv = ["jervis", *args]
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    finally:
-        sys.argv = old
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 GOOD = "Militants attacked a police post in Kirkuk, Iraq on Monday, killing three soldiers."
@@ -187,7 +173,7 @@ def test_bad_jsonl_records_one_line_each_others_extracted(tmp_path, capsys):
             json.dumps({"id": "h", "published": PUB, "text": GOOD})]  # fmt: skip
     path = tmp_path / "mixed.jsonl"
     path.write_text("\n".join(rows) + "\n")
-    code, out, err = _cli(capsys, "extract", str(path), "--backend", "rules")
+    code, out, err = cli(capsys, "extract", str(path), "--backend", "rules")
     assert code == 2 and "Traceback" not in err
     assert sorted(json.loads(line)["doc_id"] for line in out.splitlines()) == ["a", "h"]
     lines = err.strip().splitlines()
@@ -201,7 +187,7 @@ def test_bad_jsonl_records_one_line_each_others_extracted(tmp_path, capsys):
 def test_clean_jsonl_exits_zero(tmp_path, capsys):
     path = tmp_path / "ok.jsonl"
     path.write_text(json.dumps({"id": "a", "published": PUB, "text": GOOD}) + "\n")
-    code, out, err = _cli(capsys, "extract", str(path), "--backend", "rules")
+    code, out, err = cli(capsys, "extract", str(path), "--backend", "rules")
     assert code == 0 and err == "" and len(out.splitlines()) == 1
 
 
@@ -209,7 +195,7 @@ def test_clean_jsonl_exits_zero(tmp_path, capsys):
 def test_bad_published_option_is_a_usage_error(tmp_path, capsys, value):
     path = tmp_path / "a.txt"
     path.write_text(GOOD)
-    code, out, err = _cli(capsys, "extract", str(path), "--published", value)
+    code, out, err = cli(capsys, "extract", str(path), "--published", value)
     assert code == 2 and out == "" and len(err.strip().splitlines()) == 1 and value in err
 
 
@@ -227,17 +213,17 @@ def test_to_date_rejects_clock_relative_and_non_strings():
 @pytest.mark.parametrize("args", [["--bootstrap", "-5"], ["--bootstrap", "many"], ["--limit", "0"]])
 def test_eval_bad_numbers_are_usage_errors(fixtures, capsys, args):
     gold = fixtures / "seed-article" / "gold.json"
-    code, out, err = _cli(capsys, "eval", "extract", "--gold", str(gold), *args)
+    code, out, err = cli(capsys, "eval", "extract", "--gold", str(gold), *args)
     assert code == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1
 
 
 def test_eval_missing_gold_names_the_path(tmp_path, capsys):
     missing = tmp_path / "nowhere" / "gold.json"
     for kind in ("auto", "seed", "plover", "news"):
-        code, out, err = _cli(capsys, "eval", "extract", "--gold", str(missing), "--kind", kind)
+        code, out, err = cli(capsys, "eval", "extract", "--gold", str(missing), "--kind", kind)
         assert code == 2 and str(missing) in err and "not found" in err
         assert len(err.strip().splitlines()) == 1
-    code, out, err = _cli(capsys, "eval", "extract", "--gold", str(tmp_path))
+    code, out, err = cli(capsys, "eval", "extract", "--gold", str(tmp_path))
     assert code == 2 and "folder" in err
 
 
