@@ -203,8 +203,7 @@ def _resolve(cue: DateCue | None, published: date | None, previous: date | None,
     if kind == "weeks_later":  # "the following week", "two weeks later"
         if previous is None:
             return published, "week"
-        return previous + timedelta(days=7 * (_days(text) if text[0].isdigit() or
-                                                 text.split()[0] in _NUM else 1)), "week"
+        return previous + timedelta(days=7 * _days(text)), "week"  # "the following week": 1
     if kind == "week":
         if text.startswith(("last", "late last", "previous")):
             return published - timedelta(days=7), "week"
