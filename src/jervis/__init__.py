@@ -1,16 +1,16 @@
 """jervis: did retaliation restore deterrence, or provoke more attacks?
 
 The public Python API; the CLI (``jervis``), the report and the web app are thin layers over it.
-Analysis functions are imported on first use: they pull in statsmodels, which the ingest
-path does not need.
+Analysis functions are imported on first use: they pull in SciPy and the estimators, which
+the ingest path does not need.
 """
 
 from __future__ import annotations
 
 import os
 
-# Small statsmodels fits run ~5x faster single-threaded than with OpenBLAS's thread pool on
-# few cores; a value the user set wins. Must happen before NumPy is imported.
+# The many small model fits run faster single-threaded than with OpenBLAS's thread pool on few
+# cores (docs/benchmarks.md, Screening); a value the user set wins. Before NumPy is imported.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 __version__ = "0.1.0"
