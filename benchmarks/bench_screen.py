@@ -38,8 +38,8 @@ sys.path.insert(0, str(ROOT / "src"))
 DOCS = ROOT / "docs" / "benchmarks.md"
 
 import jervis  # noqa: E402
+from jervis.analysis.screen.screening import SIGNALS  # noqa: E402
 from jervis.dedup.synthetic import rereport, write_tiled_lake  # noqa: E402
-from jervis.screening import SIGNALS  # noqa: E402
 from jervis.store.engine import Engine, stop_spark  # noqa: E402
 
 
@@ -85,20 +85,14 @@ def accuracy(rows: list[dict]) -> dict:
 def real_pool(work: Path, min_events: int = 300) -> list:
     """Daily series (whole file period) of the actors with at least ``min_events`` events in the
     UCDP GED Iraq and Ukraine fixtures: the bootstrap's material."""
-    import numpy as np
-    import pandas as pd
+    from jervis.analysis.screen.calibration import series_pool
 
     pool = []
     for name in ("irq", "ukr"):
         db = work / f"pool-{name}.duckdb"
         if not db.exists():
             jervis.ingest(ROOT / "tests" / "fixtures" / "ucdp-ged" / f"conflict_data_{name}.csv", db=db)
-        ev = jervis.events(db)
-        ev["date"] = pd.to_datetime(ev["date"])
-        days = pd.date_range(ev["date"].min(), ev["date"].max(), freq="D")
-        for _, rows in ev.groupby("actor"):
-            if len(rows) >= min_events:
-                pool.append(rows.groupby("date").size().reindex(days, fill_value=0).to_numpy(np.int64))
+        pool += series_pool(jervis.events(db), actor="actor", date="date", min_events=min_events)
     return pool
 
 
@@ -130,8 +124,8 @@ def tile_offsets(rows: list[dict], lags_days: int = 28) -> dict:
 
 
 def calibration(runs: int, actors: int, days: int, work: Path) -> list[dict]:
-    """The screen on independent null actors (jervis.screen_calibration), both kinds."""
-    from jervis.screen_calibration import calibrate
+    """The screen on independent null actors (jervis.analysis.screen.calibration), both kinds."""
+    from jervis.analysis.screen.calibration import calibrate
 
     pool = real_pool(work)
     out = []
@@ -146,9 +140,9 @@ def calibration(runs: int, actors: int, days: int, work: Path) -> list[dict]:
 
 
 def power_study(runs: int, actors: int, days: int) -> list[dict]:
-    """The screen on linked pairs it does not model (jervis.screen_calibration.power): a
+    """The screen on linked pairs it does not model (jervis.analysis.screen.calibration.power): a
     delayed, spread-out response (days 3-10) at two strengths, and a common driver."""
-    from jervis.screen_calibration import power
+    from jervis.analysis.screen.calibration import power
 
     out = []
     for scenario, branching in (("delayed", 0.3), ("delayed", 0.15), ("common_driver", 0.0)):
@@ -165,7 +159,7 @@ def null_rates(pairs: int, days: int, work: Path) -> list[dict]:
     shift-calibrated p-values and, on the same series, the models' own Wald p-values."""
     import numpy as np
 
-    from jervis.screen_calibration import null_pvalues
+    from jervis.analysis.screen.calibration import null_pvalues
 
     pool = real_pool(work)
     out = []

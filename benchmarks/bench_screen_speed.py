@@ -1,6 +1,7 @@
 """The screen's fitting stage, an old screening.py against the current one, same counts, same run.
 
-    git show REV:src/jervis/screening.py > /tmp/old_screening.py
+    git show REV:src/jervis/analysis/screen/screening.py > /tmp/old_screening.py
+    (src/jervis/screening.py for revisions before it moved to analysis/screen/)
     nice -n 10 python benchmarks/bench_screen_speed.py --old /tmp/old_screening.py \\
         --lake LAKE [--pairs 20] [--top 50]
 
@@ -27,7 +28,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 import pandas as pd  # noqa: E402
 
-from jervis import screening as new  # noqa: E402
+from jervis.analysis.screen import screening as new  # noqa: E402
 from jervis.analysis.settings import resolve  # noqa: E402
 from jervis.store.dyad import Filters, Side  # noqa: E402
 from jervis.store.engine import Engine  # noqa: E402

@@ -31,7 +31,7 @@ _LAZY = {
     "extract_text": ("jervis.text.extract", "extract_text"),
     "report": ("jervis.report.api", "report"),
     "deduplicate": ("jervis.dedup.run", "dedup"),
-    "screen": ("jervis.screening", "screen"),
+    "screen": ("jervis.analysis.screen.screening", "screen"),
 }
 
 

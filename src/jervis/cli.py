@@ -13,9 +13,10 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from jervis import __version__, screen_commands
+from jervis import __version__
 from jervis.analysis import commands as analysis_commands
 from jervis.analysis.hawkes import commands as hawkes_commands
+from jervis.analysis.screen import commands as screen_commands
 from jervis.dedup import commands as dedup_commands
 from jervis.errors import JervisError
 from jervis.report import commands as report_commands

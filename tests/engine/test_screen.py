@@ -11,8 +11,8 @@ from statsmodels.stats.multitest import multipletests
 from typer.testing import CliRunner
 
 import jervis
+from jervis.analysis.screen.screening import benjamini_hochberg, screen, screen_pair
 from jervis.cli import app
-from jervis.screening import benjamini_hochberg, screen, screen_pair
 from jervis.store.engine import Engine
 
 from .conftest import FIXTURES
@@ -76,8 +76,8 @@ def test_a_pair_with_identical_series_is_fitted(iraq):
     the lead method without it, so a pair of copies still gets its rate ratio and the model's
     p-value; the shift-calibrated p-value is empty with its reason: a copy's recent actions are
     the target's own history, which the null model already holds (no test can separate them)."""
+    from jervis.analysis.screen.screening import daily_counts
     from jervis.analysis.settings import resolve
-    from jervis.screening import daily_counts
     from jervis.store.dyad import Filters, Side
 
     engine = Engine(db=iraq)

@@ -6,18 +6,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jervis.analysis.settings import resolve
-from jervis.screen_calibration import (
+from jervis.analysis.screen.calibration import (
     block_bootstrap,
     calibrate,
     delay_kernel,
     null_counts,
     null_pvalues,
     power,
+    series_pool,
     simulated_actor,
     summarise,
 )
-from jervis.screening import finish_rows, run_pairs
+from jervis.analysis.screen.screening import finish_rows, run_pairs
+from jervis.analysis.settings import resolve
 
 from .conftest import FIXTURES
 
@@ -57,11 +58,7 @@ def fixture_pool(min_events: int = 300) -> list[np.ndarray]:
     for name in ("irq", "ukr"):
         ged = pd.read_csv(FIXTURES / "ucdp-ged" / f"conflict_data_{name}.csv", skiprows=[1],
                           usecols=["side_a", "date_start"])  # fmt: skip
-        ged["date"] = pd.to_datetime(ged["date_start"])
-        days = pd.date_range(ged["date"].min(), ged["date"].max(), freq="D")
-        for _, rows in ged.groupby("side_a"):
-            if len(rows) >= min_events:
-                pool.append(rows.groupby("date").size().reindex(days, fill_value=0).to_numpy(np.int64))
+        pool += series_pool(ged, actor="side_a", date="date_start", min_events=min_events)
     return pool
 
 

@@ -47,7 +47,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Quick action-reaction statistics for every pair of the most active actors, ranked by
         evidence with a false discovery rate over all pairs (then `jervis analyze` the leads)."""
-        from jervis.screening import screen as run
+        from jervis.analysis.screen.screening import screen as run
 
         report = run(
             engine_from(db, engine, spark_master, lake, no_fusion), top=top, dyads=dyad or (),

@@ -15,7 +15,7 @@ P-values: each method's model-based p-value (``p_wald_*``) assumes Y's noise is 
 from day to day once its own lags and trend are modelled; on independent real series it fell
 below 0.05 two to four times too often. A screen's ``p_count_regression`` and ``p_granger``
 are instead score tests of X's term calibrated by circular time shifts of X against Y
-(screen_null.py): valid under independence of the two series whatever each one's own memory,
+(null.py): valid under independence of the two series whatever each one's own memory,
 bursts, trend and seasonality. ``inflation_*`` says how much wider that null is than the
 model's; the rate ratio's interval is widened by it. Multiple testing: these p-values of each
 method over all pairs and directions get the Benjamini-Hochberg false discovery rate (``q``);
@@ -194,7 +194,7 @@ def _screen_pair(counts: pd.DataFrame, a: str, b: str, start, end, settings: dic
 
 
 def _shift_null(method: str, series, direction: str, settings: dict) -> dict:
-    from jervis.screen_null import count_regression_null, granger_null
+    from jervis.analysis.screen.null import count_regression_null, granger_null
 
     x, y = direction[0], direction[-1]
     return (count_regression_null if method == "count_regression" else granger_null)(series, x, y, settings)
@@ -310,7 +310,7 @@ def screen(
         "pairs": len(pairs),
         "tests": {m: sum(r[f"p_{m}"] is not None for r in rows) for m in METHODS},
         "fdr": "Benjamini-Hochberg over all pairs and both directions, per method",
-        "p_values": "score tests calibrated by circular time shifts of X against Y (screen_null.py)",
+        "p_values": "score tests calibrated by circular time shifts of X against Y (analysis/screen/null.py)",
         "rows": rows,
     }
 

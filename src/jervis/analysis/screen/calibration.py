@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from jervis.screening import METHODS, SIGNALS, finish_rows, run_pairs
+from jervis.analysis.screen.screening import METHODS, SIGNALS, finish_rows, run_pairs
 
 KINDS = ("simulated", "bootstrap")
 
@@ -69,6 +69,18 @@ def block_bootstrap(series: np.ndarray, days: int, block_days: float, rng: np.ra
         out[filled : filled + take] = series[(start + np.arange(take)) % n]
         filled += take
     return out
+
+
+def series_pool(events: pd.DataFrame, *, actor: str, date: str, min_events: int = 300) -> list[np.ndarray]:
+    """Daily counts, over the whole period of ``events``, of every ``actor`` with at least
+    ``min_events`` rows: the bootstrap's material (real bursts and memory)."""
+    dates = pd.to_datetime(events[date])
+    days = pd.date_range(dates.min(), dates.max(), freq="D")
+    pool = []
+    for _, rows in dates.groupby(events[actor]):
+        if len(rows) >= min_events:
+            pool.append(rows.groupby(rows).size().reindex(days, fill_value=0).to_numpy(np.int64))
+    return pool
 
 
 def null_counts(kind: str, actors: int, days: int, rng: np.random.Generator,
@@ -247,9 +259,9 @@ def null_pvalues(kind: str, *, pairs: int, days: int, seed: int = 0, pool: list[
 
 def _null_pvalues(kind, pairs, days, rng, pool, wald, merged) -> dict[str, list[float]]:
     from jervis.analysis.base import NotApplicable, fit_method
+    from jervis.analysis.screen.null import count_regression_null, granger_null
+    from jervis.analysis.screen.screening import _series
     from jervis.errors import JervisError
-    from jervis.screen_null import count_regression_null, granger_null
-    from jervis.screening import _series
 
     dates = pd.date_range("2001-01-01", periods=days, freq="D")
     out: dict[str, list[float]] = {m: [] for m in METHODS}

@@ -35,7 +35,7 @@ autocorrelated series (Bartlett's formula, all lags at once), which is what the 
 standard error misses. Under a true effect the shifted X no longer precedes Y's reactions, so
 the observed statistic stands out. Validated on independent nulls that the test does not
 assume (simulated and bootstrapped real series) and on effects with delays and kernels it does
-not model: ``jervis.screen_calibration``, tests/engine/test_screen_calibration.py.
+not model: ``jervis.analysis.screen.calibration``, tests/engine/test_screen_calibration.py.
 """
 
 from __future__ import annotations
