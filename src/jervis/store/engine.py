@@ -216,10 +216,31 @@ class Engine:
                 return empty.mutate(row_hash=ibis.null("string"), ingest_id=ibis.null("int64"))
             if self.name == "spark":  # Spark lists the folder itself (skipping _ and . names)
                 return self._parquet(str(self.lake))
-            return self._parquet([str(p) for p in files])
+            return self._lake_files(files)
         if self.name == "spark":
             return self._snapshot("events")
         return self.backend.table("events")
+
+    def _lake_files(self, files: list[Path]) -> ir.Table:
+        """The lake's event files on DuckDB; a damaged file or one of another schema is named
+        (store/lake.py ``check_files``) instead of a DuckDB traceback."""
+        import duckdb
+        import pyarrow as pa
+
+        from jervis.store.lake import check_files
+        from jervis.store.schema import ARROW_SCHEMA
+
+        want = {f.name: f.type for f in ARROW_SCHEMA if f.name in COLUMNS}
+        try:
+            table = self._parquet([str(p) for p in files])
+        except duckdb.Error as exc:
+            check_files(self.lake, files, want)
+            raise JervisError(f"cannot read the lake's files ({str(exc).splitlines()[0]})", path=str(self.lake)) from None
+        expected = ibis.Schema.from_pyarrow(pa.schema(list(want.items())))
+        got = table.schema()
+        if any(n in got and got[n].copy(nullable=True) != t.copy(nullable=True) for n, t in expected.items()):
+            check_files(self.lake, files, want)
+        return table
 
     @cached_property
     def _raw(self) -> ir.Table:
