@@ -5,6 +5,7 @@ lxml parses. Every record is read once or reported once; nothing crashes the out
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -77,3 +78,18 @@ def test_every_json_record_is_one_document(tmp_path_factory, texts):
     errors = []
     docs = read_documents([path], on_error=errors.append)
     assert not errors and [d.doc_id for d in docs] == [str(k) for k in range(len(texts))]
+
+
+@settings(max_examples=25, deadline=None, derandomize=True, database=None)
+@given(published=st.sampled_from([date.max, date.max - timedelta(days=3), date.min, date(1, 1, 2)]),
+       words=st.lists(st.sampled_from(["yesterday", "tomorrow", "next", "last", "week", "on", "Monday",
+                                       "two", "days", "ago", "later", "month", "in", "March"]),
+                      min_size=1, max_size=6))  # fmt: skip
+def test_a_publication_date_at_the_calendar_edge_dates_nothing_wrong(published, words):
+    """"published": "9999-12-31" in a JSONL record: the check that an event is not after its
+    report added a day to the publication date, past the calendar (OverflowError traceback)."""
+    from jervis.text.dates import find_cues, resolve
+
+    for cue in [None, *find_cues(" ".join(words))]:
+        day, precision = resolve(cue, published)
+        assert day is None or day - published <= timedelta(days=1)
