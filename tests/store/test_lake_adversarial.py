@@ -12,6 +12,7 @@ import pytest
 from tests.test_cli_errors import cli, one_line_error
 
 import jervis
+from jervis.store.engine import Engine
 from jervis.store.lake import event_files
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
@@ -76,3 +77,13 @@ def test_a_lake_with_a_catalogue_and_no_events_reads_as_empty(tmp_path):
     from jervis.store.engine import Engine
 
     assert len(jervis.events(Engine(lake=tmp_path / "lake"))) == 0
+
+
+def test_a_damaged_dedup_table_is_named(capsys, lake, tmp_path):
+    copy = _copy(lake, tmp_path)
+    jervis.deduplicate(Engine(lake=copy))
+    links = copy / "_dedup" / "event_links.parquet"
+    links.write_bytes(links.read_bytes()[:50])
+    code, _, err = cli(capsys, "events", "--lake", str(copy))
+    line = one_line_error(code, err)
+    assert "event_links.parquet" in line and "run `jervis dedup` again" in line

@@ -260,7 +260,16 @@ class Engine:
             from jervis.store.lake import dedup_file
 
             path = dedup_file(self.lake, name)
-            return self._parquet(str(path)) if path.exists() else None
+            if not path.exists():
+                return None
+            import duckdb
+
+            try:
+                return self._parquet(str(path))
+            except duckdb.Error as exc:  # a damaged file (Spark reports its own when it reads)
+                first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                raise JervisError(f"not a readable Parquet file ({first}); run `jervis dedup` again",
+                                  path=str(path)) from None  # fmt: skip
         if name not in self.catalog.list_tables():
             return None
         if self.name == "spark":
