@@ -329,13 +329,12 @@ def screen(
     }
 
 
-# pandas' nanosecond timestamps span 1677-09-21 to 2262-04-11: the daily series' whole years
-_FIRST_DAY, _LAST_DAY = date(1678, 1, 1), date(2261, 12, 31)
-
-
 def _within_range(day: date | None, option: str) -> date | None:
-    if day is not None and not _FIRST_DAY <= day <= _LAST_DAY:
-        raise JervisError(f"{option} {day} is outside the dates a screen can count ({_FIRST_DAY} to {_LAST_DAY})")
+    """The days the store holds (pandas' nanosecond timestamps): a daily series cannot go beyond."""
+    from jervis.store.validate import DATE_MAX, DATE_MIN
+
+    if day is not None and not DATE_MIN <= day <= DATE_MAX:
+        raise JervisError(f"{option} {day} is outside the dates a screen can count ({DATE_MIN} to {DATE_MAX})")
     return day
 
 
