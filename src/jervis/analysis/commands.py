@@ -155,8 +155,8 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def validate(
-        runs: Annotated[int, typer.Option("--runs", help="Simulated dyads per scenario.")] = 100,
-        n_days: Annotated[int, typer.Option("--days", help="Days per simulated dyad.")] = 730,
+        runs: Annotated[int, typer.Option("--runs", min=1, help="Simulated dyads per scenario.")] = 100,
+        n_days: Annotated[int, typer.Option("--days", min=2, help="Days per simulated dyad.")] = 730,
         seed: Annotated[int, typer.Option("--seed")] = 0,
         bin: Annotated[
             str, typer.Option("--bin", help="Analyse the simulated dyads in day or week bins.")
@@ -201,7 +201,8 @@ def register(app: typer.Typer) -> None:
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
             TimeElapsedColumn(),
         )  # fmt: skip
-        with Progress(*columns, console=_err, transient=True) as bar:
+        # (off when stderr is not a terminal: its last refresh left a blank line before an error)
+        with Progress(*columns, console=_err, transient=True, disable=not _err.is_terminal) as bar:
             if spatial:
                 from jervis.analysis.validation.spatial_study import SCENARIOS, validate_spatial
 

@@ -44,6 +44,10 @@ class DedupConfig:
             data = tomllib.loads(text)
         except FileNotFoundError:
             raise JervisError("no such dedup config file", path=where) from None
+        except IsADirectoryError:
+            raise JervisError("is a folder, not a dedup config file", path=where) from None
+        except OSError as exc:
+            raise JervisError(f"cannot read the dedup config file ({exc.strerror or exc})", path=where) from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise JervisError(f"not valid TOML ({exc})", path=where) from None
         return cls.from_dict(data, where)
@@ -70,6 +74,7 @@ class DedupConfig:
             present = {str(k): float(v) for k, v in data.get("present", {}).items()}
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise JervisError(f"bad dedup settings ({exc!r})", path=where) from None
+        _check_numbers(data, where)
         bad = sorted(set(tolerance) - set(DATE_PRECISIONS))
         bad += sorted({m for v in modes.values() for m in v} - MODES)
         bad += sorted({e for v in events.values() for e in v} - PLOVER_EVENTS)
@@ -96,3 +101,31 @@ class DedupConfig:
             for event in members:
                 out[event] = name
         return out
+
+
+def _check_numbers(data: dict, where: str) -> None:
+    """Numbers TOML allows that make no sense here (nan, inf, a negative or fractional number of
+    days, a radius <= 0) are refused by name: float()/int() took them silently (int(2.7) == 2,
+    a nan bias linked nothing)."""
+    import math
+
+    def fail(key: str, what: str, value: object) -> None:
+        raise JervisError(f"{key} must be {what} (got {value!r})", path=where)
+
+    for key in ("bias", "threshold", "cohesion"):
+        value = data.get(key, 0.0)
+        if not math.isfinite(float(value)):
+            fail(key, "a finite number", value)
+    for table in ("weights", "present"):
+        for name, value in data.get(table, {}).items():
+            if not math.isfinite(float(value)):
+                fail(f"{table}.{name}", "a finite number", value)
+    for name, value in data["date_tolerance_days"].items():
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            fail(f"date_tolerance_days.{name}", "a whole number of days >= 0", value)
+    for name, value in data["place_radius_km"].items():
+        radii = value.items() if isinstance(value, dict) else [(None, value)]
+        for code, radius in radii:
+            key = f"place_radius_km.{name}" + ("" if code is None else f".{code}")
+            if not (math.isfinite(float(radius)) and float(radius) > 0):
+                fail(key, "a finite number > 0", radius)

@@ -216,10 +216,31 @@ class Engine:
                 return empty.mutate(row_hash=ibis.null("string"), ingest_id=ibis.null("int64"))
             if self.name == "spark":  # Spark lists the folder itself (skipping _ and . names)
                 return self._parquet(str(self.lake))
-            return self._parquet([str(p) for p in files])
+            return self._lake_files(files)
         if self.name == "spark":
             return self._snapshot("events")
         return self.backend.table("events")
+
+    def _lake_files(self, files: list[Path]) -> ir.Table:
+        """The lake's event files on DuckDB; a damaged file or one of another schema is named
+        (store/lake.py ``check_files``) instead of a DuckDB traceback."""
+        import duckdb
+        import pyarrow as pa
+
+        from jervis.store.lake import check_files
+        from jervis.store.schema import ARROW_SCHEMA
+
+        want = {f.name: f.type for f in ARROW_SCHEMA if f.name in COLUMNS}
+        try:
+            table = self._parquet([str(p) for p in files])
+        except duckdb.Error as exc:
+            check_files(self.lake, files, want)
+            raise JervisError(f"cannot read the lake's files ({str(exc).splitlines()[0]})", path=str(self.lake)) from None
+        expected = ibis.Schema.from_pyarrow(pa.schema(list(want.items())))
+        got = table.schema()
+        if any(n in got and got[n].copy(nullable=True) != t.copy(nullable=True) for n, t in expected.items()):
+            check_files(self.lake, files, want)
+        return table
 
     @cached_property
     def _raw(self) -> ir.Table:
@@ -239,7 +260,16 @@ class Engine:
             from jervis.store.lake import dedup_file
 
             path = dedup_file(self.lake, name)
-            return self._parquet(str(path)) if path.exists() else None
+            if not path.exists():
+                return None
+            import duckdb
+
+            try:
+                return self._parquet(str(path))
+            except duckdb.Error as exc:  # a damaged file (Spark reports its own when it reads)
+                first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                raise JervisError(f"not a readable Parquet file ({first}); run `jervis dedup` again",
+                                  path=str(path)) from None  # fmt: skip
         if name not in self.catalog.list_tables():
             return None
         if self.name == "spark":

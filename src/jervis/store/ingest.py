@@ -175,7 +175,12 @@ def ingest_counts(
     if isinstance(paths, str | Path):
         paths = [paths]
     if lake is not None:
-        Path(lake).mkdir(parents=True, exist_ok=True)
+        if Path(lake).exists() and not Path(lake).is_dir():
+            raise JervisError("is a file; --lake needs a folder (a new one is created)", path=str(lake))
+        try:
+            Path(lake).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise JervisError(f"cannot create the lake ({exc.strerror or exc})", path=str(lake)) from None
         db = catalog_path(lake)
     total = IngestCounts()
     files = expand_paths(paths, total.skipped)

@@ -41,11 +41,36 @@ def catalog_path(lake: str | Path) -> Path:
 
 
 def check_lake(lake: str | Path) -> Path:
-    """An existing lake folder (the catalogue may be missing for a lake written elsewhere)."""
+    """An existing lake folder (the catalogue may be missing for a lake written elsewhere, but
+    then it has event partitions): any other folder is refused before a reader writes its
+    catalogue or `jervis dedup` its tables into it."""
     path = Path(lake)
     if not path.is_dir():
         raise JervisError("no such event lake; create it with `jervis ingest FILES --lake DIR`", path=str(path))
+    if not catalog_path(path).exists() and not any(path.glob("source=*")):
+        raise JervisError(f"not an event lake (no {CATALOG}, no source=*/ folders); "
+                          "create one with `jervis ingest FILES --lake DIR`", path=str(path))  # fmt: skip
     return path
+
+
+def check_files(lake: str | Path, files: list[Path], columns: dict[str, object]) -> None:
+    """Name the first event file that is not readable Parquet or whose canonical columns have
+    another type than ``columns`` (name -> pyarrow type): run when DuckDB cannot read the lake
+    or reads a column of it with another type, so a clean lake pays nothing for it."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    for file in files:
+        where = str(file.relative_to(lake)) if file.is_relative_to(lake) else str(file)
+        try:
+            schema = pq.read_schema(file)
+        except (OSError, pa.ArrowException) as exc:
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise JervisError(f"not a readable Parquet file ({first})", path=f"{lake}: {where}") from None
+        for name, want in columns.items():
+            if name in schema.names and schema.field(name).type != want:
+                raise JervisError(f"column {name!r} is {schema.field(name).type}, not {want} as in an "
+                                  "event lake", path=f"{lake}: {where}")  # fmt: skip
 
 
 def event_files(lake: str | Path) -> list[Path]:

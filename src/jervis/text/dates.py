@@ -136,7 +136,7 @@ def resolve(
         day, precision = _resolve(cue, published, previous, main)
     except (OverflowError, ValueError):
         return None, "unknown"
-    if day is not None and published is not None and day > published + SLACK:
+    if day is not None and published is not None and day - published > SLACK:  # (no date past 9999)
         return None, "unknown"
     return day, precision
 

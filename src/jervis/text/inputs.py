@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from html.parser import HTMLParser
 from importlib import resources
 from pathlib import Path
 
@@ -35,6 +36,8 @@ _TEXT_EXT = {".txt", ".text", ".md"}
 _HTML_EXT = {".html", ".htm", ".xhtml"}
 _FEED_EXT = {".xml", ".rss", ".atom"}
 _JSONL_EXT = {".jsonl", ".ndjson"}
+_LINE_END = re.compile(r"\r\n|\r|\n")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
@@ -146,14 +149,14 @@ def _kind(path: Path, raw: str) -> str:
         return "html"
     if ext in _TEXT_EXT:
         return "text"
-    head = raw.lstrip()[:300].lower()
+    head = raw.lstrip("\ufeff").lstrip()[:300].lower()
     if head.startswith("<?xml") and ("<rss" in head or "<feed" in head) or head.startswith(
         ("<rss", "<feed")
     ):
         return "feed"
     if head.startswith(("<!doctype html", "<html")):
         return "html"
-    if head.startswith("{") and '"text"' in raw[:5000] or '"html"' in raw[:5000]:
+    if head.startswith("{") and ('"text"' in raw[:5000] or '"html"' in raw[:5000]):
         return "jsonl"
     return "text"
 
@@ -170,6 +173,8 @@ def html_to_text(html: str) -> tuple[str, dict]:
     )  # fmt: skip
     if not text:  # tiny pages or fragments: fall back to all visible text
         text = trafilatura.html2txt(html) or ""
+    if not text:  # lxml gives up on elements nested over 255 deep: the standard library does not
+        text = _visible_text(html)
     meta = {}
     try:
         found = trafilatura.extract_metadata(html)
@@ -178,6 +183,35 @@ def html_to_text(html: str) -> tuple[str, dict]:
     if found is not None:
         meta = {"date": found.date, "title": found.title, "url": found.url}
     return drop_boilerplate(text), meta
+
+
+class _TextParser(HTMLParser):
+    """The text of every element but scripts, styles and templates (html.parser: no depth limit)."""
+
+    _HIDDEN = frozenset({"script", "style", "noscript", "template", "head", "title"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:  # noqa: ANN001
+        self.hidden += tag in self._HIDDEN
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._HIDDEN and self.hidden > 0:
+            self.hidden -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden and data.strip():
+            self.parts.append(data.strip())
+
+
+def _visible_text(html: str) -> str:
+    parser = _TextParser()
+    parser.feed(html)
+    parser.close()
+    return "\n".join(parser.parts)
 
 
 def _read_html(html: str, doc_id: str, source: str) -> Document:
@@ -196,7 +230,9 @@ def _safe_date(value) -> date | None:
 def _read_jsonl(path: Path, raw: str, on_error: Callable[[JervisError], None] | None = None
                 ) -> list[Document]:  # fmt: skip
     docs = []
-    for row, line in enumerate(raw.splitlines(), start=1):
+    # Records end at a newline (or CR): not at str.splitlines()'s U+2028, U+2029 or U+0085,
+    # which JSON allows unescaped inside a string. A byte-order mark is not part of record 1.
+    for row, line in enumerate(_LINE_END.split(raw.removeprefix("\ufeff")), start=1):
         if not line.strip():
             continue
         try:
@@ -222,6 +258,8 @@ def _jsonl_record(path: Path, row: int, line: str) -> Document:
         raise bad("not a JSON line (nested too deeply)") from None
     if not isinstance(item, dict):
         raise bad(f"a line must be a JSON object with \"text\" or \"html\", not {_kind_of(item)}")
+    # "\\ud800" is valid JSON and a lone surrogate in Python, which no output can encode
+    item = {k: _SURROGATE.sub("\ufffd", v) if isinstance(v, str) else v for k, v in item.items()}
     text, html = item.get("text"), item.get("html")
     for name, value in (("text", text), ("html", html)):
         if value is not None and not isinstance(value, str):

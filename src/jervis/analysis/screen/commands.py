@@ -40,22 +40,31 @@ def register(app: typer.Typer) -> None:
         country: Annotated[Optional[list[str]], typer.Option(help="ISO3 country (repeatable).")] = None,  # noqa: UP045
         start: Annotated[Optional[str], typer.Option(help="First date, YYYY-MM-DD.")] = None,  # noqa: UP045
         end: Annotated[Optional[str], typer.Option(help="Last date, YYYY-MM-DD.")] = None,  # noqa: UP045
-        jobs: Annotated[Optional[int], typer.Option(help="Worker processes on DuckDB (default 2).")] = None,  # noqa: UP045
-        show: Annotated[int, typer.Option(help="Rows of the table to show.")] = 20,
+        jobs: Annotated[Optional[int], typer.Option(min=1, help="Worker processes on DuckDB (default 2).")] = None,  # noqa: UP045
+        show: Annotated[int, typer.Option(min=0, help="Rows of the table to show.")] = 20,
         as_json: Annotated[bool, typer.Option("--json", help="Print every row as JSON.")] = False,
         out: Annotated[Optional[Path], typer.Option(help="Also write the JSON to this file.")] = None,  # noqa: UP045
     ) -> None:
         """Quick action-reaction statistics for every pair of the most active actors, ranked by
         evidence with a false discovery rate over all pairs (then `jervis analyze` the leads)."""
         from jervis.analysis.screen.screening import screen as run
+        from jervis.errors import JervisError
 
+        if out is not None:  # before the screen runs, not after its minutes of fitting
+            if out.is_dir():
+                raise JervisError("is a folder; --out needs a file name", path=str(out))
+            if not out.parent.exists():
+                raise JervisError("the folder does not exist", path=str(out.parent))
         report = run(
             engine_from(db, engine, spark_master, lake, no_fusion), top=top, dyads=dyad or (),
             country=country, start=start, end=end, jobs=jobs,
         )  # fmt: skip
         text = json.dumps(report, indent=2, default=str)
         if out is not None:
-            out.write_text(text + "\n")
+            try:
+                out.write_text(text + "\n")
+            except OSError as exc:
+                raise JervisError(f"cannot write ({exc.strerror or exc})", path=str(out)) from None
         if as_json:
             sys.stdout.write(text + "\n")
             return

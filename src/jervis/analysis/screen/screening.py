@@ -48,7 +48,7 @@ from jervis.analysis.base import NotApplicable
 from jervis.errors import JervisError
 from jervis.store.dyad import Filters, load_dyad
 from jervis.store.engine import Engine, as_engine
-from jervis.store.query import _side_match, apply_filters, events_table
+from jervis.store.query import _country, _day, _side_match, apply_filters, events_table
 from jervis.store.schema import VIOLENT_EVENTS
 
 METHODS = ("count_regression", "granger")
@@ -128,7 +128,8 @@ def _series(counts: pd.DataFrame, a: str, b: str, start: pd.Timestamp, end: pd.T
 
     days = pd.date_range(start, end, freq="D", name="date")
     wide = counts[counts["side"].isin([a, b])].pivot_table(index="date", columns="side", values="n", aggfunc="sum")
-    table = pd.DataFrame({"A": wide.get(a), "B": wide.get(b)}).reindex(days).fillna(0).astype("int64")
+    table = wide.reindex(index=days, columns=[a, b]).astype("float64").fillna(0).astype("int64")
+    table.columns = ["A", "B"]  # (a side with no events at all is a column of zeros)
     zeros = table.astype("float64") * 0.0
     events = pd.DataFrame(columns=["date", "side"])
     return DyadSeries(counts=table, killed=zeros, wounded=zeros.copy(), events=events, bin="day",
@@ -189,8 +190,18 @@ def _screen_pair(counts: pd.DataFrame, a: str, b: str, start, end, settings: dic
             else:
                 row.granger_estimate, row.p_granger, row.granger_sign = result.estimate, p, result.sign
                 row.p_wald_granger, row.inflation_granger = result.p_value, inflation
-        rows.append(asdict(row))
+        rows.append({k: _finite(v) for k, v in asdict(row).items()})
     return rows
+
+
+def _finite(value: Any) -> Any:
+    """None for a number that is not finite (a fit that ran off: an IRR of 1e9, an interval up
+    to inf), so that a screen's JSON stays JSON; lists (intervals) as a whole."""
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    if isinstance(value, list) and any(isinstance(v, float) and not np.isfinite(v) for v in value):
+        return None
+    return value
 
 
 def _shift_null(method: str, series, direction: str, settings: dict) -> dict:
@@ -273,27 +284,30 @@ def screen(
 
     engine = as_engine(db)
     filters = Filters(
-        country=[c.upper() for c in ([country] if isinstance(country, str) else country or [])],
-        start=date.fromisoformat(str(start)) if start else None,
-        end=date.fromisoformat(str(end)) if end else None,
+        country=[_country(c) for c in ([country] if isinstance(country, str) else country or [])],
+        start=_within_range(_day(start, "--start"), "--start"),
+        end=_within_range(_day(end, "--end"), "--end"),
         events=[e.upper() for e in (events or sorted(VIOLENT_EVENTS))],
     )
-    sides: dict[str, Any] = {}
+    if filters.start and filters.end and filters.start > filters.end:
+        raise JervisError(f"--start {filters.start} is after --end {filters.end}")
     pairs: list[tuple[str, str]] = []
-    for path in dyads:
-        dyad = load_dyad(path)
-        labels = [f"{dyad.name}: {dyad.label(s)}" for s in ("A", "B")]
-        sides.update({labels[0]: dyad.sides["A"], labels[1]: dyad.sides["B"]})
-        pairs.append((labels[0], labels[1]))
-    if not pairs:
+    dyads = list(dyads)
+    if dyads:
+        counts, pairs = _dyad_counts(engine, dyads, filters)
+        if counts.empty:
+            labels = ", ".join(label for pair in pairs for label in pair)
+            raise JervisError(f"no events of the dyads' sides under these filters ({labels}); "
+                              "check the actor names with `jervis actors`")  # fmt: skip
+    else:
         if top < 2:
             raise JervisError("--top must be at least 2")
         actors = top_actors(engine, top, filters)
         sides = {a: Side(label=a, actors=[a]) for a in actors}
         pairs = list(itertools.combinations(actors, 2))
-    if not pairs:
-        raise JervisError("no actors to screen: the filters leave no events with an actor")
-    counts = daily_counts(engine, sides, filters)
+        if not pairs:
+            raise JervisError("no actors to screen: the filters leave no events with an actor")
+        counts = daily_counts(engine, sides, filters)
     if counts.empty:
         raise JervisError("no events to screen under these filters")
     first = pd.Timestamp(filters.start) if filters.start else counts["date"].min()
@@ -313,6 +327,48 @@ def screen(
         "p_values": "score tests calibrated by circular time shifts of X against Y (analysis/screen/null.py)",
         "rows": rows,
     }
+
+
+def _within_range(day: date | None, option: str) -> date | None:
+    """The days the store holds (pandas' nanosecond timestamps): a daily series cannot go beyond."""
+    from jervis.store.validate import DATE_MAX, DATE_MIN
+
+    if day is not None and not DATE_MIN <= day <= DATE_MAX:
+        raise JervisError(f"{option} {day} is outside the dates a screen can count ({DATE_MIN} to {DATE_MAX})")
+    return day
+
+
+def _dyad_counts(engine: Engine, paths: Iterable[str | Path], filters: Filters) -> tuple[pd.DataFrame, list]:
+    """Daily counts of each dyad's two sides, counted as ``jervis analyze`` counts them: under
+    the dyad's own [filters] as well as the screen's, and an event both sides claim is A's
+    (store/query.py ``with_sides``). A file given twice is screened once; two different dyads
+    of one name would share their sides' labels, and are refused."""
+    import ibis
+
+    seen: dict[str, tuple[str, Any]] = {}
+    frames, pairs = [], []
+    for path in paths:
+        dyad = load_dyad(path)
+        labels = (f"{dyad.name}: {dyad.label('A')}", f"{dyad.name}: {dyad.label('B')}")
+        if labels[0] == labels[1]:  # two sides of one label: their rows must not be summed
+            labels = (f"{dyad.name}: A ({dyad.label('A')})", f"{dyad.name}: B ({dyad.label('B')})")
+        content = (dyad.sides, dyad.filters)
+        if labels in seen:
+            if seen[labels][1] == content:
+                continue
+            raise JervisError(f"dyad name {dyad.name!r} is also the name of {seen[labels][0]}; "
+                              "give each dyad its own name", path=str(path))  # fmt: skip
+        seen[labels] = (str(path), content)
+        pairs.append(labels)
+        t = apply_filters(apply_filters(events_table(engine), filters), dyad.filters)
+        a = _side_match(t, dyad.sides["A"], "actor")
+        b = _side_match(t, dyad.sides["B"], "actor") & ~a
+        for label, match in zip(labels, (a, b), strict=True):
+            mine = t.filter(match)
+            frames.append(mine.group_by("date").aggregate(n=mine.count()).mutate(side=ibis.literal(label)))
+    counts = ibis.union(*frames, distinct=False).to_pandas()
+    counts["date"] = pd.to_datetime(counts["date"])
+    return counts, pairs
 
 
 def finish_rows(rows: list[dict]) -> list[dict]:

@@ -1,0 +1,23 @@
+"""`jervis validate` usage errors: one line on stderr (the progress bar left a blank line
+before it), exit 2, no traceback for a negative --runs, no empty 0% table for --runs 0."""
+
+from __future__ import annotations
+
+import pytest
+from tests.test_cli_errors import cli, one_line_error
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--runs", "-1"], "Invalid value for '--runs'"),
+        (["--runs", "0"], "Invalid value for '--runs'"),
+        (["--days", "0", "--runs", "1"], "Invalid value for '--days'"),
+        (["--days", "5", "--runs", "1", "--scenarios", "none"], "simulate needs n_days >= 2*horizon"),
+        (["--spatial", "--n-x", "0", "--runs", "1"], "must be positive"),
+    ],
+)
+def test_validate_usage_errors_are_one_line(capsys, args, expected):
+    code, out, err = cli(capsys, "validate", *args)
+    assert expected in one_line_error(code, err)
+    assert err == err.lstrip(), repr(err)  # no blank line first
