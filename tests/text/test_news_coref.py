@@ -190,3 +190,47 @@ def test_the_murder_of_n_people_is_a_count_of_killed():
     (event,) = violent("Gunmen stormed a clinic in Bunia on Monday. The murder of three aid "
                        "workers was condemned by the United Nations.")  # fmt: skip
     assert event.killed == 3
+
+
+# --- fourth round (counts5): count rules of news-heldout's README, invented sentences -----------
+
+
+def test_figures_of_two_sides_are_added_not_the_larger_kept():
+    """Soldiers of two named sides are two groups: both figures are added (a fight's toll is
+    every party's dead), where the same side's larger figure would replace the smaller."""
+    assert victim_group("12 Moldovan soldiers were killed", 24, 30, True) != victim_group(
+        "15 of its servicemen were killed", 27, 33, True)
+    (event,) = violent("Troops of Ruritania and Moldova clashed along the border on Tuesday. "
+                       "Ruritania said 12 Moldovan soldiers were killed in the fighting. Moldova "
+                       "said 15 of its servicemen had been killed.")  # fmt: skip
+    assert event.killed == 27
+
+
+def test_the_same_sides_rising_toll_is_not_added():
+    (event,) = violent("Rebels attacked a Moldovan army post near Tiraspol on Tuesday, killing "
+                       "three Moldovan soldiers. The toll later rose to five Moldovan soldiers, "
+                       "the ministry said.")  # fmt: skip
+    assert event.killed == 5
+
+
+def test_killing_verbs_give_a_killed_count():
+    """ "murdered", "assassinated", "gunned down" report deaths as "killed" does."""
+    (event,) = violent("Gunmen murdered four farmers near Jos on Thursday.")
+    assert event.killed == 4
+    (event,) = violent("Unknown attackers assassinated two judges in Cali on Friday.")
+    assert event.killed == 2
+
+
+def test_two_numbers_in_one_clause_go_to_their_own_words():
+    (event,) = violent("A bomb went off at a bus stop in Kano on Friday, leaving 9 dead and 21 "
+                       "injured.")  # fmt: skip
+    assert (event.killed, event.wounded) == (9, 21)
+    (event,) = violent("Gunmen fired on a minibus near Zaria on Friday; one passenger was killed "
+                       "and another wounded.")  # fmt: skip
+    assert (event.killed, event.wounded) == (1, 1)
+
+
+def test_a_named_victim_in_a_later_sentence_is_one_more():
+    (event,) = violent("Gunmen shot dead a magistrate in Jos on Friday. His driver was also "
+                       "wounded.")  # fmt: skip
+    assert event.wounded == 1

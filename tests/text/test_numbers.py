@@ -66,3 +66,52 @@ def test_no_one_hurt_is_zero():
     (e,) = extract_text("A drone attack targeted Erbil airport on Wednesday night, officials said, "
                         "adding that no one was hurt.", published="2021-07-08")  # fmt: skip
     assert e.wounded == 0 and e.mode == "drone_strike"
+
+
+# --- fourth round (counts5): rules written with invented sentences, failing first ---------------
+
+
+def test_with_two_numbers_in_a_clause_each_verb_takes_its_own():
+    """The number of a casualty word is the nearest one before it with no other casualty word
+    in between: "N dead and M injured" gives M to the injured, not N."""
+    assert _count("the blast left 12 dead and 30 injured", "injured") == (30, True)
+    assert _count("the ambush left 8 killed and 14 wounded", "wounded") == (14, True)
+    assert _count("the unit lost 3 killed and 5 wounded", "killed") == (3, True)
+    # a number inside the victims' phrase is not taken over the count that opens it
+    assert _count("two members of the 101 battalion were killed", "killed", True) == (2, True)
+
+
+def test_another_after_a_first_victim_is_one():
+    """ "one X was killed and another wounded": "another" (elided verb) counts one."""
+    assert _count("one guard was killed and another wounded", "wounded") == (1, True)
+    assert _count("a farmer died and another was hurt", "hurt", True) == (1, True)
+
+
+def test_both_is_two():
+    assert _count("both drivers died instantly", "died") == (2, True) or (
+        ("killed", 2) in [(f, n) for f, n, _, _ in standalone_counts("both drivers died instantly")])
+    assert ("killed", 2) in [(f, n) for f, n, _, _ in standalone_counts("Both drivers died.")]
+
+
+def test_a_singular_passive_subject_is_one():
+    """ "X was killed" with a singular verb and a subject that names no number is one victim."""
+    assert _count("his driver was wounded", "wounded", True) == (1, True)
+    assert _count("Mayor Okafor was killed", "killed", True) == (1, True)
+    assert _count("the convoy's commander was also killed", "killed", True) == (1, True)
+    assert _count("the crew was hurt", "hurt", True) == (None, False)  # a collective noun
+    assert _count("everyone on board was killed", "killed", True) == (None, False)
+
+
+def test_an_adverb_between_auxiliary_and_verb_keeps_the_count():
+    assert _count("three guards in the second car were also killed", "killed", True) == (3, True)
+
+
+def test_both_in_the_parse():
+    (e,) = extract_text("Rebels ambushed a patrol near Kidal on Friday, and both guards were "
+                        "killed.", published="2023-05-20")  # fmt: skip
+    assert e.killed == 2
+
+
+def test_had_been_is_not_singular():
+    """ "had been" is said of many as of one: it gives no count of one."""
+    assert _count("a large number of fighters had been killed", "killed", True)[0] != 1

@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from jervis.text.numbers import bounded
+from jervis.text.numbers import bounded, same_group
 
 # fields copied from a later mention into the event when the event lacks them
 _FILL = ("actor", "actor_raw", "actor_side", "target", "target_raw", "target_side", "mode",
@@ -238,10 +238,13 @@ def _merge_count(event: Draft, draft: Draft, key: str) -> tuple[int, int] | None
         tally[group] = got
     elif key in draft.additive:
         tally[f"+{len(tally)}"] = got  # "N other ...", "... were also killed"
-    elif group in tally:
-        if got > tally[group]:  # the same group again: a rising toll
-            rose = (tally[group], got)
-            tally[group] = got
+    elif (same := next((k for k in tally if k is not None and same_group(k, group)),
+                       None)) is not None or group in tally:
+        same = group if same is None else same  # the same group again (a side it did not name
+        if got > tally[same]:  # yet is the same side): a rising toll
+            rose = (tally[same], got)
+            del tally[same]
+            tally[group if group and ":" in group else same] = got
     elif group is not None and None not in tally:
         tally[group] = got  # another group of victims of the same event
     elif got > total:

@@ -76,6 +76,10 @@ _GENERIC_ACTOR = re.compile(
     r"[Kk]idnappers?|[Aa]rsonists?|[Aa]ssassins?|[Ss]nipers?)$")
 _CLAIM_RE = re.compile(r"^\W*(?P<who>[A-Z][\w'-]*(?:\s+[\w'-]+){0,4}?)\s+(?:has\s+|have\s+|had\s+)?"
                        r"(?:claimed|claims)\s+(?:responsibility|credit)\b")  # fmt: skip
+# attack verbs that say the victims died: their count is of the killed, as "killed"'s is
+_KILLING_VERB = re.compile(r"(?:murdered|murdering|assassinated|assassinating|massacred|"
+                           r"slaughtered|lynched|beheaded|gunned\s+down|shot\s+(?:dead|to\s+death|"
+                           r"and\s+killed)|(?:hacked|stabbed|beaten)\s+to\s+death)", re.IGNORECASE)  # fmt: skip
 _BY_AGENT = re.compile(r"\b(?:killed|wounded|injured|hurt)\s+(?:\w+\s+){0,3}?by\b", re.IGNORECASE)
 # a relative clause between commas ("the group, which seized the town on June 3, condemned ..."):
 # a date inside it dates that clause, not a mention outside it
@@ -599,9 +603,12 @@ def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None
     additive: set[str] = set()
     # counts
     for hit in hits:
-        if hit.trigger.kind != "casualty":
+        if hit.trigger.kind == "casualty":
+            key = "killed" if hit.text.lower().startswith("kill") else "wounded"
+        elif _KILLING_VERB.fullmatch(hit.text):
+            key = "killed"  # "murdered four farmers": a verb that says the victims died
+        else:
             continue
-        key = "killed" if hit.text.lower().startswith("kill") else "wounded"
         count, said = casualty_count(norm, hit.start, hit.end, hit.passive)
         if parse is not None and not UNKNOWN_RE.search(
             norm[max(0, hit.start - 60) : hit.end + 40]

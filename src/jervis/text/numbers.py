@@ -57,13 +57,13 @@ _DIGITS = (r"(?<![\d.,^*])(?<![\d.][eE])(?<![eE][+-])(?:\d{1,3}(?:,\d{3})+|\d+(?
 _BOUND = r"(?:(?:at\s+least|more\s+than|over|nearly|almost|about|around|some|roughly|approximately|up\s+to|as\s+many\s+as|fewer\s+than|less\s+than|an\s+estimated|a\s+total\s+of|a\s+further|another|(?:a|the)\s+)\s*)?"  # noqa: E501
 NUMBER = (
     _BOUND
-    + r"(?:half\s+a\s+dozen|a\s+dozen|a\s+couple\s+of|a\s+pair\s+of|dozens|scores|hundreds|thousands|tens"
+    + r"(?:half\s+a\s+dozen|a\s+dozen|a\s+couple\s+of|a\s+pair\s+of|dozens|scores|hundreds|thousands|tens|both"
     + r"|" + _DIGITS + r"|" + _WORD_NUM + r")"
 )
 NUMBER_RE = re.compile(r"\b" + NUMBER + r"\b", re.IGNORECASE)
 UNKNOWN_RE = re.compile(
     r"\b(?:an?\s+)?(?:unknown|unspecified|undisclosed|unconfirmed)\s+number\b|\b(?:several|many|"
-    r"numerous|multiple|countless|a\s+number\s+of|a\s+few)\b",
+    r"numerous|multiple|countless|an?\s+(?:[\w-]+\s+){0,2}?number\s+of|a\s+few)\b",
     re.IGNORECASE,
 )
 NONE_RE = re.compile(r"\b(?:no\s+one|nobody|none|no\s+(?:casualties|injuries|deaths|fatalities))\b",
@@ -132,8 +132,9 @@ def _words_to_int(text: str) -> int | None:
 
 # --- casualty counts around a mention ------------------------------------------------------
 
-_N = r"(?P<n>" + NUMBER + r")"
-_AUX = r"(?:were|was|have\s+been|has\s+been|had\s+been|are|is|got|being)\s+(?:\w+ly\s+)?"
+_N = r"\b(?P<n>" + NUMBER + r")"  # a whole word: not the "one" of "everyone"
+_AUX = (r"(?:were|was|have\s+been|has\s+been|had\s+been|are|is|got|being)\s+"
+        r"(?:(?:\w+ly|also|all|later|then|too)\s+)?")
 _ACTIVE_RE = re.compile(r"^\s+(?:or\s+\w+\s+)?" + _N + r"\b(?![-\s]*(?:year|month|week)s?[-\s]old)",
                         re.IGNORECASE)  # fmt: skip
 _ACTIVE_ONE_RE = re.compile(
@@ -144,10 +145,24 @@ _ACTIVE_ONE_RE = re.compile(
 _UNKNOWN_AFTER_RE = re.compile(r"^\s+(?:an?\s+)?(?:unknown|unspecified|undisclosed|unconfirmed)\s+"
                                r"number|^\s+(?:several|many|numerous|scores\s+of\s+\w+\s+and)",
                                re.IGNORECASE)  # fmt: skip
-_PASSIVE_RE = re.compile(_N + r"\s+(?:[\w'.-]+\s+){0,4}?" + _AUX + r"$", re.IGNORECASE)
+_PASSIVE_RE = re.compile(_N + r"\s+(?:[\w'.-]+\s+){0,5}?" + _AUX + r"$", re.IGNORECASE)
 _PASSIVE_ONE_RE = re.compile(r"(?:^|\b)(?P<a>an?)\s+(?:[\w'.-]+\s+){0,4}?" + _AUX + r"$",
                              re.IGNORECASE)  # fmt: skip
 _HEADLINE_RE = re.compile(_N + r"\s+(?:[\w'.-]+\s+){0,3}?$", re.IGNORECASE)
+# "one guard was killed and another wounded": "another" with the verb left out is one more
+_ANOTHER_RE = re.compile(r"\b(?P<a>another|one\s+(?:more|other))\s+(?:[\w'.-]+\s+){0,2}?(?:"
+                         + _AUX + r")?$", re.IGNORECASE)  # fmt: skip
+# "the driver was killed", "Mayor X was wounded": a singular verb whose subject names no number
+_SINGULAR_RE = re.compile(r"(?:^|\b)(?P<subject>[\w'.-]+(?:\s+[\w'.-]+){0,4}?)\s+(?:was|has\s+been)\s+"
+                          r"(?:(?:\w+ly|also|later|then|too)\s+)?$",
+                          re.IGNORECASE)  # fmt: skip
+_NOT_ONE = frozenset("everyone everybody anyone anybody all each much most part rest nobody none "
+                     "it this that which what who whom".split())  # fmt: skip
+_COLLECTIVE_HEAD = frozenset("family crew staff personnel police army militia people unit group "
+                             "convoy force forces team".split())  # fmt: skip
+# a casualty word: a number before another one is that word's, not the next one's
+_CASUALTY_WORD = re.compile(r"\b(?:kill|dead|died|dies|wound|injur|hurt|slain|murder)",
+                            re.IGNORECASE)  # fmt: skip
 _PLURAL_OK = frozenset("people police personnel staff crew army militia".split())
 STANDALONE = [
     ("killed", re.compile(_N + r"\s+(?:[\w'.-]+\s+){0,4}?(?:" + _AUX + r")?(?:dead|died|slain|murdered|"
@@ -201,15 +216,45 @@ def casualty_count(norm: str, start: int, end: int, passive: bool) -> tuple[int 
     before_clause = re.split(r"[;:()]|,\s", before)[-1]
     if passive and _NONE_SUBJECT.search(before_clause):
         return 0, True  # "no one was hurt", "nobody was injured"
-    for pattern in (_PASSIVE_RE, _PASSIVE_ONE_RE, _HEADLINE_RE):
-        match = pattern.search(before_clause)
+    for pattern in (_PASSIVE_RE, _PASSIVE_ONE_RE, _HEADLINE_RE, _ANOTHER_RE):
+        match = _own_number(pattern, before_clause)
+        if match and UNKNOWN_RE.search(match.group(0)):
+            return None, True  # "a large number of fighters were killed": no number
         if match:
             value = _value(match)
             if value is not None:
                 return value, True
             if pattern is _PASSIVE_RE and re.search(r"\d|" + _SCALE, match.group("n"), re.I):
                 return None, True  # a figure out of bounds ("a billion billion"): no count
+    match = _SINGULAR_RE.search(before_clause)
+    if match and _one_victim(match.group("subject")):
+        return 1, True  # "the driver was killed": one victim
     return None, False
+
+
+def _one_victim(subject: str) -> bool:
+    """A subject before a singular "was killed" that is one person: no number, no quantifier
+    ("everyone on board"), no pronoun that stands for a thing or a clause, no collective head
+    ("the crew"), no other casualty word."""
+    words = subject.lower().split()
+    return bool(words) and not (
+        NUMBER_RE.search(subject) or _NOT_ONE.intersection(words)
+        or words[-1].removesuffix("'s") in _COLLECTIVE_HEAD or _CASUALTY_WORD.search(subject)
+    )  # fmt: skip
+
+
+def _own_number(pattern: re.Pattern[str], clause: str) -> re.Match[str] | None:
+    """The first match of a count pattern that ends at the casualty word (the clause's end) with
+    no other casualty word between its number and it: in "12 dead and 30 injured" the 12 is the
+    dead's, so "injured" takes 30; in "two members of the 101 battalion were killed" the first
+    number, which opens the victims' phrase, is the count."""
+    pos = 0
+    while (match := pattern.search(clause, pos)) is not None:
+        if not _CASUALTY_WORD.search(clause, match.end("n") if "n" in match.re.groupindex
+                                     and match.group("n") else match.end(1)):
+            return match
+        pos = match.start() + 1
+    return None
 
 
 def count_span(norm: str, start: int, end: int, passive: bool) -> tuple[int, int]:
@@ -342,7 +387,44 @@ def victim_group(norm: str, start: int, end: int, passive: bool | None = None) -
         if best is None or abs(distance) < best:
             best = abs(distance)
             group = next(name for name, _ in _GROUPS if match.group(name))
+            side = _side(match.group(0))
+            if side is not None:
+                group = f"{group}:{side}"
     return group
+
+
+def _side(phrase: str) -> str | None:
+    """Whose the counted group is, when its phrase says: a nationality ("12 Moldovan soldiers":
+    the country's code) or an owner pronoun ("15 of its servicemen": "own", the speaker's)."""
+    for word in re.findall(r"[\w'-]+", phrase):
+        if word.lower() in ("its", "their", "our"):
+            return "own"
+        if word[:1].isupper() and (code := _demonyms().get(word.lower())):
+            return code
+    return None
+
+
+@lru_cache(maxsize=1)
+def _demonyms() -> dict[str, str]:
+    from importlib.resources import files
+
+    out = {}
+    text = files("jervis.data.places").joinpath("demonyms.csv").read_text(encoding="utf-8")
+    for line in text.splitlines()[1:]:
+        code, _, names = line.partition(",")
+        out.update({name.lower(): code for name in names.split("|") if name})
+    return out
+
+
+def same_group(a: str | None, b: str | None) -> bool:
+    """Two victims' groups are one when they are the same kind (soldiers, fighters, civilians)
+    and do not name two different sides ("Moldovan soldiers" and "its servicemen" differ; a
+    group that names no side is the same as either)."""
+    if a is None or b is None:
+        return a == b
+    kind_a, _, side_a = a.partition(":")
+    kind_b, _, side_b = b.partition(":")
+    return kind_a == kind_b and (not side_a or not side_b or side_a == side_b)
 
 
 def is_additive(norm: str, start: int, end: int) -> bool:
