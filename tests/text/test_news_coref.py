@@ -234,3 +234,14 @@ def test_a_named_victim_in_a_later_sentence_is_one_more():
     (event,) = violent("Gunmen shot dead a magistrate in Jos on Friday. His driver was also "
                        "wounded.")  # fmt: skip
     assert event.wounded == 1
+
+
+def test_attackers_who_die_in_their_own_attack_are_not_counted():
+    """For an attack, the attackers' own dead are not its victims ("the bomber was killed",
+    "two of the gunmen were shot dead")."""
+    (event,) = violent("Gunmen stormed a hotel in Mogadishu on Friday, killing 12 guests. Three "
+                       "of the gunmen were also killed by the police.")  # fmt: skip
+    assert event.killed == 12
+    (event,) = violent("A car bomb exploded at a checkpoint in Kirkuk on Friday, killing four "
+                       "policemen. The bomber was killed as well.")  # fmt: skip
+    assert event.killed == 4

@@ -41,6 +41,7 @@ from jervis.text.lexicon import load_lexicon
 from jervis.text.modes import event_of, mode_of
 from jervis.text.numbers import (
     UNKNOWN_RE,
+    attackers_died,
     bounded,
     casualty_count,
     count_span,
@@ -618,6 +619,8 @@ def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None
             parsed = victims_count(parse, hit.start, hit.end)
             if parsed is not None:
                 count, said = parsed, True
+        if said and attackers_died(norm, hit.start, hit.end, hit.passive):
+            continue  # "the bomber was killed": the attackers' own dead are not victims
         if said and key == "killed" and count and _CLAIM_BEFORE.search(
             norm[max(0, hit.start - 50) : hit.start]
         ):  # "X said it had killed N militants": the attacker's claim of its enemy's losses
@@ -638,6 +641,8 @@ def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None
                 values[key] = bounded(values[key] + count)
             continue
         if abs(a - mention.end) > 120 and abs(mention.start - b) > 120:
+            continue
+        if attackers_died(norm, a, b, True):
             continue
         values[key], spans[key] = count, (off + a, off + b)
         groups[key] = victim_group(norm, a, b)

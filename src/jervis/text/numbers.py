@@ -232,6 +232,23 @@ def casualty_count(norm: str, start: int, end: int, passive: bool) -> tuple[int 
     return None, False
 
 
+_ATTACKER_NOUN = (r"\b(?:attackers?|assailants?|(?:suicide\s+)?bombers?|gunm[ae]n|hijackers?|"
+                  r"perpetrators?|raiders?|kidnappers?)\b")
+_ATTACKERS_BEFORE = re.compile(_ATTACKER_NOUN + r"(?:\s+[\w'-]+){0,3}?\s+(?:" + _AUX + r")?$",
+                               re.IGNORECASE)  # fmt: skip
+_ATTACKERS_AFTER = re.compile(r"^\s+(?:[\w'-]+\s+){0,3}?" + _ATTACKER_NOUN, re.IGNORECASE)
+
+
+def attackers_died(norm: str, start: int, end: int, passive: bool) -> bool:
+    """The casualty word at norm[start:end] counts the attackers ("the bomber was killed",
+    "three of the gunmen were also killed", "killing two of the attackers"): for an attack,
+    attackers who die in their own attack are not its victims."""
+    if not passive:  # the subject of an active verb is who killed
+        return bool(_ATTACKERS_AFTER.match(norm[end : end + 40]))
+    clause = re.split(r"[;:()]|,\s|\band\b", norm[max(0, start - 60) : start])[-1]
+    return bool(_ATTACKERS_BEFORE.search(clause))
+
+
 def _one_victim(subject: str) -> bool:
     """A subject before a singular "was killed" that is one person: no number, no quantifier
     ("everyone on board"), no pronoun that stands for a thing or a clause, no collective head
