@@ -245,3 +245,25 @@ def test_attackers_who_die_in_their_own_attack_are_not_counted():
     (event,) = violent("A car bomb exploded at a checkpoint in Kirkuk on Friday, killing four "
                        "policemen. The bomber was killed as well.")  # fmt: skip
     assert event.killed == 4
+
+
+def test_a_rising_toll_with_its_own_later_day_joins_the_event():
+    """A toll that names no attack and says it rose, dated a later day than the attack, is the
+    same event's toll (a toll cannot come before its attack): the highest figure is kept."""
+    (event,) = violent("Rockets hit a market in Sloviansk on Wednesday, killing seven people. "
+                       "On Thursday the death toll rose to 11.")  # fmt: skip
+    assert (event.date, event.killed) == (date(2023, 5, 17), 11)
+
+
+def test_an_armys_figure_of_enemy_fighters_is_a_claim_not_a_count():
+    """A party's figure of its enemy's losses is a claim (the army's "20 rebels"); its own
+    losses and a monitor's figures are counts."""
+    (event,) = violent("Jets struck rebel camps near Kidal on Monday. The army said about 20 "
+                       "rebels were killed.")  # fmt: skip
+    assert event.killed is None
+    (event,) = violent("Jets struck rebel camps near Kidal on Monday. The army said two of its "
+                       "soldiers were killed.")  # fmt: skip
+    assert event.killed == 2
+    (event,) = violent("Jets struck militia depots near Deir ez-Zor on Monday. A war monitor "
+                       "said 14 fighters were killed.")  # fmt: skip
+    assert event.killed == 14

@@ -45,6 +45,7 @@ from jervis.text.numbers import (
     bounded,
     casualty_count,
     count_span,
+    enemy_claim,
     is_additive,
     standalone_counts,
     victim_group,
@@ -81,6 +82,10 @@ _CLAIM_RE = re.compile(r"^\W*(?P<who>[A-Z][\w'-]*(?:\s+[\w'-]+){0,4}?)\s+(?:has\
 _KILLING_VERB = re.compile(r"(?:murdered|murdering|assassinated|assassinating|massacred|"
                            r"slaughtered|lynched|beheaded|gunned\s+down|shot\s+(?:dead|to\s+death|"
                            r"and\s+killed)|(?:hacked|stabbed|beaten)\s+to\s+death)", re.IGNORECASE)  # fmt: skip
+# a toll said to have risen since it was first given
+_RISING = re.compile(r"\btoll\b.{0,40}\b(?:rose|risen|climbed|increased|reached|jumped)\b|"
+                     r"\b(?:later|since|subsequently)\s+died\b|\bdied\s+(?:later|of\s+(?:their|his|"
+                     r"her)\s+(?:wounds|injuries))\b|\bsuccumbed\b", re.IGNORECASE)  # fmt: skip
 _BY_AGENT = re.compile(r"\b(?:killed|wounded|injured|hurt)\s+(?:\w+\s+){0,3}?by\b", re.IGNORECASE)
 # a relative clause between commas ("the group, which seized the town on June 3, condemned ..."):
 # a date inside it dates that clause, not a mention outside it
@@ -327,6 +332,7 @@ def _extract_doc(
             draft = _draft(lex, sentence, mention, cue, own, published, previous, parse, main=main)
             draft.evidence = [piece]
             draft.toll = toll
+            draft.rising = toll and bool(_RISING.search(sentence.norm))
             v = draft.values
             cited = bool(_SUBORDINATE.search(sentence.norm[: mention.start][-40:]))
             draft.cited = cited  # "in reply to rocket attacks": an earlier event, cited
@@ -621,6 +627,8 @@ def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None
                 count, said = parsed, True
         if said and attackers_died(norm, hit.start, hit.end, hit.passive):
             continue  # "the bomber was killed": the attackers' own dead are not victims
+        if said and count and enemy_claim(norm, hit.start, hit.end, hit.passive):
+            continue  # "the army said 20 rebels were killed": a claim of the enemy's losses
         if said and key == "killed" and count and _CLAIM_BEFORE.search(
             norm[max(0, hit.start - 50) : hit.start]
         ):  # "X said it had killed N militants": the attacker's claim of its enemy's losses
@@ -642,7 +650,7 @@ def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None
             continue
         if abs(a - mention.end) > 120 and abs(mention.start - b) > 120:
             continue
-        if attackers_died(norm, a, b, True):
+        if attackers_died(norm, a, b, True) or (count and enemy_claim(norm, a, b)):
             continue
         values[key], spans[key] = count, (off + a, off + b)
         groups[key] = victim_group(norm, a, b)

@@ -249,6 +249,24 @@ def attackers_died(norm: str, start: int, end: int, passive: bool) -> bool:
     return bool(_ATTACKERS_BEFORE.search(clause))
 
 
+_PARTY_SAID = re.compile(
+    r"\b(?:army|military|armed\s+forces|troops|air\s+force|navy|defen[cs]e\s+ministry|ministry\s+"
+    r"of\s+defen[cs]e|high\s+command|state\s+(?:television|tv|media|news\s+agency)|IDF)(?:'s)?"
+    r"(?:\s+[\w'-]+){0,3}?\s+(?:said|says|claimed|claims|announced|reported|stated|added)\b",
+    re.IGNORECASE)  # fmt: skip
+
+
+def enemy_claim(norm: str, start: int, end: int, passive: bool | None = None) -> bool:
+    """The count at norm[start:end] is a party's claim of its enemy's losses: armed men
+    (fighters, rebels, militants) counted in what an army, a military or state media said
+    ("the army said about 20 rebels were killed"). A party's own losses ("two of its soldiers")
+    and a neutral source's figures (a monitor, medics, officials) are counts."""
+    group = victim_group(norm, start, end, passive)
+    if group is None or group.partition(":")[0] != "armed" or group.endswith(":own"):
+        return False
+    return bool(_PARTY_SAID.search(norm[max(0, start - 120) : start]))
+
+
 def _one_victim(subject: str) -> bool:
     """A subject before a singular "was killed" that is one person: no number, no quantifier
     ("everyone on board"), no pronoun that stands for a thing or a clause, no collective head
