@@ -115,3 +115,17 @@ def test_both_in_the_parse():
 def test_had_been_is_not_singular():
     """ "had been" is said of many as of one: it gives no count of one."""
     assert _count("a large number of fighters had been killed", "killed", True)[0] != 1
+
+
+def test_lives_lost_and_injuries_suffered_are_counts():
+    """ "N people lost their lives", "claimed the lives of N", "N suffered injuries"."""
+    found = [(f, n) for f, n, _, _ in standalone_counts(
+        "Eleven people lost their lives and four others suffered serious injuries.")]
+    assert ("killed", 11) in found and ("wounded", 4) in found
+    found = [(f, n) for f, n, _, _ in standalone_counts("The blast claimed the lives of 23 people.")]
+    assert ("killed", 23) in found
+
+
+def test_standalone_counts_take_their_own_number():
+    found = [(f, n) for f, n, _, _ in standalone_counts("The raid left 12 killed and 30 hurt.")]
+    assert ("wounded", 30) in found and ("wounded", 12) not in found

@@ -177,6 +177,12 @@ STANDALONE = [
                           r"workers?|villagers?|children|men|women|fighters?|members?|"
                           r"journalists?|students?|worshippers?|guards?|residents?)\b", re.I)),
     ("killed", re.compile(r"\b(?:death\s+)?toll\s+(?:\w+\s+){0,3}?(?:to|of|at)\s+" + _N, re.I)),
+    # "N people lost their lives", "claimed the lives of N", "N suffered (serious) injuries"
+    ("killed", re.compile(_N + r"\s+(?:[\w'.-]+\s+){0,4}?(?:lost|losing)\s+their\s+lives\b|"
+                          r"\b(?:claimed|claiming|took|taking)\s+the\s+lives\s+of\s+"
+                          + _N.replace("<n>", "<n2>"), re.I)),
+    ("wounded", re.compile(_N + r"\s+(?:[\w'.-]+\s+){0,4}?(?:suffered|sustained|suffering)\s+"
+                           r"(?:\w+\s+)?(?:injuries|wounds)\b", re.I)),
     ("killed", re.compile(r"(?:^|\b)(?P<a>an?)\s+(?:[\w'.-]+\s+){0,4}?(?:died|was\s+killed)\b",
                           re.I)),
 ]
@@ -323,7 +329,7 @@ _VICTIM_NOUN = (r"(?:people|persons|civilians?|soldiers?|troops?|officers?|polic
                 r"gunmen|militiam[ae]n|civilians?|refugees?|patients?|farmers?|protesters?)\b")
 _NONE_SUBJECT = re.compile(r"\b(?:no\s+one|nobody|none\s+of\s+(?:them|the\s+\w+))\s+"
                            r"(?:\w+\s+){0,2}$", re.IGNORECASE)  # fmt: skip
-_STANDALONE_HINT = re.compile(r"dead|died|slain|murder|killings?\s+of|in\s+action|KIA|WIA|fatalities|deaths?|hurt|"
+_STANDALONE_HINT = re.compile(r"dead|died|slain|murder|killings?\s+of|in\s+action|KIA|WIA|fatalities|deaths?|hurt|lives|wounds|"
                               r"injuries|toll|casualties|no\s+one|nobody", re.IGNORECASE)  # fmt: skip
 _NO_CASUALTIES = re.compile(r"\b(?:no|without|any)\s+(?:causing\s+(?:any\s+)?|(?:immediate\s+)?reports?\s+of\s+)?"
                             r"(?:casualties|victims)\b", re.IGNORECASE)  # fmt: skip
@@ -356,6 +362,20 @@ def _plus_more(count: int | None, norm: str, pos: int) -> int | None:
     return bounded(count)
 
 
+def _own_matches(pattern: re.Pattern[str], norm: str):
+    """pattern.finditer, but a match whose number is followed by another casualty word before
+    its own ("12 killed and 30 hurt" for "hurt") gives way to a later start (the 30)."""
+    pos = 0
+    while (match := pattern.search(norm, pos)) is not None:
+        groups = match.groupdict()
+        number = "n" if groups.get("n") else "n2" if groups.get("n2") else None
+        if number is not None and len(_CASUALTY_WORD.findall(norm, match.end(number), match.end())) > 1:
+            pos = match.start() + 1
+            continue
+        yield match
+        pos = match.end()
+
+
 def standalone_counts(norm: str) -> list[tuple[str, int | None, int, int]]:
     """('killed'|'wounded', count, start, end) for "N dead", "1 KIA", "left N dead"..."""
     if not _STANDALONE_HINT.search(norm):
@@ -368,7 +388,7 @@ def _standalone(norm: str) -> tuple[tuple[str, int | None, int, int], ...]:
     out = []
     depth_spans = [(m.start(), m.end()) for m in re.finditer(r"\([^)]*\)", norm)]
     for field, pattern in STANDALONE:
-        for match in pattern.finditer(norm):
+        for match in _own_matches(pattern, norm):
             if any(a <= match.start() < b for a, b in depth_spans):
                 continue  # an aside in parentheses ("France, which lost 2 KIA")
             if re.search(r"\bno\s+$", norm[max(0, match.start() - 4) : match.start()], re.I):
