@@ -267,3 +267,11 @@ def test_an_armys_figure_of_enemy_fighters_is_a_claim_not_a_count():
     (event,) = violent("Jets struck militia depots near Deir ez-Zor on Monday. A war monitor "
                        "said 14 fighters were killed.")  # fmt: skip
     assert event.killed == 14
+
+
+def test_a_sides_admitted_loss_of_n_men_is_a_count_added_to_the_others():
+    """ "X said it lost N fighters": that side's own dead, added to the other side's figure in a
+    clash (a fight's toll is every party's dead)."""
+    (event,) = violent("Troops and rebels clashed near Goma on Friday. The army said four "
+                       "soldiers died, while the rebels said they lost seven fighters.")  # fmt: skip
+    assert event.killed == 11

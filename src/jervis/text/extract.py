@@ -47,6 +47,7 @@ from jervis.text.numbers import (
     count_span,
     enemy_claim,
     is_additive,
+    same_group,
     standalone_counts,
     victim_group,
 )
@@ -644,9 +645,10 @@ def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None
     for key, count, a, b in standalone_counts(norm):
         if key in stated:
             if count and values.get(key) is not None and a > spans[key][0] - off and (
-                is_additive(norm, a, b)
-            ):  # "seven were killed, and two more died": on top of the first
-                values[key] = bounded(values[key] + count)
+                is_additive(norm, a, b) or _other_group(groups.get(key), victim_group(norm, a, b))
+            ):  # "seven were killed, and two more died": on top of the first; so is another
+                values[key] = bounded(values[key] + count)  # group's ("four soldiers died,
+                groups[key] = None  # ... they lost seven fighters"): the sum is no one group
             continue
         if abs(a - mention.end) > 120 and abs(mention.start - b) > 120:
             continue
@@ -806,6 +808,11 @@ def _scoped_parties(values: dict, published: date | None) -> None:
             party = actors.normalise_party(raw, 0, 0, country=values["country"], year=day.year)
             if party.side:
                 values[role], values[f"{role}_side"] = party.name, party.side
+
+
+def _other_group(first: str | None, second: str | None) -> bool:
+    """Two named victims' groups that are not one (soldiers and fighters; two sides' soldiers)."""
+    return first is not None and second is not None and not same_group(first, second)
 
 
 def _killed_target(norm: str, hits, target) -> bool:

@@ -181,6 +181,10 @@ STANDALONE = [
     ("killed", re.compile(_N + r"\s+(?:[\w'.-]+\s+){0,4}?(?:lost|losing)\s+their\s+lives\b|"
                           r"\b(?:claimed|claiming|took|taking)\s+the\s+lives\s+of\s+"
                           + _N.replace("<n>", "<n2>"), re.I)),
+    # a side's own dead: "the rebels said they lost seven fighters"
+    ("killed", re.compile(r"\b(?:lost|losing)\s+" + _N + r"\s+(?:of\s+(?:its|their|our)\s+)?"
+                          r"(?:[\w'-]+\s+){0,2}?(?:soldiers|troops|fighters|men|servicemen|members|"
+                          r"officers|policemen|personnel|militants|rebels)\b", re.I)),
     ("wounded", re.compile(_N + r"\s+(?:[\w'.-]+\s+){0,4}?(?:suffered|sustained|suffering)\s+"
                            r"(?:\w+\s+)?(?:injuries|wounds)\b", re.I)),
     ("killed", re.compile(r"(?:^|\b)(?P<a>an?)\s+(?:[\w'.-]+\s+){0,4}?(?:died|was\s+killed)\b",
@@ -329,7 +333,7 @@ _VICTIM_NOUN = (r"(?:people|persons|civilians?|soldiers?|troops?|officers?|polic
                 r"gunmen|militiam[ae]n|civilians?|refugees?|patients?|farmers?|protesters?)\b")
 _NONE_SUBJECT = re.compile(r"\b(?:no\s+one|nobody|none\s+of\s+(?:them|the\s+\w+))\s+"
                            r"(?:\w+\s+){0,2}$", re.IGNORECASE)  # fmt: skip
-_STANDALONE_HINT = re.compile(r"dead|died|slain|murder|killings?\s+of|in\s+action|KIA|WIA|fatalities|deaths?|hurt|lives|wounds|"
+_STANDALONE_HINT = re.compile(r"dead|died|slain|murder|killings?\s+of|in\s+action|KIA|WIA|fatalities|deaths?|hurt|lives|wounds|lost|losing|"
                               r"injuries|toll|casualties|no\s+one|nobody", re.IGNORECASE)  # fmt: skip
 _NO_CASUALTIES = re.compile(r"\b(?:no|without|any)\s+(?:causing\s+(?:any\s+)?|(?:immediate\s+)?reports?\s+of\s+)?"
                             r"(?:casualties|victims)\b", re.IGNORECASE)  # fmt: skip
