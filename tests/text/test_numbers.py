@@ -129,3 +129,13 @@ def test_lives_lost_and_injuries_suffered_are_counts():
 def test_standalone_counts_take_their_own_number():
     found = [(f, n) for f, n, _, _ in standalone_counts("The raid left 12 killed and 30 hurt.")]
     assert ("wounded", 30) in found and ("wounded", 12) not in found
+
+
+def test_a_day_of_the_month_is_not_a_count():
+    """A number right before or after a month name is a date ("on 6 May", "on May 6")."""
+    found = [(f, n) for f, n, _, _ in standalone_counts(
+        "Troops clashed on 6 May leaving one dead and one wounded.")]
+    assert ("killed", 1) in found and ("killed", 6) not in found
+    found = [(f, n) for f, n, _, _ in standalone_counts("On May 6 two soldiers died.")]
+    assert ("killed", 2) in found and ("killed", 6) not in found
+    assert _count("on 6 May three guards were killed", "killed", True) == (3, True)

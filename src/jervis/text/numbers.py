@@ -288,6 +288,22 @@ def _one_victim(subject: str) -> bool:
     )  # fmt: skip
 
 
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_MONTH_AFTER = re.compile(r"\s+" + _MONTH + r"\b", re.IGNORECASE)
+_MONTH_BEFORE = re.compile(r"\b" + _MONTH + r"\s+$", re.IGNORECASE)
+
+
+def _a_date(match: re.Match[str]) -> bool:
+    """The match's number is a day of the month ("on 6 May", "on May 6"), not a count."""
+    name = "n" if match.groupdict().get("n") else "n2" if match.groupdict().get("n2") else None
+    if name is None or not match.group(name)[-1:].isdigit():
+        return False
+    text = match.string
+    return bool(_MONTH_AFTER.match(text, match.end(name))
+                or _MONTH_BEFORE.search(text[max(0, match.start(name) - 12) : match.start(name)]))
+
+
 def _own_number(pattern: re.Pattern[str], clause: str) -> re.Match[str] | None:
     """The first match of a count pattern that ends at the casualty word (the clause's end) with
     no other casualty word between its number and it: in "12 dead and 30 injured" the 12 is the
@@ -295,8 +311,10 @@ def _own_number(pattern: re.Pattern[str], clause: str) -> re.Match[str] | None:
     number, which opens the victims' phrase, is the count."""
     pos = 0
     while (match := pattern.search(clause, pos)) is not None:
-        if not _CASUALTY_WORD.search(clause, match.end("n") if "n" in match.re.groupindex
-                                     and match.group("n") else match.end(1)):
+        if not _a_date(match) and not _CASUALTY_WORD.search(
+            clause, match.end("n") if "n" in match.re.groupindex and match.group("n")
+            else match.end(1)
+        ):
             return match
         pos = match.start() + 1
     return None
@@ -373,7 +391,8 @@ def _own_matches(pattern: re.Pattern[str], norm: str):
     while (match := pattern.search(norm, pos)) is not None:
         groups = match.groupdict()
         number = "n" if groups.get("n") else "n2" if groups.get("n2") else None
-        if number is not None and len(_CASUALTY_WORD.findall(norm, match.end(number), match.end())) > 1:
+        if number is not None and (_a_date(match) or len(
+                _CASUALTY_WORD.findall(norm, match.end(number), match.end())) > 1):
             pos = match.start() + 1
             continue
         yield match
