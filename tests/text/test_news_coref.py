@@ -275,3 +275,19 @@ def test_a_sides_admitted_loss_of_n_men_is_a_count_added_to_the_others():
     (event,) = violent("Troops and rebels clashed near Goma on Friday. The army said four "
                        "soldiers died, while the rebels said they lost seven fighters.")  # fmt: skip
     assert event.killed == 11
+
+
+def test_attackers_killed_in_a_toll_sentence_are_not_counted():
+    (event,) = violent("Gunmen attacked a police station in Zamfara on Friday, killing five "
+                       "officers. Two attackers were also killed.")  # fmt: skip
+    assert event.killed == 5
+
+
+def test_victims_joined_by_and_before_the_verb_are_added():
+    """ "Four soldiers and seven civilians were killed / died": 11."""
+    (event,) = violent("Shells hit a market in Donetsk on Friday. Four soldiers and seven "
+                       "civilians were killed.")  # fmt: skip
+    assert event.killed == 11
+    (event,) = violent("Shells hit a market in Donetsk on Friday. Four soldiers and seven "
+                       "civilians died.")  # fmt: skip
+    assert event.killed == 11

@@ -232,8 +232,8 @@ def casualty_count(norm: str, start: int, end: int, passive: bool) -> tuple[int 
             return None, True  # "a large number of fighters were killed": no number
         if match:
             value = _value(match)
-            if value is not None:
-                return value, True
+            if value is not None:  # "four soldiers and seven civilians were killed": 11
+                return _joined(value, match), True
             if pattern is _PASSIVE_RE and re.search(r"\d|" + _SCALE, match.group("n"), re.I):
                 return None, True  # a figure out of bounds ("a billion billion"): no count
     match = _SINGULAR_RE.search(before_clause)
@@ -253,7 +253,8 @@ def attackers_died(norm: str, start: int, end: int, passive: bool) -> bool:
     """The casualty word at norm[start:end] counts the attackers ("the bomber was killed",
     "three of the gunmen were also killed", "killing two of the attackers"): for an attack,
     attackers who die in their own attack are not its victims."""
-    if not passive:  # the subject of an active verb is who killed
+    if not passive and not re.search(r"\b" + _AUX + r"$", norm[max(0, start - 30) : start]):
+        # the subject of an active verb is who killed
         return bool(_ATTACKERS_AFTER.match(norm[end : end + 40]))
     clause = re.split(r"[;:()]|,\s|\band\b", norm[max(0, start - 60) : start])[-1]
     return bool(_ATTACKERS_BEFORE.search(clause))
@@ -302,6 +303,14 @@ def _a_date(match: re.Match[str]) -> bool:
     text = match.string
     return bool(_MONTH_AFTER.match(text, match.end(name))
                 or _MONTH_BEFORE.search(text[max(0, match.start(name) - 12) : match.start(name)]))
+
+
+def _joined(value: int, match: re.Match[str]) -> int | None:
+    """The count of a victims' phrase before its verb, with the counts joined to it by "and"
+    up to the verb ("four soldiers and seven civilians were killed": 11)."""
+    if not match.groupdict().get("n"):
+        return value
+    return _plus_more(value, match.string[: match.end()], match.end("n"))
 
 
 def _own_number(pattern: re.Pattern[str], clause: str) -> re.Match[str] | None:
@@ -416,7 +425,9 @@ def _standalone(norm: str) -> tuple[tuple[str, int | None, int, int], ...]:
                 continue  # an aside in parentheses ("France, which lost 2 KIA")
             if re.search(r"\bno\s+$", norm[max(0, match.start() - 4) : match.start()], re.I):
                 continue  # "no one was hurt" is handled below as zero
-            out.append((field, _value(match), match.start(), match.end()))
+            value = _value(match)
+            out.append((field, value if value is None else _joined(value, match), match.start(),
+                        match.end()))
     for match in _NO_CASUALTIES.finditer(norm):  # "caused no casualties": none killed or hurt
         out += [("killed", 0, match.start(), match.end()), ("wounded", 0, match.start(), match.end())]
     for match in _NO_DEAD.finditer(norm):
