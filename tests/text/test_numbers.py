@@ -139,3 +139,11 @@ def test_a_day_of_the_month_is_not_a_count():
     found = [(f, n) for f, n, _, _ in standalone_counts("On May 6 two soldiers died.")]
     assert ("killed", 2) in found and ("killed", 6) not in found
     assert _count("on 6 May three guards were killed", "killed", True) == (3, True)
+
+
+def test_times_is_not_a_count_and_as_well_as_joins():
+    found = [(f, n) for f, n, _, _ in standalone_counts("He was shot six times and died.")]
+    assert ("killed", 6) not in found
+    assert _count("gunmen killed the mayor, as well as two farmers", "killed") == (3, True)
+    found = [(f, n) for f, n, _, _ in standalone_counts("two guards and two drivers had died")]
+    assert ("killed", 4) in found

@@ -132,7 +132,7 @@ def _words_to_int(text: str) -> int | None:
 
 # --- casualty counts around a mention ------------------------------------------------------
 
-_N = r"\b(?P<n>" + NUMBER + r")"  # a whole word: not the "one" of "everyone"
+_N = r"\b(?P<n>" + NUMBER + r")(?![-\s]+times\b)"  # a whole word: not the "one" of "everyone"
 _AUX = (r"(?:were|was|have\s+been|has\s+been|had\s+been|are|is|got|being)\s+"
         r"(?:(?:\w+ly|also|all|later|then|too)\s+)?")
 _ACTIVE_RE = re.compile(r"^\s+(?:or\s+\w+\s+)?" + _N + r"\b(?![-\s]*(?:year|month|week)s?[-\s]old)",
@@ -165,7 +165,8 @@ _CASUALTY_WORD = re.compile(r"\b(?:kill|dead|died|dies|wound|injur|hurt|slain|mu
                             re.IGNORECASE)  # fmt: skip
 _PLURAL_OK = frozenset("people police personnel staff crew army militia".split())
 STANDALONE = [
-    ("killed", re.compile(_N + r"\s+(?:[\w'.-]+\s+){0,4}?(?:" + _AUX + r")?(?:dead|died|slain|murdered|"
+    ("killed", re.compile(_N + r"\s+(?:[\w'.-]+\s+){0,4}?(?:" + _AUX + r"|(?:had|have|has)\s+)?"
+                          r"(?:dead|died|slain|murdered|"
                           r"killed\s+in\s+action)\b|" + _N.replace("<n>", "<n2>")
                           + r"\s+(?:KIA|fatalities|deaths)\b", re.IGNORECASE)),
     ("wounded", re.compile(_N + r"\s+(?:[\w'.-]+\s+){0,4}?(?:" + _AUX + r")?(?:hurt|"
@@ -357,7 +358,8 @@ _VICTIM_NOUN = (r"(?:people|persons|civilians?|soldiers?|troops?|officers?|polic
                 r"guards?|fighters?|militants?|members?|child(?:ren)?|wom[ae]n|m[ae]n|others|"
                 r"servicem[ae]n|contractors?|workers?|students?|journalists?|marines?|personnel|"
                 r"villagers?|residents?|worshippers?|passengers?|pilgrims?|rebels?|insurgents?|"
-                r"gunmen|militiam[ae]n|civilians?|refugees?|patients?|farmers?|protesters?)\b")
+                r"gunmen|militiam[ae]n|civilians?|refugees?|patients?|farmers?|protesters?|peasants?|"
+                r"guests?|drivers?|teachers?|doctors?|nurses?|priests?)\b")
 _NONE_SUBJECT = re.compile(r"\b(?:no\s+one|nobody|none\s+of\s+(?:them|the\s+\w+))\s+"
                            r"(?:\w+\s+){0,2}$", re.IGNORECASE)  # fmt: skip
 _STANDALONE_HINT = re.compile(r"dead|died|slain|murder|killings?\s+of|in\s+action|KIA|WIA|fatalities|deaths?|hurt|lives|wounds|lost|losing|"
@@ -369,13 +371,11 @@ _NO_DEAD = re.compile(r"\b(?:no\s+one|nobody)\s+(?:was|were|has\s+been)\s+(?:kil
                       re.IGNORECASE)  # fmt: skip
 
 
-_AND_MORE = re.compile(r"^(?:\s+[\w'-]+){0,3}?(?:,\s+(?:and\s+)?|\s+and\s+)(?:" + _N
+_AND_MORE = re.compile(r"^(?:\s+[\w'-]+){0,3}?(?:,\s+(?:and\s+|as\s+well\s+as\s+)?|\s+and\s+|"
+                       r"\s+as\s+well\s+as\s+)(?:" + _N
                        + r"|(?P<one>an?|one))\s+"
-                       r"(?:[\w'-]+\s+){0,2}?"
-                       r"(?:people|civilians?|soldiers?|troops?|officers?|policem[ae]n|police\s+"
-                       r"officers?|guards?|fighters?|militants?|members?|child(?:ren)?|wom[ae]n|"
-                       r"m[ae]n|others|servicem[ae]n|contractors?|workers?|students?|journalists?|"
-                       r"marines?|personnel)\b", re.IGNORECASE)  # fmt: skip
+                       r"(?:[\w'-]+\s+){0,2}?(?:police\s+officers?|" + _VICTIM_NOUN[3:],
+                       re.IGNORECASE)  # fmt: skip
 
 
 def _plus_more(count: int | None, norm: str, pos: int) -> int | None:
