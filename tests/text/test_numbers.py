@@ -147,3 +147,7 @@ def test_times_is_not_a_count_and_as_well_as_joins():
     assert _count("gunmen killed the mayor, as well as two farmers", "killed") == (3, True)
     found = [(f, n) for f, n, _, _ in standalone_counts("two guards and two drivers had died")]
     assert ("killed", 4) in found
+
+
+def test_a_number_with_a_slash_is_not_a_count():
+    assert _count("photo 5/6 a young fighter is wounded", "wounded", True) == (1, True)

@@ -57,7 +57,7 @@ _DIGITS = (r"(?<![\d.,^*])(?<![\d.][eE])(?<![eE][+-])(?:\d{1,3}(?:,\d{3})+|\d+(?
 _BOUND = r"(?:(?:at\s+least|more\s+than|over|nearly|almost|about|around|some|roughly|approximately|up\s+to|as\s+many\s+as|fewer\s+than|less\s+than|an\s+estimated|a\s+total\s+of|a\s+further|another|(?:a|the)\s+)\s*)?"  # noqa: E501
 NUMBER = (
     _BOUND
-    + r"(?:half\s+a\s+dozen|a\s+dozen|a\s+couple\s+of|a\s+pair\s+of|dozens|scores|hundreds|thousands|tens|both"
+    + r"(?:half\s+a\s+dozen|a\s+dozen|a\s+couple\s+of|a\s+pair\s+of|dozens|scores|hundreds|thousands|tens"
     + r"|" + _DIGITS + r"|" + _WORD_NUM + r")"
 )
 NUMBER_RE = re.compile(r"\b" + NUMBER + r"\b", re.IGNORECASE)
@@ -132,7 +132,7 @@ def _words_to_int(text: str) -> int | None:
 
 # --- casualty counts around a mention ------------------------------------------------------
 
-_N = r"\b(?P<n>" + NUMBER + r")(?![-\s]+times\b)"  # a whole word: not the "one" of "everyone"
+_N = r"\b(?P<n>" + NUMBER + r"|both)(?![-\s]+times\b)"  # whole words only ("everyone" holds no "one"); "both" only here: NUMBER is shared
 _AUX = (r"(?:were|was|have\s+been|has\s+been|had\s+been|are|is|got|being)\s+"
         r"(?:(?:\w+ly|also|all|later|then|too)\s+)?")
 _ACTIVE_RE = re.compile(r"^\s+(?:or\s+\w+\s+)?" + _N + r"\b(?![-\s]*(?:year|month|week)s?[-\s]old)",
@@ -297,11 +297,14 @@ _MONTH_BEFORE = re.compile(r"\b" + _MONTH + r"\s+$", re.IGNORECASE)
 
 
 def _a_date(match: re.Match[str]) -> bool:
-    """The match's number is a day of the month ("on 6 May", "on May 6"), not a count."""
+    """The match's number is a day of the month ("on 6 May", "on May 6") or part of a number
+    written with a slash ("6/6"), not a count."""
     name = "n" if match.groupdict().get("n") else "n2" if match.groupdict().get("n2") else None
     if name is None or not match.group(name)[-1:].isdigit():
         return False
     text = match.string
+    if text[match.start(name) - 1 : match.start(name)] == "/" or text.startswith("/", match.end(name)):
+        return True  # "6/6", "5/6": a date or a picture's number in a gallery
     return bool(_MONTH_AFTER.match(text, match.end(name))
                 or _MONTH_BEFORE.search(text[max(0, match.start(name) - 12) : match.start(name)]))
 
