@@ -151,3 +151,7 @@ def test_times_is_not_a_count_and_as_well_as_joins():
 
 def test_a_number_with_a_slash_is_not_a_count():
     assert _count("photo 5/6 a young fighter is wounded", "wounded", True) == (1, True)
+
+
+def test_a_pronoun_subject_is_left_to_the_parse():
+    assert _count("he was killed during a confrontation", "killed", True) == (None, False)

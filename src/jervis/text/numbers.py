@@ -157,7 +157,9 @@ _SINGULAR_RE = re.compile(r"(?:^|\b)(?P<subject>[\w'.-]+(?:\s+[\w'.-]+){0,4}?)\s
                           r"(?:(?:\w+ly|also|later|then|too)\s+)?$",
                           re.IGNORECASE)  # fmt: skip
 _NOT_ONE = frozenset("everyone everybody anyone anybody all each much most part rest nobody none "
-                     "it this that which what who whom".split())  # fmt: skip
+                     "it this that which what who whom he she".split())  # fmt: skip
+# ("he was killed" is left to the parse, which reads it in a sentence that reports an attack: in
+# word order alone it would make a toll of a sentence about someone the text left behind)
 _COLLECTIVE_HEAD = frozenset("family crew staff personnel police army militia people unit group "
                              "convoy force forces team".split())  # fmt: skip
 # a casualty word: a number before another one is that word's, not the next one's
