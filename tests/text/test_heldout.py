@@ -85,7 +85,18 @@ def test_muc4_blind_casualty_sentences():
     killed, wounded = report.fields["killed"], report.fields["wounded"]
     assert (killed.scored, wounded.scored) == (17, 9)
     exact = (killed.correct + wounded.correct) / (killed.scored + wounded.scored)
-    assert exact >= 0.72  # measured 20/26 = 0.77: the issue's 0.8 is not met on it
+    assert exact >= 0.85  # 20/26 = 0.77 when it was blind; 24/26 after the fourth round's
+    # count rules (no longer blind: two of its documented misses are among the rules' cases)
     words = evaluate(path, "seed", backend="rules", bootstrap=0)
     assert words.fields["killed"].correct + words.fields["wounded"].correct < (
-        killed.correct + wounded.correct)  # word order alone reads 13/26
+        killed.correct + wounded.correct)  # word order alone reads 19/26
+
+
+def test_muc4_third_blind_casualty_sample():
+    """A third sample (casualties_blind3.json), committed before the fourth round's count rules:
+    33/36 before them, 35/36 after (docs/extraction.md)."""
+    path = MUC4.parent / "casualties_blind3.json"
+    report = evaluate(path, "seed", backend="spacy", bootstrap=0)
+    killed, wounded = report.fields["killed"], report.fields["wounded"]
+    assert (killed.scored, wounded.scored) == (21, 15)
+    assert (killed.correct + wounded.correct) / (killed.scored + wounded.scored) >= 0.9

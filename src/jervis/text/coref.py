@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from jervis.text.numbers import bounded
+from jervis.text.numbers import bounded, same_group
 
 # fields copied from a later mention into the event when the event lacks them
 _FILL = ("actor", "actor_raw", "actor_side", "target", "target_raw", "target_side", "mode",
@@ -62,6 +62,7 @@ class Draft:
     dated: bool = True  # the sentence gives it a day (its own cue or another mention's)
     claim: bool = False  # "X claimed responsibility": gives the attacker only
     cited: bool = False  # introduced as an earlier event ("after", "in reply to ...")
+    rising: bool = False  # a toll said to have risen ("the toll rose to 11", "later died")
 
 
 _FAMILIES = (
@@ -137,6 +138,9 @@ def merge(drafts: list[Draft], *, dated: bool = True) -> list[Draft]:
                 draft.dated = True
         else:
             target = _find(events, draft, topic, discourse=dated)
+        if target is None and _later_toll(topic, draft):
+            target = topic  # "on Thursday the toll rose to 11": the topic's toll, a day later
+            draft.explicit_date = False  # the day of the toll, not of the attack
         if target is None:
             if draft.toll or (dated and events and not draft.dated
                               and draft.sentences[0] != lead):  # fmt: skip
@@ -148,6 +152,17 @@ def merge(drafts: list[Draft], *, dated: bool = True) -> list[Draft]:
             _absorb(target, draft)
             joined = joined or target
     return events
+
+
+def _later_toll(topic: Draft | None, draft: Draft) -> bool:
+    """A toll that names no attack, says it rose, and has its own day no earlier than the
+    topic's: the topic's rising toll (a toll cannot come before its attack)."""
+    if topic is None or not (draft.toll and draft.rising and draft.explicit_date):
+        return False
+    day, since = draft.values.get("date"), topic.values.get("date")
+    if not isinstance(day, date) or not isinstance(since, date) or day < since:
+        return False
+    return _fits(topic, draft)
 
 
 def _opposed(a: dict, b: dict) -> bool:
@@ -238,10 +253,13 @@ def _merge_count(event: Draft, draft: Draft, key: str) -> tuple[int, int] | None
         tally[group] = got
     elif key in draft.additive:
         tally[f"+{len(tally)}"] = got  # "N other ...", "... were also killed"
-    elif group in tally:
-        if got > tally[group]:  # the same group again: a rising toll
-            rose = (tally[group], got)
-            tally[group] = got
+    elif (same := next((k for k in tally if k is not None and same_group(k, group)),
+                       None)) is not None or group in tally:
+        same = group if same is None else same  # the same group again (a side it did not name
+        if got > tally[same]:  # yet is the same side): a rising toll
+            rose = (tally[same], got)
+            del tally[same]
+            tally[group if group and ":" in group else same] = got
     elif group is not None and None not in tally:
         tally[group] = got  # another group of victims of the same event
     elif got > total:

@@ -41,10 +41,13 @@ from jervis.text.lexicon import load_lexicon
 from jervis.text.modes import event_of, mode_of
 from jervis.text.numbers import (
     UNKNOWN_RE,
+    attackers_died,
     bounded,
     casualty_count,
     count_span,
+    enemy_claim,
     is_additive,
+    same_group,
     standalone_counts,
     victim_group,
 )
@@ -76,6 +79,14 @@ _GENERIC_ACTOR = re.compile(
     r"[Kk]idnappers?|[Aa]rsonists?|[Aa]ssassins?|[Ss]nipers?)$")
 _CLAIM_RE = re.compile(r"^\W*(?P<who>[A-Z][\w'-]*(?:\s+[\w'-]+){0,4}?)\s+(?:has\s+|have\s+|had\s+)?"
                        r"(?:claimed|claims)\s+(?:responsibility|credit)\b")  # fmt: skip
+# attack verbs that say the victims died: their count is of the killed, as "killed"'s is
+_KILLING_VERB = re.compile(r"(?:murdered|murdering|assassinated|assassinating|massacred|"
+                           r"slaughtered|lynched|beheaded|gunned\s+down|shot\s+(?:dead|to\s+death|"
+                           r"and\s+killed)|(?:hacked|stabbed|beaten)\s+to\s+death)", re.IGNORECASE)  # fmt: skip
+# a toll said to have risen since it was first given
+_RISING = re.compile(r"\btoll\b.{0,40}\b(?:rose|risen|climbed|increased|reached|jumped)\b|"
+                     r"\b(?:later|since|subsequently)\s+died\b|\bdied\s+(?:later|of\s+(?:their|his|"
+                     r"her)\s+(?:wounds|injuries))\b|\bsuccumbed\b", re.IGNORECASE)  # fmt: skip
 _BY_AGENT = re.compile(r"\b(?:killed|wounded|injured|hurt)\s+(?:\w+\s+){0,3}?by\b", re.IGNORECASE)
 # a relative clause between commas ("the group, which seized the town on June 3, condemned ..."):
 # a date inside it dates that clause, not a mention outside it
@@ -322,6 +333,7 @@ def _extract_doc(
             draft = _draft(lex, sentence, mention, cue, own, published, previous, parse, main=main)
             draft.evidence = [piece]
             draft.toll = toll
+            draft.rising = toll and bool(_RISING.search(sentence.norm))
             v = draft.values
             cited = bool(_SUBORDINATE.search(sentence.norm[: mention.start][-40:]))
             draft.cited = cited  # "in reply to rocket attacks": an earlier event, cited
@@ -599,9 +611,12 @@ def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None
     additive: set[str] = set()
     # counts
     for hit in hits:
-        if hit.trigger.kind != "casualty":
+        if hit.trigger.kind == "casualty":
+            key = "killed" if hit.text.lower().startswith("kill") else "wounded"
+        elif _KILLING_VERB.fullmatch(hit.text):
+            key = "killed"  # "murdered four farmers": a verb that says the victims died
+        else:
             continue
-        key = "killed" if hit.text.lower().startswith("kill") else "wounded"
         count, said = casualty_count(norm, hit.start, hit.end, hit.passive)
         if parse is not None and not UNKNOWN_RE.search(
             norm[max(0, hit.start - 60) : hit.end + 40]
@@ -611,6 +626,10 @@ def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None
             parsed = victims_count(parse, hit.start, hit.end)
             if parsed is not None:
                 count, said = parsed, True
+        if said and attackers_died(norm, hit.start, hit.end, hit.passive):
+            continue  # "the bomber was killed": the attackers' own dead are not victims
+        if said and count and enemy_claim(norm, hit.start, hit.end, hit.passive):
+            continue  # "the army said 20 rebels were killed": a claim of the enemy's losses
         if said and key == "killed" and count and _CLAIM_BEFORE.search(
             norm[max(0, hit.start - 50) : hit.start]
         ):  # "X said it had killed N militants": the attacker's claim of its enemy's losses
@@ -626,11 +645,14 @@ def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None
     for key, count, a, b in standalone_counts(norm):
         if key in stated:
             if count and values.get(key) is not None and a > spans[key][0] - off and (
-                is_additive(norm, a, b)
-            ):  # "seven were killed, and two more died": on top of the first
-                values[key] = bounded(values[key] + count)
+                is_additive(norm, a, b) or _other_group(groups.get(key), victim_group(norm, a, b))
+            ):  # "seven were killed, and two more died": on top of the first; so is another
+                values[key] = bounded(values[key] + count)  # group's ("four soldiers died,
+                groups[key] = None  # ... they lost seven fighters"): the sum is no one group
             continue
         if abs(a - mention.end) > 120 and abs(mention.start - b) > 120:
+            continue
+        if attackers_died(norm, a, b, True) or (count and enemy_claim(norm, a, b)):
             continue
         values[key], spans[key] = count, (off + a, off + b)
         groups[key] = victim_group(norm, a, b)
@@ -786,6 +808,11 @@ def _scoped_parties(values: dict, published: date | None) -> None:
             party = actors.normalise_party(raw, 0, 0, country=values["country"], year=day.year)
             if party.side:
                 values[role], values[f"{role}_side"] = party.name, party.side
+
+
+def _other_group(first: str | None, second: str | None) -> bool:
+    """Two named victims' groups that are not one (soldiers and fighters; two sides' soldiers)."""
+    return first is not None and second is not None and not same_group(first, second)
 
 
 def _killed_target(norm: str, hits, target) -> bool:

@@ -63,7 +63,7 @@ NUMBER = (
 NUMBER_RE = re.compile(r"\b" + NUMBER + r"\b", re.IGNORECASE)
 UNKNOWN_RE = re.compile(
     r"\b(?:an?\s+)?(?:unknown|unspecified|undisclosed|unconfirmed)\s+number\b|\b(?:several|many|"
-    r"numerous|multiple|countless|a\s+number\s+of|a\s+few)\b",
+    r"numerous|multiple|countless|an?\s+(?:[\w-]+\s+){0,2}?number\s+of|a\s+few)\b",
     re.IGNORECASE,
 )
 NONE_RE = re.compile(r"\b(?:no\s+one|nobody|none|no\s+(?:casualties|injuries|deaths|fatalities))\b",
@@ -132,8 +132,9 @@ def _words_to_int(text: str) -> int | None:
 
 # --- casualty counts around a mention ------------------------------------------------------
 
-_N = r"(?P<n>" + NUMBER + r")"
-_AUX = r"(?:were|was|have\s+been|has\s+been|had\s+been|are|is|got|being)\s+(?:\w+ly\s+)?"
+_N = r"\b(?P<n>" + NUMBER + r"|both)(?![-\s]+times\b)"  # whole words only ("everyone" holds no "one"); "both" only here: NUMBER is shared
+_AUX = (r"(?:were|was|have\s+been|has\s+been|had\s+been|are|is|got|being)\s+"
+        r"(?:(?:\w+ly|also|all|later|then|too)\s+)?")
 _ACTIVE_RE = re.compile(r"^\s+(?:or\s+\w+\s+)?" + _N + r"\b(?![-\s]*(?:year|month|week)s?[-\s]old)",
                         re.IGNORECASE)  # fmt: skip
 _ACTIVE_ONE_RE = re.compile(
@@ -144,13 +145,30 @@ _ACTIVE_ONE_RE = re.compile(
 _UNKNOWN_AFTER_RE = re.compile(r"^\s+(?:an?\s+)?(?:unknown|unspecified|undisclosed|unconfirmed)\s+"
                                r"number|^\s+(?:several|many|numerous|scores\s+of\s+\w+\s+and)",
                                re.IGNORECASE)  # fmt: skip
-_PASSIVE_RE = re.compile(_N + r"\s+(?:[\w'.-]+\s+){0,4}?" + _AUX + r"$", re.IGNORECASE)
+_PASSIVE_RE = re.compile(_N + r"\s+(?:[\w'.-]+\s+){0,5}?" + _AUX + r"$", re.IGNORECASE)
 _PASSIVE_ONE_RE = re.compile(r"(?:^|\b)(?P<a>an?)\s+(?:[\w'.-]+\s+){0,4}?" + _AUX + r"$",
                              re.IGNORECASE)  # fmt: skip
 _HEADLINE_RE = re.compile(_N + r"\s+(?:[\w'.-]+\s+){0,3}?$", re.IGNORECASE)
+# "one guard was killed and another wounded": "another" with the verb left out is one more
+_ANOTHER_RE = re.compile(r"\b(?P<a>another|one\s+(?:more|other))\s+(?:[\w'.-]+\s+){0,2}?(?:"
+                         + _AUX + r")?$", re.IGNORECASE)  # fmt: skip
+# "the driver was killed", "Mayor X was wounded": a singular verb whose subject names no number
+_SINGULAR_RE = re.compile(r"(?:^|\b)(?P<subject>[\w'.-]+(?:\s+[\w'.-]+){0,4}?)\s+(?:was|has\s+been)\s+"
+                          r"(?:(?:\w+ly|also|later|then|too)\s+)?$",
+                          re.IGNORECASE)  # fmt: skip
+_NOT_ONE = frozenset("everyone everybody anyone anybody all each much most part rest nobody none "
+                     "it this that which what who whom he she".split())  # fmt: skip
+# ("he was killed" is left to the parse, which reads it in a sentence that reports an attack: in
+# word order alone it would make a toll of a sentence about someone the text left behind)
+_COLLECTIVE_HEAD = frozenset("family crew staff personnel police army militia people unit group "
+                             "convoy force forces team".split())  # fmt: skip
+# a casualty word: a number before another one is that word's, not the next one's
+_CASUALTY_WORD = re.compile(r"\b(?:kill|dead|died|dies|wound|injur|hurt|slain|murder)",
+                            re.IGNORECASE)  # fmt: skip
 _PLURAL_OK = frozenset("people police personnel staff crew army militia".split())
 STANDALONE = [
-    ("killed", re.compile(_N + r"\s+(?:[\w'.-]+\s+){0,4}?(?:" + _AUX + r")?(?:dead|died|slain|murdered|"
+    ("killed", re.compile(_N + r"\s+(?:[\w'.-]+\s+){0,4}?(?:" + _AUX + r"|(?:had|have|has)\s+)?"
+                          r"(?:dead|died|slain|murdered|"
                           r"killed\s+in\s+action)\b|" + _N.replace("<n>", "<n2>")
                           + r"\s+(?:KIA|fatalities|deaths)\b", re.IGNORECASE)),
     ("wounded", re.compile(_N + r"\s+(?:[\w'.-]+\s+){0,4}?(?:" + _AUX + r")?(?:hurt|"
@@ -162,6 +180,16 @@ STANDALONE = [
                           r"workers?|villagers?|children|men|women|fighters?|members?|"
                           r"journalists?|students?|worshippers?|guards?|residents?)\b", re.I)),
     ("killed", re.compile(r"\b(?:death\s+)?toll\s+(?:\w+\s+){0,3}?(?:to|of|at)\s+" + _N, re.I)),
+    # "N people lost their lives", "claimed the lives of N", "N suffered (serious) injuries"
+    ("killed", re.compile(_N + r"\s+(?:[\w'.-]+\s+){0,4}?(?:lost|losing)\s+their\s+lives\b|"
+                          r"\b(?:claimed|claiming|took|taking)\s+the\s+lives\s+of\s+"
+                          + _N.replace("<n>", "<n2>"), re.I)),
+    # a side's own dead: "the rebels said they lost seven fighters"
+    ("killed", re.compile(r"\b(?:lost|losing)\s+" + _N + r"\s+(?:of\s+(?:its|their|our)\s+)?"
+                          r"(?:[\w'-]+\s+){0,2}?(?:soldiers|troops|fighters|men|servicemen|members|"
+                          r"officers|policemen|personnel|militants|rebels)\b", re.I)),
+    ("wounded", re.compile(_N + r"\s+(?:[\w'.-]+\s+){0,4}?(?:suffered|sustained|suffering)\s+"
+                           r"(?:\w+\s+)?(?:injuries|wounds)\b", re.I)),
     ("killed", re.compile(r"(?:^|\b)(?P<a>an?)\s+(?:[\w'.-]+\s+){0,4}?(?:died|was\s+killed)\b",
                           re.I)),
 ]
@@ -201,15 +229,110 @@ def casualty_count(norm: str, start: int, end: int, passive: bool) -> tuple[int 
     before_clause = re.split(r"[;:()]|,\s", before)[-1]
     if passive and _NONE_SUBJECT.search(before_clause):
         return 0, True  # "no one was hurt", "nobody was injured"
-    for pattern in (_PASSIVE_RE, _PASSIVE_ONE_RE, _HEADLINE_RE):
-        match = pattern.search(before_clause)
+    for pattern in (_PASSIVE_RE, _PASSIVE_ONE_RE, _HEADLINE_RE, _ANOTHER_RE):
+        match = _own_number(pattern, before_clause)
+        if match and UNKNOWN_RE.search(match.group(0)):
+            return None, True  # "a large number of fighters were killed": no number
         if match:
             value = _value(match)
-            if value is not None:
-                return value, True
+            if value is not None:  # "four soldiers and seven civilians were killed": 11
+                return _joined(value, match), True
             if pattern is _PASSIVE_RE and re.search(r"\d|" + _SCALE, match.group("n"), re.I):
                 return None, True  # a figure out of bounds ("a billion billion"): no count
+    match = _SINGULAR_RE.search(before_clause)
+    if match and _one_victim(match.group("subject")):
+        return 1, True  # "the driver was killed": one victim
     return None, False
+
+
+_ATTACKER_NOUN = (r"\b(?:attackers?|assailants?|(?:suicide\s+)?bombers?|gunm[ae]n|hijackers?|"
+                  r"perpetrators?|raiders?|kidnappers?)\b")
+_ATTACKERS_BEFORE = re.compile(_ATTACKER_NOUN + r"(?:\s+[\w'-]+){0,3}?\s+(?:" + _AUX + r")?$",
+                               re.IGNORECASE)  # fmt: skip
+_ATTACKERS_AFTER = re.compile(r"^\s+(?:[\w'-]+\s+){0,3}?" + _ATTACKER_NOUN, re.IGNORECASE)
+
+
+def attackers_died(norm: str, start: int, end: int, passive: bool) -> bool:
+    """The casualty word at norm[start:end] counts the attackers ("the bomber was killed",
+    "three of the gunmen were also killed", "killing two of the attackers"): for an attack,
+    attackers who die in their own attack are not its victims."""
+    if not passive and not re.search(r"\b" + _AUX + r"$", norm[max(0, start - 30) : start]):
+        # the subject of an active verb is who killed
+        return bool(_ATTACKERS_AFTER.match(norm[end : end + 40]))
+    clause = re.split(r"[;:()]|,\s|\band\b", norm[max(0, start - 60) : start])[-1]
+    return bool(_ATTACKERS_BEFORE.search(clause))
+
+
+_PARTY_SAID = re.compile(
+    r"\b(?:army|military|armed\s+forces|troops|air\s+force|navy|defen[cs]e\s+ministry|ministry\s+"
+    r"of\s+defen[cs]e|high\s+command|state\s+(?:television|tv|media|news\s+agency)|IDF)(?:'s)?"
+    r"(?:\s+[\w'-]+){0,3}?\s+(?:said|says|claimed|claims|announced|reported|stated|added)\b",
+    re.IGNORECASE)  # fmt: skip
+
+
+def enemy_claim(norm: str, start: int, end: int, passive: bool | None = None) -> bool:
+    """The count at norm[start:end] is a party's claim of its enemy's losses: armed men
+    (fighters, rebels, militants) counted in what an army, a military or state media said
+    ("the army said about 20 rebels were killed"). A party's own losses ("two of its soldiers")
+    and a neutral source's figures (a monitor, medics, officials) are counts."""
+    group = victim_group(norm, start, end, passive)
+    if group is None or group.partition(":")[0] != "armed" or group.endswith(":own"):
+        return False
+    return bool(_PARTY_SAID.search(norm[max(0, start - 120) : start]))
+
+
+def _one_victim(subject: str) -> bool:
+    """A subject before a singular "was killed" that is one person: no number, no quantifier
+    ("everyone on board"), no pronoun that stands for a thing or a clause, no collective head
+    ("the crew"), no other casualty word."""
+    words = subject.lower().split()
+    return bool(words) and not (
+        NUMBER_RE.search(subject) or _NOT_ONE.intersection(words)
+        or words[-1].removesuffix("'s") in _COLLECTIVE_HEAD or _CASUALTY_WORD.search(subject)
+    )  # fmt: skip
+
+
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_MONTH_AFTER = re.compile(r"\s+" + _MONTH + r"\b", re.IGNORECASE)
+_MONTH_BEFORE = re.compile(r"\b" + _MONTH + r"\s+$", re.IGNORECASE)
+
+
+def _a_date(match: re.Match[str]) -> bool:
+    """The match's number is a day of the month ("on 6 May", "on May 6") or part of a number
+    written with a slash ("6/6"), not a count."""
+    name = "n" if match.groupdict().get("n") else "n2" if match.groupdict().get("n2") else None
+    if name is None or not match.group(name)[-1:].isdigit():
+        return False
+    text = match.string
+    if text[match.start(name) - 1 : match.start(name)] == "/" or text.startswith("/", match.end(name)):
+        return True  # "6/6", "5/6": a date or a picture's number in a gallery
+    return bool(_MONTH_AFTER.match(text, match.end(name))
+                or _MONTH_BEFORE.search(text[max(0, match.start(name) - 12) : match.start(name)]))
+
+
+def _joined(value: int, match: re.Match[str]) -> int | None:
+    """The count of a victims' phrase before its verb, with the counts joined to it by "and"
+    up to the verb ("four soldiers and seven civilians were killed": 11)."""
+    if not match.groupdict().get("n"):
+        return value
+    return _plus_more(value, match.string[: match.end()], match.end("n"))
+
+
+def _own_number(pattern: re.Pattern[str], clause: str) -> re.Match[str] | None:
+    """The first match of a count pattern that ends at the casualty word (the clause's end) with
+    no other casualty word between its number and it: in "12 dead and 30 injured" the 12 is the
+    dead's, so "injured" takes 30; in "two members of the 101 battalion were killed" the first
+    number, which opens the victims' phrase, is the count."""
+    pos = 0
+    while (match := pattern.search(clause, pos)) is not None:
+        if not _a_date(match) and not _CASUALTY_WORD.search(
+            clause, match.end("n") if "n" in match.re.groupindex and match.group("n")
+            else match.end(1)
+        ):
+            return match
+        pos = match.start() + 1
+    return None
 
 
 def count_span(norm: str, start: int, end: int, passive: bool) -> tuple[int, int]:
@@ -240,10 +363,11 @@ _VICTIM_NOUN = (r"(?:people|persons|civilians?|soldiers?|troops?|officers?|polic
                 r"guards?|fighters?|militants?|members?|child(?:ren)?|wom[ae]n|m[ae]n|others|"
                 r"servicem[ae]n|contractors?|workers?|students?|journalists?|marines?|personnel|"
                 r"villagers?|residents?|worshippers?|passengers?|pilgrims?|rebels?|insurgents?|"
-                r"gunmen|militiam[ae]n|civilians?|refugees?|patients?|farmers?|protesters?)\b")
+                r"gunmen|militiam[ae]n|civilians?|refugees?|patients?|farmers?|protesters?|peasants?|"
+                r"guests?|drivers?|teachers?|doctors?|nurses?|priests?)\b")
 _NONE_SUBJECT = re.compile(r"\b(?:no\s+one|nobody|none\s+of\s+(?:them|the\s+\w+))\s+"
                            r"(?:\w+\s+){0,2}$", re.IGNORECASE)  # fmt: skip
-_STANDALONE_HINT = re.compile(r"dead|died|slain|murder|killings?\s+of|in\s+action|KIA|WIA|fatalities|deaths?|hurt|"
+_STANDALONE_HINT = re.compile(r"dead|died|slain|murder|killings?\s+of|in\s+action|KIA|WIA|fatalities|deaths?|hurt|lives|wounds|lost|losing|"
                               r"injuries|toll|casualties|no\s+one|nobody", re.IGNORECASE)  # fmt: skip
 _NO_CASUALTIES = re.compile(r"\b(?:no|without|any)\s+(?:causing\s+(?:any\s+)?|(?:immediate\s+)?reports?\s+of\s+)?"
                             r"(?:casualties|victims)\b", re.IGNORECASE)  # fmt: skip
@@ -252,13 +376,11 @@ _NO_DEAD = re.compile(r"\b(?:no\s+one|nobody)\s+(?:was|were|has\s+been)\s+(?:kil
                       re.IGNORECASE)  # fmt: skip
 
 
-_AND_MORE = re.compile(r"^(?:\s+[\w'-]+){0,3}?(?:,\s+(?:and\s+)?|\s+and\s+)(?:" + _N
+_AND_MORE = re.compile(r"^(?:\s+[\w'-]+){0,3}?(?:,\s+(?:and\s+|as\s+well\s+as\s+)?|\s+and\s+|"
+                       r"\s+as\s+well\s+as\s+)(?:" + _N
                        + r"|(?P<one>an?|one))\s+"
-                       r"(?:[\w'-]+\s+){0,2}?"
-                       r"(?:people|civilians?|soldiers?|troops?|officers?|policem[ae]n|police\s+"
-                       r"officers?|guards?|fighters?|militants?|members?|child(?:ren)?|wom[ae]n|"
-                       r"m[ae]n|others|servicem[ae]n|contractors?|workers?|students?|journalists?|"
-                       r"marines?|personnel)\b", re.IGNORECASE)  # fmt: skip
+                       r"(?:[\w'-]+\s+){0,2}?(?:police\s+officers?|" + _VICTIM_NOUN[3:],
+                       re.IGNORECASE)  # fmt: skip
 
 
 def _plus_more(count: int | None, norm: str, pos: int) -> int | None:
@@ -276,6 +398,21 @@ def _plus_more(count: int | None, norm: str, pos: int) -> int | None:
     return bounded(count)
 
 
+def _own_matches(pattern: re.Pattern[str], norm: str):
+    """pattern.finditer, but a match whose number is followed by another casualty word before
+    its own ("12 killed and 30 hurt" for "hurt") gives way to a later start (the 30)."""
+    pos = 0
+    while (match := pattern.search(norm, pos)) is not None:
+        groups = match.groupdict()
+        number = "n" if groups.get("n") else "n2" if groups.get("n2") else None
+        if number is not None and (_a_date(match) or len(
+                _CASUALTY_WORD.findall(norm, match.end(number), match.end())) > 1):
+            pos = match.start() + 1
+            continue
+        yield match
+        pos = match.end()
+
+
 def standalone_counts(norm: str) -> list[tuple[str, int | None, int, int]]:
     """('killed'|'wounded', count, start, end) for "N dead", "1 KIA", "left N dead"..."""
     if not _STANDALONE_HINT.search(norm):
@@ -288,12 +425,14 @@ def _standalone(norm: str) -> tuple[tuple[str, int | None, int, int], ...]:
     out = []
     depth_spans = [(m.start(), m.end()) for m in re.finditer(r"\([^)]*\)", norm)]
     for field, pattern in STANDALONE:
-        for match in pattern.finditer(norm):
+        for match in _own_matches(pattern, norm):
             if any(a <= match.start() < b for a, b in depth_spans):
                 continue  # an aside in parentheses ("France, which lost 2 KIA")
             if re.search(r"\bno\s+$", norm[max(0, match.start() - 4) : match.start()], re.I):
                 continue  # "no one was hurt" is handled below as zero
-            out.append((field, _value(match), match.start(), match.end()))
+            value = _value(match)
+            out.append((field, value if value is None else _joined(value, match), match.start(),
+                        match.end()))
     for match in _NO_CASUALTIES.finditer(norm):  # "caused no casualties": none killed or hurt
         out += [("killed", 0, match.start(), match.end()), ("wounded", 0, match.start(), match.end())]
     for match in _NO_DEAD.finditer(norm):
@@ -342,7 +481,44 @@ def victim_group(norm: str, start: int, end: int, passive: bool | None = None) -
         if best is None or abs(distance) < best:
             best = abs(distance)
             group = next(name for name, _ in _GROUPS if match.group(name))
+            side = _side(match.group(0))
+            if side is not None:
+                group = f"{group}:{side}"
     return group
+
+
+def _side(phrase: str) -> str | None:
+    """Whose the counted group is, when its phrase says: a nationality ("12 Moldovan soldiers":
+    the country's code) or an owner pronoun ("15 of its servicemen": "own", the speaker's)."""
+    for word in re.findall(r"[\w'-]+", phrase):
+        if word.lower() in ("its", "their", "our"):
+            return "own"
+        if word[:1].isupper() and (code := _demonyms().get(word.lower())):
+            return code
+    return None
+
+
+@lru_cache(maxsize=1)
+def _demonyms() -> dict[str, str]:
+    from importlib.resources import files
+
+    out = {}
+    text = files("jervis.data.places").joinpath("demonyms.csv").read_text(encoding="utf-8")
+    for line in text.splitlines()[1:]:
+        code, _, names = line.partition(",")
+        out.update({name.lower(): code for name in names.split("|") if name})
+    return out
+
+
+def same_group(a: str | None, b: str | None) -> bool:
+    """Two victims' groups are one when they are the same kind (soldiers, fighters, civilians)
+    and do not name two different sides ("Moldovan soldiers" and "its servicemen" differ; a
+    group that names no side is the same as either)."""
+    if a is None or b is None:
+        return a == b
+    kind_a, _, side_a = a.partition(":")
+    kind_b, _, side_b = b.partition(":")
+    return kind_a == kind_b and (not side_a or not side_b or side_a == side_b)
 
 
 def is_additive(norm: str, start: int, end: int) -> bool:
