@@ -1,10 +1,11 @@
 """``jervis.deduplicate``: link the rows that report one real-world event, fuse them, store the result.
 
 The candidate pairs and their scores run on the engine (DuckDB or Spark, store or lake); the
-linked pairs (a small fraction) come back to this process, where the connected components and
-the fused records are computed, and are written beside the events: tables ``event_links``,
-``fused_events`` and ``dedup_runs`` in a DuckDB store, ``_dedup/*.parquet`` in a lake. The
-events themselves are never changed; analyses read the fused view (store/engine.py).
+linked pairs (a small fraction) come back to this process, where the clusters are computed;
+the fused records are computed here on DuckDB and by Spark's tasks on Spark (dedup/spark.py).
+Both are written beside the events: tables ``event_links``, ``fused_events`` and
+``dedup_runs`` in a DuckDB store, ``_dedup/*.parquet`` in a lake. The events themselves are
+never changed; analyses read the fused view (store/engine.py).
 """
 
 from __future__ import annotations
