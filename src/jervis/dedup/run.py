@@ -193,6 +193,7 @@ FUSED_SCHEMA = pa.schema(
 
 
 def _arrow_fused(fused: pd.DataFrame) -> pa.Table:
+    """``FUSED_SCHEMA``, without pandas' metadata: the stored table is the same on each engine."""
     frame = fused.copy()
     frame["date"] = pd.to_datetime(frame["date"]).dt.date
     for f in FUSED_SCHEMA:
@@ -200,7 +201,8 @@ def _arrow_fused(fused: pd.DataFrame) -> pa.Table:
             frame[f.name] = pd.to_numeric(frame[f.name]).astype("Int64")
         elif pa.types.is_floating(f.type):
             frame[f.name] = pd.to_numeric(frame[f.name]).astype("float64")
-    return pa.Table.from_pandas(frame[FUSED_SCHEMA.names], schema=FUSED_SCHEMA, preserve_index=False)
+    table = pa.Table.from_pandas(frame[FUSED_SCHEMA.names], schema=FUSED_SCHEMA, preserve_index=False)
+    return table.replace_schema_metadata(None)
 
 
 def _write(engine: Engine, links: pd.DataFrame, fused: pa.Table, run: dict) -> None:
