@@ -97,7 +97,9 @@ def test_dedup_on_spark_links_and_fuses_exactly_what_duckdb_does(stores, tmp_pat
     """Spark scores parts of the rows (dedup/spark.py): whole small countries packed together,
     and a large one cut into time slices with a halo. Both here (slices forced by a small
     MAX_PART_ROWS and short date tolerances), and the links, clusters and fused records must
-    be exactly DuckDB's, which reads every row in one pass."""
+    be exactly DuckDB's, which reads every row in one pass. Spark also fuses, in buckets of
+    whole clusters (many here: a small FUSE_ROWS); the linked rows never reach the process."""
+    from jervis.dedup import run as dedup_run
     from jervis.dedup import spark as dedup_spark
     from jervis.dedup.config import DedupConfig
     from jervis.dedup.synthetic import rereport
@@ -115,6 +117,14 @@ def test_dedup_on_spark_links_and_fuses_exactly_what_duckdb_does(stores, tmp_pat
                                   target_rows=len(mixed) // 4, max_rows=len(mixed) // 2, halo=10)  # fmt: skip
     sliced = plan["lo"] != dedup_spark.NO_DAY
     assert plan[sliced]["part"].nunique() >= 2 and (~sliced).sum() >= 1  # both kinds of part
+    monkeypatch.setattr(dedup_spark, "FUSE_ROWS", 300)
+    members = dedup_run._members
+
+    def duckdb_members(engine, links):
+        assert engine.name == "duckdb", "on Spark the linked rows are fused by Spark, not here"
+        return members(engine, links)
+
+    monkeypatch.setattr(dedup_run, "_members", duckdb_members)
     runs, links, fused = {}, {}, {}
     for name in ("duckdb", "spark"):
         lake = tmp_path / name
@@ -127,6 +137,7 @@ def test_dedup_on_spark_links_and_fuses_exactly_what_duckdb_does(stores, tmp_pat
     assert runs["duckdb"]["rows_merged"] > 100
     assert {k: runs["spark"][k] for k in counts} == {k: runs["duckdb"][k] for k in counts}
     pd.testing.assert_frame_equal(links["spark"], links["duckdb"])
+    assert runs["spark"]["rows_merged"] > 5 * 300  # more buckets than the 4 (2 per core) of a small run
     pd.testing.assert_frame_equal(fused["spark"], fused["duckdb"])
 
 

@@ -1,10 +1,11 @@
 """``jervis.deduplicate``: link the rows that report one real-world event, fuse them, store the result.
 
 The candidate pairs and their scores run on the engine (DuckDB or Spark, store or lake); the
-linked pairs (a small fraction) come back to this process, where the connected components and
-the fused records are computed, and are written beside the events: tables ``event_links``,
-``fused_events`` and ``dedup_runs`` in a DuckDB store, ``_dedup/*.parquet`` in a lake. The
-events themselves are never changed; analyses read the fused view (store/engine.py).
+linked pairs (a small fraction) come back to this process, where the clusters are computed;
+the fused records are computed here on DuckDB and by Spark's tasks on Spark (dedup/spark.py).
+Both are written beside the events: tables ``event_links``, ``fused_events`` and
+``dedup_runs`` in a DuckDB store, ``_dedup/*.parquet`` in a lake. The events themselves are
+never changed; analyses read the fused view (store/engine.py).
 """
 
 from __future__ import annotations
@@ -125,16 +126,26 @@ def _chunk_links(
 def _members(engine: Engine, links: pd.DataFrame) -> pd.DataFrame:
     """The linked rows with their cluster id, in one order on every engine (fusion breaks
     exact ties by the order it meets the rows)."""
-    if engine.name == "spark":
-        from jervis.dedup.spark import spark_members
+    raw = engine.raw_events()
+    table = ibis.memtable(links)
+    joined = raw.join(table, raw.event_id == table.event_id).select(*[raw[c] for c in COLUMNS], table.cluster_id)
+    return sort_members(joined.to_pandas())
 
-        members = spark_members(engine, links)
-    else:
-        raw = engine.raw_events()
-        table = ibis.memtable(links)
-        joined = raw.join(table, raw.event_id == table.event_id).select(*[raw[c] for c in COLUMNS], table.cluster_id)
-        members = joined.to_pandas()
+
+def sort_members(members: pd.DataFrame) -> pd.DataFrame:
     return members.sort_values(["cluster_id", "event_id"], ignore_index=True)
+
+
+def fused_records(engine: Engine, links: pd.DataFrame) -> pa.Table:
+    """The fused record of every cluster (``FUSED_SCHEMA``): on Spark each task fuses whole
+    clusters where the rows are (dedup/spark.py), so the linked rows never come here."""
+    if not len(links):
+        return _arrow_fused(fuse_empty())
+    if engine.name == "spark":
+        from jervis.dedup.spark import spark_fused
+
+        return spark_fused(engine, links)
+    return _arrow_fused(fuse(_members(engine, links)))
 
 
 def dedup(db: Any = None, *, config: str | Path | DedupConfig | None = None) -> dict[str, Any]:
@@ -148,7 +159,7 @@ def dedup(db: Any = None, *, config: str | Path | DedupConfig | None = None) -> 
     log.info("dedup: clusters of %d rows, %.0f s", len(links), time.perf_counter() - started)
     linked_pairs = int((pairs["score"] >= config.threshold).sum())
     del pairs  # the largest frame (14 million pairs at 10M rows): not held while the members are fused
-    fused = fuse(_members(engine, links)) if len(links) else fuse_empty()
+    fused = fused_records(engine, links)
     log.info("dedup: %d fused records, %.0f s", len(fused), time.perf_counter() - started)
     n_events = int(engine.raw_events().count().to_pandas())
     run = {
@@ -174,27 +185,31 @@ def fuse_empty() -> pd.DataFrame:
     return pd.DataFrame(columns=["cluster_id", *COLUMNS, *FUSED_EXTRA])
 
 
+FUSED_SCHEMA = pa.schema(
+    [pa.field("cluster_id", pa.string()), *(f.with_nullable(True) for f in ARROW_SCHEMA),
+     pa.field("n_rows", pa.int64()), pa.field("n_sources", pa.int64()),
+     pa.field("sources", pa.string()), pa.field("support", pa.string())]
+)  # fmt: skip
+
+
 def _arrow_fused(fused: pd.DataFrame) -> pa.Table:
-    schema = pa.schema(
-        [pa.field("cluster_id", pa.string()), *(f.with_nullable(True) for f in ARROW_SCHEMA),
-         pa.field("n_rows", pa.int64()), pa.field("n_sources", pa.int64()),
-         pa.field("sources", pa.string()), pa.field("support", pa.string())]
-    )  # fmt: skip
+    """``FUSED_SCHEMA``, without pandas' metadata: the stored table is the same on each engine."""
     frame = fused.copy()
     frame["date"] = pd.to_datetime(frame["date"]).dt.date
-    for f in schema:
+    for f in FUSED_SCHEMA:
         if pa.types.is_integer(f.type):
             frame[f.name] = pd.to_numeric(frame[f.name]).astype("Int64")
         elif pa.types.is_floating(f.type):
             frame[f.name] = pd.to_numeric(frame[f.name]).astype("float64")
-    return pa.Table.from_pandas(frame[schema.names], schema=schema, preserve_index=False)
+    table = pa.Table.from_pandas(frame[FUSED_SCHEMA.names], schema=FUSED_SCHEMA, preserve_index=False)
+    return table.replace_schema_metadata(None)
 
 
-def _write(engine: Engine, links: pd.DataFrame, fused: pd.DataFrame, run: dict) -> None:
+def _write(engine: Engine, links: pd.DataFrame, fused: pa.Table, run: dict) -> None:
     tables = {
         LINKS: pa.Table.from_pandas(links, preserve_index=False,
                                     schema=pa.schema([("event_id", pa.string()), ("cluster_id", pa.string())])),
-        FUSED: _arrow_fused(fused),
+        FUSED: fused,
     }  # fmt: skip
     if engine.lake is not None:
         from jervis.store.lake import dedup_file

@@ -18,7 +18,12 @@ splits into independent parts:
    slice keeps only the pairs whose earlier day lies in its own slice, so each pair comes
    from exactly one part, with every row it and its neighbours are compared with.
 4. Spark writes the pairs to Parquet in a temporary folder; this process reads them and
-   clusters and fuses them as on DuckDB (run.py).
+   clusters them as on DuckDB (run.py): one pass over all pairs, batched as on DuckDB, so
+   the clusters are DuckDB's (clustered per part, the batches would differ, and with them
+   the order in which exact ties are met).
+5. The links (event id, cluster id) go back to Spark, which joins them to the rows and fuses
+   whole clusters in buckets, one ``applyInArrow`` task each (``spark_fused``); only the
+   fused records come back, never the linked rows (7 million at 10M rows).
 
 So the scores are DuckDB's, computed inside Spark's Python workers; Spark does the reading,
 the partitioning, the shuffle, the scheduling (two tasks at a time on local[2]) and the
@@ -35,6 +40,7 @@ import os
 import shutil
 import tempfile
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +52,7 @@ from jervis.store.engine import Engine
 from jervis.store.schema import ARROW_SCHEMA, COLUMNS
 
 MAX_PART_ROWS = 400_000  # a country larger than this is cut into time slices
+FUSE_ROWS = 250_000  # linked rows fused per Spark task (whole clusters)
 TASKS_PER_CORE = 2  # parts are packed small enough to give each core about this many
 NO_DAY = -(2**40)  # "no bound" for a slice's day range (far outside any calendar)
 PAIRS_SCHEMA = "a string, b string, source_a string, source_b string, score double, candidates long"
@@ -98,10 +105,12 @@ def plan_parts(sizes: pd.DataFrame, *, target_rows: int, max_rows: int, halo: in
 
 
 def _spark_frame(engine: Engine, expr: Any) -> Any:
-    """A PySpark DataFrame of an Ibis expression on the engine's Spark backend."""
+    """A PySpark DataFrame of an Ibis expression on the engine's Spark backend, through a
+    temporary view: Ibis's public ``create_view`` registers the in-memory tables it reads."""
     backend = engine.backend
-    backend._run_pre_execute_hooks(expr)  # registers in-memory tables, if any
-    return backend.raw_sql(backend.compile(expr))
+    name = f"jervis_dedup_{uuid.uuid4().hex}"
+    backend.create_view(name, expr, overwrite=True)
+    return backend.raw_sql(f"SELECT * FROM {name}")
 
 
 def _one_part_per_task(parts: Any, n_parts: int) -> int:
@@ -215,24 +224,60 @@ def score_part(table: pa.Table, config: DedupConfig, memory: str) -> pa.Table:
     return pa.concat_tables([found, stats])
 
 
-def spark_members(engine: Engine, links: pd.DataFrame) -> pd.DataFrame:
-    """The linked rows with their cluster id (``run._members``), joined by Spark: the links go
-    to Spark as a Parquet file and the rows come back as one, not through the driver's JVM."""
-    import pyarrow.parquet as pq
+def spark_fused(engine: Engine, links: pd.DataFrame) -> pa.Table:
+    """``fuse`` over the linked rows (``run._members``) on Spark; only the fused records
+    (``run.FUSED_SCHEMA``) come back to this process, never the linked rows.
 
-    tmp = Path(tempfile.mkdtemp(prefix="jervis-spark-members-"))
+    The links go to Spark as a Parquet file; Spark joins them to the rows, gives each cluster
+    a bucket (a hash of its id; about ``FUSE_ROWS`` linked rows per bucket), shuffles by bucket
+    and fuses each bucket in one ``applyInArrow`` task, in the order of ``run.sort_members``:
+    a cluster's record depends only on its own rows in that order, so the records equal one
+    pass over all rows. Spark writes them to Parquet; this process reads that."""
+    import pyarrow.parquet as pq
+    from pyspark.sql import functions as F  # noqa: N812
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    from jervis.dedup.run import FUSED_SCHEMA
+
+    started = time.perf_counter()
+    events = _spark_frame(engine, engine.raw_events())
+    session = events.sparkSession
+    cores = max(1, session.sparkContext.defaultParallelism)
+    n_buckets = max(cores * TASKS_PER_CORE, math.ceil(len(links) / FUSE_ROWS))
+    tmp = Path(tempfile.mkdtemp(prefix="jervis-spark-fuse-"))
+    conf = session.conf
+    coalesce = conf.get("spark.sql.adaptive.coalescePartitions.enabled")
+    conf.set("spark.sql.adaptive.coalescePartitions.enabled", "false")
     try:
         pq.write_table(
             pa.Table.from_pandas(links[["event_id", "cluster_id"]], preserve_index=False),
             tmp / "links.parquet",
         )
-        raw = engine.raw_events()
-        table = engine.backend.read_parquet(str(tmp / "links.parquet"))
-        joined = raw.join(table, raw.event_id == table.event_id).select(
-            *[raw[c] for c in COLUMNS], table.cluster_id
+        linked = session.read.parquet(str(tmp / "links.parquet")).withColumn(
+            "part", F.pmod(F.xxhash64("cluster_id"), F.lit(n_buckets)).cast("int")
         )
-        engine.backend.to_parquet(joined, tmp / "members")
-        members = pq.read_table(tmp / "members")
-        return members.to_pandas(self_destruct=True, split_blocks=True)  # without a second copy
+        members = events.join(linked, "event_id").select(*COLUMNS, "cluster_id", "part")
+        buckets = session.range(n_buckets).select(F.col("id").cast("int").alias("part"))
+        tasks = _one_part_per_task(buckets, n_buckets)
+        fused = members.repartition(tasks, "part").groupBy("part").applyInArrow(
+            fuse_part, from_arrow_schema(FUSED_SCHEMA)
+        )
+        fused.write.parquet(str(tmp / "fused"))
+        table = pq.read_table(tmp / "fused").cast(FUSED_SCHEMA).sort_by("cluster_id")
     finally:
+        conf.set("spark.sql.adaptive.coalescePartitions.enabled", coalesce)
         shutil.rmtree(tmp, ignore_errors=True)
+    log.info("dedup on spark: %d clusters fused in %d buckets, %.0f s", table.num_rows, n_buckets,
+             time.perf_counter() - started)  # fmt: skip
+    return table
+
+
+def fuse_part(table: pa.Table) -> pa.Table:
+    """One bucket's fused records, in a Spark task: its linked rows, converted and ordered as
+    ``run._members`` gives them, through ``fuse.fuse``."""
+    from jervis.dedup.fuse import fuse
+    from jervis.dedup.run import _arrow_fused, sort_members
+
+    schema = _NULLABLE.append(pa.field("cluster_id", pa.string()))
+    members = table.select(schema.names).cast(schema).to_pandas(self_destruct=True, split_blocks=True)
+    return _arrow_fused(fuse(sort_members(members)))
