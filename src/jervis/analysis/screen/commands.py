@@ -37,7 +37,7 @@ def register(app: typer.Typer) -> None:
         no_fusion: NoFusionOption = False,
         top: Annotated[int, typer.Option("--top", help="Screen every pair of the N most active actors.")] = 50,
         dyad: Annotated[Optional[list[Path]], typer.Option("--dyad", help="Screen these dyads' sides instead (repeatable).")] = None,  # noqa: UP045
-        country: Annotated[Optional[list[str]], typer.Option(help="ISO3 country (repeatable).")] = None,  # noqa: UP045
+        country: Annotated[Optional[list[str]], typer.Option(help="Country: ISO3 code or name (repeatable).")] = None,  # noqa: UP045
         start: Annotated[Optional[str], typer.Option(help="First date, YYYY-MM-DD.")] = None,  # noqa: UP045
         end: Annotated[Optional[str], typer.Option(help="Last date, YYYY-MM-DD.")] = None,  # noqa: UP045
         jobs: Annotated[Optional[int], typer.Option(min=1, help="Worker processes on DuckDB (default 2).")] = None,  # noqa: UP045
