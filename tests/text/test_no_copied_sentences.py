@@ -5,8 +5,9 @@ on. Every run of six words shared with a corpus sentence (M2E2, PLOVER GSR, RAMS
 MUC-4 train and dev, the seed article; fixtures copied from the shared data) is reported, when
 at least three of its words are content words and two of those are written in lower case in the
 package: names ("Islamic State of Iraq and Syria") and number lists are not sentences.
-The held-out news set is guarded the same way, but a failure names only the package's file and
-line, so that its text is not shown to whoever runs the test (its articles must stay unread).
+The held-out news set and news-dev3 (both test-only) are guarded the same way, but a failure
+names only the package's file and line, so that their text is not shown to whoever runs the
+test (their articles must stay unread).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from spacy.lang.en.stop_words import STOP_WORDS
 
 ROOT = Path(__file__).parents[2]
@@ -92,15 +94,16 @@ def test_package_quotes_no_development_sentence():
     assert not found, "copied from a development corpus:\n" + "\n".join(sorted(found))
 
 
-def test_package_quotes_nothing_of_the_heldout_news_set():
-    articles = sorted((FIXTURES / "news-heldout").glob("[0-9][0-9]-*.txt"))
-    assert len(articles) == 20
+@pytest.mark.parametrize(("folder", "n_articles"), [("news-heldout", 20), ("news-dev3", 24)])
+def test_package_quotes_nothing_of_a_test_only_news_set(folder: str, n_articles: int):
+    articles = sorted((FIXTURES / folder).glob("[0-9][0-9]-*.txt"))
+    assert len(articles) == n_articles
     corpus: set[str] = set()
     for path in articles:
         corpus |= _shingles(path.read_text(encoding="utf-8"))
     assert len(corpus) > 5_000  # every article was read
     found = sorted({where for where, _ in _package_copies(corpus)})  # locations only
-    assert not found, "quotes the held-out news set at:\n" + "\n".join(found)
+    assert not found, f"quotes the test-only news set {folder} at:\n" + "\n".join(found)
 
 
 def test_the_guard_finds_a_copied_sentence():
