@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 import jervis  # noqa: E402
-from jervis.dedup.config import FIELDS, TERMS, DedupConfig  # noqa: E402
+from jervis.dedup.config import FIELDS, SIZES, TERMS, DedupConfig  # noqa: E402
 from jervis.dedup.match import candidate_pairs, matched_pairs, prepare, scored_pairs  # noqa: E402
 from jervis.dedup.run import row_ids  # noqa: E402
 from jervis.dedup.synthetic import pairwise_scores, rereport, truth_up_to_ties, write_tiled_lake  # noqa: E402
@@ -85,9 +85,17 @@ def fit(work: Path) -> str:
     same = (pairs["event_id_l"].map(truth) == pairs["event_id_r"].map(truth)).astype(int)
     sims = pairs[[f"s_{f}" for f in FIELDS]]
     x = pd.concat([sims.fillna(0.0), sims.notna().astype(float).add_prefix("has_")], axis=1)
+    # A count's size term is present exactly when the count is: its presence is the count's.
+    x = x.drop(columns=[f"has_s_{f}" for f in SIZES])
     x = x.loc[:, x.std() > 0]
-    model = sm.Logit(same, sm.add_constant(x)).fit(disp=0, method="bfgs", maxiter=500)
-    params = model.params.to_dict()
+
+    def logit(columns: pd.DataFrame) -> dict[str, float]:
+        return sm.Logit(same, sm.add_constant(columns)).fit(disp=0, method="bfgs", maxiter=500).params.to_dict()
+
+    params = logit(x)
+    # The same model without the size terms: the killed terms of a count whose size is not
+    # weighed, which the mode takes below.
+    unsized = logit(x.drop(columns=[f"s_{f}" for f in SIZES if f"s_{f}" in x]))
     bias = params["const"]
     # A field every training pair reports has no presence term of its own (it is part of the
     # intercept); move half its weight out of the intercept, so that a pair of rows that lack
@@ -97,10 +105,15 @@ def fit(work: Path) -> str:
             params[f"has_s_{f}"] = -0.5 * params[f"s_{f}"]
             bias += 0.5 * params[f"s_{f}"]
     # UCDP GED reports no mode and no wounded: their terms cannot be fitted here and are set
-    # to the killed count's (an equally specific detail of the report), said so in the TOML.
-    for f in ("mode", "wounded"):
-        if f"s_{f}" not in params:
-            params[f"s_{f}"], params[f"has_s_{f}"] = params["s_killed"], params["has_s_killed"]
+    # to the killed count's (an equally specific detail of the report), said so in the TOML:
+    # wounded, a count, takes the killed terms and size weight; mode, which has no size, the
+    # killed terms of the model without size terms (with them, the killed terms are those of
+    # agreeing on a toll of one, the least telling agreement on a count).
+    if "s_wounded" not in params:
+        params["s_wounded"], params["has_s_wounded"] = params["s_killed"], params["has_s_killed"]
+        params["s_wounded_size"] = params.get("s_killed_size", 0.0)
+    if "s_mode" not in params:
+        params["s_mode"], params["has_s_mode"] = unsized["s_killed"], unsized["has_s_killed"]
     lines = [f"bias = {bias:.3f}", "", "[weights]"]
     lines += [f"{f} = {params.get(f's_{f}', 0.0):.3f}" for f in FIELDS]
     lines += ["", "[present]"]

@@ -10,9 +10,10 @@ from pathlib import Path
 from jervis.errors import JervisError
 from jervis.store.schema import DATE_PRECISIONS, MODES, PLOVER_EVENTS
 
-FIELDS = ("date", "place", "actor", "target", "mode", "event", "killed", "wounded", "split", "text", "location",
-          "crowd", "coarse", "crowd_coarse")
+FIELDS = ("date", "place", "actor", "target", "mode", "event", "killed", "wounded", "killed_size", "wounded_size",
+          "split", "text", "location", "crowd", "coarse", "crowd_coarse")
 TERMS = ("crowd", "coarse", "crowd_coarse")  # of the pair, not a field both rows report
+SIZES = ("killed_size", "wounded_size")  # a count's weight by its size: no presence term of their own
 
 
 @dataclass(frozen=True)

@@ -175,6 +175,15 @@ def _count_similarity(a: ir.NumericValue, b: ir.NumericValue) -> ir.FloatingValu
     return 1.0 - (a - b).abs() / ibis.greatest(a, b, 1.0)
 
 
+def _count_size(a: ir.NumericValue, b: ir.NumericValue) -> ir.FloatingValue:
+    """How telling an agreement on a count is: log2(1 + the smaller count) - 1, times the
+    counts' similarity. Zero for a toll of one, so the count's own terms weigh agreement on
+    one; one more for each doubling of the toll (a toll of 30 is shared by far fewer events
+    than a toll of 1, in every casualty record), below zero when one says none."""
+    smaller = ibis.least(a, b).cast("float64")
+    return _count_similarity(a, b) * ((smaller + 1.0).log2() - 1.0)
+
+
 def _haversine_km(p: ir.Table) -> ir.FloatingValue:
     la1, la2 = p.lat_l.radians(), p.lat_r.radians()
     dla, dlo = la2 - la1, (p.lon_r - p.lon_l).radians()
@@ -241,6 +250,10 @@ def similarities(p: ir.Table) -> dict[str, ir.FloatingValue]:
         "event": ibis.ifelse(p.event_l == p.event_r, 1.0, 0.0),
         "killed": both(p.killed_l, p.killed_r, _count_similarity(p.killed_l, p.killed_r)),
         "wounded": both(p.wounded_l, p.wounded_r, _count_similarity(p.wounded_l, p.wounded_r)),
+        # Agreeing on a large toll says more than agreeing on a small one: look-alike events
+        # of one day and place mostly share the common small tolls, rarely a large one.
+        "killed_size": both(p.killed_l, p.killed_r, _count_size(p.killed_l, p.killed_r)),
+        "wounded_size": both(p.wounded_l, p.wounded_r, _count_size(p.wounded_l, p.wounded_r)),
         # who died: 1 - half the L1 distance of the two shares (killed on each side, civilians)
         "split": (1.0 - split / 2).clip(lower=0.0),
         "text": ibis.ifelse(
