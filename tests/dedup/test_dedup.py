@@ -59,6 +59,25 @@ def test_seed_article_events_link_to_the_right_rows_and_nothing_else(seed_store)
     ], key=sorted)  # fmt: skip
 
 
+def test_seed_article_true_pairs_score_well_above_the_threshold(seed_store):
+    """The one real check keeps a margin: each of the three true pairs scores at least twice the
+    threshold (a refit that learns the synthetic re-reporter's habits would erode it first)."""
+    from jervis.dedup.match import candidate_pairs, prepare, scored_pairs
+    from jervis.dedup.run import row_ids
+
+    config = DedupConfig.load()
+    engine = Engine(db=seed_store)
+    events = row_ids(engine, engine.raw_events())
+    prepared = prepare(events, config, row_id=events.rid)
+    candidates = candidate_pairs(prepared, sorted(set(config.date_tolerance_days.values())))
+    pairs = scored_pairs(prepared, candidates, config).to_pandas()
+    text = (pairs["src_l"] == "text") | (pairs["src_r"] == "text")
+    compiled = pairs["event_id_l"].where(pairs["src_l"] != "text", pairs["event_id_r"])
+    scores = pairs[text].assign(row=compiled[text]).groupby("row")["score"].max()
+    for row in ("IQ-CUR-010", "IQ-CUR-011", "IQ-CUR-012"):
+        assert scores[f"iraq_2019_2021:{row}"] >= 2 * config.threshold, scores
+
+
 def test_fused_events_are_what_analyses_read_and_say_so(seed_store):
     engine = Engine(db=seed_store)
     assert engine.raw_events().count().to_pandas() == 23
@@ -212,6 +231,11 @@ def test_a_date_coarser_than_a_day_has_its_own_intercept_and_crowding_weight(tmp
     assert 0 < coarse.sum() < len(pairs)  # both kinds of pairs are in the data
     assert (pairs["s_coarse"] == coarse.astype(float)).all()
     assert np.allclose(pairs["s_crowd_coarse"], pairs["s_crowd"] * coarse)
+    # A count's size: 0 at a toll of one, +1 per doubling of the smaller toll, -1 for none.
+    both = pairs.dropna(subset=["killed_l", "killed_r"])
+    a, b = both["killed_l"].astype(float), both["killed_r"].astype(float)
+    assert np.allclose(both["s_killed_size"], both["s_killed"] * (np.log2(1 + np.minimum(a, b)) - 1))
+    assert {0.0, -1.0, 1.0} <= set(both["s_killed_size"].round(9)) and pairs["s_killed_size"].isna().any()
     logit = config.bias + sum(
         (pairs[f"s_{f}"] * config.weights.get(f, 0.0) + config.present.get(f, 0.0)).fillna(0.0) for f in FIELDS
     )

@@ -25,8 +25,8 @@ def test_a_folder_as_config_is_one_line(capsys, tmp_path):
     [
         ("day = 2", "day = -5", "date_tolerance_days.day must be a whole number of days >= 0"),
         ("day = 2", "day = 2.7", "date_tolerance_days.day must be a whole number of days >= 0"),
-        ("bias = -0.459", "bias = nan", "bias must be a finite number"),
-        ("bias = -0.459", "bias = inf", "bias must be a finite number"),
+        ("bias = -0.657", "bias = nan", "bias must be a finite number"),
+        ("bias = -0.657", "bias = inf", "bias must be a finite number"),
         ("default = 25 ", "default = -1 ", "place_radius_km.default must be a finite number > 0"),
         ("1 = 10  ", "1 = inf ", "place_radius_km.ucdp_ged.1 must be a finite number > 0"),
     ],
