@@ -433,7 +433,8 @@ def fit_trigger(rows: list[tuple], missed: dict[str, int] | None = None,
             continue
         if weighted:
             best = None
-        for t in ([i / 20 for i in range(2, 15)] if weighted else [i / 20 for i in range(5, 15)]):
+        grid = range(2, 15) if weighted else range(5, 15)
+        for t in [i / 20 for i in grid]:
             scores = detection_scores(chosen_on, [p >= t for p in probs], missed=missed)
             macro = sum(scores.values()) / len(scores)
             if best is None or macro > best["macro"] + 1e-9:
