@@ -3,8 +3,9 @@
 Fixtures are copies of the shared data (see each folder's ATTRIBUTION.md). The thresholds sit a
 little below the scores measured on 2026-11-30 in the second round (docs/extraction.md), so a
 change that makes things worse fails. Where a threshold is below the issue's target, the target
-is not met and docs/extraction.md says so (RAMS at the triggers, MUC-4 roles, the blind MUC-4
-casualty sample); the test then only guards against losing ground.
+is not met and docs/extraction.md says so (MUC-4 roles, the blind MUC-4 casualty sample); the
+test then only guards against losing ground. RAMS at the triggers was re-measured once after
+the trigger classifier's fifth round (detect6, docs/extraction.md) and now holds the target.
 """
 
 from __future__ import annotations
@@ -48,8 +49,8 @@ def test_rams_test_split_at_the_triggers_and_by_sentence():
 
     sentences, triggers = run(mentions, None), run(mentions, "trigger")
     assert sentences.positives == 75 and sentences.negatives == 660
-    assert sentences.f1 >= 0.57  # measured 0.616 (the sentence holding the trigger)
-    assert triggers.f1 >= 0.8  # measured 0.845; the issue's 0.85 is not met
+    assert sentences.f1 >= 0.57  # measured 0.604 (0.616 before detect6; the trigger's sentence)
+    assert triggers.f1 >= 0.85  # measured 0.878 (the issue's target); 0.845 before detect6
     assert triggers.f1 > run(keyword, "trigger").f1 + 0.4  # keyword rule 0.256
     assert sentences.f1 > run(keyword, None).f1 + 0.2  # keyword rule 0.331
 
