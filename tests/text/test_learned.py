@@ -106,6 +106,29 @@ def test_training_labels_respect_partial_annotation():
     assert train._trigger_label(plover, 0, 1) is None
 
 
+def test_trigger_training_weighs_each_corpus_the_same_and_counts_uncovered_attacks():
+    from jervis.text.pipeline import split_sentences
+
+    train = _train_script()
+    rows = ([("train", "m2e2", ("s", i), ["f"], i % 2) for i in range(8)]
+            + [("train", "rams", ("p", i), ["f"], 1) for i in range(2)]
+            + [("dev", "rams", ("q", 0), ["f"], 1)])  # fmt: skip
+    weigh = train.corpus_weights(rows)
+    totals = {c: sum(weigh(r) for r in rows if r[0] == "train" and r[1] == c)
+              for c in ("m2e2", "rams")}  # fmt: skip
+    assert totals["m2e2"] == pytest.approx(totals["rams"]) == pytest.approx(5.0)
+    # a RAMS attack trigger that no candidate word covers is a miss whatever the model says
+    rams = [r for r in rows if r[1] == "rams"]
+    assert train.detection_scores(rams, [True] * 3)["rams"] == 1.0
+    with_misses = train.detection_scores(rams, [True] * 3, missed={"rams": 3})
+    assert with_misses["rams"] == pytest.approx(2 / 3)
+    text = "Militants detonated a bomb at the market. The minister welcomed the envoys."
+    doc = train.TrainDoc("rams", "train", "p", text,
+                         triggers=[(10, 19, "attack"), (55, 63, "attack")])  # fmt: skip
+    doc.sentences = split_sentences([text])[0]
+    assert train.uncovered_attacks([doc]) == {"rams": 1}  # "welcomed" is no candidate
+
+
 def test_training_reads_no_test_split(monkeypatch):
     train = _train_script()
     fixtures = ROOT / "tests" / "fixtures"
