@@ -208,6 +208,13 @@ def test_eval_cli_json(tmp_path):
     table = CliRunner().invoke(app, ["eval", "extract", "--gold", str(_seed(tmp_path)),
                                      "--baseline"])  # fmt: skip
     assert table.exit_code == 0 and "Fields on matched events" in table.output
+    # --level mention scores the backend's own mention detector (the rules backend's surface one)
+    rules = CliRunner().invoke(app, ["eval", "extract", "--gold", str(PLOVER), "--json", "--limit",
+                                     "5", "--level", "mention", "--backend", "rules"])  # fmt: skip
+    assert rules.exit_code == 0 and json.loads(rules.output)["backend"] == "mentions (rules)"
+    wrong = CliRunner().invoke(app, ["eval", "extract", "--gold", str(PLOVER), "--level", "mention",
+                                     "--backend", "fast"])  # fmt: skip
+    assert "unknown --backend 'fast'" in str(wrong.exception)  # jervis.cli.main: one line, exit 2
 
 
 def test_benchmark_corpus_and_docs_section(tmp_path):

@@ -51,6 +51,8 @@ def extract_cmd(
         raise JervisError(f"unknown --split {split!r}; choose train, dev, test or learn")
     if level not in ("event", "mention"):
         raise JervisError(f"unknown --level {level!r}; choose event or mention")
+    if backend not in ("spacy", "rules"):
+        raise JervisError(f"unknown --backend {backend!r}; choose spacy or rules")
     if unit not in (None, "trigger"):
         raise JervisError(f"unknown --unit {unit!r}; the only other unit is trigger")
     if bootstrap < 0 or bootstrap > 1_000_000:
@@ -65,10 +67,13 @@ def extract_cmd(
     if gold.is_dir():
         raise JervisError("is a folder; --gold needs a gold file", path=str(gold))
     extractor = None
-    if level == "mention":
-        from jervis.text.extract import extract_mentions as extractor
+    if level == "mention":  # the backend's mention detector: trigger classifier or surface one
+        from functools import partial
 
-        backend = "mentions"
+        from jervis.text.extract import extract_mentions
+
+        extractor = partial(extract_mentions, backend=backend)
+        backend = "mentions" if backend == "spacy" else f"mentions ({backend})"
     if baseline:
         from jervis.text.baseline import extract_text as extractor
 
