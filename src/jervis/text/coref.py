@@ -63,6 +63,7 @@ class Draft:
     claim: bool = False  # "X claimed responsibility": gives the attacker only
     cited: bool = False  # introduced as an earlier event ("after", "in reply to ...")
     rising: bool = False  # a toll said to have risen ("the toll rose to 11", "later died")
+    toll_rose: bool = False  # its sentence says an attack's toll rose ("the toll from X rose to N")
 
 
 _FAMILIES = (
@@ -154,13 +155,23 @@ def merge(drafts: list[Draft], *, dated: bool = True) -> list[Draft]:
     return events
 
 
+# a report of casualties alone (no attack word: "by Saturday officials said 87 people had been
+# killed") with its own day at most this many days after the event in view is that event's toll
+LATER_TOLL_DAYS = 2
+
+
 def _later_toll(topic: Draft | None, draft: Draft) -> bool:
     """A toll that names no attack, says it rose, and has its own day no earlier than the
     topic's: the topic's rising toll (a toll cannot come before its attack)."""
-    if topic is None or not (draft.toll and draft.rising and draft.explicit_date):
+    if topic is None or not draft.explicit_date:
+        return False
+    if not ((draft.toll and draft.rising) or (draft.casualty_only and not draft.new
+                                              and topic.values.get("date_precision") == "day")):
         return False
     day, since = draft.values.get("date"), topic.values.get("date")
     if not isinstance(day, date) or not isinstance(since, date) or day < since:
+        return False
+    if not draft.rising and (day - since).days > LATER_TOLL_DAYS:
         return False
     return _fits(topic, draft)
 
@@ -311,3 +322,64 @@ def _absorb(event: Draft, draft: Draft) -> None:
     event.sentences.extend(s for s in draft.sentences if s not in event.sentences)
     event.evidence.extend(e for e in draft.evidence if e not in event.evidence)
     event.triggers.extend(t for t in draft.triggers if t not in event.triggers)
+
+
+# --- A dated report's rows (news6): what the mention-by-mention rules above cannot see, decided
+# over the whole report's rows once they are made.
+
+def _combine(event: Draft, other: Draft) -> None:
+    """``other`` told ``event`` again: absorb it; the event keeps the attack's day (the earlier
+    of two days: a toll is reported after its attack)."""
+    a, b = event.values, other.values
+    keep = (a.get("date"), a.get("date_precision"))
+    _absorb(event, other)
+    days = [(d, p) for d, p in (keep, (b.get("date"), b.get("date_precision")))
+            if p == "day" and isinstance(d, date)]  # fmt: skip
+    a["date"], a["date_precision"] = min(days) if days else keep
+
+
+def _toll_of(row: Draft, events: list[Draft]) -> Draft | None:
+    """The row whose attack a "the toll from X rose to N on Tuesday" row reports: another row
+    with its own day, at most ``LATER_TOLL_DAYS`` before the toll's, a compatible mode and place
+    and no opposed parties (the nearest in days)."""
+    v = row.values
+    if not row.toll_rose or v.get("date_precision") != "day" or not isinstance(v.get("date"), date):
+        return None
+    best = None
+    for event in events:
+        e = event.values
+        if event is row or e.get("date_precision") != "day" or not isinstance(e.get("date"), date):
+            continue
+        gap = (v["date"] - e["date"]).days
+        if not 0 <= gap <= LATER_TOLL_DAYS or not _compatible_mode(e.get("mode"), v.get("mode")):
+            continue
+        if not _compatible_place(e, v) or _opposed(e, v):
+            continue
+        if best is None or gap < best[0]:
+            best = (gap, event)
+    return None if best is None else best[1]
+
+
+def placed_to_the_day(events: list[Draft]) -> list[Draft]:
+    """A dated report places its events to the day: a row the text places only within a week,
+    a month or a year ("last week's bombing", "earlier this month", "since the war began in
+    October") is not reported when the report has a day-dated event (the news annotation rules
+    code no event without a day; such a row cites an event told elsewhere, or is background).
+    A report with no day-dated event keeps them."""
+    if not any(e.values.get("date_precision") == "day" for e in events):
+        return events
+    return [e for e in events if e.values.get("date_precision") == "day"]
+
+
+def reconcile(events: list[Draft], published: date | None) -> list[Draft]:
+    """The pass over a dated report's rows: a rising toll told with its attack's name and the
+    day of the report joins that attack's row; rows placed only within a week, month or year
+    go (``placed_to_the_day``)."""
+    if published is None or len(events) < 2:
+        return events
+    for row in list(events):
+        if row in events and (event := _toll_of(row, events)) is not None:
+            first, second = sorted((event, row), key=lambda e: min(e.sentences))
+            _combine(first, second)
+            events.remove(second)
+    return placed_to_the_day(events)

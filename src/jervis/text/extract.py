@@ -31,7 +31,7 @@ from pathlib import Path
 
 from jervis.errors import JervisError
 from jervis.store.schema import COLUMNS
-from jervis.text import actors, cleaning, dates, places
+from jervis.text import actors, cleaning, coref, dates, places
 from jervis.text.classifier import load_model
 from jervis.text.coref import Draft, merge
 from jervis.text.detect import Hit, Mention, all_hits, candidate_mentions, find_mentions, screen
@@ -66,9 +66,15 @@ _STRIKE_REF = re.compile(r"\b(?:air)?strikes?\b|\braids?\b", re.IGNORECASE)
 _NEW_BEFORE = re.compile(r"\b(?:another|second|third|new|further|fresh|separate|more|other)\s+"
                          r"(?:[\w-]+\s+){0,2}$", re.IGNORECASE)  # fmt: skip
 # a reported clause whose subject is the speaker: "X said it had killed ..." (a claim)
-_CLAIM_BEFORE = re.compile(r"\b(?:said|says|claimed|claims|announced|added)\s+(?:that\s+)?"
-                           r"(?:it|they|its\s+\w+|their\s+\w+)\s+(?:had\s+|has\s+|have\s+)?"
-                           r"(?:\w+\s+)?$", re.IGNORECASE)  # fmt: skip
+_CLAIM_BEFORE = re.compile(r"\b(?:said|says|claimed|claims|announced|added)\s+(?:on\s+\w+\s+)?"
+                           r"(?:that\s+)?(?:it|they|its\s+\w+|their\s+\w+)\s+"
+                           r"(?:had\s+|has\s+|have\s+)?(?:\w+\s+)?$", re.IGNORECASE)  # fmt: skip
+# the same claim with the killing as the second of two joined verbs: "X said it had struck a
+# gathering of commanders with missiles and killed N" (one clause: no comma, no full stop)
+_CLAIM_AND_BEFORE = re.compile(r"\b(?:said|says|claimed|claims|announced)\s+(?:on\s+\w+\s+)?"
+                               r"(?:that\s+)?(?:it|they|its\s+\w+|their\s+\w+)\s+"
+                               r"(?:had\s+|has\s+|have\s+)?\w+[^,;.]{0,120}?\band\s+"
+                               r"(?:had\s+)?$", re.IGNORECASE)  # fmt: skip
 # "in Iraq and Syria", "in northern Syria and northern Iraq", "in Syria and in Iraq"
 _AND_PLACE = re.compile(r"\s*,?\s+and\s+(?:in\s+)?(?:(?:north|south|east|west)(?:-?(?:east|west))?"
                         r"(?:ern)?\s+|central\s+)?", re.IGNORECASE)  # fmt: skip
@@ -87,6 +93,9 @@ _KILLING_VERB = re.compile(r"(?:murdered|murdering|assassinated|assassinating|ma
 _RISING = re.compile(r"\btoll\b.{0,40}\b(?:rose|risen|climbed|increased|reached|jumped)\b|"
                      r"\b(?:later|since|subsequently)\s+died\b|\bdied\s+(?:later|of\s+(?:their|his|"
                      r"her)\s+(?:wounds|injuries))\b|\bsuccumbed\b", re.IGNORECASE)  # fmt: skip
+# "the toll from a bombing at a mosque in X rose to 93": an attack's toll, on the report's day
+_TOLL_ROSE = re.compile(r"\btoll\b[^,;.]{0,140}?\b(?:rose|has\s+risen|had\s+risen|climbed|"
+                        r"increased|jumped)\s+to\b", re.IGNORECASE)  # fmt: skip
 _BY_AGENT = re.compile(r"\b(?:killed|wounded|injured|hurt)\s+(?:\w+\s+){0,3}?by\b", re.IGNORECASE)
 # a relative clause between commas ("the group, which seized the town on June 3, condemned ..."):
 # a date inside it dates that clause, not a mention outside it
@@ -334,6 +343,7 @@ def _extract_doc(
             draft.evidence = [piece]
             draft.toll = toll
             draft.rising = toll and bool(_RISING.search(sentence.norm))
+            draft.toll_rose = bool(_TOLL_ROSE.search(sentence.norm))
             v = draft.values
             cited = bool(_SUBORDINATE.search(sentence.norm[: mention.start][-40:]))
             draft.cited = cited  # "in reply to rocket attacks": an earlier event, cited
@@ -360,6 +370,7 @@ def _extract_doc(
             drafts.extend(others)
     drafts.extend(claims[k] for k in sorted(claims))
     events = merge(drafts, dated=published is not None)
+    events = coref.reconcile(events, published)
     out = []
     for n, draft in enumerate(events, start=1):
         _scoped_parties(draft.values, published)  # the merged event may know its place now
@@ -630,8 +641,9 @@ def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None
             continue  # "the bomber was killed": the attackers' own dead are not victims
         if said and count and enemy_claim(norm, hit.start, hit.end, hit.passive):
             continue  # "the army said 20 rebels were killed": a claim of the enemy's losses
-        if said and key == "killed" and count and _CLAIM_BEFORE.search(
-            norm[max(0, hit.start - 50) : hit.start]
+        if said and key == "killed" and count and (
+            _CLAIM_BEFORE.search(norm[max(0, hit.start - 50) : hit.start])
+            or _CLAIM_AND_BEFORE.search(norm[max(0, hit.start - 200) : hit.start])
         ):  # "X said it had killed N militants": the attacker's claim of its enemy's losses
             continue
         if said and key not in stated:

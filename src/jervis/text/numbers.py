@@ -180,6 +180,11 @@ STANDALONE = [
                           r"workers?|villagers?|children|men|women|fighters?|members?|"
                           r"journalists?|students?|worshippers?|guards?|residents?)\b", re.I)),
     ("killed", re.compile(r"\b(?:death\s+)?toll\s+(?:\w+\s+){0,3}?(?:to|of|at)\s+" + _N, re.I)),
+    # the toll named with its attack before the verb: "the toll from Monday's bombing at a
+    # market in X rose to 41" (a phrase of up to 24 words, no clause break, then the toll's verb)
+    ("killed", re.compile(r"\b(?:death\s+)?toll\s+(?:from|of|in)\s+(?:[\w'.-]+\s+){1,24}?"
+                          r"(?:rose|has\s+risen|had\s+risen|climbed|reached|increased|jumped|"
+                          r"stood|stands|was\s+put|is\s+put)\s+(?:to\s+|at\s+)?" + _N, re.I)),
     # "N people lost their lives", "claimed the lives of N", "N suffered (serious) injuries"
     ("killed", re.compile(_N + r"\s+(?:[\w'.-]+\s+){0,4}?(?:lost|losing)\s+their\s+lives\b|"
                           r"\b(?:claimed|claiming|took|taking)\s+the\s+lives\s+of\s+"
