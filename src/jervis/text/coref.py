@@ -360,6 +360,10 @@ def _toll_of(row: Draft, events: list[Draft]) -> Draft | None:
     return None if best is None else best[1]
 
 
+_PLACED_ROUGHLY = frozenset({"week", "month", "year"})  # not "unknown": a date the text gave
+# but no calendar holds (kept, with no date)
+
+
 def placed_to_the_day(events: list[Draft]) -> list[Draft]:
     """A dated report places its events to the day: a row the text places only within a week,
     a month or a year ("last week's bombing", "earlier this month", "since the war began in
@@ -368,7 +372,7 @@ def placed_to_the_day(events: list[Draft]) -> list[Draft]:
     A report with no day-dated event keeps them."""
     if not any(e.values.get("date_precision") == "day" for e in events):
         return events
-    return [e for e in events if e.values.get("date_precision") == "day"]
+    return [e for e in events if e.values.get("date_precision") not in _PLACED_ROUGHLY]
 
 
 def reconcile(events: list[Draft], published: date | None) -> list[Draft]:

@@ -566,6 +566,9 @@ def _evidence_pieces(sentence: Sentence, mentions: list[Mention], cues) -> list[
     return out
 
 
+_CLAUSE_PENALTY = 25  # characters: a comma after a date that ends another mention's clause
+
+
 def _assign_cues(sentence: Sentence, mentions: list[Mention]) -> list[dates.DateCue | None]:
     """Each date cue goes to the nearest mention (ties: the one before it)."""
     out: list[dates.DateCue | None] = [None] * len(mentions)
@@ -597,6 +600,12 @@ def _assign_cues(sentence: Sentence, mentions: list[Mention]) -> list[dates.Date
                 sentence.norm[min(cue.end, m.end) : max(cue.start, m.start)]
             ):
                 d = float("inf")  # "Before it was shelled, ..., where X founded Y in 2014"
+            if (cue.end <= m.start and "," in sentence.norm[cue.end : m.start]
+                    and any(o.end <= cue.start and "," not in sentence.norm[o.end : cue.start]
+                            for o in mentions)):  # fmt: skip
+                d += _CLAUSE_PENALTY  # a date that ends a mention's clause belongs to it, not
+                # to the mention after the comma ("killed two soldiers on Wednesday, US jets
+                # struck ... on Thursday")
             scores.append(d)
             if cue.end <= m.start and d and any(o.end <= cue.start for o in mentions) and (
                 _SUBORDINATE.search(sentence.norm[cue.end : m.start])
