@@ -83,6 +83,29 @@ _GENERIC_ACTOR = re.compile(
     r"^(?:(?:the|a|an|some|several|two|three|four|five|dozens\s+of)\s+)?(?:[a-z][\w-]*\s+){0,2}"
     r"(?:[Gg]unm[ae]n|[Aa]ttackers?|[Aa]ssailants?|[Bb]ombers?|[Ss]uicide\s+bombers?|[Ss]hooters?|"
     r"[Kk]idnappers?|[Aa]rsonists?|[Aa]ssassins?|[Ss]nipers?)$")
+# armed men the text names no group for ("heavily armed militants", "the fighters", "men"):
+# no named attacker (a group's name or a nationality gives the actor a side, which keeps it)
+_GENERIC_ARMED = re.compile(
+    r"^(?:(?:[Tt]he|[Ss]ome|[Ss]everal|[Dd]ozens\s+of|[Hh]undreds\s+of)\s+)?"
+    r"(?:(?:[A-Z][a-z]+ly|Armed|Masked|Unidentified|Unknown|Suspected)\s+)?(?:[a-z][a-z-]*\s+){0,2}"
+    r"(?:militants|insurgents|fighters|jihadists|extremists|militiamen|men)$")  # fmt: skip
+# (a capitalised modifier is a name or a nationality, "Kurdish militants", unless an adverb or
+# a plain adjective that opened the sentence)
+# a month or weekday read as a party ("Oct", "Sunday"): a date, never an actor
+_DATE_WORD = re.compile(
+    r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|"
+    r"june|july|august|september|october|november|december|monday|tuesday|wednesday|thursday|"
+    r"friday|saturday|sunday)\.?$", re.IGNORECASE)
+
+
+def _own_target(values: dict) -> bool:
+    """The actor is the target's own noun ("soldiers" attacked "soldiers"): the victims read as
+    their attacker; an attacker named by no group is not its own target."""
+    actor, target = values.get("actor_raw") or "", values.get("target_raw") or ""
+    a, t = actor.lower().split()[-1:], target.lower().split()[-1:]
+    return bool(a) and a == t
+
+
 _CLAIM_RE = re.compile(r"^\W*(?P<who>[A-Z][\w'-]*(?:\s+[\w'-]+){0,4}?)\s+(?:has\s+|have\s+|had\s+)?"
                        r"(?:claimed|claims)\s+(?:responsibility|credit)\b")  # fmt: skip
 # attack verbs that say the victims died: their count is of the killed, as "killed"'s is
@@ -849,8 +872,12 @@ def _killed_target(norm: str, hits, target) -> bool:
 
 def _finish(text: str, draft: Draft, n: int, doc_id: str | None, url: str | None) -> ExtractedEvent:
     v = draft.values
-    if v.get("actor") and v.get("actor_side") is None and _GENERIC_ACTOR.match(v["actor"]):
-        v["actor"] = None  # "gunmen", "the bomber": an attacker nobody is named for (raw kept)
+    if v.get("actor") and v.get("actor_side") is None and (
+        _GENERIC_ACTOR.match(v["actor"]) or _GENERIC_ARMED.match(v["actor"])
+        or _DATE_WORD.match(v["actor"]) or _own_target(v)
+    ):  # fmt: skip
+        v["actor"] = None  # "gunmen", "the bomber", "heavily armed militants": an attacker
+        # nobody is named for; a date word; the victims' own noun (raw kept)
     evidence = " ... ".join(text[a:b].strip() for a, b in draft.evidence)
     confidence = 0.5 + 0.15 * draft.strong + 0.1 * draft.explicit_date
     confidence += 0.1 * bool(v.get("actor") or v.get("target")) + 0.1 * bool(v.get("country"))
