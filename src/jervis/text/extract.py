@@ -99,10 +99,12 @@ _DATE_WORD = re.compile(
 
 
 def _own_target(values: dict) -> bool:
-    """The actor is the target's own noun ("soldiers" attacked "soldiers"): the victims read as
-    their attacker; an attacker named by no group is not its own target."""
+    """The actor is the target's own common noun ("soldiers" attacked "soldiers"): the victims
+    read as their attacker; an attacker named by no group is not its own target."""
     actor, target = values.get("actor_raw") or "", values.get("target_raw") or ""
-    a, t = actor.lower().split()[-1:], target.lower().split()[-1:]
+    if actor != actor.lower():
+        return False  # a name ("Free Syrian Army") is left to the roles
+    a, t = actor.split()[-1:], target.lower().split()[-1:]
     return bool(a) and a == t
 
 
