@@ -29,7 +29,6 @@ import importlib
 import json
 import re
 import sys
-from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -114,20 +113,18 @@ def ablation_and_rule_cv(docs) -> dict:
     full = per_article(docs)
     result = {"all rules": summary(full), "without": {}}
     support: dict[str, set[int]] = {}
-    for name, switch in switches.items():
-        switch(False)
-        rows = per_article(docs)
-        switch(True)
-        result["without"][name] = summary(rows)
-        support[name] = {k for k, (a, b) in enumerate(zip(full, rows)) if _value(a) > _value(b)}
-    result["articles each rule helps"] = {n: sorted(docs[k].doc_id for k in s) for n, s in support.items()}
     result["articles each rule hurts"] = {}
     for name, switch in switches.items():
         switch(False)
         rows = per_article(docs)
         switch(True)
+        result["without"][name] = summary(rows)
+        pairs = list(enumerate(zip(full, rows, strict=True)))
+        support[name] = {k for k, (a, b) in pairs if _value(a) > _value(b)}
         result["articles each rule hurts"][name] = sorted(
-            docs[k].doc_id for k, (a, b) in enumerate(zip(full, rows)) if _value(a) < _value(b))
+            docs[k].doc_id for k, (a, b) in pairs if _value(a) < _value(b))
+    result["articles each rule helps"] = {
+        n: sorted(docs[k].doc_id for k in s) for n, s in support.items()}
     cv = []
     for k, doc in enumerate(docs):
         off = [n for n, s in support.items() if s and not (s - {k})]

@@ -1,9 +1,11 @@
 """The news development set (tests/fixtures/news-dev, README): event level with casualties on
 the right event, scored as jervis.text.evaluate.score_news scores the held-out news set.
 
-Thresholds sit just under the scores measured at the end of the third round (docs/extraction.md,
-"The news development set"); a change that loses an event or a count fails. The ``learn`` part
-was read while the rules were written; the ``test`` part was scored only as counts.
+Thresholds sit just under the scores measured at the end of the sixth round (docs/extraction.md,
+"Sixth round: news rows"); a change that loses an event or a count fails. news-dev's ``learn``
+part was read while the third round's rules were written, its ``test`` part in the sixth round.
+news-dev2's ``learn`` part (another author's articles 01-14) was read in the fifth and sixth
+rounds; its ``test`` part is a validation set and is not scored here.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import pytest
 from jervis.text.evaluate import evaluate
 
 GOLD = Path(__file__).parents[1] / "fixtures" / "news-dev" / "gold.jsonl"
+GOLD2 = Path(__file__).parents[1] / "fixtures" / "news-dev2" / "gold.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -26,15 +29,23 @@ def parts():
 def test_learn_part(parts):
     lenient = parts["learn"]["lenient"]
     assert lenient["gold"] == 17
-    assert lenient["f1"] >= 0.88  # measured 0.914 (16 found of 17, 18 extracted)
-    assert lenient["f1_casualties"] >= 0.83  # measured 0.857 (15 with both counts right)
+    assert lenient["f1"] >= 0.91  # measured 0.941 (16 found of 17, 17 extracted; was 0.914)
+    assert lenient["f1_casualties"] >= 0.85  # measured 0.882 (15 with both counts right)
 
 
 def test_dev_test_part(parts):
     lenient = parts["test"]["lenient"]
     assert lenient["gold"] == 10
-    assert lenient["f1"] >= 0.82  # measured 0.857 (9 found of 10, 11 extracted)
-    assert lenient["f1_casualties"] >= 0.73  # measured 0.762 (8 with both counts right)
+    assert lenient["f1"] >= 0.87  # measured 0.900 (9 found of 10, 10 extracted; was 0.857)
+    assert lenient["f1_casualties"] >= 0.77  # measured 0.800 (8 with both counts right)
+
+
+def test_dev2_learn_part():
+    """Another author's articles (news-dev2 01-14): 0.657 / 0.486 before the sixth round."""
+    lenient = evaluate(GOLD2, "news", split="learn", bootstrap=0).extra["lenient"]
+    assert lenient["gold"] == 31
+    assert lenient["f1"] >= 0.80  # measured 0.825 (26 found of 31, 32 extracted)
+    assert lenient["f1_casualties"] >= 0.67  # measured 0.698 (22 with both counts right)
 
 
 def test_one_row_per_event(parts):
