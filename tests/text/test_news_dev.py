@@ -44,8 +44,8 @@ def test_dev2_learn_part():
     """Another author's articles (news-dev2 01-14): 0.657 / 0.486 before the sixth round."""
     lenient = evaluate(GOLD2, "news", split="learn", bootstrap=0).extra["lenient"]
     assert lenient["gold"] == 31
-    assert lenient["f1"] >= 0.78  # measured 0.812 (26 found of 31, 33 extracted)
-    assert lenient["f1_casualties"] >= 0.69  # measured 0.719 (23 with both counts right)
+    assert lenient["f1"] >= 0.80  # measured 0.825 (26 found of 31, 32 extracted)
+    assert lenient["f1_casualties"] >= 0.67  # measured 0.698 (22 with both counts right)
 
 
 def test_one_row_per_event(parts):

@@ -97,10 +97,3 @@ def test_a_tolls_place_of_origin_does_not_split_it_from_the_attack():
             "Sixty-eight others were wounded, two of them visiting students from Panama.")  # fmt: skip
     rows = violent(text, published="2019-01-21")
     assert [(r.killed, r.wounded, r.country) for r in rows] == [(20, 68, "COL")]
-
-
-def test_a_lead_without_a_day_is_kept_beside_a_dated_background_event():
-    text = ("Militants stormed an army base in the north of the country, killing 30 soldiers, "
-            "the army said.\n\nOn Dec. 10, a similar raid on a camp killed 71 soldiers.")  # fmt: skip
-    rows = violent(text)
-    assert len(rows) == 2 and rows[0].killed == 30 and rows[1].date == date(2022, 12, 10)

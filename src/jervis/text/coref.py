@@ -365,17 +365,14 @@ _PLACED_ROUGHLY = frozenset({"week", "month", "year"})  # not "unknown": a date 
 
 
 def placed_to_the_day(events: list[Draft]) -> list[Draft]:
-    """A dated report places its events to the day: a row the text itself places only within a
-    week, a month or a year ("last week's bombing", "earlier this month", "since the war began
-    in October"), or cites ("after", "in reply to") without a day, is not reported when the
-    report has a day-dated event (the news annotation rules code no event without a day; such
-    a row cites an event told elsewhere, or is background). A row with no date cue at all (a
-    lead that gives no day, dated by the publication) is kept, and so is every row of a report
-    with no day-dated event."""
+    """A dated report places its events to the day: a row the text places only within a week,
+    a month or a year ("last week's bombing", "earlier this month", "since the war began in
+    October") is not reported when the report has a day-dated event (the news annotation rules
+    code no event without a day; such a row cites an event told elsewhere, or is background).
+    A report with no day-dated event keeps them."""
     if not any(e.values.get("date_precision") == "day" for e in events):
         return events
-    return [e for e in events if e.values.get("date_precision") not in _PLACED_ROUGHLY
-            or not (e.explicit_date or e.cited)]
+    return [e for e in events if e.values.get("date_precision") not in _PLACED_ROUGHLY]
 
 
 def reconcile(events: list[Draft], published: date | None) -> list[Draft]:
