@@ -60,8 +60,7 @@ def _switches():
 
     saved = {"placed": coref.placed_to_the_day, "later": coref.LATER_TOLL_DAYS,
              "toll_of": coref._toll_of, "claim": ex._CLAIM_AND_BEFORE, "clause": ex._CLAUSE_PENALTY,
-             "armed": ex._GENERIC_ARMED, "date": ex._DATE_WORD, "own": ex._own_target,
-             "toll places": ex._toll_places}  # fmt: skip
+             "armed": ex._GENERIC_ARMED, "date": ex._DATE_WORD, "own": ex._own_target}  # fmt: skip
     return {
         "week/month/year rows": lambda on: setattr(
             coref, "placed_to_the_day", saved["placed"] if on else (lambda events: events)),
@@ -78,8 +77,6 @@ def _switches():
         "date word actor": lambda on: setattr(ex, "_DATE_WORD", saved["date"] if on else NEVER),
         "victims' own noun actor": lambda on: setattr(
             ex, "_own_target", saved["own"] if on else (lambda values: False)),
-        "a toll's place is not an origin": lambda on: setattr(
-            ex, "_toll_places", saved["toll places"] if on else (lambda norm, matches: matches)),
     }
 
 

@@ -90,10 +90,3 @@ def test_the_victims_own_noun_is_not_their_attacker():
     assert _own_target({"actor_raw": "soldiers", "target_raw": "14 soldiers"})
     assert not _own_target({"actor_raw": "Free Syrian Army", "target_raw": "Free Syrian Army"})
     assert not _own_target({"actor_raw": "gunmen", "target_raw": "soldiers"})
-
-
-def test_a_tolls_place_of_origin_does_not_split_it_from_the_attack():
-    text = ("A car bomb exploded at a police academy in Bogota on Thursday, killing 20 cadets. "
-            "Sixty-eight others were wounded, two of them visiting students from Panama.")  # fmt: skip
-    rows = violent(text, published="2019-01-21")
-    assert [(r.killed, r.wounded, r.country) for r in rows] == [(20, 68, "COL")]

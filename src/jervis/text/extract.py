@@ -121,7 +121,6 @@ _RISING = re.compile(r"\btoll\b.{0,40}\b(?:rose|risen|climbed|increased|reached|
 # "the toll from a bombing at a mosque in X rose to 93": an attack's toll, on the report's day
 _TOLL_ROSE = re.compile(r"\btoll\b[^,;.]{0,140}?\b(?:rose|has\s+risen|had\s+risen|climbed|"
                         r"increased|jumped)\s+to\b", re.IGNORECASE)  # fmt: skip
-_FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?$", re.IGNORECASE)
 _BY_AGENT = re.compile(r"\b(?:killed|wounded|injured|hurt)\s+(?:\w+\s+){0,3}?by\b", re.IGNORECASE)
 # a relative clause between commas ("the group, which seized the town on June 3, condemned ..."):
 # a date inside it dates that clause, not a mention outside it
@@ -365,8 +364,6 @@ def _extract_doc(
             main = cue is not None and _opens_clause(sentence.norm, cue, mention)
             own = matches if len(mentions) == 1 else [  # several events: each its own places
                 m for m in matches if piece[0] <= sentence.start + m.start < piece[1]]
-            if toll:
-                own = _toll_places(sentence.norm, own)
             draft = _draft(lex, sentence, mention, cue, own, published, previous, parse, main=main)
             draft.evidence = [piece]
             draft.toll = toll
@@ -404,13 +401,6 @@ def _extract_doc(
         _scoped_parties(draft.values, published)  # the merged event may know its place now
         out.append(_finish(text, draft, n, doc_id, url))
     return out
-
-
-def _toll_places(norm: str, matches: list) -> list:
-    """A toll names no attack: a place it gives without "in", "near", "at", or after "from", is
-    the victims' origin ("students from Panama") or a source, not where the attack happened."""
-    return [m for m in matches if getattr(m, "locative", False)
-            and not _FROM_BEFORE.search(norm[max(0, m.start - 12) : m.start])]  # fmt: skip
 
 
 def _other_countries(sentence: Sentence, matches: list, draft: Draft) -> list[Draft]:
