@@ -90,3 +90,12 @@ def test_the_victims_own_noun_is_not_their_attacker():
     assert _own_target({"actor_raw": "soldiers", "target_raw": "14 soldiers"})
     assert not _own_target({"actor_raw": "Free Syrian Army", "target_raw": "Free Syrian Army"})
     assert not _own_target({"actor_raw": "gunmen", "target_raw": "soldiers"})
+
+
+def test_a_lead_without_a_day_beside_a_dated_background_event_is_lost():
+    """The known cost of the rule (docs/extraction.md, "Known weaknesses"): pinned so that a
+    change to it is seen."""
+    text = ("Militants stormed an army base in the north of the country, killing 30 soldiers, "
+            "the army said.\n\nOn Dec. 10, a similar raid on a camp killed 71 soldiers.")  # fmt: skip
+    rows = violent(text)
+    assert [(r.date, r.killed) for r in rows] == [(date(2022, 12, 10), 71)]

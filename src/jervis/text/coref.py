@@ -369,7 +369,10 @@ def placed_to_the_day(events: list[Draft]) -> list[Draft]:
     a month or a year ("last week's bombing", "earlier this month", "since the war began in
     October") is not reported when the report has a day-dated event (the news annotation rules
     code no event without a day; such a row cites an event told elsewhere, or is background).
-    A report with no day-dated event keeps them."""
+    A row with no date cue at all is dated by the publication's week and goes too: on the news
+    sets every such row beside a day-dated one was a duplicate or background, but a lead that
+    gives no day beside a dated background event is lost (docs/extraction.md, "Known
+    weaknesses"). A report with no day-dated event keeps them."""
     if not any(e.values.get("date_precision") == "day" for e in events):
         return events
     return [e for e in events if e.values.get("date_precision") not in _PLACED_ROUGHLY]
