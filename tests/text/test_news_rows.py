@@ -99,3 +99,11 @@ def test_a_lead_without_a_day_beside_a_dated_background_event_is_lost():
             "the army said.\n\nOn Dec. 10, a similar raid on a camp killed 71 soldiers.")  # fmt: skip
     rows = violent(text)
     assert [(r.date, r.killed) for r in rows] == [(date(2022, 12, 10), 71)]
+
+
+def test_a_later_development_dated_roughly_stays():
+    text = ("Rebels attacked a police station in Goma, Congo on May 1. The following week, gunmen "
+            "ambushed a convoy near Beni, Congo.\n\nLast month, an air strike hit a camp.")  # fmt: skip
+    rows = violent(text)
+    assert [(r.date, r.date_precision) for r in rows] == [(date(2023, 5, 1), "day"),
+                                                          (date(2023, 5, 8), "week")]  # fmt: skip

@@ -372,10 +372,21 @@ def placed_to_the_day(events: list[Draft]) -> list[Draft]:
     A row with no date cue at all is dated by the publication's week and goes too: on the news
     sets every such row beside a day-dated one was a duplicate or background, but a lead that
     gives no day beside a dated background event is lost (docs/extraction.md, "Known
-    weaknesses"). A report with no day-dated event keeps them."""
-    if not any(e.values.get("date_precision") == "day" for e in events):
+    weaknesses"). A report with no day-dated event keeps them, and so is a row the text dates
+    roughly after all of them ("the following week": a later development)."""
+    days = [e.values["date"] for e in events if e.values.get("date_precision") == "day"
+            and isinstance(e.values.get("date"), date)]  # fmt: skip
+    if not days:
         return events
-    return [e for e in events if e.values.get("date_precision") not in _PLACED_ROUGHLY]
+    return [e for e in events if e.values.get("date_precision") not in _PLACED_ROUGHLY
+            or _later_development(e, max(days))]
+
+
+def _later_development(event: Draft, last_day: date) -> bool:
+    """A row the text itself dates roughly *after* every day-dated event ("the following week",
+    "a week later") is a later development, not a citation or background: it stays."""
+    day = event.values.get("date")
+    return event.explicit_date and isinstance(day, date) and day > last_day
 
 
 def reconcile(events: list[Draft], published: date | None) -> list[Draft]:
