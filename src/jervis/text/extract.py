@@ -66,15 +66,14 @@ _STRIKE_REF = re.compile(r"\b(?:air)?strikes?\b|\braids?\b", re.IGNORECASE)
 _NEW_BEFORE = re.compile(r"\b(?:another|second|third|new|further|fresh|separate|more|other)\s+"
                          r"(?:[\w-]+\s+){0,2}$", re.IGNORECASE)  # fmt: skip
 # a reported clause whose subject is the speaker: "X said it had killed ..." (a claim)
-_CLAIM_BEFORE = re.compile(r"\b(?:said|says|claimed|claims|announced|added)\s+(?:on\s+\w+\s+)?"
-                           r"(?:that\s+)?(?:it|they|its\s+\w+|their\s+\w+)\s+"
-                           r"(?:had\s+|has\s+|have\s+)?(?:\w+\s+)?$", re.IGNORECASE)  # fmt: skip
+_SAID_IT = (r"\s+(?:on\s+\w+\s+)?(?:that\s+)?(?:it|they|its\s+\w+|their\s+\w+)\s+"
+            r"(?:had\s+|has\s+|have\s+)?")
+_CLAIM_BEFORE = re.compile(r"\b(?:said|says|claimed|claims|announced|added)" + _SAID_IT
+                           + r"(?:\w+\s+)?$", re.IGNORECASE)  # fmt: skip
 # the same claim with the killing as the second of two joined verbs: "X said it had struck a
 # gathering of commanders with missiles and killed N" (one clause: no comma, no full stop)
-_CLAIM_AND_BEFORE = re.compile(r"\b(?:said|says|claimed|claims|announced)\s+(?:on\s+\w+\s+)?"
-                               r"(?:that\s+)?(?:it|they|its\s+\w+|their\s+\w+)\s+"
-                               r"(?:had\s+|has\s+|have\s+)?\w+[^,;.]{0,120}?\band\s+"
-                               r"(?:had\s+)?$", re.IGNORECASE)  # fmt: skip
+_CLAIM_AND_BEFORE = re.compile(r"\b(?:said|says|claimed|claims|announced)" + _SAID_IT
+                               + r"\w+[^,;.]{0,120}?\band\s+(?:had\s+)?$", re.IGNORECASE)  # fmt: skip
 # "in Iraq and Syria", "in northern Syria and northern Iraq", "in Syria and in Iraq"
 _AND_PLACE = re.compile(r"\s*,?\s+and\s+(?:in\s+)?(?:(?:north|south|east|west)(?:-?(?:east|west))?"
                         r"(?:ern)?\s+|central\s+)?", re.IGNORECASE)  # fmt: skip
