@@ -253,6 +253,10 @@ def normalise_party(
                 head = owner.group(1)
             if head != part and dictionary.lookup(head, country=country, year=year) is not None:
                 name, side = dictionary.normalise(head, country=country, year=year)
+            else:
+                inner = _inner_party(part, country=country, year=year)
+                if inner is not None:
+                    name, side = inner
         if name not in names:
             names.append(name)
         sides.add(side)
@@ -260,6 +264,51 @@ def normalise_party(
         return Party(raw, raw, None, start, end)
     side = sides.pop() if len(sides) == 1 else None
     return Party("; ".join(names), raw, side, start, end)
+
+
+# "Iran-backed X" is X, never Iran: a sponsor's name joined to the noun it qualifies
+_SPONSORED = re.compile(r"(?<![\w-])[\w.'-]+-(?:backed|allied|linked|aligned|affiliated|supported|"
+                        r"sponsored|funded|armed|trained|controlled|run|led)\s+", re.IGNORECASE)  # fmt: skip
+_OF_GROUP = re.compile(r"^(?:[a-z-]+\s+){0,2}(?:fighters|members|militants|gunmen|troops|soldiers|"
+                       r"units?|forces|militiamen|militias?|elements|supporters|loyalists|"
+                       r"followers|jihadists|insurgents|rebels|cells?)\s+of\s+(?:the\s+)?(.+)$",
+                       re.IGNORECASE)  # fmt: skip
+_OWNER_PREFIX = re.compile(r"^[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*'s\s+(?:[a-z-]+\s+){0,2}(?=[A-Z])")
+_WEAPON_OF = re.compile(r"^([A-Z][a-z]+)\s+(?:[a-z-]+\s+)?(?:missiles?|rockets?|drones?|shells?|"
+                        r"bombs?|artillery|aircraft|jets?|warplanes?|helicopters?|tanks?|"
+                        r"shelling|strikes?|air\s+strikes?|airstrikes?|gunboats?|warships?)$")  # fmt: skip
+
+
+def _inner_party(part: str, *, country: str | None, year: int | None):
+    """A known party inside a phrase the dictionary does not know as a whole: the noun of
+    "<X>-backed <noun>" (never X), the group of "fighters of <group>" (past "<Country>'s
+    paramilitary"), the state of "<nationality> missiles / drones / shelling"."""
+    dictionary = _dictionary()
+
+    def known(text: str):
+        text = text.strip(" ,.;:")
+        if text and dictionary.lookup(text, country=country, year=year) is not None:
+            return dictionary.normalise(text, country=country, year=year)
+        return None
+
+    rest = _SPONSORED.sub("", part)
+    if rest != part and rest.strip():
+        found = known(rest) or known(_DET.sub("", rest)) or known(re.sub(r"\s+\w+$", "", rest))
+        if found:
+            return found
+        part = rest
+    of = _OF_GROUP.match(part)
+    if of:
+        group = of.group(1)
+        found = known(group) or known(_OWNER_PREFIX.sub("", group))
+        if found:
+            return found
+    weapon = _WEAPON_OF.match(part)
+    if weapon:
+        found = known(f"{weapon.group(1)} forces")
+        if found and found[1] is not None:
+            return found
+    return None
 
 
 def _conjuncts(raw: str) -> list[str]:
@@ -434,3 +483,124 @@ def _subject_end(norm: str, pos: int) -> int:
             pos = head.rindex("(")
             continue
         return pos
+
+
+# -- Naming: which phrases name a party at all ------------------------------------------------
+# A role's phrase is named last (jervis.text.extract calls name_parties on what the word order
+# and the parse found). Three general rules, each about the phrase, never about one text:
+# - a phrase that is a date, a time, a quantity or an event ("Oct", "10:15", "scores", "the
+#   toll", "the operation") names no one: neither actor nor target;
+# - an attacker named only by what he is ("gunmen", "heavily armed militants", "the bomber",
+#   "soldiers") is an unknown perpetrator: actor None, the words kept in actor_raw; a proper
+#   name, a nationality, a dictionary entry or a camp word ("rebel", "government", "coalition",
+#   "X-backed") names one;
+# - the subject of a reporting verb ("X said", "X described the attack as", "X condemned the
+#   attack") is a source, not the attacker, unless the reported clause makes it the subject
+#   again ("X said it struck", "X said its jets struck"); a phrase after "as" ("disguised as
+#   police") is a likeness, not a party.
+_MONTHS = (r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|"
+           r"june|july|august|september|october|november|december")
+_NON_PARTY_HEAD = re.compile(
+    r"^(?:" + _MONTHS + r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"christmas|easter|ramadan|eid|holidays?|new\s+year|morning|afternoon|evening|night|"
+    r"day|days|week|weeks|month|months|year|years|hours?|minutes?|"
+    r"scores|dozens|hundreds|thousands|tens|millions|toll|tolls|number|numbers|total|"
+    r"operation|operations|arrest|arrests|attack|attacks|strike|strikes|offensive|campaign|"
+    r"fire|blast|blasts|explosion|explosions|incident|violence|fighting|clashes|raid|raids|"
+    r"bombing|bombings|shelling|assault|escalation|response|retaliation|place|time)\.?$",
+    re.IGNORECASE)  # fmt: skip
+_NUMERIC = re.compile(r"^[\d:.,/-]+(?:\s*(?:am|pm|a\.m\.|p\.m\.|gmt|utc))?$", re.IGNORECASE)
+_PREP = re.compile(r"\s+(?:of|from|in|on|at|by|with|for|near|inside|outside|during|after|"
+                   r"before|against|to|into)\s+", re.IGNORECASE)  # fmt: skip
+# who is only described: no name, no camp
+_GENERIC_ATTACKER = re.compile(
+    r"^(?:militants?|gunm[ae]n|fighters?|attackers?|assailants?|bombers?|m[ae]n|soldiers?|"
+    r"troops?|drivers?|people|persons?|individuals?|members?|suspects?|perpetrators?|"
+    r"terrorists?|extremists?|raiders?|shooters?|kidnappers?|youths?|boys?|wom[ae]n)$",
+    re.IGNORECASE)  # fmt: skip
+_DESCRIPTIVE = re.compile(
+    r"^(?:heavily|lightly|armed|masked|unidentified|unknown|suspected|anonymous|unnamed|"
+    r"alleged|several|some|many|dozens|hundreds|other|more|few|a|an|the|two|three|four|five|"
+    r"six|seven|eight|nine|ten|\d+|of|motorcycle-riding|motorbike-riding|gun-toting|"
+    r"suicide|would-be|lone|young|female|male|hooded|uniformed|other|two-man|teenage)$",
+    re.IGNORECASE)  # fmt: skip
+_REPORTING = re.compile(
+    r"^(?:,[^,]{1,80},|\s+\([^)]{1,40}\)|\s+(?:in|of|at|for)\s+(?:the\s+)?[A-Z][\w'-]*"
+    r"(?:\s+[A-Z][\w'-]*){0,3})?\s+(?:(?:has|have|had|also|later|then|again|for|"
+    r"months|weeks|years|long|on|\w+day|earlier)\s+){0,3}(?:said|says|say|described|describes|"
+    r"condemned|condemns|denied|denies|blamed|blames|accused|accuses|told|reported|reports|"
+    r"announced|announces|confirmed|confirms|stated|added|warned|warns|vowed|vows|threatened|"
+    r"called|calls|put|puts|estimated|noted|urged|tweeted|wrote|rejected|insisted|mourned|"
+    r"visited|declared|responded|promised|pledged)\b",
+    re.IGNORECASE)  # fmt: skip
+_REPORTED_SUBJECT = re.compile(r"\b(?:it|they|we|its|their|our)\b", re.IGNORECASE)
+_LIKENESS_BEFORE = re.compile(r"\b(?:as|like)\s+(?:an?\s+|the\s+)?$", re.IGNORECASE)
+# after a preposition of place or origin ("launched from X", "the town of X", "near X"): where,
+# not who, unless the phrase is a known party ("fighters of Hamas")
+_PLACE_BEFORE = re.compile(r"\b(?:from|in|near|at|of|outside|inside|into|across|over)\s+"
+                           r"(?:the\s+)?$", re.IGNORECASE)  # fmt: skip
+_ORIGIN = re.compile(r"\bfrom\s+(?:the\s+)?$", re.IGNORECASE)  # "fired from X": even a state
+
+
+def _head_word(raw: str) -> str:
+    """The phrase's head: the last word before its first preposition ("toll from a bombing")."""
+    core = _PREP.split(raw.strip(" ,.;:\"'"), maxsplit=1)[0].strip()
+    words = core.split()
+    return words[-1] if words else ""
+
+
+def names_no_one(raw: str) -> bool:
+    """A date, a time, a quantity or an event word, not a party ("Oct", "10:15", "the toll from
+    the bombing", "scores", "the operation")."""
+    text = _DET.sub("", raw.strip(" ,.;:\"'"))
+    if not text:
+        return True
+    if _NUMERIC.match(text) or _NON_PARTY_HEAD.match(text):
+        return True
+    head = _head_word(text)
+    return bool(_NUMERIC.match(head) or _NON_PARTY_HEAD.match(head.rstrip(".")))
+
+
+def unnamed_attacker(party: Party) -> bool:
+    """An attacker described, not named: a generic person noun with only descriptive words
+    before it, no capital letter, no dictionary entry, no camp ("heavily armed militants",
+    "the bomber"; not "rebel fighters", "Hamas gunmen", "pro-government militias")."""
+    if party.side is not None or party.name is None:
+        return False
+    words = party.raw.strip(" ,.;:\"'").split()
+    if not words or not _GENERIC_ATTACKER.match(words[-1]):
+        return False
+    return all(_DESCRIPTIVE.match(w) for w in words[:-1])
+
+
+def is_speaker(norm: str, party: Party, trigger_start: int) -> bool:
+    """The subject of a reporting verb that comes before the attack word ("X said ... attack",
+    "X described the attack as"): a source, unless the reported clause names it again as the
+    doer ("X said it struck", "X said its jets struck")."""
+    if party.end > trigger_start:
+        return False
+    verb = _REPORTING.match(norm[party.end : trigger_start])
+    if verb is None:
+        return False
+    between = norm[party.end + verb.end() : trigger_start]
+    return not _REPORTED_SUBJECT.search(between)
+
+
+def name_parties(
+    norm: str, trigger_start: int, actor: Party | None, target: Party | None
+) -> tuple[Party | None, Party | None]:
+    """The last step of role finding: drop phrases that name no one, sources and likenesses,
+    and read a described-only attacker as unknown (actor None, its words kept as raw)."""
+    if actor is not None:
+        before = norm[max(0, actor.start - 12) : actor.start]
+        likeness = _LIKENESS_BEFORE.search(before)
+        where = _PLACE_BEFORE.search(before) and (actor.side is None or _ORIGIN.search(before))
+        if likeness or where or (names_no_one(actor.raw) and actor.name in (None, actor.raw)):
+            actor = None
+        elif is_speaker(norm, actor, trigger_start):
+            actor = None
+        elif unnamed_attacker(actor):
+            actor = Party(None, actor.raw, None, actor.start, actor.end)
+    if target is not None and names_no_one(target.raw) and target.name in (None, target.raw):
+        target = None
+    return actor, target

@@ -292,7 +292,14 @@ def _absorb(event: Draft, draft: Draft) -> None:
         for key in ("actor", "actor_raw", "actor_side"):
             v[key] = d[key]
         event.spans["actor"] = draft.spans["actor"]
+    if v.get("actor") is None and v.get("actor_raw") and d.get("actor_side") and not draft.claim:
+        for key in ("actor", "actor_raw", "actor_side"):  # an unknown perpetrator, named later
+            v[key] = d[key]  # (only by a known party: a described one names no one)
+        if "actor" in draft.spans:
+            event.spans["actor"] = draft.spans["actor"]
     for key in _FILL:
+        if key.startswith("actor") and v.get("actor_raw"):
+            continue  # the actor fields move together
         if v.get(key) is None and d.get(key) is not None:
             v[key] = d[key]
             if key in draft.spans:

@@ -717,6 +717,7 @@ def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None
     actor, target = actors.assign_roles(norm, hits, trigger_spans)
     if parse is not None:
         actor, target = _parsed_roles(norm, parse, hits, actor, target)
+    actor, target = actors.name_parties(norm, min(h.start for h in hits), actor, target)
     if values["event"] == "FIGHT" and actor and target and target.start < actor.start:
         actor, target = target, actor  # a fight has two sides: named in the text's order
     exclude = []
