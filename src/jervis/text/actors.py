@@ -274,15 +274,12 @@ _OF_GROUP = re.compile(r"^(?:[a-z-]+\s+){0,2}(?:fighters|members|militants|gunme
                        r"followers|jihadists|insurgents|rebels|cells?)\s+of\s+(?:the\s+)?(.+)$",
                        re.IGNORECASE)  # fmt: skip
 _OWNER_PREFIX = re.compile(r"^[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*'s\s+(?:[a-z-]+\s+){0,2}(?=[A-Z])")
-_WEAPON_OF = re.compile(r"^([A-Z][a-z]+)\s+(?:[a-z-]+\s+)?(?:missiles?|rockets?|drones?|shells?|"
-                        r"bombs?|artillery|aircraft|jets?|warplanes?|helicopters?|tanks?|"
-                        r"shelling|strikes?|air\s+strikes?|airstrikes?|gunboats?|warships?)$")  # fmt: skip
 
 
 def _inner_party(part: str, *, country: str | None, year: int | None):
     """A known party inside a phrase the dictionary does not know as a whole: the noun of
     "<X>-backed <noun>" (never X), the group of "fighters of <group>" (past "<Country>'s
-    paramilitary"), the state of "<nationality> missiles / drones / shelling"."""
+    paramilitary")."""
     dictionary = _dictionary()
 
     def known(text: str):
@@ -302,11 +299,6 @@ def _inner_party(part: str, *, country: str | None, year: int | None):
         group = of.group(1)
         found = known(group) or known(_OWNER_PREFIX.sub("", group))
         if found:
-            return found
-    weapon = _WEAPON_OF.match(part)
-    if weapon:
-        found = known(f"{weapon.group(1)} forces")
-        if found and found[1] is not None:
             return found
     return None
 
@@ -507,7 +499,7 @@ _NON_PARTY_HEAD = re.compile(
     r"scores|dozens|hundreds|thousands|tens|millions|toll|tolls|number|numbers|total|"
     r"operation|operations|arrest|arrests|attack|attacks|strike|strikes|offensive|campaign|"
     r"fire|blast|blasts|explosion|explosions|incident|violence|fighting|clashes|raid|raids|"
-    r"bombing|bombings|shelling|assault|escalation|response|retaliation|place|time)\.?$",
+    r"bombing|bombings|shelling|assault|escalation|response|retaliation)\.?$",
     re.IGNORECASE)  # fmt: skip
 _NUMERIC = re.compile(r"^[\d:.,/-]+(?:\s*(?:am|pm|a\.m\.|p\.m\.|gmt|utc))?$", re.IGNORECASE)
 _PREP = re.compile(r"\s+(?:of|from|in|on|at|by|with|for|near|inside|outside|during|after|"
@@ -530,16 +522,24 @@ _REPORTING = re.compile(
     r"months|weeks|years|long|on|\w+day|earlier)\s+){0,3}(?:said|says|say|described|describes|"
     r"condemned|condemns|denied|denies|blamed|blames|accused|accuses|told|reported|reports|"
     r"announced|announces|confirmed|confirms|stated|added|warned|warns|vowed|vows|threatened|"
-    r"called|calls|put|puts|estimated|noted|urged|tweeted|wrote|rejected|insisted|mourned|"
-    r"visited|declared|responded|promised|pledged)\b",
+    r"called|calls|put|puts|estimated|noted|urged|tweeted|wrote|rejected|insisted)\b",
     re.IGNORECASE)  # fmt: skip
 _REPORTED_SUBJECT = re.compile(r"\b(?:it|they|we|its|their|our)\b", re.IGNORECASE)
 _LIKENESS_BEFORE = re.compile(r"\b(?:as|like)\s+(?:an?\s+|the\s+)?$", re.IGNORECASE)
 # after a preposition of place or origin ("launched from X", "the town of X", "near X"): where,
-# not who, unless the phrase is a known party ("fighters of Hamas")
-_PLACE_BEFORE = re.compile(r"\b(?:from|in|near|at|of|outside|inside|into|across|over)\s+"
-                           r"(?:the\s+)?$", re.IGNORECASE)  # fmt: skip
+# not who, unless the phrase is a known party ("in the Hamas attack")
+_PLACE_BEFORE = re.compile(r"(?:\b(?:from|in|near|at|outside|inside|into|across|over)|\b(?:town|"
+                           r"city|village|province|region|district|state|capital|outskirts|area|"
+                           r"suburb|port|county)\s+of)\s+(?:the\s+)?$", re.IGNORECASE)  # fmt: skip
 _ORIGIN = re.compile(r"\bfrom\s+(?:the\s+)?$", re.IGNORECASE)  # "fired from X": even a state
+
+
+def _a_place(raw: str) -> bool:
+    """A country or place of the gazetteer ("fired from Lebanon"), not an organisation."""
+    from jervis.text.gazetteer import Gazetteer
+
+    hit = Gazetteer.load().lookup(_DET.sub("", raw.strip(" ,.;:")))
+    return hit is not None and hit.kind != "demonym"
 
 
 def _head_word(raw: str) -> str:
@@ -565,8 +565,10 @@ def unnamed_attacker(party: Party) -> bool:
     """An attacker described, not named: a generic person noun with only descriptive words
     before it, no capital letter, no dictionary entry, no camp ("heavily armed militants",
     "the bomber"; not "rebel fighters", "Hamas gunmen", "pro-government militias")."""
-    if party.side is not None or party.name is None:
+    if party.side is not None:
         return False
+    if party.name is None:
+        return True  # already unknown ("unidentified gunmen")
     words = party.raw.strip(" ,.;:\"'").split()
     if not words or not _GENERIC_ATTACKER.match(words[-1]):
         return False
@@ -594,7 +596,9 @@ def name_parties(
     if actor is not None:
         before = norm[max(0, actor.start - 12) : actor.start]
         likeness = _LIKENESS_BEFORE.search(before)
-        where = _PLACE_BEFORE.search(before) and (actor.side is None or _ORIGIN.search(before))
+        owner = actor.raw.endswith("'s") or norm[actor.end : actor.end + 2] == "'s"
+        where = (not owner and _PLACE_BEFORE.search(before)
+                 and (actor.side is None or (_ORIGIN.search(before) and _a_place(actor.raw))))  # fmt: skip
         if likeness or where or (names_no_one(actor.raw) and actor.name in (None, actor.raw)):
             actor = None
         elif is_speaker(norm, actor, trigger_start):
