@@ -528,6 +528,8 @@ _REPORTED_SUBJECT = re.compile(r"\b(?:it|they|we|its|their|our)\b", re.IGNORECAS
 _LIKENESS_BEFORE = re.compile(r"\b(?:as|like)\s+(?:an?\s+|the\s+)?$", re.IGNORECASE)
 # after a preposition of place or origin ("launched from X", "the town of X", "near X"): where,
 # not who, unless the phrase is a known party ("in the Hamas attack")
+_DISGUISED = re.compile(r"\b([A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?)\s+(?:dressed|disguised|posing|"
+                        r"masquerading)\s+as\s+(?:an?\s+|the\s+)?$", re.IGNORECASE)  # fmt: skip
 _PLACE_BEFORE = re.compile(r"(?:\b(?:from|in|near|at|outside|inside|into|across|over)|\b(?:town|"
                            r"city|village|province|region|district|state|capital|outskirts|area|"
                            r"suburb|port|county)\s+of)\s+(?:the\s+)?$", re.IGNORECASE)  # fmt: skip
@@ -599,7 +601,13 @@ def name_parties(
         owner = actor.raw.endswith("'s") or norm[actor.end : actor.end + 2] == "'s"
         where = (not owner and _PLACE_BEFORE.search(before)
                  and (actor.side is None or (_ORIGIN.search(before) and _a_place(actor.raw))))  # fmt: skip
-        if likeness or where or (names_no_one(actor.raw) and actor.name in (None, actor.raw)):
+        disguised = _DISGUISED.search(norm[max(0, actor.start - 60) : actor.start])
+        if disguised:  # "gunmen dressed as police": the gunmen
+            start = max(0, actor.start - 60) + disguised.start(1)
+            actor = normalise_party(disguised.group(1), start, start + len(disguised.group(1)))
+            if actor.side is None:
+                actor = Party(None, actor.raw, None, actor.start, actor.end)
+        elif likeness or where or (names_no_one(actor.raw) and actor.name in (None, actor.raw)):
             actor = None
         elif is_speaker(norm, actor, trigger_start):
             actor = None
