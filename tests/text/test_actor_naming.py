@@ -107,3 +107,16 @@ def test_an_unknown_perpetrator_is_named_later_only_by_a_known_party():
     _absorb(event, draft(actor="Hezbollah", actor_raw="Hezbollah fighters", actor_side="hezbollah"))
     assert (event.values["actor"], event.values["actor_raw"], event.values["actor_side"]) == (
         "Hezbollah", "Hezbollah fighters", "hezbollah")
+
+
+def test_a_town_or_a_building_does_not_attack_but_a_capital_names_its_state():
+    assert _only("Aleppo was shelled on Monday, killing five civilians.").actor is None
+    event = _only("Moscow launched a barrage of missiles at power plants in western Ukraine on "
+                  "Monday, killing four people.")  # fmt: skip
+    assert event.actor_raw == "Moscow" and event.actor_side == "russia"
+
+
+def test_a_possessive_cut_before_its_noun_is_read_to_the_name():
+    event = _only("Fighters of Sudan's paramilitary Rapid Support Forces attacked a village in "
+                  "the east on Wednesday, killing 30 people.")  # fmt: skip
+    assert event.actor == "Rapid Support Forces"

