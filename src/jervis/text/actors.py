@@ -526,10 +526,11 @@ _REPORTING = re.compile(
     re.IGNORECASE)  # fmt: skip
 _REPORTED_SUBJECT = re.compile(r"\b(?:it|they|we|its|their|our)\b", re.IGNORECASE)
 _LIKENESS_BEFORE = re.compile(r"\b(?:as|like)\s+(?:an?\s+|the\s+)?$", re.IGNORECASE)
-# after a preposition of place or origin ("launched from X", "the town of X", "near X"): where,
-# not who, unless the phrase is a known party ("in the Hamas attack")
+# "gunmen dressed as police": who wears the disguise
 _DISGUISED = re.compile(r"\b([A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?)\s+(?:dressed|disguised|posing|"
                         r"masquerading)\s+as\s+(?:an?\s+|the\s+)?$", re.IGNORECASE)  # fmt: skip
+# after a preposition of place or origin ("launched from X", "the town of X", "near X"): where,
+# not who, unless the phrase is a known party ("in the Hamas attack")
 _PLACE_BEFORE = re.compile(r"(?:\b(?:from|in|near|at|outside|inside|into|across|over)|\b(?:town|"
                            r"city|village|province|region|district|state|capital|outskirts|area|"
                            r"suburb|port|county)\s+of)\s+(?:the\s+)?$", re.IGNORECASE)  # fmt: skip
