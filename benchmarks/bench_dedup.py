@@ -247,6 +247,47 @@ def speed(rows: dict[str, int], work: Path) -> list[dict]:
     return out
 
 
+def fusion(lake: Path, fuse_rows: int) -> dict:
+    """Fusion alone on DuckDB (``run.fused_records``) over the links a run stored in ``lake``,
+    with ``fuse.FUSE_ROWS`` linked rows a bucket; the records are compared with the stored
+    ones. Run in a process of its own per setting (``fusion_study``), so that each peak is
+    its own."""
+    from jervis.dedup import fuse as dedup_fuse
+    from jervis.dedup.run import fused_records
+    from jervis.store.engine import FUSED
+
+    dedup_fuse.FUSE_ROWS = fuse_rows
+    links = Engine(lake=lake).dedup_table(LINKS).to_pandas()
+    engine = Engine(lake=lake)
+    import psutil
+
+    before = psutil.Process().memory_info().rss
+    started = time.perf_counter()
+    with PeakMemory() as memory:
+        got = fused_records(engine, links)
+        seconds = time.perf_counter() - started
+    buckets = int(dedup_fuse.fuse_buckets(links).max()) + 1
+    stored = Engine(lake=lake).dedup_table(FUSED).to_pyarrow()
+    return {"fuse_rows": fuse_rows, "buckets": buckets, "linked_rows": len(links), "records": got.num_rows,
+            "seconds": round(seconds, 1), "rss_before_gb": round(before / 2**30, 2),
+            "peak_gb": round(memory.peak / 2**30, 2), "equal_to_stored": got.equals(stored),
+            "load": os.getloadavg()[0]}  # fmt: skip
+
+
+def fusion_study(lake: Path) -> None:
+    """Fusion in one bucket (every linked row at once: the DuckDB path before buckets) and in
+    buckets of ``FUSE_ROWS``, each in a fresh process, one after the other."""
+    import json
+    import subprocess
+
+    from jervis.dedup.fuse import FUSE_ROWS
+
+    for rows in (2**62, FUSE_ROWS):
+        out = subprocess.run([sys.executable, __file__, "--fusion", str(lake), "--fuse-rows", str(rows)],
+                             check=True, capture_output=True, text=True).stdout  # fmt: skip
+        print(json.loads(out.strip().splitlines()[-1]), flush=True)
+
+
 def stages(rows: int, engine_name: str, work: Path) -> dict:
     """Each engine stage timed on its own (row ids, prepare, candidates, scoring to pandas):
     where the time goes, without the clustering and fusion that run in this process."""
@@ -323,7 +364,19 @@ def main() -> None:
     parser.add_argument("--learn-seeds", metavar="SEEDS",
                         help="only: accuracy on the learn split (Ukraine) for each seed of rereport "
                              "(e.g. 2,3,4) and their mean; the score split is not touched")
+    parser.add_argument("--fusion", metavar="LAKE", type=Path,
+                        help="only: fusion alone over the links stored in LAKE (a lake kept by --keep, "
+                             "after a run), in one bucket and in buckets, each in its own process")
+    parser.add_argument("--fuse-rows", type=int, help="with --fusion: this one setting, in this process")
     args = parser.parse_args()
+    if args.fusion:
+        if args.fuse_rows:
+            import json
+
+            print(json.dumps(fusion(args.fusion, args.fuse_rows)))
+        else:
+            fusion_study(args.fusion)
+        return
     import logging
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")

@@ -40,6 +40,14 @@ def seed_store(tmp_path_factory) -> Path:
     return db
 
 
+@pytest.fixture(scope="module")
+def irq_store(tmp_path_factory) -> Path:
+    """UCDP GED Iraq (tests/fixtures) ingested once for the tests that re-report it."""
+    db = tmp_path_factory.mktemp("irq") / "ucdp.duckdb"
+    jervis.ingest(FIXTURES / "ucdp-ged" / "conflict_data_irq.csv", db=db)
+    return db
+
+
 def test_seed_article_events_link_to_the_right_rows_and_nothing_else(seed_store):
     con = duckdb.connect(str(seed_store), read_only=True)
     rows = con.sql(
@@ -93,10 +101,9 @@ def test_fused_events_are_what_analyses_read_and_say_so(seed_store):
     assert "--no-fusion" in every.attrs["notes"][0]
 
 
-def test_known_duplicates_in_rereported_real_data(tmp_path):
+def test_known_duplicates_in_rereported_real_data(irq_store, tmp_path):
     """CI-size version of benchmarks/bench_dedup.py: UCDP GED Iraq 2007 re-reported with noise."""
-    db = tmp_path / "ucdp.duckdb"
-    jervis.ingest(FIXTURES / "ucdp-ged" / "conflict_data_irq.csv", db=db)
+    db = irq_store
     base = jervis.events(db, start="2007-01-01", end="2007-12-31")
     mixed = rereport(base, seed=7)
     lake = tmp_path / "lake"
@@ -113,6 +120,50 @@ def test_known_duplicates_in_rereported_real_data(tmp_path):
     # The full benchmark measures 0.952 / 0.948 on all of Iraq (docs/benchmarks.md).
     assert scores["precision"] >= 0.9 and scores["recall"] >= 0.8, scores
     assert run["events"] == len(mixed)
+
+
+def test_duckdb_fuses_in_buckets_of_whole_clusters_with_the_records_of_one_pass(irq_store, tmp_path, monkeypatch):
+    """At 10M rows the DuckDB path read all 7.1 million linked rows into pandas to fuse them
+    (16.6 GB); it fuses buckets of whole clusters (fuse.fuse_buckets, shared with Spark) one
+    at a time, and the records equal one pass over all linked rows, value for value."""
+    import pyarrow as pa
+
+    from jervis.dedup import fuse as dedup_fuse
+    from jervis.dedup import run as dedup_run
+    from jervis.store.lake import write_events
+
+    mixed = rereport(jervis.events(irq_store, start="2007-01-01", end="2007-12-31"), seed=3)
+    write_events(tmp_path / "lake", mixed)
+    engine = Engine(lake=tmp_path / "lake")
+    # The clusters: the re-reported rows of each true event (fusion does not care how they
+    # were found; the scores are tested above).
+    size = mixed.groupby("truth")["event_id"].transform("size")
+    links = pd.DataFrame({"event_id": mixed["event_id"], "cluster_id": "fused:" + mixed["truth"]})[size > 1]
+    links = links.sort_values(["cluster_id", "event_id"], ignore_index=True)
+    largest = int(links.groupby("cluster_id").size().max())
+    assert len(links) > 500 and largest > 1
+    one_pass = dedup_run.fused_records(engine, links)  # FUSE_ROWS (250,000) > every linked row
+    read: list[int] = []
+    members = dedup_run._members
+
+    def counted(engine, bucket):
+        read.append(len(bucket))
+        return members(engine, bucket)
+
+    monkeypatch.setattr(dedup_run, "_members", counted)
+    monkeypatch.setattr(dedup_fuse, "FUSE_ROWS", 50)
+    bucketed = dedup_run.fused_records(engine, links)
+    assert len(read) >= len(links) // (50 + largest) and sum(read) == len(links)
+    assert max(read) < 50 + largest  # never all linked rows at once
+    assert bucketed.schema == one_pass.schema == dedup_run.FUSED_SCHEMA
+    assert bucketed.equals(one_pass)  # same records, same order (by cluster id)
+    assert bucketed["cluster_id"].to_pylist() == sorted(links["cluster_id"].unique())
+    assert pa.compute.max(bucketed["n_rows"]).as_py() == largest
+    # Buckets hold whole clusters, in the order of their ids, and at least as many as asked.
+    buckets = dedup_fuse.fuse_buckets(links, at_least=7)
+    assert buckets.groupby(links["cluster_id"]).nunique().max() == 1
+    by_cluster = buckets.groupby(links["cluster_id"]).first()
+    assert by_cluster.is_monotonic_increasing and by_cluster.iloc[-1] >= 6
 
 
 def test_clusters_grow_without_chaining_and_respect_curated_sources():
@@ -186,15 +237,14 @@ def test_scores_up_to_ties_only_forgive_indistinguishable_originals():
     assert ties["correct_pairs"] == 2 and ties["predicted_pairs"] == 4  # c3 with o1 stays wrong
 
 
-def test_countries_in_chunks_give_the_same_pairs(tmp_path, monkeypatch):
+def test_countries_in_chunks_give_the_same_pairs(irq_store, tmp_path, monkeypatch):
     """Ten million rows are de-duplicated a few countries at a time (run.CHUNK_ROWS); pairs never
     cross countries, so chunks find exactly the pairs one pass finds."""
     from jervis.dedup import run as dedup_run
     from jervis.dedup.synthetic import tile
     from jervis.store.lake import write_events
 
-    db = tmp_path / "ucdp.duckdb"
-    jervis.ingest(FIXTURES / "ucdp-ged" / "conflict_data_irq.csv", db=db)
+    db = irq_store
     mixed = tile(rereport(jervis.events(db, start="2007-07-01", end="2007-07-31"), seed=3), 2)
     write_events(tmp_path / "lake", mixed)
     config = DedupConfig.load()

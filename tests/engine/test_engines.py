@@ -99,6 +99,7 @@ def test_dedup_on_spark_links_and_fuses_exactly_what_duckdb_does(stores, tmp_pat
     MAX_PART_ROWS and short date tolerances), and the links, clusters and fused records must
     be exactly DuckDB's, which reads every row in one pass. Spark also fuses, in buckets of
     whole clusters (many here: a small FUSE_ROWS); the linked rows never reach the process."""
+    from jervis.dedup import fuse as dedup_fuse
     from jervis.dedup import run as dedup_run
     from jervis.dedup import spark as dedup_spark
     from jervis.dedup.config import DedupConfig
@@ -117,7 +118,7 @@ def test_dedup_on_spark_links_and_fuses_exactly_what_duckdb_does(stores, tmp_pat
                                   target_rows=len(mixed) // 4, max_rows=len(mixed) // 2, halo=10)  # fmt: skip
     sliced = plan["lo"] != dedup_spark.NO_DAY
     assert plan[sliced]["part"].nunique() >= 2 and (~sliced).sum() >= 1  # both kinds of part
-    monkeypatch.setattr(dedup_spark, "FUSE_ROWS", 300)
+    monkeypatch.setattr(dedup_fuse, "FUSE_ROWS", 300)  # both engines fuse in these buckets
     members = dedup_run._members
 
     def duckdb_members(engine, links):

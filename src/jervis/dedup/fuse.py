@@ -9,6 +9,7 @@ go to the row with the finest date, then the finest place), how many rows agree 
 from __future__ import annotations
 
 import json
+import math
 
 import pandas as pd
 
@@ -25,6 +26,21 @@ GROUPS: dict[str, tuple[str, ...]] = {
 SINGLE = ("event", "mode", "country", "killed", "wounded", "actor_killed", "target_killed",
           "civilians_killed", "source_dataset")  # fmt: skip
 FUSED_EXTRA = ("n_rows", "n_sources", "sources", "support")
+FUSE_ROWS = 250_000  # linked rows fused at a time (whole clusters), on either engine
+
+
+def fuse_buckets(links: pd.DataFrame, *, at_least: int = 1) -> pd.Series:
+    """The bucket (0, 1, ...) of each link (event_id, cluster_id): whole clusters in the
+    order of their ids, packed about ``FUSE_ROWS`` linked rows a bucket (fewer, to make at
+    least ``at_least`` buckets when there are that many clusters). Fusion reads and fuses one
+    bucket at a time (DuckDB, run.py) or one per task (Spark, spark.py); a cluster's record
+    depends only on its own rows, so the records equal one pass over all linked rows, and
+    concatenated in bucket order they stay sorted by cluster id."""
+    sizes = links.groupby("cluster_id", sort=True).size()
+    target = max(1, min(FUSE_ROWS, math.ceil(len(links) / max(1, at_least))))
+    start = sizes.cumsum() - sizes  # linked rows before each cluster
+    bucket = pd.Series(pd.factorize(start // target, sort=True)[0], index=sizes.index)
+    return links["cluster_id"].map(bucket).astype("int64")
 
 
 def _quality(rows: pd.DataFrame) -> pd.Series:

@@ -2,7 +2,8 @@
 
 The candidate pairs and their scores run on the engine (DuckDB or Spark, store or lake); the
 linked pairs (a small fraction) come back to this process, where the clusters are computed;
-the fused records are computed here on DuckDB and by Spark's tasks on Spark (dedup/spark.py).
+the fused records are computed in buckets of whole clusters (``fuse.fuse_buckets``): here on
+DuckDB, one bucket's linked rows at a time, and by Spark's tasks on Spark (dedup/spark.py).
 Both are written beside the events: tables ``event_links``, ``fused_events`` and
 ``dedup_runs`` in a DuckDB store, ``_dedup/*.parquet`` in a lake. The events themselves are
 never changed; analyses read the fused view (store/engine.py).
@@ -23,7 +24,7 @@ import pyarrow.parquet as pq
 
 from jervis.dedup.cluster import clusters
 from jervis.dedup.config import DedupConfig
-from jervis.dedup.fuse import FUSED_EXTRA, fuse
+from jervis.dedup.fuse import FUSED_EXTRA, fuse, fuse_buckets
 from jervis.dedup.match import candidate_pairs, matched_pairs, prepare
 from jervis.store.db import connect
 from jervis.store.engine import DEDUP_RUNS, FUSED, LINKS, Engine, as_engine
@@ -124,8 +125,8 @@ def _chunk_links(
 
 
 def _members(engine: Engine, links: pd.DataFrame) -> pd.DataFrame:
-    """The linked rows with their cluster id, in one order on every engine (fusion breaks
-    exact ties by the order it meets the rows)."""
+    """The rows of ``links`` (one bucket's, on DuckDB) with their cluster id, in one order on
+    every engine (fusion breaks exact ties by the order it meets the rows)."""
     raw = engine.raw_events()
     table = ibis.memtable(links)
     joined = raw.join(table, raw.event_id == table.event_id).select(*[raw[c] for c in COLUMNS], table.cluster_id)
@@ -137,15 +138,26 @@ def sort_members(members: pd.DataFrame) -> pd.DataFrame:
 
 
 def fused_records(engine: Engine, links: pd.DataFrame) -> pa.Table:
-    """The fused record of every cluster (``FUSED_SCHEMA``): on Spark each task fuses whole
-    clusters where the rows are (dedup/spark.py), so the linked rows never come here."""
+    """The fused record of every cluster (``FUSED_SCHEMA``, sorted by cluster id), in buckets
+    of whole clusters (``fuse.fuse_buckets``): on Spark each task fuses a bucket where the rows
+    are (dedup/spark.py), so the linked rows never come here; on DuckDB this process reads and
+    fuses one bucket's rows at a time (7.1 million linked rows at 10M rows took 16.6 GB read
+    at once)."""
     if not len(links):
         return _arrow_fused(fuse_empty())
     if engine.name == "spark":
         from jervis.dedup.spark import spark_fused
 
         return spark_fused(engine, links)
-    return _arrow_fused(fuse(_members(engine, links)))
+    started = time.perf_counter()
+    buckets = fuse_buckets(links)
+    records = [
+        _arrow_fused(fuse(_members(engine, bucket)))
+        for _, bucket in links[["event_id", "cluster_id"]].groupby(buckets.to_numpy(), sort=True)
+    ]
+    log.info("dedup: %d clusters fused in %d buckets, %.0f s", sum(t.num_rows for t in records), len(records),
+             time.perf_counter() - started)  # fmt: skip
+    return pa.concat_tables(records)
 
 
 def dedup(db: Any = None, *, config: str | Path | DedupConfig | None = None) -> dict[str, Any]:

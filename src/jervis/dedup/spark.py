@@ -21,9 +21,10 @@ splits into independent parts:
    clusters them as on DuckDB (run.py): one pass over all pairs, batched as on DuckDB, so
    the clusters are DuckDB's (clustered per part, the batches would differ, and with them
    the order in which exact ties are met).
-5. The links (event id, cluster id) go back to Spark, which joins them to the rows and fuses
-   whole clusters in buckets, one ``applyInArrow`` task each (``spark_fused``); only the
-   fused records come back, never the linked rows (7 million at 10M rows).
+5. The links (event id, cluster id, bucket: ``fuse.fuse_buckets``, as on DuckDB) go back to
+   Spark, which joins them to the rows and fuses whole clusters in buckets, one
+   ``applyInArrow`` task each (``spark_fused``); only the fused records come back, never the
+   linked rows (7 million at 10M rows).
 
 So the scores are DuckDB's, computed inside Spark's Python workers; Spark does the reading,
 the partitioning, the shuffle, the scheduling (two tasks at a time on local[2]) and the
@@ -52,7 +53,6 @@ from jervis.store.engine import Engine
 from jervis.store.schema import ARROW_SCHEMA, COLUMNS
 
 MAX_PART_ROWS = 400_000  # a country larger than this is cut into time slices
-FUSE_ROWS = 250_000  # linked rows fused per Spark task (whole clusters)
 TASKS_PER_CORE = 2  # parts are packed small enough to give each core about this many
 NO_DAY = -(2**40)  # "no bound" for a slice's day range (far outside any calendar)
 PAIRS_SCHEMA = "a string, b string, source_a string, source_b string, score double, candidates long"
@@ -228,34 +228,34 @@ def spark_fused(engine: Engine, links: pd.DataFrame) -> pa.Table:
     """``fuse`` over the linked rows (``run._members``) on Spark; only the fused records
     (``run.FUSED_SCHEMA``) come back to this process, never the linked rows.
 
-    The links go to Spark as a Parquet file; Spark joins them to the rows, gives each cluster
-    a bucket (a hash of its id; about ``FUSE_ROWS`` linked rows per bucket), shuffles by bucket
-    and fuses each bucket in one ``applyInArrow`` task, in the order of ``run.sort_members``:
-    a cluster's record depends only on its own rows in that order, so the records equal one
-    pass over all rows. Spark writes them to Parquet; this process reads that."""
+    The links go to Spark as a Parquet file with their bucket (``fuse.fuse_buckets``: whole
+    clusters, about ``fuse.FUSE_ROWS`` linked rows a bucket, at least two buckets per core);
+    Spark joins them to the rows, shuffles by bucket and fuses each bucket in one
+    ``applyInArrow`` task, in the order of ``run.sort_members``: a cluster's record depends
+    only on its own rows in that order, so the records equal one pass over all rows. Spark
+    writes them to Parquet; this process reads that."""
     import pyarrow.parquet as pq
     from pyspark.sql import functions as F  # noqa: N812
     from pyspark.sql.pandas.types import from_arrow_schema
 
+    from jervis.dedup.fuse import fuse_buckets
     from jervis.dedup.run import FUSED_SCHEMA
 
     started = time.perf_counter()
     events = _spark_frame(engine, engine.raw_events())
     session = events.sparkSession
     cores = max(1, session.sparkContext.defaultParallelism)
-    n_buckets = max(cores * TASKS_PER_CORE, math.ceil(len(links) / FUSE_ROWS))
+    bucketed = links[["event_id", "cluster_id"]].assign(part=fuse_buckets(links, at_least=cores * TASKS_PER_CORE))
+    n_buckets = int(bucketed["part"].max()) + 1
     tmp = Path(tempfile.mkdtemp(prefix="jervis-spark-fuse-"))
     conf = session.conf
     coalesce = conf.get("spark.sql.adaptive.coalescePartitions.enabled")
     conf.set("spark.sql.adaptive.coalescePartitions.enabled", "false")
     try:
-        pq.write_table(
-            pa.Table.from_pandas(links[["event_id", "cluster_id"]], preserve_index=False),
-            tmp / "links.parquet",
-        )
-        linked = session.read.parquet(str(tmp / "links.parquet")).withColumn(
-            "part", F.pmod(F.xxhash64("cluster_id"), F.lit(n_buckets)).cast("int")
-        )
+        schema = pa.schema([("event_id", pa.string()), ("cluster_id", pa.string()), ("part", pa.int32())])
+        pq.write_table(pa.Table.from_pandas(bucketed, schema=schema, preserve_index=False), tmp / "links.parquet")
+        del bucketed
+        linked = session.read.parquet(str(tmp / "links.parquet"))
         members = events.join(linked, "event_id").select(*COLUMNS, "cluster_id", "part")
         buckets = session.range(n_buckets).select(F.col("id").cast("int").alias("part"))
         tasks = _one_part_per_task(buckets, n_buckets)
