@@ -66,3 +66,27 @@ def test_user_errors():
     short = simulate(n_days=40, seed=1, as_series=True)
     result = CountRegression().fit(short).result_  # too little data: not a user error
     assert not result.applicable and "usable days" in result.reason
+
+
+def test_two_alternating_series_separate_and_the_rate_ratio_is_not_identified():
+    """Y acts exactly on the days X does not: the likelihood keeps rising as the slope runs
+    off (the fit used to stop at a rate ratio of 7e8, standard error 3e3 on its log). The
+    estimator reports no number and no interval but why, and the verdict prints that."""
+    import pandas as pd
+
+    from jervis.analysis.screen.screening import _series
+    from jervis.analysis.verdict import decide
+
+    days = pd.date_range("2020-01-01", periods=400)
+    counts = pd.concat([pd.DataFrame({"side": s, "date": days, "n": np.tile(v, 200)})
+                        for s, v in (("a", [0, 5]), ("b", [5, 0]))])  # fmt: skip
+    series = _series(counts, "a", "b", days[0], days[-1])
+    for direction in ("A->B", "B->A"):
+        result = CountRegression().fit(series, direction=direction).result_
+        assert not result.applicable and result.estimate is None and result.ci95 is None
+        assert result.p_value is None and result.reason.startswith("not identified")
+        assert result.details["se"] > 100 and "not identified" in result.notes[0]
+        json.dumps(result.to_dict(), allow_nan=False)
+        verdict = decide(direction, {"count_regression": result}, labels={"A": "a", "B": "b"})
+        assert verdict.verdict == "inconclusive" and "not identified" in verdict.reason
+        assert "not identified" in verdict.summary

@@ -53,6 +53,13 @@ from jervis.errors import JervisError
 # a fatality series) would otherwise set the slope on its own.
 Z_CAP = 5.0
 LAG_SELECTIONS = ("aic", "bic")
+# Separation (Y's counts zero exactly where X's recent activity lets the model push them to
+# zero, e.g. two alternating series): the likelihood keeps rising as the slope runs off, and
+# the fit stops at an arbitrary huge rate ratio (7e8) with a huge standard error. A rate ratio
+# beyond 10^4 either way per usual level of X, or a standard error of its log above 5 (a 95%
+# interval wider than a factor of 10^8), is reported as not identified, not as a number.
+MAX_LOG_IRR = float(np.log(1e4))
+MAX_SE = 5.0
 
 
 @lru_cache(maxsize=64)
@@ -275,6 +282,15 @@ class CountRegression(Estimator):
         se = float(np.sqrt(contrast @ fit.cov @ contrast))
         if not np.isfinite(se) or se <= 0:
             raise NotApplicable("the model's terms are collinear: the effect cannot be separated")
+        if abs(estimate) > MAX_LOG_IRR or se > MAX_SE:
+            raise NotApplicable(
+                f"not identified: {possessive(series.label(y))} counts separate on "
+                f"{possessive(series.label(x))} recent activity (the fit runs off to a rate ratio of "
+                f"{np.exp(np.clip(estimate, -700.0, 700.0)):.3g}, with a standard error of {se:.3g} "
+                "on its log): no finite rate ratio fits best",
+                notes=["count regression not identified (separation): no estimate, no interval"],
+                log_irr=rounded(estimate, 6), se=rounded(se, 6), identified=False,
+            )  # fmt: skip
         p = float(2 * stats.norm.sf(abs(estimate / se)))
         irr = float(np.exp(estimate))
         ci = (float(np.exp(estimate - 1.96 * se)), float(np.exp(estimate + 1.96 * se)))
