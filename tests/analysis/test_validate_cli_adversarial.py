@@ -15,6 +15,12 @@ from tests.test_cli_errors import cli, one_line_error
         (["--days", "0", "--runs", "1"], "Invalid value for '--days'"),
         (["--days", "5", "--runs", "1", "--scenarios", "none"], "simulate needs n_days >= 2*horizon"),
         (["--spatial", "--n-x", "0", "--runs", "1"], "must be positive"),
+        # an option of the other study is named, not silently ignored (before any simulation)
+        (["--n-x", "50", "--runs", "1"], "--n-x needs --spatial"),
+        (["--n-y", "6000", "--runs", "1"], "--n-y needs --spatial"),  # even at its default
+        (["--overlap", "saturate", "--runs", "1"], "--overlap needs --spatial"),
+        (["--spatial", "--scenarios", "none", "--runs", "1"], "--scenarios does not apply with --spatial"),
+        (["--spatial", "--bin", "week", "--runs", "1"], "--bin does not apply with --spatial"),
     ],
 )
 def test_validate_usage_errors_are_one_line(capsys, args, expected):

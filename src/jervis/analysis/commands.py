@@ -33,6 +33,7 @@ from jervis.store.options import (
     NoFusionOption,
     SparkMasterOption,
     engine_from,
+    given,
 )
 
 _console = Console()
@@ -189,6 +190,14 @@ def register(app: typer.Typer) -> None:
         directions and interval coverage per scenario, for every method and the verdict."""
         from jervis.analysis.validation import study
 
+        # An option of the other study is a usage error, not silently ignored.
+        other = ("bin", "scenarios") if spatial else ("n_x", "n_y", "overlap")
+        for name in (n for n in other if given(n)):
+            option = "--" + name.replace("_", "-")
+            raise JervisError(
+                f"{option} does not apply with --spatial (its scenarios are fixed)" if spatial
+                else f"{option} needs --spatial (it sets the simulated point patterns)"
+            )  # fmt: skip
         chosen = [s.strip() for s in scenarios.split(",")] if scenarios else list(study.SCENARIOS)
         if bin not in ("day", "week"):
             raise JervisError(f"--bin must be day or week, not {bin!r}")
