@@ -73,11 +73,14 @@ def ingest(
     format: Annotated[Optional[str], typer.Option(help="Force a format (ucdp_ged, acled, gdelt, ...).")] = None,  # noqa: UP045
     mapping: Annotated[Optional[Path], typer.Option(help="TOML mapping for any CSV (docs/mapping.md).")] = None,  # noqa: UP045
     actors: Annotated[Optional[list[Path]], typer.Option(help="Extra actor alias file(s).")] = None,  # noqa: UP045
-    lake: Annotated[Optional[Path], typer.Option(help="Write events to this Parquet event lake (by source and month) instead of --db.")] = None,  # noqa: UP045
+    lake: Annotated[Optional[Path], typer.Option(help="Write events to this Parquet event lake (by source and month) instead of a store (not with --db).")] = None,  # noqa: UP045
     as_json: JsonOption = False,
 ) -> None:
     """Import event files into the store (format auto-detected)."""
     from jervis.store.ingest import ingest_counts
+    from jervis.store.options import db_or_lake
+
+    db_or_lake(db, lake)
 
     with _progress() as progress:
         tasks: dict[str, int] = {}

@@ -87,3 +87,31 @@ def test_a_damaged_dedup_table_is_named(capsys, lake, tmp_path):
     code, _, err = cli(capsys, "events", "--lake", str(copy))
     line = one_line_error(code, err)
     assert "event_links.parquet" in line and "run `jervis dedup` again" in line
+
+
+@pytest.mark.parametrize("command", [["events"], ["sources"], ["dedup"], ["ingest", str(ACLED)]])
+def test_db_beside_lake_is_a_usage_error(capsys, lake, tmp_path, monkeypatch, command):
+    """A lake keeps its own catalogue: a --db given beside --lake was silently ignored."""
+    store = tmp_path / "mine.duckdb"
+    code, _, err = cli(capsys, *command, "--db", str(store), "--lake", str(lake))
+    assert "--db and --lake both given" in one_line_error(code, err)
+    assert not store.exists()
+    # JERVIS_DB from the environment is a default, not a choice: the lake is read.
+    monkeypatch.setenv("JERVIS_DB", str(store))
+    code, out, err = cli(capsys, "sources", "--json", "--lake", str(lake))
+    assert code == 0 and "acled" in out and not store.exists()
+
+
+@pytest.mark.parametrize(
+    ("columns", "expected"),
+    [({"author": ["me"], "pages": [3]}, "none of the event lake's columns"),
+     ({"event_id": ["x"], "note": ["mine"]}, "no column 'date', 'date_precision', 'event', 'source_dataset'")],
+)  # fmt: skip
+def test_a_file_that_is_not_an_event_file_is_named(capsys, lake, tmp_path, columns, expected):
+    """Read by name, a Parquet file without the event columns came back as rows of nulls."""
+    copy = _copy(lake, tmp_path)
+    foreign = event_files(copy)[0].parent / "notes.parquet"
+    pq.write_table(pa.table(columns), foreign)
+    code, _, err = cli(capsys, "events", "--lake", str(copy))
+    line = one_line_error(code, err)
+    assert "notes.parquet" in line and expected in line

@@ -11,6 +11,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from jervis.errors import JervisError
 from jervis.store.engine import Engine, make_engine
 
 DbOption = Annotated[
@@ -27,7 +28,7 @@ SparkMasterOption = Annotated[
 ]
 LakeOption = Annotated[
     Optional[Path],  # noqa: UP045
-    typer.Option("--lake", help="Read events from this Parquet event lake instead of --db."),
+    typer.Option("--lake", help="Read events from this Parquet event lake instead of a store (not with --db)."),
 ]
 NoFusionOption = Annotated[
     bool,
@@ -40,4 +41,25 @@ def engine_from(
     lake: Path | None = None, no_fusion: bool = False,
 ) -> Engine:  # fmt: skip
     """The Engine the options describe."""
+    db_or_lake(db, lake)
     return make_engine(engine, db=db, lake=lake, spark_master=spark_master, fusion=not no_fusion)
+
+
+def given(name: str) -> bool:
+    """Whether the running command's parameter ``name`` was typed on the command line (not a
+    default, not an environment variable); False outside a command."""
+    from typer._click.core import ParameterSource
+    from typer._click.globals import get_current_context
+
+    ctx = get_current_context(silent=True)
+    return ctx is not None and ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE
+
+
+def db_or_lake(db: Path | None, lake: Path | None) -> None:
+    """``--db`` beside ``--lake`` is a usage error: a lake keeps its own catalogue
+    (DIR/_catalog.duckdb), so the store would be silently ignored. ``JERVIS_DB`` from the
+    environment is a default, not a choice: ``--lake`` then wins."""
+    if db is not None and lake is not None and given("db"):
+        raise JervisError(
+            "--db and --lake both given: a lake keeps its own catalogue, so give one of them"
+        )
