@@ -15,6 +15,10 @@ and recall).
   each engine of ``--engines``. Writes the "De-duplication" section of docs/benchmarks.md.
 
     nice -n 10 python benchmarks/bench_dedup.py [--fit] [--rows 1000000] [--engines duckdb,spark]
+
+* ``--fusion LAKE``: fusion alone on DuckDB over the links a run stored in LAKE (kept with
+  ``--keep``), in one bucket (all linked rows at once) and in buckets of ``FUSE_ROWS``, each in
+  its own process: seconds, peak memory, and whether the records equal the stored ones.
 """
 
 from __future__ import annotations
