@@ -17,7 +17,7 @@ and recall).
     nice -n 10 python benchmarks/bench_dedup.py [--fit] [--rows 1000000] [--engines duckdb,spark]
 
 * ``--fusion LAKE``: fusion alone on DuckDB over the links a run stored in LAKE (kept with
-  ``--keep``), in one bucket (all linked rows at once) and in buckets of ``FUSE_ROWS``, each in
+  ``--keep``), all linked rows at once (the path before buckets) and in buckets of ``FUSE_ROWS``, each in
   its own process: seconds, peak memory, and whether the records equal the stored ones.
 """
 
@@ -257,10 +257,10 @@ def fusion(lake: Path, fuse_rows: int) -> dict:
     ones. Run in a process of its own per setting (``fusion_study``), so that each peak is
     its own."""
     from jervis.dedup import fuse as dedup_fuse
-    from jervis.dedup.run import fused_records
+    from jervis.dedup.run import _arrow_fused, _members, fused_records
     from jervis.store.engine import FUSED
 
-    dedup_fuse.FUSE_ROWS = fuse_rows
+    dedup_fuse.FUSE_ROWS = fuse_rows or 2**62
     links = Engine(lake=lake).dedup_table(LINKS).to_pandas()
     engine = Engine(lake=lake)
     import psutil
@@ -268,9 +268,12 @@ def fusion(lake: Path, fuse_rows: int) -> dict:
     before = psutil.Process().memory_info().rss
     started = time.perf_counter()
     with PeakMemory() as memory:
-        got = fused_records(engine, links)
+        if fuse_rows:
+            got = fused_records(engine, links)
+        else:  # the path before buckets: every linked row joined and read at once
+            got = _arrow_fused(dedup_fuse.fuse(_members(engine, links)))
         seconds = time.perf_counter() - started
-    buckets = int(dedup_fuse.fuse_buckets(links).max()) + 1
+    buckets = int(dedup_fuse.fuse_buckets(links).max()) + 1 if fuse_rows else "all at once"
     stored = Engine(lake=lake).dedup_table(FUSED).to_pyarrow()
     return {"fuse_rows": fuse_rows, "buckets": buckets, "linked_rows": len(links), "records": got.num_rows,
             "seconds": round(seconds, 1), "rss_before_gb": round(before / 2**30, 2),
@@ -279,14 +282,14 @@ def fusion(lake: Path, fuse_rows: int) -> dict:
 
 
 def fusion_study(lake: Path) -> None:
-    """Fusion in one bucket (every linked row at once: the DuckDB path before buckets) and in
-    buckets of ``FUSE_ROWS``, each in a fresh process, one after the other."""
+    """Fusion as before buckets (every linked row joined and read at once, ``--fuse-rows 0``)
+    and in buckets of ``FUSE_ROWS``, each in a fresh process, one after the other."""
     import json
     import subprocess
 
     from jervis.dedup.fuse import FUSE_ROWS
 
-    for rows in (2**62, FUSE_ROWS):
+    for rows in (0, FUSE_ROWS):
         out = subprocess.run([sys.executable, __file__, "--fusion", str(lake), "--fuse-rows", str(rows)],
                              check=True, capture_output=True, text=True).stdout  # fmt: skip
         print(json.loads(out.strip().splitlines()[-1]), flush=True)
@@ -371,10 +374,11 @@ def main() -> None:
     parser.add_argument("--fusion", metavar="LAKE", type=Path,
                         help="only: fusion alone over the links stored in LAKE (a lake kept by --keep, "
                              "after a run), in one bucket and in buckets, each in its own process")
-    parser.add_argument("--fuse-rows", type=int, help="with --fusion: this one setting, in this process")
+    parser.add_argument("--fuse-rows", type=int,
+                        help="with --fusion: this one setting, in this process (0: all at once, as before buckets)")
     args = parser.parse_args()
     if args.fusion:
-        if args.fuse_rows:
+        if args.fuse_rows is not None:
             import json
 
             print(json.dumps(fusion(args.fusion, args.fuse_rows)))

@@ -142,15 +142,19 @@ def test_duckdb_fuses_in_buckets_of_whole_clusters_with_the_records_of_one_pass(
     links = links.sort_values(["cluster_id", "event_id"], ignore_index=True)
     largest = int(links.groupby("cluster_id").size().max())
     assert len(links) > 500 and largest > 1
-    one_pass = dedup_run.fused_records(engine, links)  # FUSE_ROWS (250,000) > every linked row
+    # One pass: every linked row joined and read at once, fused together (the path before buckets).
+    one_pass = dedup_run._arrow_fused(dedup_fuse.fuse(dedup_run._members(engine, links)))
     read: list[int] = []
-    members = dedup_run._members
+    members = dedup_run._bucket_members
 
-    def counted(engine, bucket):
-        read.append(len(bucket))
-        return members(engine, bucket)
+    def counted(engine, folder, bucket):
+        rows = members(engine, folder, bucket)
+        read.append(len(rows))
+        return rows
 
-    monkeypatch.setattr(dedup_run, "_members", counted)
+    monkeypatch.setattr(dedup_run, "_bucket_members", counted)
+    assert dedup_run.fused_records(engine, links).equals(one_pass) and read == [len(links)]  # one bucket
+    read.clear()
     monkeypatch.setattr(dedup_fuse, "FUSE_ROWS", 50)
     bucketed = dedup_run.fused_records(engine, links)
     assert len(read) >= len(links) // (50 + largest) and sum(read) == len(links)

@@ -12,6 +12,8 @@ never changed; analyses read the fused view (store/engine.py).
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -125,12 +127,17 @@ def _chunk_links(
 
 
 def _members(engine: Engine, links: pd.DataFrame) -> pd.DataFrame:
-    """The rows of ``links`` (one bucket's, on DuckDB) with their cluster id, in one order on
-    every engine (fusion breaks exact ties by the order it meets the rows)."""
+    """The rows of ``links`` with their cluster id, in one order on every engine (fusion breaks
+    exact ties by the order it meets the rows)."""
+    return sort_members(_linked(engine, links).to_pandas())
+
+
+def _linked(engine: Engine, links: pd.DataFrame) -> ibis.Table:
+    """The stored rows of ``links`` (canonical columns) with the links' other columns."""
     raw = engine.raw_events()
     table = ibis.memtable(links)
-    joined = raw.join(table, raw.event_id == table.event_id).select(*[raw[c] for c in COLUMNS], table.cluster_id)
-    return sort_members(joined.to_pandas())
+    extra = [table[c] for c in links.columns if c != "event_id"]
+    return raw.join(table, raw.event_id == table.event_id).select(*[raw[c] for c in COLUMNS], *extra)
 
 
 def sort_members(members: pd.DataFrame) -> pd.DataFrame:
@@ -140,9 +147,11 @@ def sort_members(members: pd.DataFrame) -> pd.DataFrame:
 def fused_records(engine: Engine, links: pd.DataFrame) -> pa.Table:
     """The fused record of every cluster (``FUSED_SCHEMA``, sorted by cluster id), in buckets
     of whole clusters (``fuse.fuse_buckets``): on Spark each task fuses a bucket where the rows
-    are (dedup/spark.py), so the linked rows never come here; on DuckDB this process reads and
-    fuses one bucket's rows at a time (7.1 million linked rows at 10M rows took 16.6 GB read
-    at once)."""
+    are (dedup/spark.py), so the linked rows never come here. On DuckDB one pass over the
+    events streams the linked rows, batch by batch, into a temporary Parquet folder, one part
+    per bucket, and this process reads and fuses one bucket at a time: 7.1 million
+    linked rows at 10M rows took 16.6 GB read at once, and one read of the events per bucket
+    took ten times as long."""
     if not len(links):
         return _arrow_fused(fuse_empty())
     if engine.name == "spark":
@@ -151,13 +160,27 @@ def fused_records(engine: Engine, links: pd.DataFrame) -> pa.Table:
         return spark_fused(engine, links)
     started = time.perf_counter()
     buckets = fuse_buckets(links)
-    records = [
-        _arrow_fused(fuse(_members(engine, bucket)))
-        for _, bucket in links[["event_id", "cluster_id"]].groupby(buckets.to_numpy(), sort=True)
-    ]
-    log.info("dedup: %d clusters fused in %d buckets, %.0f s", sum(t.num_rows for t in records), len(records),
+    folder = Path(tempfile.mkdtemp(prefix="jervis-fuse-"))
+    try:
+        bucketed = links[["event_id", "cluster_id"]].assign(bucket=buckets.to_numpy())
+        engine.backend.to_parquet_dir(
+            _linked(engine, bucketed), folder, partitioning=["bucket"], partitioning_flavor="hive"
+        )
+        del bucketed
+        n = int(buckets.max()) + 1
+        records = [_arrow_fused(fuse(_bucket_members(engine, folder, k))) for k in range(n)]
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    log.info("dedup: %d clusters fused in %d buckets, %.0f s", sum(t.num_rows for t in records), n,
              time.perf_counter() - started)  # fmt: skip
     return pa.concat_tables(records)
+
+
+def _bucket_members(engine: Engine, folder: Path, bucket: int) -> pd.DataFrame:
+    """One bucket's linked rows (written by ``fused_records``), as ``_members`` gives them."""
+    files = sorted((folder / f"bucket={bucket}").glob("*.parquet"))
+    rows = engine.backend.read_parquet([str(f) for f in files], hive_partitioning=False)
+    return sort_members(rows.select(*COLUMNS, "cluster_id").to_pandas())
 
 
 def dedup(db: Any = None, *, config: str | Path | DedupConfig | None = None) -> dict[str, Any]:
