@@ -112,6 +112,7 @@ def test_a_file_that_is_not_an_event_file_is_named(capsys, lake, tmp_path, colum
     copy = _copy(lake, tmp_path)
     foreign = event_files(copy)[0].parent / "notes.parquet"
     pq.write_table(pa.table(columns), foreign)
-    code, _, err = cli(capsys, "events", "--lake", str(copy))
-    line = one_line_error(code, err)
-    assert "notes.parquet" in line and expected in line
+    for command in (["events"], ["ingest", str(ACLED)]):  # reading, and merging into its partition
+        code, _, err = cli(capsys, *command, "--lake", str(copy))
+        line = one_line_error(code, err)
+        assert "notes.parquet" in line and expected in line

@@ -143,6 +143,7 @@ def merge_into_lake(con: duckdb.DuckDBPyConnection, lake: str | Path, ingest_id:
     shutil.rmtree(staging, ignore_errors=True)
     try:
         if existing:
+            check_columns(lake, [Path(f) for f in existing])  # a foreign file is named, not a traceback
             con.read_parquet(existing, filename=True).create_view("_lake", replace=True)
             con.execute(
                 "CREATE TEMP TABLE _known AS SELECT f.event_id, e.row_hash = f.row_hash AS same, "
