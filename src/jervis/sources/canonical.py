@@ -6,6 +6,7 @@ imports with no mapping at all; the validator fills and checks the rest.
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -59,7 +60,8 @@ class CanonicalReader:
                 return False
             return isinstance(record, dict) and _is_canonical(list(record))
         first = head.splitlines()[0] if head else ""
-        return _is_canonical(first.split(","))
+        names = next(csv.reader([first]), [])  # a quoted header ("date","event": R's write.csv)
+        return _is_canonical(names)
 
     def read(self, path: Path, **_: object) -> Iterator[pd.DataFrame]:
         suffix = path.suffix.lower()

@@ -8,10 +8,12 @@ older version of the same event (a changed file adds only what changed).
 from __future__ import annotations
 
 import csv
+import errno
 import getpass
 import glob
 import hashlib
 import json
+import os
 import re
 import shutil
 import tempfile
@@ -86,11 +88,18 @@ def expand_paths(paths: Iterable[str | Path], skipped: list[dict] | None = None)
         text = str(item)
         path = Path(text)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+            found = sorted(p for p in path.rglob("*") if not p.name.startswith(".") and not p.is_dir())
             for p in found:
+                if not p.is_file():  # a broken symbolic link, a socket, a FIFO: said, not dropped
+                    skipped.append({"file": str(p), "reason": _not_a_file(p)})
+                    continue
                 out.extend(_archive(p, explicit=False, skipped=skipped))
+            if not found:
+                raise JervisError("the folder holds no file to read", path=text)
         elif path.exists() or split_member(path):
             out.extend(_archive(path, explicit=True, skipped=skipped))
+        elif path.is_symlink():  # named explicitly, but its target is missing or a loop
+            raise JervisError(_not_a_file(path), path=text)
         else:
             try:
                 matches = sorted(glob.glob(text, recursive=True))
@@ -101,7 +110,21 @@ def expand_paths(paths: Iterable[str | Path], skipped: list[dict] | None = None)
             for m in matches:
                 if Path(m).is_file():
                     out.extend(_archive(Path(m), explicit=False, skipped=skipped))
+                elif not Path(m).is_dir():
+                    skipped.append({"file": m, "reason": _not_a_file(Path(m))})
     return out
+
+
+def _not_a_file(path: Path) -> str:
+    """Why a path that is listed cannot be read as a file."""
+    if path.is_symlink():
+        try:
+            path.stat()
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                return "a symbolic link that loops back on itself"
+            return f"a symbolic link to {os.readlink(path)!r}, which does not exist"
+    return "not a regular file"
 
 
 def _archive(path: Path, *, explicit: bool, skipped: list[dict]) -> list[Input]:
