@@ -1,0 +1,47 @@
+"""Adversarial round 6 on the web app: what an upload reports, and settings that broke routes.
+
+Each failed before its fix: a zip upload with several members hid the members it skipped (the
+response had no `skipped`) and listed none of its quarantined rows (they are stored under the
+member's path), and `--max-upload-mb nan` or `inf` started a server whose every upload was a 500.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from jervis.errors import JervisError
+from jervis.web import Settings
+
+
+@pytest.fixture
+def empty_client(make_client, tmp_path: Path):
+    return make_client(db=tmp_path / "fresh.duckdb")
+
+
+def test_zip_upload_reports_skipped_members_and_their_quarantine(empty_client):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("a.csv", "date,event\nnot-a-date,ASSAULT\n2007-05-05,ASSAULT\n")
+        zf.writestr("notes.txt", "hello, nothing to read here\n")
+        zf.writestr("c.csv", "date,event\n2007-06-06,ASSAULT\n")
+    r = empty_client.post("/api/ingest", files={"file": ("batch.zip", buf.getvalue())})
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert (body["read"], body["stored"], body["quarantined"]) == (3, 2, 1)
+    assert [s["file"] for s in body["skipped"]] == ["batch.zip/notes.txt"]
+    assert body["quarantine_total"] == 1
+    assert [(q["source_file"], q["line"]) for q in body["quarantine"]] == [("batch.zip/a.csv", 2)]
+    assert "/uploads/" not in r.text  # the server's paths stay on the server
+    page = empty_client.get(f"/ingest/{body['id']}", headers={"accept": "text/html"})
+    assert "batch.zip/notes.txt" in page.text and "not-a-date" in page.text
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, -1.0, 0.0])
+def test_upload_limit_must_be_a_positive_finite_number(tmp_path, value):
+    with pytest.raises(JervisError, match="max-upload-mb"):
+        Settings(db=tmp_path / "x.duckdb", max_upload_mb=value).check()
