@@ -45,3 +45,13 @@ def test_zip_upload_reports_skipped_members_and_their_quarantine(empty_client):
 def test_upload_limit_must_be_a_positive_finite_number(tmp_path, value):
     with pytest.raises(JervisError, match="max-upload-mb"):
         Settings(db=tmp_path / "x.duckdb", max_upload_mb=value).check()
+
+
+def test_csv_export_neutralises_formulas(empty_client):
+    rows = "date,event,actor,evidence\n2007-01-01,ASSAULT,=HYPERLINK(\"http://x\"),@SUM(1)\n"
+    r = empty_client.post("/api/ingest", files={"file": ("f.csv", rows.encode())})
+    assert r.status_code == 201, r.text
+    export = empty_client.get("/api/events/export?format=csv")
+    assert export.status_code == 200
+    assert "'=HYPERLINK" in export.text and "'@SUM(1)" in export.text
+    assert ",=" not in export.text and ",@" not in export.text

@@ -29,6 +29,7 @@ from jervis.sources.base import (
     raw_json,
     safe_text,
 )
+from jervis.store.export import ESCAPED_COLUMNS, restore_formulas
 from jervis.store.schema import COLUMNS
 
 _REQUIRED = {"date", "event"}
@@ -74,7 +75,9 @@ class CanonicalReader:
                 names = [c for c in raw.columns if not c.startswith("_")]
                 if not _is_canonical(names):
                     raise JervisError("columns are not canonical names; use --mapping", path=str(path))
-                raw["_raw"] = raw_json(raw, names)
+                raw["_raw"] = raw_json(raw, names)  # the row as the file has it
+                for column in set(names) & set(ESCAPED_COLUMNS):  # an export's '=... is =...
+                    raw[column] = restore_formulas(raw[column])
                 yield raw.drop(columns=["_raw_fields"])
 
     def _parquet(self, path: Path) -> Iterator[pd.DataFrame]:

@@ -104,10 +104,13 @@ def filtered_events(
     source_dataset: str | Sequence[str] | None = None,
 ) -> ir.Table:
     """The events table with the query filters of `events` applied (an Ibis expression)."""
+    first, last = _day(start, "start"), _day(end, "end")
+    if first and last and first > last:  # an empty answer would look like "no such events"
+        raise JervisError(f"start {first} is after end {last}")
     filters = Filters(
         country=[_country(c) for c in _as_list(country)],
-        start=_day(start, "start"),
-        end=_day(end, "end"),
+        start=first,
+        end=last,
         events=[e.upper() for e in _as_list(event)],
         modes=_as_list(mode),
         source_dataset=_as_list(source_dataset),

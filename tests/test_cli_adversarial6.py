@@ -1,0 +1,91 @@
+"""Adversarial round 6 on the analysis and query commands (in-process, like test_cli_errors.py).
+
+Each failed before its fix: Rich read square brackets in data as markup, so an actor named
+``[/]`` was a MarkupError traceback in ``jervis events`` and ``[bold]x`` lost its brackets (a
+file ``[x].csv`` was listed as ``.csv``); a CSV export kept cells such as ``=HYPERLINK(...)``
+that a spreadsheet runs as formulas; ``--start`` after ``--end`` gave an empty answer instead of
+a usage error; the ``--engine`` help lost ``[spark]`` from ``pip install 'jervis[spark]'``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from rich.console import Console
+from tests.test_cli_errors import cli, one_line_error
+
+import jervis
+from jervis.analysis.commands import print_verdict
+
+HOSTILE = ["[/]", "[bold red]Red", "=HYPERLINK(\"http://x\",\"y\")", "+cmd|' /C calc'!A0", "@SUM(1)",
+           "-2+3", "\tTAB", "plain"]  # fmt: skip
+
+
+@pytest.fixture
+def hostile_store(tmp_path):
+    path = tmp_path / "[x].csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["date", "event", "actor", "target", "evidence", "source_id"])
+        for i, text in enumerate(HOSTILE):
+            writer.writerow([f"2007-01-{i + 1:02d}", "ASSAULT", text, text, text, text])
+    return path, tmp_path / "h.duckdb"
+
+
+def test_square_brackets_in_data_are_text_not_markup(capsys, hostile_store, monkeypatch):
+    import jervis.cli as cli_module
+
+    monkeypatch.setattr(cli_module.console, "_width", 250)  # no folding inside a name
+    path, db = hostile_store
+    code, out, err = cli(capsys, "ingest", str(path), "--db", str(db))
+    assert code == 0 and "[x].csv" in out, (out, err)
+    code, out, err = cli(capsys, "events", "--db", str(db), "--limit", "20")
+    assert code == 0, err
+    assert "[/]" in out and "[bold red]Red" in out
+    code, out, err = cli(capsys, "actors", "--lookup", "[/]")
+    assert code == 0 and "[/]" in out, err
+
+
+def test_verdict_labels_are_text_not_markup():
+    direction = {"from": "A", "to": "B", "verdict": "inconclusive", "effect": {}, "methods": {},
+                 "summary": "[/] acted.", "robustness": {}}  # fmt: skip
+    data = {"dyad": "[bold]d", "period": {"start": "2007-01-01", "end": "2007-12-31"}, "bin": "day",
+            "sides": {"A": {"label": "[/]", "actions": 3}, "B": {"label": "[red]B", "actions": 4}},
+            "directions": [direction, {**direction, "from": "B", "to": "A"}], "notes": ["[/x] note"]}  # fmt: skip
+    console = Console(record=True, width=200)
+    print_verdict(data, console=console)
+    text = console.export_text()
+    assert "[bold]d" in text and "[/] -> [red]B" in text and "[/x] note" in text
+
+
+def test_csv_exports_neutralise_formulas_and_reimport_exactly(capsys, hostile_store, tmp_path):
+    path, db = hostile_store
+    jervis.ingest([path], db=db)
+    out_file = tmp_path / "out.csv"
+    code, _, err = cli(capsys, "events", "--db", str(db), "--format", "csv", "--out", str(out_file))
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(out_file.read_text())))
+    for row in rows:
+        for column in ("actor_raw", "evidence", "source_id"):
+            assert row[column][:1] not in ("=", "+", "-", "@", "\t"), row[column]
+    again = tmp_path / "again.duckdb"
+    jervis.ingest([out_file], db=again)
+    original = jervis.events(db=db).sort_values("date")
+    copy = jervis.events(db=again).sort_values("date")
+    for column in ("actor_raw", "evidence", "source_id", "event_id"):
+        assert list(copy[column]) == list(original[column])
+    assert '=HYPERLINK("http://x","y")' in set(copy["evidence"])
+
+
+def test_start_after_end_is_a_usage_error(capsys, hostile_store):
+    path, db = hostile_store
+    jervis.ingest([path], db=db)
+    code, _, err = cli(capsys, "events", "--db", str(db), "--start", "2008-01-01", "--end", "2007-01-01")
+    assert "after" in one_line_error(code, err)
+
+
+def test_engine_help_shows_the_extra(capsys):
+    code, out, _ = cli(capsys, "events", "--help")
+    assert "jervis[spark]" in out.replace("\n", "").replace(" ", "").replace("│", "")
