@@ -55,3 +55,17 @@ def test_csv_export_neutralises_formulas(empty_client):
     assert export.status_code == 200
     assert "'=HYPERLINK" in export.text and "'@SUM(1)" in export.text
     assert ",=" not in export.text and ",@" not in export.text
+
+
+def test_serve_on_a_port_in_use_is_one_line(capsys, tmp_path):
+    import socket
+
+    from tests.test_cli_errors import cli, one_line_error
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        code, _, err = cli(capsys, "serve", "--db", str(tmp_path / "s.duckdb"), "--port", str(port))
+    assert "port" in one_line_error(code, err)
+    assert not (tmp_path / "s.duckdb").exists()  # refused before the store was created

@@ -33,6 +33,7 @@ def register(app: typer.Typer) -> None:
             max_upload_mb=max_upload_mb, data_dir=data_dir, analysis_workers=workers,
         )  # fmt: skip
         settings.check()  # before anything opens: a refused start leaves nothing behind
+        _check_bind(host, port)
         application = create_app(settings)
         shown = f"[{host}]" if ":" in host else host
         typer.echo(f"jervis on http://{shown}:{port}/ (API docs: http://{shown}:{port}/api/docs); "
@@ -41,3 +42,23 @@ def register(app: typer.Typer) -> None:
         # has just closed as idle gets a reset; browsers retry, programs may not.
         uvicorn.run(application, host=host, port=port, log_level="warning", server_header=False,
                     proxy_headers=False, timeout_keep_alive=30)  # fmt: skip
+
+
+def _check_bind(host: str, port: int) -> None:
+    """Can the server listen there? A name that does not resolve or a port in use is one line and
+    exit 2 before the store opens (uvicorn printed the banner, then its own error, and exit 3)."""
+    import socket
+
+    from jervis.errors import JervisError
+
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)[0]
+    except (socket.gaierror, UnicodeError) as exc:
+        raise JervisError(f"cannot listen on {host!r}: not an address of this machine ({exc})") from None
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise JervisError(f"cannot listen on {host} port {port} ({exc.strerror or exc}); "
+                              "is another server running there? pass --port") from None  # fmt: skip
