@@ -89,3 +89,22 @@ def test_start_after_end_is_a_usage_error(capsys, hostile_store):
 def test_engine_help_shows_the_extra(capsys):
     code, out, _ = cli(capsys, "events", "--help")
     assert "jervis[spark]" in out.replace("\n", "").replace(" ", "").replace("│", "")
+
+
+def test_report_inputs_that_are_folders_are_one_line(tmp_path):
+    from jervis.errors import JervisError
+    from jervis.report.api import load_result, load_verdict
+
+    with pytest.raises(JervisError, match="folder"):
+        load_verdict(tmp_path)
+    with pytest.raises(JervisError, match="folder"):
+        load_result(tmp_path, "hawkes", {"effects"}, "d")
+
+
+def test_a_wrong_bin_names_its_place_once():
+    from jervis.analysis.settings import check_settings
+    from jervis.errors import JervisError
+
+    with pytest.raises(JervisError) as info:
+        check_settings({"bin": "fortnight"})
+    assert str(info.value).count("[analysis]") == 1, str(info.value)

@@ -34,6 +34,10 @@ def load_verdict(verdict: Any) -> dict[str, Any]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise JervisError("no such verdict file", path=str(path)) from None
+    except IsADirectoryError:
+        raise JervisError("is a folder, not a verdict JSON file", path=str(path)) from None
+    except OSError as exc:
+        raise JervisError(f"cannot read the verdict file ({exc.strerror or exc})", path=str(path)) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise JervisError(f"not a verdict JSON file ({exc})", path=str(path)) from None
     if not isinstance(data, dict) or not {"sides", "directions", "period"} <= set(data):
@@ -55,6 +59,10 @@ def load_result(result: Any, what: str, keys: set[str], dyad: str) -> dict[str, 
             result = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise JervisError(f"no such {what} file", path=str(path)) from None
+        except IsADirectoryError:
+            raise JervisError(f"is a folder, not a {what} JSON file", path=str(path)) from None
+        except OSError as exc:
+            raise JervisError(f"cannot read the {what} file ({exc.strerror or exc})", path=str(path)) from None
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise JervisError(f"not a {what} JSON file ({exc})", path=str(path)) from None
     if not isinstance(result, dict) or not keys <= set(result):
