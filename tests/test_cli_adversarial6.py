@@ -108,3 +108,13 @@ def test_a_wrong_bin_names_its_place_once():
     with pytest.raises(JervisError) as info:
         check_settings({"bin": "fortnight"})
     assert str(info.value).count("[analysis]") == 1, str(info.value)
+
+
+def test_analyze_error_is_exactly_one_line(capsys, hostile_store):
+    from pathlib import Path
+
+    path, db = hostile_store
+    jervis.ingest([path], db=db)
+    dyad = Path(__file__).parents[1] / "examples" / "ab-dyad.toml"
+    code, _, err = cli(capsys, "analyze", "--db", str(db), "--dyad", str(dyad), "--bin", "fortnight")
+    assert code == 2 and err.startswith("error:") and err.count("\n") == 1, repr(err)

@@ -49,7 +49,8 @@ def _print_json(data: object) -> None:
 def step_progress(console: Console = _err, delay: float = 2.0) -> Iterator[Callable[[str], None]]:
     """A spinner with the current step on stderr, shown once the work has run ``delay`` s."""
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=True, auto_refresh=False) as bar:
+    with Progress(*columns, console=console, transient=True, auto_refresh=False,
+                  disable=not console.is_terminal) as bar:  # off the terminal it left a blank line
         task = bar.add_task("analysing", start=True, visible=False)
         began = time.monotonic()
 
