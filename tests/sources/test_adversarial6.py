@@ -70,9 +70,10 @@ def test_a_broken_symlink_in_a_folder_is_listed_as_skipped(tmp_path, db):
 
 
 def test_an_empty_folder_is_an_error_not_an_empty_success(tmp_path, db):
-    (tmp_path / "empty").mkdir()
-    with pytest.raises(JervisError, match="no file"):
-        jervis.ingest([tmp_path / "empty"], db=db)
+    (tmp_path / "nothing").mkdir()
+    with pytest.raises(JervisError) as info:
+        jervis.ingest([tmp_path / "nothing"], db=db)
+    assert info.value.message == "the folder holds no file to read"
 
 
 @pytest.mark.parametrize("header", [
@@ -133,3 +134,26 @@ def test_every_written_row_is_read_or_the_file_is_refused(tmp_path_factory, case
     assert ending != "\r"
     assert counts.read == written, (counts.as_dict(), written)
     assert counts.read == counts.stored + counts.quarantined + counts.duplicates
+
+
+@pytest.mark.parametrize("content", [b"", b"\n \n\t\n", b"\xef\xbb\xbf"])
+def test_an_empty_file_is_called_empty(tmp_path, db, content):
+    path = tmp_path / "events.csv"
+    path.write_bytes(content)
+    with pytest.raises(JervisError) as info:
+        jervis.ingest([path], db=db)
+    assert info.value.message.startswith("the file is empty"), info.value.message
+
+
+def test_a_repeated_column_is_named(tmp_path, db):
+    path = tmp_path / "events.csv"
+    path.write_text("date,event,actor,actor\n2007-01-01,ASSAULT,a,b\n")
+    with pytest.raises(JervisError, match="'actor' more than once"):
+        jervis.ingest([path], db=db, format="jervis")
+
+
+@pytest.mark.parametrize("paths", [5, None, [3.5]])
+def test_ingest_paths_of_the_wrong_type_are_a_clear_error(db, paths):
+    with pytest.raises(JervisError) as info:
+        jervis.ingest(paths, db=db)
+    assert "paths" in info.value.message, info.value.message

@@ -40,6 +40,18 @@ def _is_canonical(names: list[str]) -> bool:
     return _REQUIRED <= names_set <= set(COLUMNS)
 
 
+def _not_canonical(names: list[str]) -> str:
+    """What is wrong with a header: a column read twice (``actor``, ``actor.1``), or unknown ones."""
+    repeated = sorted({n.rsplit(".", 1)[0] for n in names if n.rsplit(".", 1)[0] in COLUMNS and n not in COLUMNS})
+    if repeated:
+        return f"the header has {', '.join(map(repr, repeated))} more than once"
+    missing = sorted(_REQUIRED - {n.strip() for n in names})
+    unknown = [n for n in names if n.strip() and n.strip() not in COLUMNS]
+    if missing:
+        return f"no {', '.join(map(repr, missing))} column; use --mapping for other layouts"
+    return f"columns {', '.join(map(repr, unknown[:5]))} are not canonical names; use --mapping"
+
+
 class CanonicalReader:
     name = "jervis"
     info = SourceInfo(
@@ -74,7 +86,7 @@ class CanonicalReader:
             for raw in batched_frames(csv_records(path)):
                 names = [c for c in raw.columns if not c.startswith("_")]
                 if not _is_canonical(names):
-                    raise JervisError("columns are not canonical names; use --mapping", path=str(path))
+                    raise JervisError(_not_canonical(names), path=str(path))
                 raw["_raw"] = raw_json(raw, names)  # the row as the file has it
                 for column in set(names) & set(ESCAPED_COLUMNS):  # an export's '=... is =...
                     raw[column] = restore_formulas(raw[column])

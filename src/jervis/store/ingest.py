@@ -197,6 +197,9 @@ def ingest_counts(
 ) -> IngestCounts:
     if isinstance(paths, str | Path):
         paths = [paths]
+    paths = list(paths) if isinstance(paths, Iterable) and not isinstance(paths, bytes) else None
+    if paths is None or not all(isinstance(p, str | Path) for p in paths):  # not a TypeError deep inside
+        raise JervisError("paths must be a file path or a list of them (str or pathlib.Path)")
     if lake is not None:
         if Path(lake).exists() and not Path(lake).is_dir():
             raise JervisError("is a file; --lake needs a folder (a new one is created)", path=str(lake))
