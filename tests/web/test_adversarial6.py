@@ -69,3 +69,26 @@ def test_serve_on_a_port_in_use_is_one_line(capsys, tmp_path):
         code, _, err = cli(capsys, "serve", "--db", str(tmp_path / "s.duckdb"), "--port", str(port))
     assert "port" in one_line_error(code, err)
     assert not (tmp_path / "s.duckdb").exists()  # refused before the store was created
+
+
+def test_storing_an_extraction_lists_only_the_events_stored(empty_client, tmp_path):
+    """An event the store quarantines (a date past 2262) is not reported as stored, and no edit
+    is recorded for it (event_ids listed it, and its correction was kept for a missing event)."""
+    import json
+
+    ext_id = "0123456789abcdef0123456789abcdef"
+    event = {"date": "2020-03-11", "date_precision": "day", "event": "ASSAULT", "mode": "rocket",
+             "target": "US forces", "country": "IRQ", "evidence": "Rockets hit the base."}  # fmt: skip
+    record = {"id": ext_id, "title": None, "published": "2020-03-12", "source": "pasted text",
+              "created": "2020-03-12T00:00:00Z", "text": "Rockets hit the base.",
+              "events": [{**event, "index": 1}, {**event, "index": 2, "date": "9999-12-27"}]}  # fmt: skip
+    folder = tmp_path / "fresh.web" / "extractions"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{ext_id}.json").write_text(json.dumps(record))
+    r = empty_client.post(f"/api/extract/{ext_id}/store", json={"events": [
+        {"index": 1, "keep": True}, {"index": 2, "keep": True, "fields": {"killed": 3}}]})  # fmt: skip
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert (body["stored"], body["quarantined"]) == (1, 1)
+    assert body["event_ids"] == [f"text:web-{ext_id[:12]}#1"]
+    assert body["edits"] == 0
