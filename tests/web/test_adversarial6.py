@@ -92,3 +92,15 @@ def test_storing_an_extraction_lists_only_the_events_stored(empty_client, tmp_pa
     assert (body["stored"], body["quarantined"]) == (1, 1)
     assert body["event_ids"] == [f"text:web-{ext_id[:12]}#1"]
     assert body["edits"] == 0
+
+
+def test_many_filter_values_are_all_applied(empty_client):
+    """The 51st and later values of a filter were dropped silently (a wrong total, no error)."""
+    rows = "date,event,actor\n2007-01-01,ASSAULT,Zed\n2007-01-02,ASSAULT,Other\n"
+    assert empty_client.post("/api/ingest", files={"file": ("f.csv", rows.encode())}).status_code == 201
+    query = "&".join(f"actor=nobody{i}" for i in range(60)) + "&actor=Zed"
+    for path in ("/api/events", "/api/events/export"):
+        r = empty_client.get(f"{path}?{query}")
+        assert r.status_code == 200, r.text
+    assert empty_client.get(f"/api/events?{query}").json()["total"] == 1
+    assert "Zed" in empty_client.get(f"/api/events/export?{query}").text

@@ -36,7 +36,7 @@ class EventFilters:
         mode: Annotated[list[str] | None, Query(max_length=100, description="Mode, e.g. rocket.")] = None,
         source: Annotated[list[str] | None, Query(max_length=100, description="source_dataset.")] = None,
     ):  # fmt: skip
-        clean = lambda values: [v for v in (values or []) if v][:50]  # noqa: E731 - empty menu choice = no filter
+        clean = lambda values: [v for v in (values or []) if v]  # noqa: E731 - empty menu choice = no filter; Query bounds the count
         self.start, self.end = start, end
         self.country, self.actor, self.side = clean(country), clean(actor), clean(side)
         self.event, self.mode, self.source = clean(event), clean(mode), clean(source)
