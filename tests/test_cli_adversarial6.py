@@ -118,3 +118,23 @@ def test_analyze_error_is_exactly_one_line(capsys, hostile_store):
     dyad = Path(__file__).parents[1] / "examples" / "ab-dyad.toml"
     code, _, err = cli(capsys, "analyze", "--db", str(db), "--dyad", str(dyad), "--bin", "fortnight")
     assert code == 2 and err.startswith("error:") and err.count("\n") == 1, repr(err)
+
+
+def test_report_out_and_extra_files_are_checked_before_the_analysis(tmp_path):
+    """--out naming a file was a FileExistsError traceback after the whole analysis, and a bad
+    --hawkes file was found only after it too."""
+    from pathlib import Path
+
+    from jervis.errors import JervisError
+
+    dyad = Path(__file__).parents[1] / "examples" / "ab-dyad.toml"
+    a_file = tmp_path / "taken.txt"
+    a_file.write_text("x")
+    for out in (a_file, a_file / "sub"):
+        with pytest.raises(JervisError) as info:
+            jervis.report(dyad, db=tmp_path / "none.duckdb", out=out, verdict=tmp_path / "no.json")
+        assert "--out" in info.value.message, info.value.message
+    with pytest.raises(JervisError) as info:  # no store, no verdict: the hawkes file is checked first
+        jervis.report(dyad, db=tmp_path / "none.duckdb", out=tmp_path / "r", hawkes=tmp_path)
+    assert info.value.message.startswith("is a folder"), info.value.message
+    assert not (tmp_path / "r").exists()
