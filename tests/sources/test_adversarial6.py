@@ -157,3 +157,19 @@ def test_ingest_paths_of_the_wrong_type_are_a_clear_error(db, paths):
     with pytest.raises(JervisError) as info:
         jervis.ingest(paths, db=db)
     assert "paths" in info.value.message, info.value.message
+
+
+def test_a_reused_id_with_other_values_is_quarantined_not_a_duplicate(tmp_path, db):
+    """Two rows of one file with one event_id and different values: the second was counted as a
+    duplicate and dropped, though nothing in the store holds its values."""
+    path = tmp_path / "ids.csv"
+    path.write_text("event_id,date,event,actor\nX:1,2007-01-01,ASSAULT,a\nX:1,2007-01-02,ASSAULT,b\n"
+                    "X:2,2007-01-03,ASSAULT,c\nX:2,2007-01-03,ASSAULT,c\n")  # fmt: skip
+    counts = jervis.ingest([path], db=db)
+    assert (counts["read"], counts["stored"], counts["quarantined"], counts["duplicates"]) == (4, 2, 1, 1)
+    from jervis.store.inspect import quarantined
+
+    rows = quarantined(db)
+    assert [r["line"] for r in rows] == [3] and "line 2" in rows[0]["reason"] and '"b"' in rows[0]["raw"]
+    assert jervis.ingest([path], db=db)["quarantined"] == 1  # the same file again: counted, kept once
+    assert len(quarantined(db)) == 1
