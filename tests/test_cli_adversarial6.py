@@ -138,3 +138,11 @@ def test_report_out_and_extra_files_are_checked_before_the_analysis(tmp_path):
         jervis.report(dyad, db=tmp_path / "none.duckdb", out=tmp_path / "r", hawkes=tmp_path)
     assert info.value.message.startswith("is a folder"), info.value.message
     assert not (tmp_path / "r").exists()
+
+
+def test_out_with_the_table_format_is_a_usage_error(capsys, hostile_store, tmp_path):
+    """--out with the default table format wrote nothing and said nothing."""
+    path, db = hostile_store
+    jervis.ingest([path], db=db)
+    code, _, err = cli(capsys, "events", "--db", str(db), "--out", str(tmp_path / "t.txt"))
+    assert "--format" in one_line_error(code, err)

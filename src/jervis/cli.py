@@ -167,6 +167,8 @@ def events_cmd(
         raise JervisError(f"unknown --format {format!r}; choose table, csv, json or parquet")
     if format == "parquet" and out is None:
         raise JervisError("--format parquet needs --out FILE")
+    if format == "table" and out is not None:  # the table is for the terminal: --out was ignored
+        raise JervisError("--out writes csv, json or parquet; pass --format too")
     start, end = _iso_date(start, "--start"), _iso_date(end, "--end")
     frame = events(
         engine_from(db, engine, spark_master, lake, no_fusion), country=country, start=start, end=end, event=event, mode=mode, actor=actor,
