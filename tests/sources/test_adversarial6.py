@@ -173,3 +173,12 @@ def test_a_reused_id_with_other_values_is_quarantined_not_a_duplicate(tmp_path, 
     assert [r["line"] for r in rows] == [3] and "line 2" in rows[0]["reason"] and '"b"' in rows[0]["raw"]
     assert jervis.ingest([path], db=db)["quarantined"] == 1  # the same file again: counted, kept once
     assert len(quarantined(db)) == 1
+
+
+@pytest.mark.parametrize(("code", "iso3"), [("GB", "GBR"), ("UK", "GBR"), ("GR", "GRC"), ("IQ", "IRQ")])
+def test_alpha2_codes_that_coco_writes_as_patterns(code, iso3):
+    """country_converter stores two ISO alpha-2 cells as patterns ('^GB$|^UK$', '^GR$|^EL$'):
+    the United Kingdom and Greece by their codes were 'not a country' (quarantined)."""
+    from jervis.sources.countries import to_iso3
+
+    assert to_iso3(code) == iso3
