@@ -104,3 +104,12 @@ def test_many_filter_values_are_all_applied(empty_client):
         assert r.status_code == 200, r.text
     assert empty_client.get(f"/api/events?{query}").json()["total"] == 1
     assert "Zed" in empty_client.get(f"/api/events/export?{query}").text
+
+
+def test_data_dir_that_is_a_file_is_refused_at_start(tmp_path):
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("x")
+    for data_dir in (a_file, a_file / "below"):
+        with pytest.raises(JervisError) as info:
+            Settings(db=tmp_path / "x.duckdb", data_dir=data_dir).check()
+        assert "--data-dir" in info.value.message
