@@ -113,3 +113,10 @@ def test_data_dir_that_is_a_file_is_refused_at_start(tmp_path):
         with pytest.raises(JervisError) as info:
             Settings(db=tmp_path / "x.duckdb", data_dir=data_dir).check()
         assert "--data-dir" in info.value.message
+
+
+def test_the_banner_says_when_the_store_is_new(tmp_path):
+    from jervis.web.commands import banner
+
+    settings = Settings(db=tmp_path / "typo.duckdb")
+    assert "new and empty" in banner(settings, True) and "new" not in banner(settings, False)
