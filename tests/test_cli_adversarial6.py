@@ -146,3 +146,44 @@ def test_out_with_the_table_format_is_a_usage_error(capsys, hostile_store, tmp_p
     jervis.ingest([path], db=db)
     code, _, err = cli(capsys, "events", "--db", str(db), "--out", str(tmp_path / "t.txt"))
     assert "--format" in one_line_error(code, err)
+
+
+@pytest.mark.parametrize("kwargs", [{"country": [5]}, {"country": [None]}, {"actor": 5}, {"mode": [b"rocket"]}])
+def test_query_filters_of_the_wrong_type_are_a_clear_error(hostile_store, kwargs):
+    from jervis.errors import JervisError
+
+    path, db = hostile_store
+    jervis.ingest([path], db=db)
+    with pytest.raises(JervisError) as info:
+        jervis.events(db=db, **kwargs)
+    assert "text" in info.value.message, info.value.message
+
+
+def test_a_dyad_that_is_not_a_path_is_refused_not_read_from_a_file_descriptor(hostile_store):
+    """load_dyad(0) read standard input: open() takes an int as a file descriptor."""
+    from jervis.errors import JervisError
+
+    _, db = hostile_store
+    for dyad in (0, 5, 2.5):
+        with pytest.raises(JervisError, match="dyad"):
+            jervis.dyad_events(dyad, db=db)
+
+
+def test_report_formats_are_checked(tmp_path):
+    from pathlib import Path
+
+    from jervis.errors import JervisError
+
+    dyad = Path(__file__).parents[1] / "examples" / "ab-dyad.toml"
+    with pytest.raises(JervisError, match="gif"):
+        jervis.report(dyad, db=tmp_path / "none.duckdb", out=tmp_path / "r", verdict="v.json", formats=("gif",))
+
+
+def test_ingest_actors_as_one_path(tmp_path, db):
+    from jervis.errors import JervisError
+
+    path = tmp_path / "e.csv"
+    path.write_text("date,event,actor\n2007-01-01,ASSAULT,a\n")
+    with pytest.raises(JervisError) as info:
+        jervis.ingest([path], db=db, actors=str(tmp_path / "none.toml"))
+    assert info.value.path == str(tmp_path / "none.toml"), str(info.value)

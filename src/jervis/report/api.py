@@ -161,6 +161,10 @@ def report(
 
     clock = time.perf_counter()
     steps = timings if timings is not None else {}
+    formats = (formats,) if isinstance(formats, str) else tuple(formats)
+    unknown = sorted(set(formats) - {"svg", "png"})
+    if unknown:  # an unknown format wrote nothing for it, silently
+        raise JervisError(f"chart file formats are 'svg' and 'png', not {', '.join(map(repr, unknown))}")
     loaded = load_dyad(dyad)
     folder = _out_folder(out)  # checked before the analysis, which can take minutes
     extras = {

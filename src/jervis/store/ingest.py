@@ -210,7 +210,7 @@ def ingest_counts(
         db = catalog_path(lake)
     total = IngestCounts()
     files = expand_paths(paths, total.skipped)
-    dictionary = ActorDictionary.load(*actors)
+    dictionary = ActorDictionary.load(*([actors] if isinstance(actors, str | Path) else actors))
     if mapping:
         from jervis.sources.mapping import load_mapping
 
