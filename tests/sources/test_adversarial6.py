@@ -182,3 +182,12 @@ def test_alpha2_codes_that_coco_writes_as_patterns(code, iso3):
     from jervis.sources.countries import to_iso3
 
     assert to_iso3(code) == iso3
+
+
+def test_a_name_with_a_bar_is_not_split_like_a_gdelt_code(tmp_path, db):
+    """'Hamas | Qassam Brigades' became the actor 'Qassam Brigades' (the part after '|', as if
+    'Hamas ' were a CAMEO code like GDELT's 'USAMIL|UNITED STATES')."""
+    path = tmp_path / "bar.csv"
+    path.write_text("date,event,actor\n2007-01-01,ASSAULT,Hamas | Qassam Brigades\n")
+    jervis.ingest([path], db=db)
+    assert list(jervis.events(db=db)["actor"]) == ["Hamas | Qassam Brigades"]
