@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from jervis import __version__
 from jervis.analysis import commands as analysis_commands
@@ -57,12 +58,13 @@ def _print_json(data: object) -> None:
 
 
 def _table(title: str, rows: list[dict], columns: list[str] | None = None) -> Table:
-    table = Table(title=title, title_justify="left")
+    """A table of data: every value is text (an actor named '[/]' is not Rich markup)."""
+    table = Table(title=Text(title), title_justify="left")
     columns = columns or (list(rows[0]) if rows else [])
     for column in columns:
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
+        table.add_row(*(Text("" if row.get(c) is None else str(row.get(c))) for c in columns))
     return table
 
 
@@ -168,6 +170,8 @@ def events_cmd(
         raise JervisError(f"unknown --format {format!r}; choose table, csv, json or parquet")
     if format == "parquet" and out is None:
         raise JervisError("--format parquet needs --out FILE")
+    if format == "table" and out is not None:  # the table is for the terminal: --out was ignored
+        raise JervisError("--out writes csv, json or parquet; pass --format too")
     start, end = _iso_date(start, "--start"), _iso_date(end, "--end")
     frame = events(
         engine_from(db, engine, spark_master, lake, no_fusion), country=country, start=start, end=end, event=event, mode=mode, actor=actor,
@@ -176,7 +180,9 @@ def events_cmd(
     if format == "parquet":
         _write(out, lambda: frame.to_parquet(out, index=False))
     elif format == "csv":
-        text = frame.to_csv(index=False, date_format="%Y-%m-%d")
+        from jervis.store.export import neutralise_formulas
+
+        text = neutralise_formulas(frame).to_csv(index=False, date_format="%Y-%m-%d")
         _write(out, lambda: out.write_text(text)) if out else sys.stdout.write(text)
     elif format == "json":
         text = frame.to_json(orient="records", lines=True, date_format="iso", force_ascii=False)
@@ -260,13 +266,13 @@ def actors(
         if as_json:
             _print_json(found)
         elif name:
-            console.print(f"{lookup} -> {name} (side {found['side']})", highlight=False)
+            console.print(escape(f"{lookup} -> {name} (side {found['side']})"), highlight=False)
         elif scopes:
-            console.print(f"{lookup}: only in context: " + "; ".join(scopes), highlight=False)
+            console.print(escape(f"{lookup}: only in context: " + "; ".join(scopes)), highlight=False)
         else:
             hint = ", ".join(found["did_you_mean"])
-            console.print(f"{lookup}: not in the actor dictionary"
-                          + (f"; did you mean {hint}?" if hint else ""), highlight=False)
+            console.print(escape(f"{lookup}: not in the actor dictionary"
+                                 + (f"; did you mean {hint}?" if hint else "")), highlight=False)
         return
     from jervis.store.inspect import actor_list
 

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -25,6 +26,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 from jervis.errors import JervisError
 from jervis.store.options import (
@@ -48,7 +50,8 @@ def _print_json(data: object) -> None:
 def step_progress(console: Console = _err, delay: float = 2.0) -> Iterator[Callable[[str], None]]:
     """A spinner with the current step on stderr, shown once the work has run ``delay`` s."""
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=True, auto_refresh=False) as bar:
+    with Progress(*columns, console=console, transient=True, auto_refresh=False,
+                  disable=not console.is_terminal) as bar:  # off the terminal it left a blank line
         task = bar.add_task("analysing", start=True, visible=False)
         began = time.monotonic()
 
@@ -77,7 +80,7 @@ def verdict_table(data: dict[str, Any]) -> Table:
         f"(A: {sides['A']['label']}, {sides['A']['actions']:,}; "
         f"B: {sides['B']['label']}, {sides['B']['actions']:,})"
     )
-    table = Table(title=title, title_justify="left", show_lines=True)
+    table = Table(title=Text(title), title_justify="left", show_lines=True)
     for column in ("direction", "verdict", "rate ratio (95% CI)", "p (Holm)", "methods",
                    "robustness"):  # fmt: skip
         table.add_column(column, overflow="fold")
@@ -94,14 +97,14 @@ def verdict_table(data: dict[str, Any]) -> Table:
             f"{grid['n_fitted']} specs: {share.get('provokes', 0):.0%} up, "
             f"{share.get('deters', 0):.0%} down" if grid.get("n_fitted") else ""
         )  # fmt: skip
-        table.add_row(
+        table.add_row(*(Text(cell) for cell in (  # text from the dyad file is not markup
             f"{sides[item['from']]['label']} -> {sides[item['to']]['label']}",
             item["verdict"],
             _effect_text(effect),
             "" if p is None else f"{p:.3g}",
             methods or (item.get("reason") or ""),
             robust,
-        )
+        )))
     return table
 
 
@@ -109,9 +112,9 @@ def print_verdict(data: dict[str, Any], console: Console = _console) -> None:
     """The table, each direction's sentence, and the notes that qualify them."""
     console.print(verdict_table(data))
     for item in data["directions"]:
-        console.print(f"[bold]{item['from']} -> {item['to']}:[/bold] {item['summary']}", soft_wrap=True)
+        console.print(f"[bold]{item['from']} -> {item['to']}:[/bold] {escape(item['summary'])}", soft_wrap=True)
     for note in data.get("notes") or []:
-        console.print(f"[dim]note: {note}[/dim]", soft_wrap=True)
+        console.print(f"[dim]note: {escape(note)}[/dim]", soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -59,7 +59,7 @@ def _choice(*choices: str) -> Callable[[str, Any], str]:
     def check(key: str, value: Any) -> str:
         if value not in choices:
             raise JervisError(
-                f"[analysis] {key} must be one of {', '.join(map(repr, choices))}, not {value!r}"
+                f"{key} must be one of {', '.join(map(repr, choices))}, not {value!r}"  # where: the caller's
             )
         return value
 

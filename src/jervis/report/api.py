@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import shlex
 import time
 from pathlib import Path
@@ -34,6 +35,10 @@ def load_verdict(verdict: Any) -> dict[str, Any]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise JervisError("no such verdict file", path=str(path)) from None
+    except IsADirectoryError:
+        raise JervisError("is a folder, not a verdict JSON file", path=str(path)) from None
+    except OSError as exc:
+        raise JervisError(f"cannot read the verdict file ({exc.strerror or exc})", path=str(path)) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise JervisError(f"not a verdict JSON file ({exc})", path=str(path)) from None
     if not isinstance(data, dict) or not {"sides", "directions", "period"} <= set(data):
@@ -55,6 +60,10 @@ def load_result(result: Any, what: str, keys: set[str], dyad: str) -> dict[str, 
             result = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise JervisError(f"no such {what} file", path=str(path)) from None
+        except IsADirectoryError:
+            raise JervisError(f"is a folder, not a {what} JSON file", path=str(path)) from None
+        except OSError as exc:
+            raise JervisError(f"cannot read the {what} file ({exc.strerror or exc})", path=str(path)) from None
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise JervisError(f"not a {what} JSON file ({exc})", path=str(path)) from None
     if not isinstance(result, dict) or not keys <= set(result):
@@ -110,6 +119,21 @@ def _provenance(store: StoreData, dyad_path: str | None, db: str, out: str) -> d
     }
 
 
+def _out_folder(out: str | Path) -> Path:
+    """The report's folder, if it can be made: not a file, below a folder (created at the end)."""
+    folder = Path(out)
+    if folder.exists() and not folder.is_dir():
+        raise JervisError("is a file; --out needs a folder (a new one is created)", path=str(folder))
+    parent = folder
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise JervisError(f"{parent} is a file, so --out cannot be made below it", path=str(folder))
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise JervisError(f"--out cannot be made: {parent} is not writable", path=str(folder))
+    return folder
+
+
 def report(
     dyad: Any,
     db: str | Path | None = None,
@@ -137,7 +161,16 @@ def report(
 
     clock = time.perf_counter()
     steps = timings if timings is not None else {}
+    formats = (formats,) if isinstance(formats, str) else tuple(formats)
+    unknown = sorted(set(formats) - {"svg", "png"})
+    if unknown:  # an unknown format wrote nothing for it, silently
+        raise JervisError(f"chart file formats are 'svg' and 'png', not {', '.join(map(repr, unknown))}")
     loaded = load_dyad(dyad)
+    folder = _out_folder(out)  # checked before the analysis, which can take minutes
+    extras = {
+        "hawkes": load_result(hawkes, "hawkes", {"effects"}, loaded.name),
+        "policies": load_result(policies, "policies", {"policies", "difference"}, loaded.name),
+    }
     if verdict is None:
         from jervis.analysis.api import analyze
 
@@ -152,26 +185,24 @@ def report(
         )  # fmt: skip
     period = data["period"]
     store = StoreData(loaded, db, period["start"], period["end"], backend=backend)
-    extras = {
-        "hawkes": load_result(hawkes, "hawkes", {"effects"}, loaded.name),
-        "policies": load_result(policies, "policies", {"policies", "difference"}, loaded.name),
-    }
     ctx = ReportContext(verdict=data, store=store, extras={k: v for k, v in extras.items() if v})
     figures: list[Figure] = build_figures(ctx, charts)
     provenance = _provenance(store, loaded.path, str(store.db), str(out))
     steps["figures"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
     html = render_html(ctx, figures, provenance)
     index = folder / "index.html"
-    index.write_text(html, encoding="utf-8")
-    (folder / "verdict.json").write_text(
-        json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8"
-    )
-    steps["html"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    if formats:
-        export_figures(figures, folder / "charts", formats)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        index.write_text(html, encoding="utf-8")
+        (folder / "verdict.json").write_text(
+            json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8"
+        )
+        steps["html"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        if formats:
+            export_figures(figures, folder / "charts", formats)
+    except OSError as exc:  # disk full, permissions: one line
+        raise JervisError(f"cannot write the report ({exc.strerror or exc})", path=str(folder)) from None
     steps["files"] = time.perf_counter() - clock
     return index

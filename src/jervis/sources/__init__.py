@@ -49,6 +49,8 @@ def detect_reader(path: Path, *, format: str | None = None, mapping: str | Path 
     for reader in READERS:
         if reader.sniff(path, head):
             return reader
+    if not head.strip() and path.suffix.lower() != ".parquet":  # sniffing failed for lack of content
+        raise JervisError("the file is empty (no header line)", path=str(path))
     raise JervisError(
         "cannot tell the format of this file; pass --format or a --mapping file "
         "(see docs/mapping.md)",

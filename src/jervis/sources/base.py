@@ -298,9 +298,10 @@ def _tap_for(path: Path) -> ContentHash | None:
 
 
 def read_head(path: Path, size: int = 65536) -> str:
-    """The first bytes of a file as text, for format sniffing."""
+    """The first bytes of a file as text, for format sniffing (without a UTF-8 byte-order mark,
+    which the readers skip too: Excel's "CSV UTF-8" starts with one)."""
     with open_binary(path) as fh:
-        return fh.read(size).decode("utf-8", errors="replace")
+        return fh.read(size).decode("utf-8-sig", errors="replace")
 
 
 def read_all(path: Path, limit: int, what: str) -> bytes:
@@ -668,6 +669,7 @@ def csv_records(
                 return
             fields, error = _parse_line(text, delimiter, quoting)
             if names is None:
+                _check_line_ends(text, path)
                 names = [n.strip() for n in (fields or [text.strip()])]
                 return
             if first_data:
@@ -701,6 +703,7 @@ def csv_records(
                 if is_blank(text):  # a blank physical line is not a record ('""' is one)
                     continue
                 if names is None:
+                    _check_line_ends(text, path)
                     names = [n.strip() for n in fields]
                     continue
                 if first_data:
@@ -718,6 +721,16 @@ def csv_records(
                     yield from one(number, text)
         if names is None:
             raise JervisError("the file is empty (no header line)", path=str(path))
+
+
+def _check_line_ends(header: str, path: Path) -> None:
+    """Refuse a file whose lines end in CR only: it would read as one header line and no rows."""
+    if "\r" in header.rstrip("\r\n"):
+        raise JervisError(
+            "the lines end in a carriage return only (classic Mac OS), so the file reads as one "
+            "line; convert the line ends to LF or CRLF first (e.g. tr '\\r' '\\n' < in.csv > out.csv)",
+            path=str(path),
+        )
 
 
 def _swallowed(taken: list[tuple[int, str]], width: int, delimiter: str, quoting: int) -> bool:

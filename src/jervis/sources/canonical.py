@@ -6,6 +6,7 @@ imports with no mapping at all; the validator fills and checks the rest.
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,6 +29,7 @@ from jervis.sources.base import (
     raw_json,
     safe_text,
 )
+from jervis.store.export import ESCAPED_COLUMNS, restore_formulas
 from jervis.store.schema import COLUMNS
 
 _REQUIRED = {"date", "event"}
@@ -36,6 +38,18 @@ _REQUIRED = {"date", "event"}
 def _is_canonical(names: list[str]) -> bool:
     names_set = {n.strip() for n in names if n.strip()}
     return _REQUIRED <= names_set <= set(COLUMNS)
+
+
+def _not_canonical(names: list[str]) -> str:
+    """What is wrong with a header: a column read twice (``actor``, ``actor.1``), or unknown ones."""
+    repeated = sorted({n.rsplit(".", 1)[0] for n in names if n.rsplit(".", 1)[0] in COLUMNS and n not in COLUMNS})
+    if repeated:
+        return f"the header has {', '.join(map(repr, repeated))} more than once"
+    missing = sorted(_REQUIRED - {n.strip() for n in names})
+    unknown = [n for n in names if n.strip() and n.strip() not in COLUMNS]
+    if missing:
+        return f"no {', '.join(map(repr, missing))} column; use --mapping for other layouts"
+    return f"columns {', '.join(map(repr, unknown[:5]))} are not canonical names; use --mapping"
 
 
 class CanonicalReader:
@@ -59,7 +73,8 @@ class CanonicalReader:
                 return False
             return isinstance(record, dict) and _is_canonical(list(record))
         first = head.splitlines()[0] if head else ""
-        return _is_canonical(first.split(","))
+        names = next(csv.reader([first]), [])  # a quoted header ("date","event": R's write.csv)
+        return _is_canonical(names)
 
     def read(self, path: Path, **_: object) -> Iterator[pd.DataFrame]:
         suffix = path.suffix.lower()
@@ -71,8 +86,10 @@ class CanonicalReader:
             for raw in batched_frames(csv_records(path)):
                 names = [c for c in raw.columns if not c.startswith("_")]
                 if not _is_canonical(names):
-                    raise JervisError("columns are not canonical names; use --mapping", path=str(path))
-                raw["_raw"] = raw_json(raw, names)
+                    raise JervisError(_not_canonical(names), path=str(path))
+                raw["_raw"] = raw_json(raw, names)  # the row as the file has it
+                for column in set(names) & set(ESCAPED_COLUMNS):  # an export's '=... is =...
+                    raw[column] = restore_formulas(raw[column])
                 yield raw.drop(columns=["_raw_fields"])
 
     def _parquet(self, path: Path) -> Iterator[pd.DataFrame]:

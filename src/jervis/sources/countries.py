@@ -30,7 +30,10 @@ def _codes() -> tuple[frozenset[str], dict[str, str], dict[str, str], dict[str, 
     """ISO3 set, ISO2 -> ISO3, ISO numeric -> ISO3, Gleditsch-Ward number -> ISO3."""
     data = _converter().data
     iso3 = frozenset(data["ISO3"].dropna().astype(str))
-    iso2 = dict(zip(data["ISO2"].astype(str), data["ISO3"].astype(str), strict=True))
+    iso2 = {}
+    for cell, code in zip(data["ISO2"].astype(str), data["ISO3"].astype(str), strict=True):
+        for alpha2 in cell.split("|"):  # coco writes a few as patterns: '^GB$|^UK$', '^GR$|^EL$'
+            iso2.setdefault(alpha2.strip("^$ "), code)
     numeric, gw = {}, {}
     for column, table in (("ISOnumeric", numeric), ("GWcode", gw)):
         for value, code in zip(data[column], data["ISO3"], strict=True):

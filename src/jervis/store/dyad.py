@@ -7,6 +7,7 @@ docs/dyads.md for the format; examples live in examples/.
 from __future__ import annotations
 
 import math
+import os
 import tomllib
 import warnings
 from dataclasses import dataclass, field
@@ -259,6 +260,8 @@ def load_dyad(path: str | Path | Dyad) -> Dyad:
     """Read and check a dyad TOML file (a Dyad passes through)."""
     if isinstance(path, Dyad):
         return path
+    if not isinstance(path, str | os.PathLike):  # open(0) would read, then close, standard input
+        raise JervisError(f"a dyad is a TOML file path or a Dyad, not {path!r}")
     try:
         with open(path, "rb") as fh:
             data = tomllib.loads(fh.read().decode("utf-8"))

@@ -8,10 +8,12 @@ older version of the same event (a changed file adds only what changed).
 from __future__ import annotations
 
 import csv
+import errno
 import getpass
 import glob
 import hashlib
 import json
+import os
 import re
 import shutil
 import tempfile
@@ -86,11 +88,18 @@ def expand_paths(paths: Iterable[str | Path], skipped: list[dict] | None = None)
         text = str(item)
         path = Path(text)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+            found = sorted(p for p in path.rglob("*") if not p.name.startswith(".") and not p.is_dir())
             for p in found:
+                if not p.is_file():  # a broken symbolic link, a socket, a FIFO: said, not dropped
+                    skipped.append({"file": str(p), "reason": _not_a_file(p)})
+                    continue
                 out.extend(_archive(p, explicit=False, skipped=skipped))
+            if not found:
+                raise JervisError("the folder holds no file to read", path=text)
         elif path.exists() or split_member(path):
             out.extend(_archive(path, explicit=True, skipped=skipped))
+        elif path.is_symlink():  # named explicitly, but its target is missing or a loop
+            raise JervisError(_not_a_file(path), path=text)
         else:
             try:
                 matches = sorted(glob.glob(text, recursive=True))
@@ -101,7 +110,21 @@ def expand_paths(paths: Iterable[str | Path], skipped: list[dict] | None = None)
             for m in matches:
                 if Path(m).is_file():
                     out.extend(_archive(Path(m), explicit=False, skipped=skipped))
+                elif not Path(m).is_dir():
+                    skipped.append({"file": m, "reason": _not_a_file(Path(m))})
     return out
+
+
+def _not_a_file(path: Path) -> str:
+    """Why a path that is listed cannot be read as a file."""
+    if path.is_symlink():
+        try:
+            path.stat()
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                return "a symbolic link that loops back on itself"
+            return f"a symbolic link to {os.readlink(path)!r}, which does not exist"
+    return "not a regular file"
 
 
 def _archive(path: Path, *, explicit: bool, skipped: list[dict]) -> list[Input]:
@@ -174,6 +197,9 @@ def ingest_counts(
 ) -> IngestCounts:
     if isinstance(paths, str | Path):
         paths = [paths]
+    paths = list(paths) if isinstance(paths, Iterable) and not isinstance(paths, bytes) else None
+    if paths is None or not all(isinstance(p, str | Path) for p in paths):  # not a TypeError deep inside
+        raise JervisError("paths must be a file path or a list of them (str or pathlib.Path)")
     if lake is not None:
         if Path(lake).exists() and not Path(lake).is_dir():
             raise JervisError("is a file; --lake needs a folder (a new one is created)", path=str(lake))
@@ -184,7 +210,7 @@ def ingest_counts(
         db = catalog_path(lake)
     total = IngestCounts()
     files = expand_paths(paths, total.skipped)
-    dictionary = ActorDictionary.load(*actors)
+    dictionary = ActorDictionary.load(*([actors] if isinstance(actors, str | Path) else actors))
     if mapping:
         from jervis.sources.mapping import load_mapping
 
@@ -393,8 +419,10 @@ def _ingest_frames(
         if parts:
             staged_files = [str(p) for p in sorted(staging.glob("*.parquet"))]
             con.read_parquet(staged_files).create_view("_staged", replace=True)
-            same, changed, in_file_duplicates, distinct = _merge_staged(con, ingest_id, lake)
+            same, changed, in_file_duplicates, distinct, conflicts = _merge_staged(
+                con, ingest_id, lake, (source_file, info.dataset, sha256))
             con.execute("DROP VIEW _staged")
+            counts.quarantined += conflicts
         else:
             same = changed = in_file_duplicates = distinct = 0
         counts.stored = distinct - same
@@ -444,19 +472,23 @@ def _rollback(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _merge_staged(
-    con: duckdb.DuckDBPyConnection, ingest_id: int, lake: str | Path | None = None
-) -> tuple[int, int, int, int]:
+    con: duckdb.DuckDBPyConnection, ingest_id: int, lake: str | Path | None = None,
+    file: tuple[str, str, str] | None = None,
+) -> tuple[int, int, int, int, int]:
     """Merge the staged rows into events (or the lake); returns (same, changed, in-file
-    duplicates, distinct).
+    duplicates, distinct, conflicts).
 
-    The first row of an id wins inside a file; an id already stored with the same content hash
-    is a duplicate, with another hash the stored row is replaced.
+    The first row of an id wins inside a file. A later row with that id and the same content
+    is a duplicate; with other content it is quarantined (``file``: its source file, dataset
+    and sha256), since nothing stored holds its values. An id already stored with the same
+    content hash is a duplicate, with another hash the stored row is replaced.
     """
     staged, distinct = con.execute("SELECT count(*), count(DISTINCT event_id) FROM _staged").fetchone()
     con.execute(
-        "CREATE TEMP TABLE _repeats AS SELECT event_id, min(_line) AS keep FROM _staged "
-        "GROUP BY event_id HAVING count(*) > 1"
+        "CREATE TEMP TABLE _repeats AS SELECT event_id, min(_line) AS keep, "
+        "arg_min(row_hash, _line) AS keep_hash FROM _staged GROUP BY event_id HAVING count(*) > 1"
     )
+    conflicts = _quarantine_conflicts(con, ingest_id, file) if file is not None else 0
     con.execute(
         "CREATE TEMP VIEW _first AS SELECT * FROM _staged s WHERE NOT EXISTS "
         "(SELECT 1 FROM _repeats r WHERE r.event_id = s.event_id AND r.keep <> s._line)"
@@ -465,7 +497,7 @@ def _merge_staged(
         same, changed = merge_into_lake(con, lake, ingest_id)
         for name in ("VIEW _first", "TABLE _repeats"):
             con.execute(f"DROP {name}")
-        return same, changed, staged - distinct, distinct
+        return same, changed, staged - distinct - conflicts, distinct, conflicts
     con.execute(
         "CREATE TEMP TABLE _known AS SELECT f.event_id, e.row_hash = f.row_hash AS same "
         "FROM _first f JOIN events e USING (event_id)"
@@ -482,7 +514,31 @@ def _merge_staged(
     )
     for name in ("VIEW _first", "TABLE _known", "TABLE _repeats"):
         con.execute(f"DROP {name}")
-    return same, changed, staged - distinct, distinct
+    return same, changed, staged - distinct - conflicts, distinct, conflicts
+
+
+def _quarantine_conflicts(con: duckdb.DuckDBPyConnection, ingest_id: int, file: tuple[str, str, str]) -> int:
+    """Quarantine the rows that reuse an earlier row's event_id with other values (in _repeats)."""
+    source_file, dataset, sha256 = file
+    where = ("FROM _staged s JOIN _repeats r USING (event_id) "
+             "WHERE s._line <> r.keep AND s.row_hash IS DISTINCT FROM r.keep_hash")  # fmt: skip
+    (count,) = con.execute(f"SELECT count(*) {where}").fetchone()
+    if not count:
+        return 0
+    con.execute(
+        "CREATE TEMP TABLE _conflicts AS SELECT s._line AS line, 'event_id ' || s.event_id || "
+        "' is also on line ' || r.keep || ' of this file, with other values; the first is kept' AS reason, "
+        f"to_json(struct_pack({', '.join(f's.{c}' for c in COLUMNS)}))::VARCHAR AS raw {where}"
+    )
+    con.execute(
+        "INSERT INTO quarantine (ingest_id, source_file, line, reason, raw, raw_hash, source_dataset, "
+        "file_sha256) SELECT ?, ?, line, reason, raw, sha1(raw), ?, ? FROM _conflicts c WHERE NOT EXISTS "
+        "(SELECT 1 FROM quarantine q WHERE q.line = c.line AND q.raw_hash = sha1(c.raw) "
+        "AND (q.file_sha256 = ? OR (q.file_sha256 IS NULL AND q.source_file = ?)))",
+        [ingest_id, source_file, dataset, sha256, sha256, source_file],
+    )
+    con.execute("DROP TABLE _conflicts")
+    return int(count)
 
 
 def _quarantine(con, files: list[Path], ingest_id: int, source_file: str, dataset: str, sha256: str) -> None:

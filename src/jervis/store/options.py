@@ -20,7 +20,7 @@ DbOption = Annotated[
 ]
 EngineOption = Annotated[
     str,
-    typer.Option("--engine", envvar="JERVIS_ENGINE", help="Query engine: duckdb or spark (pip install 'jervis[spark]')."),
+    typer.Option("--engine", envvar="JERVIS_ENGINE", help="Query engine: duckdb or spark (pip install 'jervis\\[spark]')."),
 ]
 SparkMasterOption = Annotated[
     Optional[str],  # noqa: UP045 - Typer needs Optional here

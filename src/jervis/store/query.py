@@ -7,7 +7,7 @@ Every function takes ``db``: a store path (DuckDB, the default engine) or an ``E
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -35,8 +35,15 @@ def events_table(engine: Engine | Any) -> ir.Table:
 def _as_list(value: str | Sequence[str] | None) -> list[str]:
     if value is None:
         return []
-    values = [value] if isinstance(value, str) else list(value)
+    if isinstance(value, str):
+        values = [value]
+    elif isinstance(value, Iterable) and not isinstance(value, bytes | dict):
+        values = list(value)
+    else:
+        raise JervisError(f"a filter takes text or a list of text, not {value!r}")
     for v in values:
+        if not isinstance(v, str):  # an int, None or bytes failed deep inside with no name
+            raise JervisError(f"filter values are text, not {v!r}")
         if "\x00" in str(v):  # Ibis inlines literals; DuckDB's parser stops at a NUL
             raise JervisError(f"filter value {str(v)!r} contains a NUL character")
     return values
@@ -104,10 +111,13 @@ def filtered_events(
     source_dataset: str | Sequence[str] | None = None,
 ) -> ir.Table:
     """The events table with the query filters of `events` applied (an Ibis expression)."""
+    first, last = _day(start, "start"), _day(end, "end")
+    if first and last and first > last:  # an empty answer would look like "no such events"
+        raise JervisError(f"start {first} is after end {last}")
     filters = Filters(
         country=[_country(c) for c in _as_list(country)],
-        start=_day(start, "start"),
-        end=_day(end, "end"),
+        start=first,
+        end=last,
         events=[e.upper() for e in _as_list(event)],
         modes=_as_list(mode),
         source_dataset=_as_list(source_dataset),

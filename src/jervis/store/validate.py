@@ -15,6 +15,7 @@ version: the tests compare the two).
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -445,11 +446,18 @@ def _name_actors(out: dict[str, pa.Array], actors: ActorDictionary) -> None:
         out[f"{role}_side"] = pc.coalesce(out[f"{role}_side"], canon_hint, hint)
 
 
+_CAMEO_CODE = re.compile(r"[A-Z0-9]{0,15}")
+
+
 def _normalise_raw(actors: ActorDictionary, raw: str) -> tuple[str | None, str | None]:
-    """Plain names go to the dictionary; GDELT-style 'CODE|Name' tries the name, then the code."""
-    if "|" not in raw:
-        return actors.normalise(raw)
+    """Plain names go to the dictionary; GDELT-style 'CODE|Name' tries the name, then the code.
+
+    Only a CAMEO-shaped code (capitals and digits, no spaces) makes 'CODE|Name': a name that
+    merely holds a bar ('Hamas | Qassam Brigades') is one name.
+    """
     code, _, name = raw.partition("|")
+    if "|" not in raw or not _CAMEO_CODE.fullmatch(code):
+        return actors.normalise(raw)
     for candidate in (name, code):
         known = actors.lookup(candidate) if candidate.strip() else None
         if known:

@@ -33,11 +33,41 @@ def register(app: typer.Typer) -> None:
             max_upload_mb=max_upload_mb, data_dir=data_dir, analysis_workers=workers,
         )  # fmt: skip
         settings.check()  # before anything opens: a refused start leaves nothing behind
+        _check_bind(host, port)
+        new = not settings.db.exists()
         application = create_app(settings)
-        shown = f"[{host}]" if ":" in host else host
-        typer.echo(f"jervis on http://{shown}:{port}/ (API docs: http://{shown}:{port}/api/docs); "
-                   f"store {settings.db}; Ctrl-C stops it")  # fmt: skip
+        typer.echo(banner(settings, new))
         # Keep-alive of 30 s (uvicorn's default is 5): a client reusing a connection the server
         # has just closed as idle gets a reset; browsers retry, programs may not.
         uvicorn.run(application, host=host, port=port, log_level="warning", server_header=False,
                     proxy_headers=False, timeout_keep_alive=30)  # fmt: skip
+
+
+def _check_bind(host: str, port: int) -> None:
+    """Can the server listen there? A name that does not resolve or a port in use is one line and
+    exit 2 before the store opens (uvicorn printed the banner, then its own error, and exit 3)."""
+    import socket
+
+    from jervis.errors import JervisError
+
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)[0]
+    except (socket.gaierror, UnicodeError) as exc:
+        raise JervisError(f"cannot listen on {host!r}: not an address of this machine ({exc})") from None
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise JervisError(f"cannot listen on {host} port {port} ({exc.strerror or exc}); "
+                              "is another server running there? pass --port") from None  # fmt: skip
+
+
+def banner(settings, new: bool) -> str:  # noqa: ANN001 - Settings, imported lazily
+    """The line ``jervis serve`` starts with; a store it has just created is said to be new (a
+    mistyped --db served an empty store without a word)."""
+    host, port = settings.host, settings.port
+    shown = f"[{host}]" if ":" in host else host
+    store = f"{settings.db} (new and empty: ingest files, or pass --db)" if new else str(settings.db)
+    return (f"jervis on http://{shown}:{port}/ (API docs: http://{shown}:{port}/api/docs); "
+            f"store {store}; Ctrl-C stops it")

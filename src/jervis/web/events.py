@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, create_model
 
+from jervis.store.export import neutralise_formulas
 from jervis.store.inspect import event_detail
 from jervis.store.query import event_facets, events, events_page
 from jervis.store.schema import ARROW_SCHEMA
@@ -35,7 +36,7 @@ class EventFilters:
         mode: Annotated[list[str] | None, Query(max_length=100, description="Mode, e.g. rocket.")] = None,
         source: Annotated[list[str] | None, Query(max_length=100, description="source_dataset.")] = None,
     ):  # fmt: skip
-        clean = lambda values: [v for v in (values or []) if v][:50]  # noqa: E731 - empty menu choice = no filter
+        clean = lambda values: [v for v in (values or []) if v]  # noqa: E731 - empty menu choice = no filter; Query bounds the count
         self.start, self.end = start, end
         self.country, self.actor, self.side = clean(country), clean(actor), clean(side)
         self.event, self.mode, self.source = clean(event), clean(mode), clean(source)
@@ -164,7 +165,7 @@ def api_export(
         for batch in table.to_batches(max_chunksize=10_000):
             frame = batch.to_pandas()
             if format == "csv":
-                yield frame.to_csv(index=False, header=first, date_format="%Y-%m-%d")
+                yield neutralise_formulas(frame).to_csv(index=False, header=first, date_format="%Y-%m-%d")
             else:
                 for row in records(frame):
                     yield json.dumps(row, ensure_ascii=False) + "\n"

@@ -212,6 +212,10 @@ def store_extraction(request: Request, ext_id: str, decisions: list[Decision]) -
         try:
             if rows:
                 counts = ingest_rows(rows, source_name[:300], db=state.db)
+                if counts["quarantined"]:  # those are not in the store: not reported, no edits kept
+                    state.invalidate()
+                    ids = _in_store(request, ids)
+                    edits = [e for e in edits if e["event_id"] in ids]
                 record_edits(edits, db=state.db)
         finally:
             state.invalidate()
@@ -224,6 +228,14 @@ def store_extraction(request: Request, ext_id: str, decisions: list[Decision]) -
     record["stored"] = {**result, "at": _now()}
     _write(request, record)
     return result
+
+
+def _in_store(request: Request, ids: list[str]) -> list[str]:
+    """The ids of these events that the store holds."""
+    from jervis.store.inspect import event_detail
+
+    backend = state_of(request).backend()
+    return [i for i in ids if event_detail(i, backend=backend) is not None]
 
 
 def evidence_view(text: str, event: dict[str, Any], reach: int = 600) -> list[tuple[str, str | None]]:

@@ -35,6 +35,11 @@ MAX_MAPPING_BYTES = 1024 * 1024
 _ID = re.compile(r"[0-9a-f]{32}")
 
 
+class Skipped(BaseModel):
+    file: str
+    reason: str
+
+
 class IngestResult(BaseModel):
     id: str
     uploaded_as: str
@@ -48,6 +53,7 @@ class IngestResult(BaseModel):
     uploaded_at: str
     quarantine: list[QuarantineRow]
     quarantine_total: int
+    skipped: list[Skipped] = []  # members of an uploaded archive that could not be read
 
 
 def _suffix(name: str) -> str:
@@ -95,13 +101,27 @@ def ingest_upload(request: Request, upload: UploadFile, format: str | None,
     except BaseException:
         _remove(dest, mapping_path)
         raise
-    info = counts.files[0] if counts.files else {"format": format or "unknown"}
+    formats = list(dict.fromkeys(f["format"] for f in counts.files)) or [format or "unknown"]
+    # Members of a zip are stored as <stored_as>/<member>: shown under the uploaded name.
+    skipped = [{"file": _as_uploaded(s["file"], dest, original), "reason": s["reason"]}
+               for s in counts.skipped]  # fmt: skip
     meta = {"id": upload_id, "uploaded_as": original, "stored_as": str(dest), "bytes": size,
-            "format": info["format"], "uploaded_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            **counts.as_dict()}  # fmt: skip
+            "format": ", ".join(formats), "uploaded_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            **counts.as_dict(), "skipped": skipped,
+            "sources": [f["path"] for f in counts.files]}  # fmt: skip
     (folder / f"{upload_id}.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False))
     state.invalidate()
     return meta
+
+
+def _as_uploaded(path: str, dest: Path, original: str) -> str:
+    """A stored path (the upload or one of its archive members) as the user named the upload."""
+    for stored in (str(dest.resolve()), str(dest)):
+        if path == stored:
+            return original
+        if path.startswith(stored + "/"):
+            return f"{original}/{path[len(stored) + 1:]}"
+    return Path(path).name
 
 
 def _remove(*paths: Path | None) -> None:
@@ -121,10 +141,17 @@ def upload_meta(request: Request, upload_id: str) -> dict[str, Any]:
 
 
 def with_quarantine(request: Request, meta: dict[str, Any], limit: int = 100) -> dict[str, Any]:
-    page = quarantine_page(request, limit, 0, meta["stored_as"])
-    public = {k: v for k, v in meta.items() if k != "stored_as"}
-    rows = [{**r, "source_file": meta["uploaded_as"]} for r in page["rows"]]  # not the server's path
-    return {**public, "quarantine": rows, "quarantine_total": page["total"]}
+    """The upload's record with its first quarantined rows, from every file read out of it (an
+    archive's members are stored under their own paths), named as the user named the upload."""
+    dest = Path(meta["stored_as"])
+    rows, total = [], 0
+    for source in meta.get("sources") or [meta["stored_as"]]:  # uploads before "sources": one file
+        page = quarantine_page(request, max(limit - len(rows), 1), 0, source)
+        total += page["total"]
+        shown = _as_uploaded(source, dest, meta["uploaded_as"])  # not the server's path
+        rows += [{**r, "source_file": shown} for r in page["rows"]][: limit - len(rows)]
+    public = {k: v for k, v in meta.items() if k not in ("stored_as", "sources")}
+    return {"skipped": [], **public, "quarantine": rows, "quarantine_total": total}
 
 
 def recent_uploads(request: Request, n: int = 20) -> list[dict[str, Any]]:

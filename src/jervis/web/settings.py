@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,5 +79,10 @@ class Settings:
                 "write to the store; pass --token (or $JERVIS_TOKEN), or --read-only to serve "
                 "reads only, or bind 127.0.0.1"
             )
-        if self.max_upload_mb <= 0:
-            raise JervisError("--max-upload-mb must be positive")
+        folder = self.data_dir
+        while not folder.exists() and folder != folder.parent:  # type: ignore[union-attr]
+            folder = folder.parent  # type: ignore[union-attr]
+        if not folder.is_dir():  # type: ignore[union-attr]
+            raise JervisError(f"--data-dir {self.data_dir} cannot be a folder: {folder} is a file")
+        if not math.isfinite(self.max_upload_mb) or self.max_upload_mb <= 0:  # nan passed '<= 0'
+            raise JervisError(f"--max-upload-mb must be a positive number of megabytes, not {self.max_upload_mb}")

@@ -15,6 +15,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
+from jervis.errors import JervisError
 from jervis.store.db import connect
 from jervis.web.settings import Settings
 
@@ -32,7 +33,11 @@ class WebState:
         if not settings.read_only:
             for name in FOLDERS:
                 path = settings.data_dir / name
-                path.mkdir(parents=True, exist_ok=True)
+                try:
+                    path.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:  # read-only disk, permissions: one line, not a traceback
+                    raise JervisError(f"cannot create --data-dir's folders ({exc.strerror or exc})",
+                                      path=str(path)) from None  # fmt: skip
                 self.dirs[name] = path
         else:
             self.dirs = {name: settings.data_dir / name for name in FOLDERS}

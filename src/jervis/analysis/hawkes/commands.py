@@ -12,7 +12,9 @@ from typing import Annotated, Any, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 _console = Console()
 
@@ -38,7 +40,7 @@ def hawkes_table(data: dict[str, Any]) -> Table:
     """One row per ordered pair: events triggered (or suppressed) per event, 95% interval."""
     title = (f"{data['dyad']}: {data['model']} Hawkes, {data['link']} link, "
              f"{data['period']['start']} to {data['period']['end']}")  # fmt: skip
-    table = Table(title=title, title_justify="left")
+    table = Table(title=Text(title), title_justify="left")  # a dyad name is text, not markup
     for column in ("effect", "per event (95% CI)", "kind", "half-life, days"):
         table.add_column(column)
     halves = {(h["from"], h["to"]): h["half_life_days"] for h in data["half_life_days"]}
@@ -96,7 +98,7 @@ def register(app: typer.Typer) -> None:
             f"AIC {data['aic']:.1f}", soft_wrap=True,
         )  # fmt: skip
         for note in data["notes"]:
-            _console.print(f"note: {note}", soft_wrap=True)
+            _console.print(f"note: {escape(note)}", soft_wrap=True)
 
     @app.command()
     def policies(
@@ -123,9 +125,9 @@ def register(app: typer.Typer) -> None:
         if as_json:
             _print_json(data)
             return
-        table = Table(title=f"{data['dyad']}: next {data['days']} days, policy of {data['responder']}",
+        table = Table(title=Text(f"{data['dyad']}: next {data['days']} days, policy of {data['responder']}"),
                       title_justify="left")  # fmt: skip
-        for column in ("policy", f"attacks by {data['attacker']} (90%)", "killed (90%)", "responses"):
+        for column in ("policy", escape(f"attacks by {data['attacker']} (90%)"), "killed (90%)", "responses"):
             table.add_column(column)
         for p in data["policies"]:
             killed = "" if p["expected_killed"] is None else (
@@ -138,7 +140,7 @@ def register(app: typer.Typer) -> None:
             _console.print(f"{d['policy']} vs {d['versus']}: {d['attacks']:+.1f} attacks "
                            f"(90% interval {lo:+.1f} to {hi:+.1f})", soft_wrap=True)  # fmt: skip
         for note in data["notes"]:
-            _console.print(f"note: {note}", soft_wrap=True)
+            _console.print(f"note: {escape(note)}", soft_wrap=True)
         _console.print("[bold]Assumptions:[/bold]")
         for line in data["assumptions"]:
-            _console.print(f"- {line}", soft_wrap=True)
+            _console.print(f"- {escape(line)}", soft_wrap=True)
