@@ -20,10 +20,11 @@ that report nothing, so they were left out.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 from jervis.text.lexicon import Lexicon
-from jervis.text.roles import _DATE_WORD
+from jervis.text.roles import _DATE_WORD, RoleSpan
 from jervis.text.roles import _SOURCE as _RULE_SOURCE
 from jervis.text.syntax import PRONOUN_TAGS, passive, path, stem
 
@@ -197,7 +198,7 @@ def rule_roles(doc, trigger) -> tuple[dict[int, str], tuple]:
     heads: dict[int, str] = {}
     found = roles_for(doc, trigger.idx, trigger.idx + len(trigger.text))
     for name, span in zip(("attacker", "target"), found, strict=True):
-        if span is None:
+        if span is None or span.pronoun:  # a pronoun: not a party of this sentence's own
             continue
         s = doc.char_span(span.start, span.end, alignment_mode="expand")
         if s is not None and len(s):
@@ -205,17 +206,21 @@ def rule_roles(doc, trigger) -> tuple[dict[int, str], tuple]:
     return heads, found
 
 
-def roles(lex: Lexicon, doc, trigger, *, rules_first: bool = True):
+def roles(lex: Lexicon, doc, trigger, *, rules_first: bool = True, context: Sequence[str] = ()):
     """(attacker, target) RoleSpans for the trigger token.
 
     The role model scores every candidate; the best one for a role whose probability reaches
     that role's threshold (chosen on the dev splits) fills it, one candidate one role. With
     ``rules_first``, a role the grammar rules fill (jervis.text.roles.roles_for: they also
     resolve "X said it carried out ..." to X, "X repelled attacks" to a target, "X said its
-    jets struck" to X) is taken from them, and the model fills the rest.
+    jets struck" to X) is taken from them, and the model fills the rest. A role filled by a
+    third-person pronoun ("it launched", "they were shot") is the party it stands for
+    (:func:`antecedent`, over the sentence before the pronoun and ``context``, the sentences
+    before it, nearest last): its span stays on the pronoun, its text is the party's name;
+    unresolved, the role stays empty.
     """
     from jervis.text.classifier import load_model
-    from jervis.text.roles import _phrase, _reporter_of
+    from jervis.text.roles import _phrase, _reporter_of, pronoun_span
 
     model = load_model("roles")
     cands = candidates(doc, trigger)
@@ -236,14 +241,75 @@ def roles(lex: Lexicon, doc, trigger, *, rules_first: bool = True):
         used.add(cands[i].i)
     out = []
     for k, role in enumerate(("attacker", "target")):
-        if rules_first and ruled[k] is not None:
-            out.append(ruled[k])
-            continue
-        tok = chosen.get(role)
-        if tok is not None and tok.tag_ in PRONOUN_TAGS:
-            tok = _reporter_of(tok) if role == "attacker" else None
-        out.append(_phrase(tok) if tok is not None else None)
+        span = _resolved(ruled[k], role, doc, context) if rules_first else None
+        if span is None:
+            tok = chosen.get(role)
+            if tok is not None and tok.tag_ in PRONOUN_TAGS:
+                reporter = _reporter_of(tok) if role == "attacker" else None
+                span = _phrase(reporter) if reporter is not None else pronoun_span(tok, role)
+            elif tok is not None:
+                span = _phrase(tok)
+            span = _resolved(span, role, doc, context)
+        out.append(span)
     return out[0], out[1]
+
+
+def _resolved(span, role: str, doc, context: Sequence[str]):
+    """A pronoun span as the party it stands for (antecedent), None if nothing fits; any other
+    span as it is."""
+    if span is None or not span.pronoun:
+        return span
+    name = antecedent(span.text, role, doc.text[: span.start], context)
+    return RoleSpan(span.start, span.end, name) if name else None
+
+
+_TITLE = re.compile(r"^(?:Mr|Mrs|Ms|Dr|President|Prime\s+Minister|Minister|General|Gen|Col|Colonel|"
+                    r"Commander|Leader|King|Queen|Prince|Senator|Sen|Rep|Governor|Gov)\.?\s+[A-Z]")
+_PERSON_NAME = re.compile(r"^[A-Z][a-z][\w'.-]*(?:\s+(?:[A-Z]\.|[A-Z][a-z][\w'.-]*|al-[A-Z][\w'-]*)){1,3}$")
+
+
+def antecedent(pronoun: str, role: str, before: str, context: Sequence[str] = ()) -> str | None:
+    """The party a third-person pronoun stands for: the first party phrase of the pronoun's kind
+    in its own sentence before it, else in the sentence before, and so on back through
+    ``context`` (the subject-first order of a sentence: the first party named leads), skipping
+    phrases after a locative preposition ("in X", "near the X": where, not who).
+    "it" and "they" stand for a party the actor dictionary knows (a state, its forces, an armed
+    group) or, "they" only, a plural phrase of armed men or forces ("the militants");
+    "he" / "she" / "him" / "her" for a person: a name of two to four capitalised words or a
+    title and a name, which the dictionary does not know as a group and the gazetteer not as a
+    place. Nothing fits: None (the role stays empty rather than guess)."""
+    from jervis.text import actors
+
+    word = _POSSESSIVE.get(pronoun.lower(), pronoun.lower())
+    person = word in ("he", "she", "him", "her")
+    for text in (before, *reversed(list(context))):
+        for a, b in actors.candidates(text) if text else []:
+            if _LOCATIVE_BEFORE.search(text[max(0, a - 12) : a]):
+                continue  # "in Syria", "near the border": where, not who
+            phrase = _DETERMINER.sub("", text[a:b].strip(" ,.\"'"))
+            if phrase and _fits(phrase, person, plural=word in ("they", "them")):
+                return phrase
+    return None
+
+
+_LOCATIVE_BEFORE = re.compile(r"\b(?i:in|at|near|across|into|from|to|inside|outside|around)\s+(?:the\s+)?$")
+
+
+_POSSESSIVE = {"its": "it", "their": "they", "his": "he"}
+_DETERMINER = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+_PLURAL_ARMED = re.compile(r"(?i:.*\b(?:forces|troops|soldiers|militants|rebels|insurgents|"
+                           r"guerrillas|fighters|militias|militiamen|jihadists|terrorists|"
+                           r"extremists|gunmen|police|policemen)$)")
+
+
+def _fits(phrase: str, person: bool, *, plural: bool) -> bool:
+    """Whether a party phrase can be what a pronoun of that kind stands for (antecedent)."""
+    known, _side, place = _lookup(phrase)
+    if person:
+        return not known and not place and bool(_PERSON_NAME.match(phrase) or _TITLE.match(phrase))
+    if place and not known:
+        return False
+    return known or (plural and bool(_PLURAL_ARMED.fullmatch(phrase)))
 
 
 def two_sides(doc, span) -> tuple | None:
