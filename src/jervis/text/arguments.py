@@ -332,3 +332,99 @@ def two_sides(doc, span) -> tuple | None:
         start, end = left.idx, t.idx + len(t.text)
         out.append(RoleSpan(start, end, doc[left.i : t.i + 1].text))
     return out[0], out[1]
+
+
+# -- the attacker a nearby sentence names ------------------------------------------------------
+# a sentence may name who carried out an attack: it says "by" or "responsibility" (cheap test
+# before any parse)
+_PERPETRATOR_CUE = re.compile(r"(?i:\bby\b|\bresponsibility\b)")
+# verbs of carrying out an attack whose passive agent is its perpetrator ("was carried out /
+# planted / staged by X"); the lexicon's attack and casualty words count too ("killed by X")
+_PERPETRATE = re.compile(r"(?i:carried|perpetrated|committed|planted|placed|staged|launched|"
+                         r"ordered|masterminded|organi[sz]ed|detonated|thrown|hurled|fired|"
+                         r"kidnapped|abducted|intercepted|ambushed|executed|machine-?gunned)")
+
+
+def perpetrator(lex: Lexicon, doc) -> RoleSpan | None:
+    """Who a parsed sentence says in so many words carried out an attack: the subject of
+    "claimed responsibility", or the agent ("by ...") of an attack word or of a verb of carrying
+    out in the passive ("was carried out by X", "were killed by X", "the murder of Y by X").
+    Not a pronoun, a source who speaks, a place, a date, or a weapon ("killed by a bomb")."""
+    from jervis.text.roles import _agent, _event_word, _party_word, _phrase, _prep_object
+
+    found = []
+    claimer = _claimer(doc)
+    if claimer is not None:
+        found.append(claimer)
+    for tok in doc:
+        if tok.tag_.startswith("VB") and passive(tok) and (
+            _PERPETRATE.fullmatch(tok.text) or _event_word(tok)
+        ):
+            found.append(_agent(tok))
+        elif tok.tag_.startswith("NN") and _event_word(tok):
+            found.append(_prep_object(tok, ("by",)))
+    for who in found:
+        if who is None or who.tag_ in PRONOUN_TAGS or who.tag_ == "PRP$":
+            continue
+        if _RULE_SOURCE.fullmatch(who.text) or _DATE.fullmatch(who.text) or who.like_num:
+            continue
+        if _event_word(who) and not any(
+            c.dep_ in ("poss", "amod", "compound", "nmod") and _party_word(c) for c in who.children
+        ):
+            continue  # a weapon or an attack ("killed by a bomb"), unless someone owns it
+        span = _phrase(who)
+        if span is None:
+            continue
+        known, _side, place = _lookup(span.text)
+        if place and not known:
+            continue
+        return span
+    return None
+
+
+def nearby_attackers(lex: Lexicon, events: list, sentences: list, parses: dict, *,
+                     reach: int = 2) -> None:  # fmt: skip
+    """Give an event no sentence of its own names an attacker for the perpetrator a sentence
+    near it names (:func:`perpetrator`, within ``reach`` sentences before or after one of its
+    own), the nearest such sentence first (the earlier on a tie). A sentence that belongs to
+    another event tells of that one and is not used; fights (two sides) and tolls (a count
+    without an attack word) are left as they are. ``parses``: sentence index -> parse, for the
+    sentences already parsed; the others with a cue are parsed here. Sets the event's actor
+    fields and its ``actor`` span (document offsets)."""
+    from jervis.text.actors import normalise_party
+
+    lacking = [e for e in events if not e.values.get("actor_raw") and not e.toll
+               and e.values.get("event") != "FIGHT"]  # fmt: skip
+    if not lacking:
+        return
+    owner = {i: k for k, e in enumerate(events) for i in e.sentences}
+    by_index = {s.index: s for s in sentences}
+    near = {i for e in lacking for j in e.sentences for i in range(j - reach, j + reach + 1)}
+    todo = [by_index[i] for i in sorted(near) if i in by_index and i not in parses
+            and _PERPETRATOR_CUE.search(by_index[i].norm)]  # fmt: skip
+    if todo:
+        from jervis.text.pipeline import parse
+
+        parses = dict(parses)
+        parses.update(zip((s.index for s in todo), parse(s.norm for s in todo), strict=True))
+    said: dict[int, RoleSpan | None] = {}
+    wanted = {id(e) for e in lacking}
+    for k, event in enumerate(events):
+        if id(event) not in wanted:
+            continue
+        order = sorted((abs(i - j), i) for j in event.sentences
+                       for i in range(j - reach, j + reach + 1))  # fmt: skip
+        for _d, i in order:
+            if i not in by_index or owner.get(i, k) != k or i not in parses:
+                continue
+            if i not in said:
+                said[i] = perpetrator(lex, parses[i]) if _PERPETRATOR_CUE.search(
+                    by_index[i].norm) else None  # fmt: skip
+            span = said[i]
+            if span is None:
+                continue
+            party = normalise_party(span.text, span.start, span.end)
+            start = by_index[i].start + span.start
+            event.values.update(actor=party.name, actor_raw=party.raw, actor_side=party.side)
+            event.spans["actor"] = (start, start + len(span.text))
+            break

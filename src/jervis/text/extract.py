@@ -396,6 +396,10 @@ def _extract_doc(
     drafts.extend(claims[k] for k in sorted(claims))
     events = merge(drafts, dated=published is not None)
     events = coref.reconcile(events, published)
+    if backend != "rules":  # an attacker named in a sentence near the event (by the parse)
+        from jervis.text.arguments import nearby_attackers
+
+        nearby_attackers(lex, events, sentences, {s.index: p for s, _, p in found if p is not None})
     out = []
     for n, draft in enumerate(events, start=1):
         _scoped_parties(draft.values, published)  # the merged event may know its place now

@@ -176,6 +176,8 @@ def roles_for(
                 target = target or _child(verb, _SUBJ)  # "X repelled attacks": X was attacked
             elif _verb(verb) and not _reporting(verb):  # who *confirmed* an attack is a source
                 actor = _child(verb, _SUBJ) or _agent(verb)
+                if trigger.dep_ == "pobj" and target is None:  # "were killed in an attack":
+                    target = _child(verb, _PASS_SUBJ)  # the passive subject was hit
         if trigger.dep_ in _SUBJ and _verb(head) and target is None:
             target = _child(head, _OBJ) or _prep_object(head, _TARGET_PREPS)
         actor = actor or owner  # "its attack" with no subject to take: whom "its" stands for
