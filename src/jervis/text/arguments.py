@@ -281,6 +281,8 @@ def antecedent(pronoun: str, role: str, before: str, context: Sequence[str] = ()
     from jervis.text import actors
 
     word = _POSSESSIVE.get(pronoun.lower(), pronoun.lower())
+    if word not in ("it", "they", "them", "he", "she", "him", "her"):
+        return None  # the speaker or the addressee ("we", "you"): not a party named before
     person = word in ("he", "she", "him", "her")
     for text in (before, *reversed(list(context))):
         for a, b in actors.candidates(text) if text else []:
