@@ -12,9 +12,12 @@ clause verbs, appositions, "claimed responsibility", and what the grammar rules 
 candidate P(attacker), P(target), P(place), P(instrument), P(none); the best candidate for a
 role above the threshold chosen on held-out data fills it.
 
-An attacker named only in another sentence is not reached: candidates from the two sentences
-before, with their distance as a feature, changed one dev decision and cost a parse of sentences
-that report nothing, so they were left out.
+An attacker named only in another sentence is not a candidate of the model (candidates from the
+two sentences before, with their distance as a feature, changed one dev decision and cost a parse
+of sentences that report nothing). Two stated rules reach it instead: a third-person pronoun in a
+role stands for the first fitting party named before it (:func:`antecedent`), and an event no
+sentence of its own gives an attacker takes the perpetrator a sentence near it names in so many
+words (:func:`nearby_attackers`).
 """
 
 from __future__ import annotations
