@@ -482,13 +482,15 @@ def role_rows(docs: list[TrainDoc]) -> list[tuple]:
     lex = load_lexicon()
     rows = []
 
-    def add(doc, s, parsed, trigger, spans, group, inside):
+    def add(doc, s, parsed, trigger, spans, group, inside, victims=frozenset()):
         rule = arguments.rule_roles(parsed, trigger)[0]
         claimer = arguments._claimer(parsed)
         for cand in arguments.candidates(parsed, trigger):
             a, b = s.start + cand.idx, s.start + cand.idx + len(cand.text)
             role = next((r for x, y, r in spans
                          if (x <= a and b <= y if inside else x < b and a < y)), "none")  # fmt: skip
+            if role == "none" and cand.i in victims:
+                continue  # whom a casualty verb of the sentence hit: unknown, not "none"
             rows.append((doc.split, doc.corpus, group,
                          arguments.pair_features(lex, trigger, cand, rule, claimer), role))  # fmt: skip
 
@@ -508,13 +510,40 @@ def role_rows(docs: list[TrainDoc]) -> list[tuple]:
                 parsed = doc.parses.get(s.index)
                 if parsed is None or not any(s.start <= a < s.end for a, _, _ in doc.fillers):
                     continue
-                hits = [h for h in all_hits(lex, s) if h.reason is None and not h.trigger.broad]
+                every = all_hits(lex, s)
+                victims = casualty_victims(parsed, every)
+                hits = [h for h in every if h.reason is None and not h.trigger.broad]
                 for hit in hits[:3]:
                     trigger = token_at(parsed, hit.start, hit.end)
                     if trigger is not None:
                         add(doc, s, parsed, trigger, doc.fillers,
-                            (doc.doc_id, s.index, hit.start), inside=False)  # fmt: skip
+                            (doc.doc_id, s.index, hit.start), inside=False, victims=victims)  # fmt: skip
     return rows
+
+
+def casualty_victims(parsed, hits) -> frozenset[int]:
+    """Token indices of whom the casualty verbs of a sentence killed or wounded: the passive
+    subject, or the object of an active verb, and their conjuncts. MUC-4 and PLOVER name the
+    fillers of one incident per document or record, so a victim they leave out (another
+    incident's, or one the key did not list) would be labelled "none" though the grammar says
+    it was hit: such a candidate is left unlabelled (unused), as partial annotation is."""
+    from jervis.text.syntax import token_at
+
+    out = set()
+    for hit in hits:
+        if hit.trigger.kind != "casualty":
+            continue
+        verb = token_at(parsed, hit.start, hit.end)
+        if verb is None or not verb.tag_.startswith("VB"):
+            continue
+        deps = ("nsubjpass",) if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) \
+            else ("dobj", "obj")
+        for child in verb.children:
+            if child.dep_ in deps or (deps[0] == "nsubjpass" and child.dep_ == "nsubj"):
+                if child.tag_.startswith("NN"):
+                    out.add(child.i)
+                    out.update(c.i for c in child.conjuncts if c.tag_.startswith("NN"))
+    return frozenset(out)
 
 
 def role_f1(rows: list[tuple], dists, classes, thresholds: dict) -> dict[str, float]:

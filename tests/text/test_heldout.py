@@ -32,7 +32,7 @@ def test_m2e2_test_split_attack_detection():
     assert mentions.documents == 172 and mentions.f1 >= 0.88  # measured 0.929
     events = evaluate(M2E2, "m2e2", backend="spacy", split="test", bootstrap=0)
     assert events.f1 >= 0.9 and events.fp_rate <= 0.03  # measured 0.941, 0%
-    assert events.fields["actor"].accuracy >= 0.55  # measured 0.63 (target 0.6)
+    assert events.fields["actor"].accuracy >= 0.55  # measured 0.63 (0.57 without the roles round; target 0.6)
     assert events.fields["target"].accuracy >= 0.7  # measured 0.74 (0.78 before datelines were blanked)
 
 

@@ -12,18 +12,22 @@ clause verbs, appositions, "claimed responsibility", and what the grammar rules 
 candidate P(attacker), P(target), P(place), P(instrument), P(none); the best candidate for a
 role above the threshold chosen on held-out data fills it.
 
-An attacker named only in another sentence is not reached: candidates from the two sentences
-before, with their distance as a feature, changed one dev decision and cost a parse of sentences
-that report nothing, so they were left out.
+An attacker named only in another sentence is not a candidate of the model (candidates from the
+two sentences before, with their distance as a feature, changed one dev decision and cost a parse
+of sentences that report nothing). Two stated rules reach it instead: a third-person pronoun in a
+role stands for the first fitting party named before it (:func:`antecedent`), and an event no
+sentence of its own gives an attacker takes the perpetrator a sentence near it names in so many
+words (:func:`nearby_attackers`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 from jervis.text.lexicon import Lexicon
-from jervis.text.roles import _DATE_WORD
+from jervis.text.roles import _DATE_WORD, RoleSpan
 from jervis.text.roles import _SOURCE as _RULE_SOURCE
 from jervis.text.syntax import PRONOUN_TAGS, passive, path, stem
 
@@ -197,7 +201,7 @@ def rule_roles(doc, trigger) -> tuple[dict[int, str], tuple]:
     heads: dict[int, str] = {}
     found = roles_for(doc, trigger.idx, trigger.idx + len(trigger.text))
     for name, span in zip(("attacker", "target"), found, strict=True):
-        if span is None:
+        if span is None or span.pronoun:  # a pronoun: not a party of this sentence's own
             continue
         s = doc.char_span(span.start, span.end, alignment_mode="expand")
         if s is not None and len(s):
@@ -205,17 +209,21 @@ def rule_roles(doc, trigger) -> tuple[dict[int, str], tuple]:
     return heads, found
 
 
-def roles(lex: Lexicon, doc, trigger, *, rules_first: bool = True):
+def roles(lex: Lexicon, doc, trigger, *, rules_first: bool = True, context: Sequence[str] = ()):
     """(attacker, target) RoleSpans for the trigger token.
 
     The role model scores every candidate; the best one for a role whose probability reaches
     that role's threshold (chosen on the dev splits) fills it, one candidate one role. With
     ``rules_first``, a role the grammar rules fill (jervis.text.roles.roles_for: they also
     resolve "X said it carried out ..." to X, "X repelled attacks" to a target, "X said its
-    jets struck" to X) is taken from them, and the model fills the rest.
+    jets struck" to X) is taken from them, and the model fills the rest. A role filled by a
+    third-person pronoun ("it launched", "they were shot") is the party it stands for
+    (:func:`antecedent`, over the sentence before the pronoun and ``context``, the sentences
+    before it, nearest last): its span stays on the pronoun, its text is the party's name;
+    unresolved, the role stays empty.
     """
     from jervis.text.classifier import load_model
-    from jervis.text.roles import _phrase, _reporter_of
+    from jervis.text.roles import _phrase, _reporter_of, pronoun_span
 
     model = load_model("roles")
     cands = candidates(doc, trigger)
@@ -236,14 +244,77 @@ def roles(lex: Lexicon, doc, trigger, *, rules_first: bool = True):
         used.add(cands[i].i)
     out = []
     for k, role in enumerate(("attacker", "target")):
-        if rules_first and ruled[k] is not None:
-            out.append(ruled[k])
-            continue
-        tok = chosen.get(role)
-        if tok is not None and tok.tag_ in PRONOUN_TAGS:
-            tok = _reporter_of(tok) if role == "attacker" else None
-        out.append(_phrase(tok) if tok is not None else None)
+        span = _resolved(ruled[k], role, doc, context) if rules_first else None
+        if span is None:
+            tok = chosen.get(role)
+            if tok is not None and tok.tag_ in PRONOUN_TAGS:
+                reporter = _reporter_of(tok) if role == "attacker" else None
+                span = _phrase(reporter) if reporter is not None else pronoun_span(tok, role)
+            elif tok is not None:
+                span = _phrase(tok)
+            span = _resolved(span, role, doc, context)
+        out.append(span)
     return out[0], out[1]
+
+
+def _resolved(span, role: str, doc, context: Sequence[str]):
+    """A pronoun span as the party it stands for (antecedent), None if nothing fits; any other
+    span as it is."""
+    if span is None or not span.pronoun:
+        return span
+    name = antecedent(span.text, role, doc.text[: span.start], context)
+    return RoleSpan(span.start, span.end, name) if name else None
+
+
+_TITLE = re.compile(r"^(?:Mr|Mrs|Ms|Dr|President|Prime\s+Minister|Minister|General|Gen|Col|Colonel|"
+                    r"Commander|Leader|King|Queen|Prince|Senator|Sen|Rep|Governor|Gov)\.?\s+[A-Z]")
+_PERSON_NAME = re.compile(r"^[A-Z][a-z][\w'.-]*(?:\s+(?:[A-Z]\.|[A-Z][a-z][\w'.-]*|al-[A-Z][\w'-]*)){1,3}$")
+
+
+def antecedent(pronoun: str, role: str, before: str, context: Sequence[str] = ()) -> str | None:
+    """The party a third-person pronoun stands for: the first party phrase of the pronoun's kind
+    in its own sentence before it, else in the sentence before, and so on back through
+    ``context`` (the subject-first order of a sentence: the first party named leads), skipping
+    phrases after a locative preposition ("in X", "near the X": where, not who).
+    "it" and "they" stand for a party the actor dictionary knows (a state, its forces, an armed
+    group) or, "they" only, a plural phrase of armed men or forces ("the militants");
+    "he" / "she" / "him" / "her" for a person: a name of two to four capitalised words or a
+    title and a name, which the dictionary does not know as a group and the gazetteer not as a
+    place. Nothing fits: None (the role stays empty rather than guess)."""
+    from jervis.text import actors
+
+    word = _POSSESSIVE.get(pronoun.lower(), pronoun.lower())
+    if word not in ("it", "they", "them", "he", "she", "him", "her"):
+        return None  # the speaker or the addressee ("we", "you"): not a party named before
+    person = word in ("he", "she", "him", "her")
+    for text in (before, *reversed(list(context))):
+        for a, b in actors.candidates(text) if text else []:
+            if _LOCATIVE_BEFORE.search(text[max(0, a - 12) : a]):
+                continue  # "in Syria", "near the border": where, not who
+            phrase = _DETERMINER.sub("", text[a:b].strip(" ,.\"'"))
+            if phrase and _fits(phrase, person, plural=word in ("they", "them")):
+                return phrase
+    return None
+
+
+_LOCATIVE_BEFORE = re.compile(r"\b(?i:in|at|near|across|into|from|to|inside|outside|around)\s+(?:the\s+)?$")
+
+
+_POSSESSIVE = {"its": "it", "their": "they", "his": "he"}
+_DETERMINER = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+_PLURAL_ARMED = re.compile(r"(?i:.*\b(?:forces|troops|soldiers|militants|rebels|insurgents|"
+                           r"guerrillas|fighters|militias|militiamen|jihadists|terrorists|"
+                           r"extremists|gunmen|police|policemen)$)")
+
+
+def _fits(phrase: str, person: bool, *, plural: bool) -> bool:
+    """Whether a party phrase can be what a pronoun of that kind stands for (antecedent)."""
+    known, _side, place = _lookup(phrase)
+    if person:
+        return not known and not place and bool(_PERSON_NAME.match(phrase) or _TITLE.match(phrase))
+    if place and not known:
+        return False
+    return known or (plural and bool(_PLURAL_ARMED.fullmatch(phrase)))
 
 
 def two_sides(doc, span) -> tuple | None:
@@ -266,3 +337,99 @@ def two_sides(doc, span) -> tuple | None:
         start, end = left.idx, t.idx + len(t.text)
         out.append(RoleSpan(start, end, doc[left.i : t.i + 1].text))
     return out[0], out[1]
+
+
+# -- the attacker a nearby sentence names ------------------------------------------------------
+# a sentence may name who carried out an attack: it says "by" or "responsibility" (cheap test
+# before any parse)
+_PERPETRATOR_CUE = re.compile(r"(?i:\bby\b|\bresponsibility\b)")
+# verbs of carrying out an attack whose passive agent is its perpetrator ("was carried out /
+# planted / staged by X"); the lexicon's attack and casualty words count too ("killed by X")
+_PERPETRATE = re.compile(r"(?i:carried|perpetrated|committed|planted|placed|staged|launched|"
+                         r"ordered|masterminded|organi[sz]ed|detonated|thrown|hurled|fired|"
+                         r"kidnapped|abducted|intercepted|ambushed|executed|machine-?gunned)")
+
+
+def perpetrator(lex: Lexicon, doc) -> RoleSpan | None:
+    """Who a parsed sentence says in so many words carried out an attack: the subject of
+    "claimed responsibility", or the agent ("by ...") of an attack word or of a verb of carrying
+    out in the passive ("was carried out by X", "were killed by X", "the murder of Y by X").
+    Not a pronoun, a source who speaks, a place, a date, or a weapon ("killed by a bomb")."""
+    from jervis.text.roles import _agent, _event_word, _party_word, _phrase, _prep_object
+
+    found = []
+    claimer = _claimer(doc)
+    if claimer is not None:
+        found.append(claimer)
+    for tok in doc:
+        if tok.tag_.startswith("VB") and passive(tok) and (
+            _PERPETRATE.fullmatch(tok.text) or _event_word(tok)
+        ):
+            found.append(_agent(tok))
+        elif tok.tag_.startswith("NN") and _event_word(tok):
+            found.append(_prep_object(tok, ("by",)))
+    for who in found:
+        if who is None or who.tag_ in PRONOUN_TAGS or who.tag_ == "PRP$":
+            continue
+        if _RULE_SOURCE.fullmatch(who.text) or _DATE.fullmatch(who.text) or who.like_num:
+            continue
+        if _event_word(who) and not any(
+            c.dep_ in ("poss", "amod", "compound", "nmod") and _party_word(c) for c in who.children
+        ):
+            continue  # a weapon or an attack ("killed by a bomb"), unless someone owns it
+        span = _phrase(who)
+        if span is None:
+            continue
+        known, _side, place = _lookup(span.text)
+        if place and not known:
+            continue
+        return span
+    return None
+
+
+def nearby_attackers(lex: Lexicon, events: list, sentences: list, parses: dict, *,
+                     reach: int = 2) -> None:  # fmt: skip
+    """Give an event no sentence of its own names an attacker for the perpetrator a sentence
+    near it names (:func:`perpetrator`, within ``reach`` sentences before or after one of its
+    own), the nearest such sentence first (the earlier on a tie). A sentence that belongs to
+    another event tells of that one and is not used; fights (two sides) and tolls (a count
+    without an attack word) are left as they are. ``parses``: sentence index -> parse, for the
+    sentences already parsed; the others with a cue are parsed here. Sets the event's actor
+    fields and its ``actor`` span (document offsets)."""
+    from jervis.text.actors import normalise_party
+
+    lacking = [e for e in events if not e.values.get("actor_raw") and not e.toll
+               and e.values.get("event") != "FIGHT"]  # fmt: skip
+    if not lacking:
+        return
+    owner = {i: k for k, e in enumerate(events) for i in e.sentences}
+    by_index = {s.index: s for s in sentences}
+    near = {i for e in lacking for j in e.sentences for i in range(j - reach, j + reach + 1)}
+    todo = [by_index[i] for i in sorted(near) if i in by_index and i not in parses
+            and _PERPETRATOR_CUE.search(by_index[i].norm)]  # fmt: skip
+    if todo:
+        from jervis.text.pipeline import parse
+
+        parses = dict(parses)
+        parses.update(zip((s.index for s in todo), parse(s.norm for s in todo), strict=True))
+    said: dict[int, RoleSpan | None] = {}
+    wanted = {id(e) for e in lacking}
+    for k, event in enumerate(events):
+        if id(event) not in wanted:
+            continue
+        order = sorted((abs(i - j), i) for j in event.sentences
+                       for i in range(j - reach, j + reach + 1))  # fmt: skip
+        for _d, i in order:
+            if i not in by_index or owner.get(i, k) != k or i not in parses:
+                continue
+            if i not in said:
+                said[i] = perpetrator(lex, parses[i]) if _PERPETRATOR_CUE.search(
+                    by_index[i].norm) else None  # fmt: skip
+            span = said[i]
+            if span is None:
+                continue
+            party = normalise_party(span.text, span.start, span.end)
+            start = by_index[i].start + span.start
+            event.values.update(actor=party.name, actor_raw=party.raw, actor_side=party.side)
+            event.spans["actor"] = (start, start + len(span.text))
+            break

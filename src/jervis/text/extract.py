@@ -363,7 +363,8 @@ def _extract_doc(
             main = cue is not None and _opens_clause(sentence.norm, cue, mention)
             own = matches if len(mentions) == 1 else [  # several events: each its own places
                 m for m in matches if piece[0] <= sentence.start + m.start < piece[1]]
-            draft = _draft(lex, sentence, mention, cue, own, published, previous, parse, main=main)
+            draft = _draft(lex, sentence, mention, cue, own, published, previous, parse, main=main,
+                           context=_before(sentences, sentence))
             draft.evidence = [piece]
             draft.toll = toll
             draft.rising = toll and bool(_RISING.search(sentence.norm))
@@ -395,6 +396,10 @@ def _extract_doc(
     drafts.extend(claims[k] for k in sorted(claims))
     events = merge(drafts, dated=published is not None)
     events = coref.reconcile(events, published)
+    if backend != "rules":  # an attacker named in a sentence near the event (by the parse)
+        from jervis.text.arguments import nearby_attackers
+
+        nearby_attackers(lex, events, sentences, {s.index: p for s, _, p in found if p is not None})
     out = []
     for n, draft in enumerate(events, start=1):
         _scoped_parties(draft.values, published)  # the merged event may know its place now
@@ -645,7 +650,7 @@ def _assign_cues(sentence: Sentence, mentions: list[Mention]) -> list[dates.Date
 
 
 def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None, *,
-           main: bool = False) -> Draft:  # fmt: skip
+           main: bool = False, context: tuple[str, ...] = ()) -> Draft:  # fmt: skip
     norm, off = sentence.norm, sentence.start
     hits = mention.hits
     spans: dict[str, tuple[int, int]] = {"event": (off + mention.start, off + mention.end)}
@@ -716,7 +721,7 @@ def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None
     trigger_spans = [(h.start, h.end) for h in hits]
     actor, target = actors.assign_roles(norm, hits, trigger_spans)
     if parse is not None:
-        actor, target = _parsed_roles(norm, parse, hits, actor, target)
+        actor, target = _parsed_roles(norm, parse, hits, actor, target, context)
     actor, target = actors.name_parties(norm, min(h.start for h in hits), actor, target)
     if values["event"] == "FIGHT" and actor and target and target.start < actor.start:
         actor, target = target, actor  # a fight has two sides: named in the text's order
@@ -766,9 +771,10 @@ def _raw_span(norm: str, party: actors.Party) -> tuple[int, int]:
     return (at, at + len(party.raw)) if at >= 0 else (party.start, party.end)
 
 
-def _parsed_roles(norm, parse, hits, actor, target):
+def _parsed_roles(norm, parse, hits, actor, target, context=()):
     """Roles from the parse (jervis.text.roles), merged with the word-order reading: the parse's
-    party wins, unless it is only a place and the other one a known actor (with a side)."""
+    party wins, unless it is only a place and the other one a known actor (with a side).
+    ``context``: the sentences before, where a pronoun's party may be named."""
     from jervis.text.arguments import roles
     from jervis.text.syntax import token_at
 
@@ -778,7 +784,7 @@ def _parsed_roles(norm, parse, hits, actor, target):
     for hit in [head] + ([hits[-1]] if hits[-1] is not head else []):
         token = token_at(parse, hit.start, hit.end)
         if token is not None:
-            found = roles(lex, parse, token)
+            found = roles(lex, parse, token, context=context)
         if found != (None, None):
             break
     if any(h.trigger.event == "FIGHT" for h in hits) and found[0] is not None and (
@@ -793,7 +799,7 @@ def _parsed_roles(norm, parse, hits, actor, target):
     )):  # "an attack on the base wounded three troops": whom it hit are the wounded
         # (an actor's place, "Hezbollah positions", names the party hit: it stays)
         token = token_at(parse, victims.start, victims.end)
-        hurt = roles(lex, parse, token)[1] if token is not None else None
+        hurt = roles(lex, parse, token, context=context)[1] if token is not None else None
         if hurt is not None and not _is_place(hurt.text):
             found = (found[0], hurt)
     if actor is not None and _is_source(norm, actor.end, actor.raw):
@@ -817,6 +823,11 @@ def _parsed_roles(norm, parse, hits, actor, target):
         else:
             out.append(parsed)
     return out[0], out[1]
+
+
+def _before(sentences: list[Sentence], sentence: Sentence, n: int = 2) -> tuple[str, ...]:
+    """The ``n`` sentences before ``sentence`` (where a pronoun of it may name its party)."""
+    return tuple(s.norm for s in sentences if sentence.index - n <= s.index < sentence.index)
 
 
 def _is_source(norm: str, end: int, raw: str) -> bool:
@@ -931,8 +942,8 @@ def extract_mentions(text: str, *, backend: str = DEFAULT_BACKEND, **_: object) 
             if parse is not None:  # who did it to whom, as for events
                 norm, hits = sentence.norm, mention.hits
                 regex = actors.assign_roles(norm, hits, [(h.start, h.end) for h in hits])
-                for role, party in zip(("actor", "target"), _parsed_roles(norm, parse, hits, *regex),
-                                       strict=True):  # fmt: skip
+                parties = _parsed_roles(norm, parse, hits, *regex, _before(sentences, sentence))
+                for role, party in zip(("actor", "target"), parties, strict=True):
                     if party is not None:
                         item[role], item[f"{role}_raw"] = party.name, party.raw
                         a, b = _raw_span(norm, party)

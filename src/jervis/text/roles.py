@@ -46,6 +46,7 @@ class RoleSpan:
     start: int  # within the sentence
     end: int
     text: str
+    pronoun: bool = False  # a third-person pronoun: whom it stands for is read from the context
 
 
 def parser():
@@ -81,6 +82,21 @@ def _phrase(token) -> RoleSpan | None:
         left = left.doc[left.i + 1]
     start, end = left.idx, right.idx + len(right.text)
     return RoleSpan(start, end, left.doc[left.i : right.i + 1].text)
+
+
+# third-person pronouns that can stand for a party named before them (first and second person
+# are the speaker and the addressee: not resolved); "it" stands for an attacker only (as a
+# target it is mostly a thing: a base, a building), and so do the possessives ("its attack")
+PARTY_PRONOUNS = {"attacker": frozenset({"he", "she", "it", "they", "its", "their", "his"}),
+                  "target": frozenset({"him", "her", "them", "he", "she", "they"})}  # fmt: skip
+
+
+def pronoun_span(token, role: str) -> RoleSpan | None:
+    """A third-person personal pronoun in ``role`` as a span flagged ``pronoun`` (resolved later
+    against the words before it, jervis.text.arguments.antecedent); None for any other word."""
+    if token.tag_ not in ("PRP", "PRP$") or token.lower_ not in PARTY_PRONOUNS[role]:
+        return None
+    return RoleSpan(token.idx, token.idx + len(token.text), token.text, pronoun=True)
 
 
 def _verb(token) -> bool:
@@ -146,7 +162,8 @@ def roles_for(
         by = _prep_object(trigger, ("by",))
         mod = next((c for c in trigger.lefts if c.dep_ == "poss" or (
             c.dep_ in ("compound", "amod", "nmod") and _party_word(c))), None)  # fmt: skip
-        actor = by or mod
+        owner = mod if mod is not None and mod.tag_ == "PRP$" else None
+        actor = by or (mod if owner is None else None)  # "launched its attack": the subject
         target = _prep_object(trigger, _TARGET_PREPS)
         head = trigger.head
         if actor is None and trigger.dep_ in _OBJ + ("pobj",):
@@ -159,8 +176,11 @@ def roles_for(
                 target = target or _child(verb, _SUBJ)  # "X repelled attacks": X was attacked
             elif _verb(verb) and not _reporting(verb):  # who *confirmed* an attack is a source
                 actor = _child(verb, _SUBJ) or _agent(verb)
+                if trigger.dep_ == "pobj" and target is None:  # "were killed in an attack":
+                    target = _child(verb, _PASS_SUBJ)  # the passive subject was hit
         if trigger.dep_ in _SUBJ and _verb(head) and target is None:
             target = _child(head, _OBJ) or _prep_object(head, _TARGET_PREPS)
+        actor = actor or owner  # "its attack" with no subject to take: whom "its" stands for
     owned = actor is not None and any(
         c.dep_ in ("poss", "amod", "compound", "nmod") and _party_word(c) for c in actor.children
     )  # "Russian aircraft", "US drones": a weapon someone owns names them
@@ -178,12 +198,18 @@ def roles_for(
         return inner, _phrase(target) if target is not None else None
     if actor is None:
         actor = _claimer(doc)
-    if actor is not None and actor.tag_ == "PRP" and actor.lower_ in ("it", "they", "we"):
+    if actor is not None and actor.tag_ in ("PRP", "PRP$") and actor.lower_ in (
+        "it", "they", "we", "its", "their", "our"
+    ):
         actor = _reporter_of(actor) or actor  # "X said it had carried out strikes": X
     if actor is not None and _SOURCE.fullmatch(actor.text):
         actor = None  # a spokesman, an official, a source: who tells, not who attacked
     actor_span = _phrase(actor) if actor is not None else None
     target_span = _phrase(target) if target is not None else None
+    if actor_span is None and actor is not None:
+        actor_span = pronoun_span(actor, "attacker")
+    if target_span is None and target is not None:
+        target_span = pronoun_span(target, "target")
     if actor_span and target_span and actor_span.start == target_span.start:
         target_span = None
     return actor_span, target_span
