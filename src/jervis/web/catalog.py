@@ -56,10 +56,12 @@ def sources_data(request: Request) -> list[dict[str, Any]]:
 
 
 def quarantine_page(request: Request, limit: int, offset: int, source_file: str | None = None):
-    backend = state_of(request).backend()
+    state = state_of(request)
+    backend = state.backend()
     rows = quarantined(limit=limit, offset=offset, source_file=source_file, backend=backend)
     total = quarantine_count(source_file=source_file, backend=backend)
-    return {"total": total, "limit": limit, "offset": offset, "rows": _clean(rows)}
+    rows = [{**r, "source_file": state.shown_name(r["source_file"])} for r in _clean(rows)]  # no server paths
+    return {"total": total, "limit": limit, "offset": offset, "rows": rows}
 
 
 @router.get("/api/sources", response_model=list[Source], tags=["catalog"],

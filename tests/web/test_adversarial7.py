@@ -1,0 +1,43 @@
+"""Adversarial round 7 on the web app. Each failed before its fix: `POST /api/extract` kept
+its text in the data folder for any local client of a server that has a token (a program
+could fill the disk), and `/api/quarantine` showed the server's absolute paths, uploads
+included (`<data-dir>/uploads/<uuid>.csv`), instead of the names the user gave."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+TOKEN = "correct-horse-battery-staple"
+ARTICLE = {"text": "Rockets hit the base on Monday, killing two soldiers.", "published": "2020-03-14"}
+
+
+def test_extraction_keeps_files_so_it_needs_the_token(make_client, tmp_path: Path):
+    client = make_client(db=tmp_path / "fresh.duckdb", token=TOKEN)
+    kept = tmp_path / "fresh.web" / "extractions"
+    refused = client.post("/api/extract", json=ARTICLE)
+    assert refused.status_code == 401, refused.text
+    assert client.post("/api/extract/file", files={"file": ("a.txt", ARTICLE["text"].encode())}).status_code == 401
+    assert not list(kept.glob("*.json"))  # nothing was written
+    allowed = client.post("/api/extract", json=ARTICLE, headers={"authorization": f"Bearer {TOKEN}"})
+    assert allowed.status_code == 200, allowed.text
+    ext_id = allowed.json()["id"]
+    assert [p.name for p in kept.glob("*.json")] == [f"{ext_id}.json"]
+    assert client.get(f"/api/extract/{ext_id}").status_code == 200  # reading it back is a read
+
+
+def test_quarantine_shows_the_names_the_user_gave(make_client, tmp_path: Path):
+    client = make_client(db=tmp_path / "fresh.duckdb")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("a.csv", "date,event\nnot-a-date,ASSAULT\n2007-05-05,ASSAULT\n")
+        zf.writestr("b.csv", "date,event\n2007-06-06,ASSAULT\n")
+    assert client.post("/api/ingest", files={"file": ("batch.zip", buf.getvalue())}).status_code == 201
+    plain = b"date,event\n2007-13-45,ASSAULT\n"
+    assert client.post("/api/ingest", files={"file": ("my data.csv", plain)}).status_code == 201
+    r = client.get("/api/quarantine")
+    assert r.status_code == 200, r.text
+    assert sorted(q["source_file"] for q in r.json()["rows"]) == ["batch.zip/a.csv", "my data.csv"]
+    for text in (r.text, client.get("/quarantine").text):
+        assert "/uploads/" not in text and str(tmp_path) not in text
