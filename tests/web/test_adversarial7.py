@@ -41,3 +41,10 @@ def test_quarantine_shows_the_names_the_user_gave(make_client, tmp_path: Path):
     assert sorted(q["source_file"] for q in r.json()["rows"]) == ["batch.zip/a.csv", "my data.csv"]
     for text in (r.text, client.get("/quarantine").text):
         assert "/uploads/" not in text and str(tmp_path) not in text
+
+
+def test_extract_page_asks_for_the_login_when_a_token_is_set(make_client, tmp_path: Path):
+    client = make_client(db=tmp_path / "fresh.duckdb", token=TOKEN)
+    page = client.get("/extract").text
+    assert 'action="/extract"' not in page and 'href="/login?next=/extract"' in page
+    assert client.post("/extract", data={"text": "Rockets hit."}).status_code in (401, 403)
