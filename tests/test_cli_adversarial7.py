@@ -7,13 +7,14 @@ got only "cannot tell the format of this file".
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from tests.test_cli_errors import cli, one_line_error
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
-CANONICAL = [["date", "event", "actor", "target"], ["2007-01-01", "ASSAULT", "Militia", "Army"]]
+CANONICAL = [["date", "event", "actor_raw", "target_raw"], ["2007-01-01", "ASSAULT", "Militia", "Army"]]
 
 
 def test_report_on_a_missing_store_names_the_option(capsys, tmp_path):
@@ -27,12 +28,13 @@ def test_report_on_a_missing_store_names_the_option(capsys, tmp_path):
 
 @pytest.mark.parametrize(("name", "sep", "encoding", "says"), [
     ("semi.csv", ";", "utf-8", 'semicolon-separated (its header has no commas); save it comma-separated, '
-                               'or pass a --mapping file with delimiter = ";"'),
+                               'or read it with a --mapping file ([read] delimiter = ";" and its [columns]'),
     ("tab.csv", "\t", "utf-8", 'tab-separated (its header has no commas); save it comma-separated, '
-                               'or pass a --mapping file with delimiter = "\\t"'),
+                               'or read it with a --mapping file ([read] delimiter = "\\t" and'),
     ("excel.csv", ",", "utf-16", 'UTF-16 text, not UTF-8; save it as UTF-8 (Excel: "CSV UTF-8"), '
-                                 'or pass a --mapping file with encoding = "utf-16"'),
-    ("le.csv", ",", "utf-16-le", "UTF-16 text, not UTF-8"),
+                                 'or read it with a --mapping file ([read] encoding = "utf-16" and'),
+    ("le.csv", ",", "utf-16-le", 'UTF-16 text, not UTF-8; save it as UTF-8 (Excel: "CSV UTF-8"), '
+                                 'or read it with a --mapping file ([read] encoding = "utf-16-le" and'),
 ])  # fmt: skip
 def test_near_miss_formats_say_what_is_wrong(capsys, tmp_path, name, sep, encoding, says):
     path = tmp_path / name
@@ -40,6 +42,12 @@ def test_near_miss_formats_say_what_is_wrong(capsys, tmp_path, name, sep, encodi
     code, _, err = cli(capsys, "ingest", str(path), "--db", str(tmp_path / "j.duckdb"))
     line = one_line_error(code, err)
     assert line.startswith("error: ") and f"{name}: " in line and says in line, line
+    key, value = re.search(r'\[read\] (\w+) = "([^"]+)"', line).groups()  # the advice works
+    columns = "".join(f'{c} = "{c}"\n' for c in CANONICAL[0])
+    mapping = tmp_path / "fix.toml"
+    mapping.write_text(f'[read]\n{key} = "{value}"\n[columns]\n{columns}')
+    code, out, err = cli(capsys, "ingest", str(path), "--mapping", str(mapping), "--db", str(tmp_path / "j.duckdb"))
+    assert code == 0 and "read 1 = stored 1" in out, err
 
 
 def test_other_unknown_files_keep_the_general_message(capsys, tmp_path):

@@ -68,15 +68,16 @@ def _unknown_why(head: str) -> str | None:
     text = sample.replace("\x00", "").lstrip("\ufffd")  # a UTF-16 byte-order mark is not UTF-8
     printable = sum(c.isprintable() or c in "\r\n\t" for c in text)
     if text and sample.count("\x00") >= len(sample) // 4 and printable >= 0.9 * len(text):
-        return ("UTF-16 text, not UTF-8; save it as UTF-8 (Excel: \"CSV UTF-8\"), or pass a --mapping "
-                'file with encoding = "utf-16" under [read] (see docs/mapping.md)')  # fmt: skip
+        codec = "utf-16" if sample[0] == "\ufffd" else ("utf-16-le" if sample[1:2] == "\x00" else "utf-16-be")
+        return ("UTF-16 text, not UTF-8; save it as UTF-8 (Excel: \"CSV UTF-8\"), or read it with a "
+                f'--mapping file ([read] encoding = "{codec}" and its [columns]; see docs/mapping.md)')  # fmt: skip
     first = head.splitlines()[0] if head else ""
     if "," not in first and all(c.isprintable() or c == "\t" for c in first):  # text, not binary
         for sep, (name, spelled) in _SEPARATORS.items():
             if sum(bool(f.strip()) for f in first.split(sep)) >= 2:
                 return (f"looks {name}-separated (its header has no commas); save it comma-separated, "
-                        f'or pass a --mapping file with delimiter = "{spelled}" under [read] '
-                        "(see docs/mapping.md)")  # fmt: skip
+                        f'or read it with a --mapping file ([read] delimiter = "{spelled}" and its '
+                        "[columns]; see docs/mapping.md)")  # fmt: skip
     return None
 
 
