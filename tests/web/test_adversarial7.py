@@ -48,3 +48,14 @@ def test_extract_page_asks_for_the_login_when_a_token_is_set(make_client, tmp_pa
     page = client.get("/extract").text
     assert 'action="/extract"' not in page and 'href="/login?next=/extract"' in page
     assert client.post("/extract", data={"text": "Rockets hit."}).status_code in (401, 403)
+
+
+def test_an_event_names_its_file_as_the_user_gave_it(make_client, tmp_path: Path):
+    client = make_client(db=tmp_path / "fresh.duckdb")
+    body = b"date,event,source_id\n2007-05-05,ASSAULT,x1\n"
+    assert client.post("/api/ingest", files={"file": ("my events.csv", body)}).status_code == 201
+    event_id = client.get("/api/events", params={"limit": 1}).json()["events"][0]["event_id"]
+    detail = client.get(f"/api/events/{event_id}")
+    assert detail.json()["provenance"]["source_file"] == "my events.csv"
+    for text in (detail.text, client.get(f"/events/{event_id}").text):
+        assert "/uploads/" not in text and str(tmp_path) not in text
