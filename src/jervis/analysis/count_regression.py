@@ -264,8 +264,13 @@ class CountRegression(Estimator):
                 f"only {len(yv)} usable {bin}s for a model with {len(usable)} terms"
             )
         if not any(c in usable for c in main):
-            raise NotApplicable(
-                f"{series.label(x)} never acts in a usable window: no effect to estimate"
+            if all(not np.any(design["cols"][c][ok]) for c in main if c in design["cols"]):
+                raise NotApplicable(
+                    f"{series.label(x)} never acts in a usable window: no effect to estimate"
+                )
+            raise NotApplicable(  # e.g. acts every day: no quiet spell to compare against
+                f"{possessive(series.label(x))} recent activity is the same in every usable {bin}: "
+                "no variation to estimate an effect from"
             )
         base_cols = [c for c in design["fixed"] if c in usable]
         candidates = [max_lag] if fixed_lags else list(range(0, max_lag + 1))

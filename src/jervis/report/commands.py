@@ -45,8 +45,13 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Write an offline HTML report: the verdict, timeline, each method's evidence, a map, and
         where the data came from. Opens from disk with no network."""
+        from jervis.analysis.api import CLI_HINT
+        from jervis.errors import JervisError
         from jervis.report.api import report as write
+        from jervis.store.db import resolve_db
 
+        if verdict is None and not resolve_db(db).exists():  # the Python API would say db="..."
+            raise JervisError(f"no such store; {CLI_HINT}", path=str(resolve_db(db)))
         index = write(dyad, db=db, out=out, verdict=verdict, hawkes=hawkes, policies=policies,
                       formats=() if no_files else ("svg", "png"))  # fmt: skip
         _console.print(f"report written to {index}", soft_wrap=True, highlight=False)

@@ -52,10 +52,33 @@ def detect_reader(path: Path, *, format: str | None = None, mapping: str | Path 
     if not head.strip() and path.suffix.lower() != ".parquet":  # sniffing failed for lack of content
         raise JervisError("the file is empty (no header line)", path=str(path))
     raise JervisError(
-        "cannot tell the format of this file; pass --format or a --mapping file "
+        _unknown_why(head) or "cannot tell the format of this file; pass --format or a --mapping file "
         "(see docs/mapping.md)",
         path=str(path),
     )
+
+
+_SEPARATORS = {";": ("semicolon", ";"), "\t": ("tab", "\\t")}
+
+
+def _unknown_why(head: str) -> str | None:
+    """Why no reader took a text file, when it is a common near miss: UTF-16 text (Excel's
+    "Unicode text"), or a header split by semicolons or tabs instead of commas."""
+    sample = head[:400]
+    text = sample.replace("\x00", "").lstrip("\ufffd")  # a UTF-16 byte-order mark is not UTF-8
+    printable = sum(c.isprintable() or c in "\r\n\t" for c in text)
+    if text and sample.count("\x00") >= len(sample) // 4 and printable >= 0.9 * len(text):
+        codec = "utf-16" if sample[0] == "\ufffd" else ("utf-16-le" if sample[1:2] == "\x00" else "utf-16-be")
+        return ("UTF-16 text, not UTF-8; save it as UTF-8 (Excel: \"CSV UTF-8\"), or read it with a "
+                f'--mapping file ([read] encoding = "{codec}" and its [columns]; see docs/mapping.md)')  # fmt: skip
+    first = head.splitlines()[0] if head else ""
+    if "," not in first and all(c.isprintable() or c == "\t" for c in first):  # text, not binary
+        for sep, (name, spelled) in _SEPARATORS.items():
+            if sum(bool(f.strip()) for f in first.split(sep)) >= 2:
+                return (f"looks {name}-separated (its header has no commas); save it comma-separated, "
+                        f'or read it with a --mapping file ([read] delimiter = "{spelled}" and its '
+                        "[columns]; see docs/mapping.md)")  # fmt: skip
+    return None
 
 
 def all_sources() -> list[SourceInfo]:

@@ -63,6 +63,19 @@ def require_write(
                       "or log in at /login", headers={"WWW-Authenticate": "Bearer"})  # fmt: skip
 
 
+def require_keep(
+    request: Request,
+    _b: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)] = None,
+    _k: Annotated[str | None, Depends(_key)] = None,
+) -> None:
+    """Dependency of routes that keep files in the data folder (extractions): the token whenever
+    one is set. A read-only server keeps nothing, so there they run without it (reads rules)."""
+    state = request.app.state.web
+    if not state.settings.read_only and not authorized(request.scope, cookies_of(request.scope), state):
+        raise Problem(401, "Token required", "send the token as 'Authorization: Bearer TOKEN' "
+                      "or log in at /login", headers={"WWW-Authenticate": "Bearer"})  # fmt: skip
+
+
 def can_write(request: Request) -> bool:
     state = request.app.state.web
     return not state.settings.read_only and authorized(request.scope, cookies_of(request.scope), state)

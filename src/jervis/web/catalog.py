@@ -56,10 +56,12 @@ def sources_data(request: Request) -> list[dict[str, Any]]:
 
 
 def quarantine_page(request: Request, limit: int, offset: int, source_file: str | None = None):
-    backend = state_of(request).backend()
+    state = state_of(request)
+    backend = state.backend()
     rows = quarantined(limit=limit, offset=offset, source_file=source_file, backend=backend)
     total = quarantine_count(source_file=source_file, backend=backend)
-    return {"total": total, "limit": limit, "offset": offset, "rows": _clean(rows)}
+    rows = [{**r, "source_file": state.shown_name(r["source_file"])} for r in _clean(rows)]  # no server paths
+    return {"total": total, "limit": limit, "offset": offset, "rows": rows}
 
 
 @router.get("/api/sources", response_model=list[Source], tags=["catalog"],
@@ -81,8 +83,12 @@ def api_quarantine(
     request: Request,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
-    source_file: Annotated[str | None, Query(max_length=4096)] = None,
+    source_file: Annotated[str | None, Query(max_length=4096, description=(
+        "Only the rows of this file, by its full path as `jervis quarantine` shows it; an "
+        "upload's rows are at /api/ingest/{id}."))] = None,
 ):
+    """Rows name their file as the user gave it (an upload, `<upload>/<member>`) or by its name
+    alone: never by the server's path."""
     return quarantine_page(request, limit, offset, source_file)
 
 

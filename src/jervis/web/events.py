@@ -210,6 +210,7 @@ def _detail(request: Request, event_id: str) -> dict[str, Any]:
     found["event"]["date"] = str(found["event"]["date"])[:10]
     source_file = found["provenance"].get("source_file")
     found["provenance"]["uploaded_as"] = state.upload_names().get(source_file) if source_file else None
+    found["provenance"]["source_file"] = state.shown_name(source_file)  # never the server's path
     return found
 
 

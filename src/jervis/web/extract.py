@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 
 from jervis.errors import JervisError
 from jervis.store.ingest import ingest_rows, record_edits
-from jervis.web.auth import require_write
+from jervis.web.auth import require_keep, require_write
 from jervis.web.base import Problem, render, state_of
 from jervis.web.security import csrf_ok
 
@@ -262,13 +262,15 @@ def evidence_view(text: str, event: dict[str, Any], reach: int = 600) -> list[tu
 
 
 @router.post("/api/extract", response_model=Extraction, tags=["extract"],
-             summary="Events in a text, with the span behind every field")  # fmt: skip
+             summary="Events in a text, with the span behind every field",
+             dependencies=[Depends(require_keep)])  # fmt: skip
 def api_extract(request: Request, body: ExtractRequest):
     return run_extraction(request, body.text, body.published, body.title, "pasted text")
 
 
 @router.post("/api/extract/file", response_model=Extraction, tags=["extract"],
-             summary="Events in an uploaded HTML or text file")  # fmt: skip
+             summary="Events in an uploaded HTML or text file",
+             dependencies=[Depends(require_keep)])  # fmt: skip
 def api_extract_file(
     request: Request,
     file: Annotated[UploadFile, File(description="An HTML page (read offline) or plain text.")],
@@ -328,7 +330,7 @@ def extract_page(request: Request):
     return render(request, "extract.html", {"recent": _recent(request), "max_text": MAX_TEXT})
 
 
-@router.post("/extract", include_in_schema=False)
+@router.post("/extract", include_in_schema=False, dependencies=[Depends(require_keep)])
 def extract_form(
     request: Request,
     text: Annotated[str, Form(max_length=MAX_TEXT)] = "",
@@ -346,7 +348,7 @@ def extract_form(
     return RedirectResponse(f"/extract/{record['id']}", status_code=303)
 
 
-@router.post("/extract/file", include_in_schema=False)
+@router.post("/extract/file", include_in_schema=False, dependencies=[Depends(require_keep)])
 def extract_file_form(
     request: Request,
     file: Annotated[UploadFile, File()],

@@ -102,11 +102,27 @@ class WebState:
                 try:
                     info = json.loads(meta.read_text())
                     names[info["stored_as"]] = info["uploaded_as"]
-                except (ValueError, KeyError, OSError):
+                    names.setdefault(str(Path(info["stored_as"]).resolve()), info["uploaded_as"])
+                except (ValueError, KeyError, OSError, TypeError):
                     continue
             return names
 
         return self.cached("upload_names", read)
+
+    def shown_name(self, path: str | None) -> str | None:
+        """A source file as pages and the API show it: an upload (or a member of an uploaded
+        archive) under the name the user gave, any other file by its name; never a server path."""
+        if not path:
+            return path
+        names = self.upload_names()
+        if path in names:
+            return names[path]
+        cut = path.find("/", 1)
+        while cut != -1:  # <stored upload>/<member> for archives
+            if path[:cut] in names:
+                return names[path[:cut]] + path[cut:]
+            cut = path.find("/", cut + 1)
+        return Path(path.replace("\\", "/")).name or path
 
     def close(self) -> None:
         self.jobs.shutdown()
