@@ -387,6 +387,24 @@ def perpetrator(lex: Lexicon, doc) -> RoleSpan | None:
     return None
 
 
+def _lacking(events: list) -> list:
+    """The events nearby_attackers may give an attacker."""
+    return [e for e in events if not e.values.get("actor_raw") and not e.toll
+            and e.values.get("event") != "FIGHT"]  # fmt: skip
+
+
+def nearby_todo(events: list, sentences: list, parses: dict, *, reach: int = 2) -> list:
+    """The sentences nearby_attackers would parse (not in ``parses``), in text order: a
+    caller with several documents parses them in one batch and passes them in ``parses``."""
+    lacking = _lacking(events)
+    if not lacking:
+        return []
+    by_index = {s.index: s for s in sentences}
+    near = {i for e in lacking for j in e.sentences for i in range(j - reach, j + reach + 1)}
+    return [by_index[i] for i in sorted(near) if i in by_index and i not in parses
+            and _PERPETRATOR_CUE.search(by_index[i].norm)]  # fmt: skip
+
+
 def nearby_attackers(lex: Lexicon, events: list, sentences: list, parses: dict, *,
                      reach: int = 2) -> None:  # fmt: skip
     """Give an event no sentence of its own names an attacker for the perpetrator a sentence
@@ -398,15 +416,12 @@ def nearby_attackers(lex: Lexicon, events: list, sentences: list, parses: dict, 
     fields and its ``actor`` span (document offsets)."""
     from jervis.text.actors import normalise_party
 
-    lacking = [e for e in events if not e.values.get("actor_raw") and not e.toll
-               and e.values.get("event") != "FIGHT"]  # fmt: skip
+    lacking = _lacking(events)
     if not lacking:
         return
     owner = {i: k for k, e in enumerate(events) for i in e.sentences}
     by_index = {s.index: s for s in sentences}
-    near = {i for e in lacking for j in e.sentences for i in range(j - reach, j + reach + 1)}
-    todo = [by_index[i] for i in sorted(near) if i in by_index and i not in parses
-            and _PERPETRATOR_CUE.search(by_index[i].norm)]  # fmt: skip
+    todo = nearby_todo(events, sentences, parses, reach=reach)
     if todo:
         from jervis.text.pipeline import parse
 

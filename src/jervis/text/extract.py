@@ -223,11 +223,18 @@ def extract_texts(
     # "spacy") parses only the sentences that may report an event, all documents' in one batch
     sentence_lists = split_sentences(d[0] for d in docs)
     found: list = [None] * len(docs)
+    parsed: list[dict] = [{} for _ in docs]  # every sentence the batch parsed, per document
     if backend == "spacy":
-        found = learned_mentions_batch(load_lexicon(), sentence_lists, factual=True)
+        found = learned_mentions_batch(load_lexicon(), sentence_lists, factual=True, parsed=parsed)
+    staged = [
+        _doc_events(dates.to_date(d[1]), sents, backend, found[k], parsed[k])
+        for k, (d, sents) in enumerate(zip(docs, sentence_lists, strict=True))
+    ]
+    if backend != "rules":  # an attacker named in a sentence near the event (by the parse)
+        _nearby_attackers(load_lexicon(), staged, sentence_lists, parsed)
     out = []
-    for k, ((text, pub, doc_id, url), sents) in enumerate(zip(docs, sentence_lists, strict=True)):
-        events = _extract_doc(text, dates.to_date(pub), doc_id, url, sents, backend, found[k])
+    for k, (text, pub, doc_id, url) in enumerate(docs):
+        events = _finish_doc(text, staged[k], dates.to_date(pub), doc_id, url)
         if readable[k][1]:  # read in another form: spans and evidence back on the user's text
             for event in events:
                 _restore(event, originals[k], readable[k][2])
@@ -334,15 +341,44 @@ def detected_mentions(lex, sentence: Sentence) -> list[Mention]:
     return out
 
 
+def _nearby_attackers(lex, staged: list[list[Draft]], sentence_lists: list[list[Sentence]],
+                      parsed: list[dict]) -> None:  # fmt: skip
+    """jervis.text.arguments.nearby_attackers for every document, the sentences it needs that
+    the trigger batch did not parse parsed in one batch (as one call per document would)."""
+    from jervis.text.arguments import nearby_attackers, nearby_todo
+    from jervis.text.pipeline import parse
+
+    todo = [(k, s) for k, (events, sentences) in enumerate(zip(staged, sentence_lists, strict=True))
+            for s in nearby_todo(events, sentences, parsed[k])]  # fmt: skip
+    for (k, s), doc in zip(todo, parse(s.norm for _, s in todo), strict=True):
+        parsed[k][s.index] = doc
+    for events, sentences, parses in zip(staged, sentence_lists, parsed, strict=True):
+        nearby_attackers(lex, events, sentences, parses)
+
+
 def _extract_doc(
     text: str, published: date | None, doc_id: str | None, url: str | None,
     sentences: list[Sentence], backend: str = "rules", found: list | None = None,
 ) -> list[ExtractedEvent]:  # fmt: skip
+    """One document's events (extract_texts does the same steps for a batch)."""
+    parsed: dict = {}
+    events = _doc_events(published, sentences, backend, found, parsed)
+    if backend != "rules":
+        _nearby_attackers(load_lexicon(), [events], [sentences], [parsed])
+    return _finish_doc(text, events, published, doc_id, url)
+
+
+def _doc_events(
+    published: date | None, sentences: list[Sentence], backend: str = "rules",
+    found: list | None = None, parsed: dict | None = None,
+) -> list[Draft]:  # fmt: skip
+    """A document's merged events before the nearby attackers and the finish. ``parsed``
+    (sentence index -> parse) receives the parses of the sentences with mentions."""
     lex = load_lexicon()
     drafts: list[Draft] = []
     previous: date | None = None
     if found is None and backend != "rules":
-        found = learned_mentions(lex, sentences, factual=True)
+        found = learned_mentions(lex, sentences, factual=True, parsed=parsed)
     elif found is None:  # word order only: the hand-written checks decide (negation, modality,
         # genericity, background, corroboration of weak words)
         found = [(s, m, None) for s in sentences if (m := find_mentions(lex, s)[0])]
@@ -396,10 +432,13 @@ def _extract_doc(
     drafts.extend(claims[k] for k in sorted(claims))
     events = merge(drafts, dated=published is not None)
     events = coref.reconcile(events, published)
-    if backend != "rules":  # an attacker named in a sentence near the event (by the parse)
-        from jervis.text.arguments import nearby_attackers
+    if parsed is not None:
+        parsed.update((s.index, p) for s, _, p in found if p is not None)
+    return events
 
-        nearby_attackers(lex, events, sentences, {s.index: p for s, _, p in found if p is not None})
+
+def _finish_doc(text: str, events: list[Draft], published: date | None, doc_id: str | None,
+                url: str | None) -> list[ExtractedEvent]:  # fmt: skip
     out = []
     for n, draft in enumerate(events, start=1):
         _scoped_parties(draft.values, published)  # the merged event may know its place now
@@ -507,15 +546,19 @@ def _toll_mention(lex, sentence: Sentence) -> Mention | None:
     return Mention(sentence, [Hit(a, b, sentence.norm[a:b], trigger)])
 
 
-def learned_mentions(lex, sentences: list[Sentence], *, factual: bool):
+def learned_mentions(lex, sentences: list[Sentence], *, factual: bool, parsed: dict | None = None):
     """(sentence, mentions, parse) for each sentence in which the learned trigger classifier
     finds an attack (jervis.text.triggers): ``factual`` events reported as having happened, else
     every attack mention. Only sentences with a candidate word are parsed."""
-    return learned_mentions_batch(lex, [sentences], factual=factual)[0]
+    return learned_mentions_batch(lex, [sentences], factual=factual,
+                                  parsed=None if parsed is None else [parsed])[0]  # fmt: skip
 
 
-def learned_mentions_batch(lex, sentence_lists: list[list[Sentence]], *, factual: bool):
-    """learned_mentions for several documents, their sentences parsed in one batch."""
+def learned_mentions_batch(lex, sentence_lists: list[list[Sentence]], *, factual: bool,
+                           parsed: list[dict] | None = None):  # fmt: skip
+    """learned_mentions for several documents, their sentences parsed in one batch.
+    ``parsed``: one dict per document, which receives sentence index -> parse for every
+    sentence parsed (with or without a mention: a later step may read it)."""
     from jervis.text import triggers
     from jervis.text.pipeline import parse
 
@@ -534,6 +577,8 @@ def learned_mentions_batch(lex, sentence_lists: list[list[Sentence]], *, factual
     out: list[list] = [[] for _ in sentence_lists]
     docs = parse(t[1].norm for t in todo)
     for (k, sentence, hits, ruled), doc in zip(todo, docs, strict=True):
+        if parsed is not None:
+            parsed[k][sentence.index] = doc
         if factual:
             found = triggers.reported_events(lex, sentence, hits, ruled, doc)
         else:
