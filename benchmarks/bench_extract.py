@@ -59,6 +59,33 @@ HISTORY = (
     "event assembly (actors, places, dates, counts) about 15%."
 )
 
+# The round after the trigger classifier (branch speed6), measured the same way, 300 articles,
+# best of 3, --jobs 1, niceness 10, in alternation with main.
+ROUND6 = (
+    "Sixth round (2026-11-30 20:04-20:08 UTC, load average 0.7-1.0 at each start, niceness 10, "
+    "`bench_extract.py --articles 300 --repeat 3 --jobs 1`, run alternately after / before / "
+    "after / before): default backend with 1 job, best of 3, after 50.3 and 48.5 articles/s "
+    "(medians 48.6 and 45.9; 18.2 and 19.5 times the bare pass), before (main `7b8bfd1`) 46.3 "
+    "and 46.2 (medians 44.6 and 45.0; 20.3 and 19.6 times); 763 events in all four runs; rules "
+    "backend 149.9 and 152.5 after, 154.0 and 147.8 before (unchanged code). A direct in-process "
+    "comparison (`extract_texts` over the same 300 articles, warm, load average 0.5-0.7) showed "
+    "less: 5.85 and 6.05 s after, 5.89 and 6.12 s before, so the gain is between about 1% and 8% "
+    "and near the run-to-run noise. Same output: `benchmarks/extract_identity.py --compare` finds "
+    "0 of 3,429 documents changed. What changed: the step that gives an event the attacker a "
+    "nearby sentence names (`jervis.text.arguments.nearby_attackers`, new this round) parsed its "
+    "sentences with one spaCy call per document (48 calls for 300 articles, 63 sentences, 11 of "
+    "them already parsed by the trigger batch and parsed again); it now reuses every parse of "
+    "the trigger batch and parses the rest of all documents in one call (52 sentences). Where "
+    "the time went before (py-spy, 2 runs of 300 articles): that step 2.8% of extraction, about "
+    "90% of it in those small spaCy calls; the round's other additions (pronoun antecedents, role "
+    "candidates from the sentences before, `name_parties`, the news-row rules) each add under "
+    "2% (py-spy, against `e44b58f`); "
+    "the trigger batch parses 2,174 sentences against 2,167 before the round (`e44b58f`), which "
+    "ran 5.97 and 6.06 s against main's 6.26 and 6.43 s on the same in-process test (load "
+    "average 1.9-2.2). Where it goes now (py-spy, 3 runs of 300 articles): the parse 44% "
+    "(tok2vec 21%), the role classifier and rules 17% (`pair_features` 9%), the trigger screen "
+    "12%, sentence splitting 4%, the nearby-attacker step 1.2%."
+)
 
 def build_corpus(n_articles: int, words: int = 600, offset: int = 0) -> list[dict]:
     """~``words``-word articles of M2E2 sentences, story by story, with a publication date.
@@ -303,7 +330,7 @@ def markdown(r: dict) -> str:
                   f"machine ({IDLE_BLANK_DATE}); at that rate the default pipeline's ratio of "
                   f"{ratio} would give about {IDLE_BLANK_RATE / ratio:.0f} articles/s with 1 job "
                   "(an estimate, not a measurement).", ""]
-    lines += [HISTORY, ""]
+    lines += [HISTORY, "", ROUND6, ""]
     return "\n".join(lines)
 
 
