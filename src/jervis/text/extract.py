@@ -356,18 +356,6 @@ def _nearby_attackers(lex, staged: list[list[Draft]], sentence_lists: list[list[
         nearby_attackers(lex, events, sentences, parses)
 
 
-def _extract_doc(
-    text: str, published: date | None, doc_id: str | None, url: str | None,
-    sentences: list[Sentence], backend: str = "rules", found: list | None = None,
-) -> list[ExtractedEvent]:  # fmt: skip
-    """One document's events (extract_texts does the same steps for a batch)."""
-    parsed: dict = {}
-    events = _doc_events(published, sentences, backend, found, parsed)
-    if backend != "rules":
-        _nearby_attackers(load_lexicon(), [events], [sentences], [parsed])
-    return _finish_doc(text, events, published, doc_id, url)
-
-
 def _doc_events(
     published: date | None, sentences: list[Sentence], backend: str = "rules",
     found: list | None = None, parsed: dict | None = None,
