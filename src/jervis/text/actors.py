@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from jervis.text.dates import MONTHS, WEEKDAYS
 from jervis.text.numbers import NUMBER
 
 _HEAD = (r"(?:soldiers?|troops?|forces|army|military|militants?|militias?|militiamen|rebels?|"
@@ -490,10 +491,8 @@ def _subject_end(norm: str, pos: int) -> int:
 #   attack") is a source, not the attacker, unless the reported clause makes it the subject
 #   again ("X said it struck", "X said its jets struck"); a phrase after "as" ("disguised as
 #   police") is a likeness, not a party.
-_MONTHS = (r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|"
-           r"june|july|august|september|october|november|december")
 _NON_PARTY_HEAD = re.compile(
-    r"^(?:" + _MONTHS + r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"^(?:" + MONTHS + "|" + "|".join(WEEKDAYS) + r"|"
     r"christmas|easter|ramadan|eid|holidays?|new\s+year|morning|afternoon|evening|night|"
     r"day|days|week|weeks|month|months|year|years|hours?|minutes?|"
     r"scores|dozens|hundreds|thousands|tens|millions|toll|tolls|number|numbers|total|"

@@ -26,17 +26,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
+# month and weekday names, shared with the readers of roles (actors.py, extract.py)
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
            "december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")  # fmt: skip
 _PART = r"(?:\s+(?:morning|afternoon|evening|night|midday|noon))?"
 _COUNT = r"(?:a|one|two|three|four|five|six|seven|eight|nine|ten|\d+)"  # "N days ..."
 
 _PATTERNS: list[tuple[str, str]] = [
     ("iso", r"\b\d{4}-\d{2}-\d{2}\b"),
-    ("explicit", r"\b(?:" + _MONTHS + r")\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?\b"),
-    ("explicit", r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:" + _MONTHS + r")\.?(?:,?\s+\d{4})?\b"),
-    ("weekday", r"\b(?:(?:on|last|this|early|late|past)\s+)?(?:" + "|".join(_WEEKDAYS) + r")" + _PART
+    ("explicit", r"\b(?:" + MONTHS + r")\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?\b"),
+    ("explicit", r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:" + MONTHS + r")\.?(?:,?\s+\d{4})?\b"),
+    ("weekday", r"\b(?:(?:on|last|this|early|late|past)\s+)?(?:" + "|".join(WEEKDAYS) + r")" + _PART
      + r"\b"),
     ("hours_ago", r"\b(?:(?:a\s+few|several|\d+|two|three|four|five|six|some)\s+)?hours?\s+ago\b"),
     ("today", r"\b(?:today|tonight|this\s+(?:morning|afternoon|evening)|earlier\s+today|"
@@ -50,7 +51,7 @@ _PATTERNS: list[tuple[str, str]] = [
      r"the\s+day\s+after)\b"),
     ("week", r"\b(?:last|this|past|earlier\s+this|late\s+last|previous)\s+week(?:end)?\b"),
     ("month", r"\b(?:last|this|earlier\s+this|late\s+last)\s+month\b"),
-    ("month_name", r"\b(?:in|during|since|last|early|late|mid-?)\s+(?:" + _MONTHS
+    ("month_name", r"\b(?:in|during|since|last|early|late|mid-?)\s+(?:" + MONTHS
      + r")\b(?:\s+\d{4})?"),
     ("year", r"\b(?:in|during|of)\s+(?:19|20)\d{2}\b|\blast\s+year\b"),
     ("years_ago", r"\b(?:a|one|two|three|four|five|six|seven|eight|nine|ten|several|many|\d+)\s+"
@@ -170,8 +171,8 @@ def _resolve(cue: DateCue | None, published: date | None, previous: date | None,
                 return date(int(match.group(0)), 1, 1), "year"
         return None, "unknown"
     if kind == "weekday":
-        name = next(w for w in _WEEKDAYS if w in text)
-        back = (published.weekday() - _WEEKDAYS.index(name)) % 7
+        name = next(w for w in WEEKDAYS if w in text)
+        back = (published.weekday() - WEEKDAYS.index(name)) % 7
         if back == 0 and re.match(r"(?:last|past)\b", text):
             back = 7
         return published - timedelta(days=back), "day"

@@ -91,10 +91,7 @@ _GENERIC_ARMED = re.compile(
 # (a capitalised modifier is a name or a nationality, "Kurdish militants", unless an adverb or
 # a plain adjective that opened the sentence)
 # a month or weekday read as a party ("Oct", "Sunday"): a date, never an actor
-_DATE_WORD = re.compile(
-    r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|"
-    r"june|july|august|september|october|november|december|monday|tuesday|wednesday|thursday|"
-    r"friday|saturday|sunday)\.?$", re.IGNORECASE)
+_DATE_WORD = re.compile(r"^(?:" + dates.MONTHS + "|" + "|".join(dates.WEEKDAYS) + r")\.?$", re.IGNORECASE)
 
 
 def _own_target(values: dict) -> bool:
