@@ -119,13 +119,16 @@ def test_dedup_on_spark_links_and_fuses_exactly_what_duckdb_does(stores, tmp_pat
     sliced = plan["lo"] != dedup_spark.NO_DAY
     assert plan[sliced]["part"].nunique() >= 2 and (~sliced).sum() >= 1  # both kinds of part
     monkeypatch.setattr(dedup_fuse, "FUSE_ROWS", 300)  # both engines fuse in these buckets
-    members = dedup_run._members
+    members = dedup_run._bucket_members  # where the DuckDB path reads linked rows into this process
 
-    def duckdb_members(engine, links):
+    readers: set[str] = set()
+
+    def duckdb_members(engine, folder, bucket):
         assert engine.name == "duckdb", "on Spark the linked rows are fused by Spark, not here"
-        return members(engine, links)
+        readers.add(engine.name)
+        return members(engine, folder, bucket)
 
-    monkeypatch.setattr(dedup_run, "_members", duckdb_members)
+    monkeypatch.setattr(dedup_run, "_bucket_members", duckdb_members)
     runs, links, fused = {}, {}, {}
     for name in ("duckdb", "spark"):
         lake = tmp_path / name
@@ -140,6 +143,7 @@ def test_dedup_on_spark_links_and_fuses_exactly_what_duckdb_does(stores, tmp_pat
     pd.testing.assert_frame_equal(links["spark"], links["duckdb"])
     assert runs["spark"]["rows_merged"] > 5 * 300  # more buckets than the 4 (2 per core) of a small run
     pd.testing.assert_frame_equal(fused["spark"], fused["duckdb"])
+    assert readers == {"duckdb"}  # the guard above sat on the path DuckDB really takes
 
 
 def test_cli_events_and_analyze_answer_the_same_on_each_engine(stores, engine_name):
