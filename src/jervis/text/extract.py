@@ -378,6 +378,8 @@ def _doc_events(
             drafts.append(claims.pop(min(claims)))
         cues = _assign_cues(sentence, mentions)
         matches = places.find(sentence.text)
+        if toll:  # a toll's place is where the victims were hit, not whence or whither
+            matches = places.victims_elsewhere(sentence.norm, matches)
         pieces = _evidence_pieces(sentence, mentions, cues)
         dated = None  # the day a mention of this sentence was given: its undated ones share it
         for mention, cue, piece in zip(mentions, cues, pieces, strict=True):
@@ -838,6 +840,8 @@ def _parsed_roles(norm, parse, hits, actor, target, context=()):
                                  or _SOURCE_HEAD.search(found[0].text)):  # fmt: skip
         found = (None, found[1])  # "the Coalition spokesman": who speaks (a reported clause's
         # subject, "X said it struck", is resolved to X by the parse on purpose)
+    if found[0] is not None and _in_victims_aside(norm, hits, found[0].start):
+        found = (None, found[1])  # "killed 31 people, among them X": X were hit, not hitting
     out = []
     for span, regex in zip(found, (actor, target), strict=True):
         parsed = actors.normalise_party(span.text, span.start, span.end) if span else None
@@ -853,6 +857,20 @@ def _parsed_roles(norm, parse, hits, actor, target, context=()):
         else:
             out.append(parsed)
     return out[0], out[1]
+
+
+_VICTIMS_ASIDE = re.compile(r",\s+(?:among\s+them|among\s+(?:the\s+)?(?:dead|victims|wounded|injured|"
+                            r"casualties)|including)\b[^;:.()]*$", re.IGNORECASE)  # fmt: skip
+
+
+def _in_victims_aside(norm: str, hits, start: int) -> bool:
+    """A phrase at ``start`` inside an aside that lists the victims of a casualty word before it
+    ("... killed N people, among them / including X"): one of the victims, never the attacker."""
+    casualty = [h.end for h in hits if h.trigger.kind == "casualty" and h.end <= start]
+    if not casualty:
+        return False
+    aside = _VICTIMS_ASIDE.search(norm[max(casualty) : start])
+    return aside is not None
 
 
 def _before(sentences: list[Sentence], sentence: Sentence, n: int = 2) -> tuple[str, ...]:

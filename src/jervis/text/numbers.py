@@ -257,11 +257,21 @@ _ATTACKERS_BEFORE = re.compile(_ATTACKER_NOUN + r"(?:\s+[\w'-]+){0,3}?\s+(?:" + 
 _ATTACKERS_AFTER = re.compile(r"^\s+(?:[\w'-]+\s+){0,3}?" + _ATTACKER_NOUN, re.IGNORECASE)
 
 
+_ATTACKERS_COUNTED = re.compile(r"^(?:\W*(?:left|leaving)\s+)?\W*(?:" + NUMBER + r"|both)\s+"
+                                r"(?:of\s+the\s+)?(?:[\w'-]+\s+){0,2}?" + _ATTACKER_NOUN
+                                + r"(?!\s+by\b)", re.IGNORECASE)  # fmt: skip
+_DIED = re.compile(r"(?:died|dies|die|dead|perished|were\s+slain)\b", re.IGNORECASE)
+
+
 def attackers_died(norm: str, start: int, end: int, passive: bool) -> bool:
     """The casualty word at norm[start:end] counts the attackers ("the bomber was killed",
     "three of the gunmen were also killed", "killing two of the attackers"): for an attack,
     attackers who die in their own attack are not its victims."""
-    if not passive and not re.search(r"\b" + _AUX + r"$", norm[max(0, start - 30) : start]):
+    if _ATTACKERS_COUNTED.search(norm[start:end]):
+        return True  # a figure's own phrase names them: "14 attackers died", "left 3 gunmen dead"
+    intransitive = bool(_DIED.match(norm[start:end]))  # "N attackers died": its subject died
+    if not passive and not intransitive and not re.search(r"\b" + _AUX + r"$",
+                                                          norm[max(0, start - 30) : start]):
         # the subject of an active verb is who killed
         return bool(_ATTACKERS_AFTER.match(norm[end : end + 40]))
     clause = re.split(r"[;:()]|,\s|\band\b", norm[max(0, start - 60) : start])[-1]

@@ -29,6 +29,12 @@ _RELATIVE_BEFORE = re.compile(r"\b(?:(?:north|south|east|west)(?:-?(?:east|west)
 _MODIFIER_AFTER = re.compile(r"^-(?:based|backed|aligned|allied|led|linked|born|supported|made|"
                              r"funded|run)\b", re.I)  # fmt: skip
 _COUNTRY_WORD = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\b")
+# Where the victims came from or were taken, not where they were hit: "from X" after a person
+# or a group, "(taken / flown / evacuated) to X", "(a) hospital(s) in X", "treated in X"
+_VICTIMS_ELSEWHERE = re.compile(r"(?:\bfrom|\b(?:taken|flown|evacuated|airlifted|transferred|"
+                                r"moved|rushed|brought)\s+(?:\w+\s+){0,3}?to|\b(?:hospitals?|"
+                                r"clinics?|treatment|treated)\s+(?:\w+\s+){0,2}?(?:in|at))\s+"
+                                r"(?:the\s+)?$", re.I)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -105,6 +111,13 @@ def choose(
     if precision is not None and precision < 4 and _RELATIVE_BEFORE.search(norm[max(0, best.start - 40) : best.start]):
         precision = 4  # "a base north of Baghdad": somewhere in the area, not the city itself
     return as_place(best, precision)
+
+
+def victims_elsewhere(norm: str, matches: list) -> list:
+    """The matches of a sentence that tells casualties only (no attack word) that can be where
+    the casualties happened: a place the victims came from ("students from X") or were taken to
+    ("taken to hospitals in X") is not, and would keep the toll off its attack."""
+    return [m for m in matches if not _VICTIMS_ELSEWHERE.search(norm[max(0, m.start - 40) : m.start])]
 
 
 def as_place(match, precision: int | None) -> Place:
