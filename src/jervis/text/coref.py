@@ -230,12 +230,20 @@ def _same_parties(a: dict, b: dict) -> bool:
     return any(a.get(k) and a.get(k) == b.get(k) for k in ("actor", "target"))
 
 
+CASUALTY_REPORT_SAME_COUNTRY = True
+
+
 def _fits(event: Draft, draft: Draft) -> bool:
     """An undated mention can be part of this event: no other mode family (a toll alone has no
     mode), the same place, no opposed parties, not the other side's reply."""
     v, d = event.values, draft.values
     if not draft.casualty_only and not _compatible_mode(v.get("mode"), d.get("mode")):
         return False
+    if draft.casualty_only and CASUALTY_REPORT_SAME_COUNTRY:  # a report of casualties alone
+        # names places for other reasons (the hospitals, the victims' home towns, the officials
+        # who gave the figure): only another country contradicts the event it reports on
+        same = not (v.get("country") and d.get("country") and v["country"] != d["country"])
+        return same and not _opposed(v, d)
     return _compatible_place(v, d) and not _opposed(v, d)
 
 

@@ -111,11 +111,13 @@ _KILLING_VERB = re.compile(r"(?:murdered|murdering|assassinated|assassinating|ma
                            r"slaughtered|lynched|beheaded|gunned\s+down|shot\s+(?:dead|to\s+death|"
                            r"and\s+killed)|(?:hacked|stabbed|beaten)\s+to\s+death)", re.IGNORECASE)  # fmt: skip
 # a toll said to have risen since it was first given
-_RISING = re.compile(r"\btoll\b.{0,40}\b(?:rose|risen|climbed|increased|reached|jumped)\b|"
+_TOLL_WORDS = (r"(?:toll|number\s+of\s+(?:the\s+)?(?:dead|deaths|fatalities|(?:people|persons|those|"
+               r"civilians)\s+(?:killed|dead|who\s+died)))")
+_RISING = re.compile(r"\b" + _TOLL_WORDS + r"\b.{0,40}\b(?:rose|risen|climbed|increased|reached|jumped)\b|"
                      r"\b(?:later|since|subsequently)\s+died\b|\bdied\s+(?:later|of\s+(?:their|his|"
                      r"her)\s+(?:wounds|injuries))\b|\bsuccumbed\b", re.IGNORECASE)  # fmt: skip
 # "the toll from a bombing at a mosque in X rose to 93": an attack's toll, on the report's day
-_TOLL_ROSE = re.compile(r"\btoll\b[^,;.]{0,140}?\b(?:rose|has\s+risen|had\s+risen|climbed|"
+_TOLL_ROSE = re.compile(r"\b" + _TOLL_WORDS + r"\b[^,;.]{0,140}?\b(?:rose|has\s+risen|had\s+risen|climbed|"
                         r"increased|jumped)\s+to\b", re.IGNORECASE)  # fmt: skip
 _BY_AGENT = re.compile(r"\b(?:killed|wounded|injured|hurt)\s+(?:\w+\s+){0,3}?by\b", re.IGNORECASE)
 # a relative clause between commas ("the group, which seized the town on June 3, condemned ..."):
@@ -124,7 +126,8 @@ _RELATIVE = re.compile(r",\s+(?:who|which|whose|where)\b[^,;]*(?=,)", re.IGNOREC
 _LIST_PLACE = re.compile(r"\s*,\s*(?:in\s+)?(?:(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+|"
                          r"central\s+)?", re.IGNORECASE)  # fmt: skip
 _ERA_CUES = frozenset({"year", "years_ago", "month", "month_name"})
-_TOLL_HINT = re.compile(r"\b(?:kill|wound|injur|hurt|dead|died|death|toll|murder|slain|casualt)",
+_CASUALTY_VERB = re.compile(r"(?:kill|wound|injur|maim|hurt)\w*", re.IGNORECASE)
+_TOLL_HINT = re.compile(r"\b(?:kill|wound|injur|hurt|dead|died|death|toll|murder|slain|casualt|bodies|hospitali|treated)",
                         re.IGNORECASE)  # fmt: skip
 _SUBORDINATE = re.compile(r"\b(?:after|before|since|following|ahead\s+of|in\s+(?:reply|response|"
                           r"retaliation|revenge)\s+(?:to|for))\b",
@@ -692,6 +695,8 @@ def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None
     additive: set[str] = set()
     # counts
     for hit in hits:
+        if hit.trigger.kind == "casualty" and not _CASUALTY_VERB.fullmatch(hit.text):
+            continue  # a toll's figure phrase ("N bodies were recovered"): read as a figure below
         if hit.trigger.kind == "casualty":
             key = "killed" if hit.text.lower().startswith("kill") else "wounded"
         elif _KILLING_VERB.fullmatch(hit.text):

@@ -180,6 +180,16 @@ STANDALONE = [
                           r"workers?|villagers?|children|men|women|fighters?|members?|"
                           r"journalists?|students?|worshippers?|guards?|residents?)\b", re.I)),
     ("killed", re.compile(r"\b(?:death\s+)?toll\s+(?:\w+\s+){0,3}?(?:to|of|at)\s+" + _N, re.I)),
+    # the toll said in other words: "the number of dead (of people killed when ...) rose to N",
+    # "the figure reached N" after such a phrase is left alone (a figure of what is not said)
+    ("killed", re.compile(r"\bnumber\s+of\s+(?:the\s+)?(?:dead|deaths|fatalities|(?:people|persons|"
+                          r"those|civilians)\s+(?:killed|dead|who\s+died))\s+(?:[\w'.-]+\s+){0,24}?"
+                          r"(?:rose|has\s+risen|had\s+risen|climbed|reached|increased|jumped|stood|"
+                          r"stands|was|is)\s+(?:to\s+|at\s+)?" + _N, re.I)),
+    # bodies recovered are the dead: "N bodies had been recovered / were pulled from the rubble"
+    ("killed", re.compile(_N + r"\s+(?:[\w'-]+\s+){0,2}?bodies\s+(?:had\s+|have\s+|were\s+|"
+                          r"are\s+)?(?:been\s+|being\s+)?(?:recovered|found|retrieved|pulled|"
+                          r"collected|brought|taken)\b", re.I)),
     # the toll named with its attack before the verb: "the toll from Monday's bombing at a
     # market in X rose to 41" (a phrase of up to 24 words, no clause break, then the toll's verb)
     ("killed", re.compile(r"\b(?:death\s+)?toll\s+(?:from|of|in)\s+(?:[\w'.-]+\s+){1,24}?"
@@ -193,6 +203,11 @@ STANDALONE = [
     ("killed", re.compile(r"\b(?:lost|losing)\s+" + _N + r"\s+(?:of\s+(?:its|their|our)\s+)?"
                           r"(?:[\w'-]+\s+){0,2}?(?:soldiers|troops|fighters|men|servicemen|members|"
                           r"officers|policemen|personnel|militants|rebels)\b", re.I)),
+    # the wounded as the hospitals count them: "N people were being treated in hospital",
+    # "N were hospitalised", "N were admitted to hospital"
+    ("wounded", re.compile(_N + r"\s+(?:[\w'.-]+\s+){0,3}?(?:" + _AUX + r")?(?:being\s+)?(?:treated\s+"
+                           r"(?:in|at)\s+(?:\w+\s+){0,2}?hospitals?|hospitali[sz]ed|admitted\s+to\s+"
+                           r"(?:\w+\s+){0,2}?hospitals?)\b", re.I)),
     ("wounded", re.compile(_N + r"\s+(?:[\w'.-]+\s+){0,4}?(?:suffered|sustained|suffering)\s+"
                            r"(?:\w+\s+)?(?:injuries|wounds)\b", re.I)),
     ("killed", re.compile(r"(?:^|\b)(?P<a>an?)\s+(?:[\w'.-]+\s+){0,4}?(?:died|was\s+killed)\b",
@@ -383,7 +398,7 @@ _VICTIM_NOUN = (r"(?:people|persons|civilians?|soldiers?|troops?|officers?|polic
 _NONE_SUBJECT = re.compile(r"\b(?:no\s+one|nobody|none\s+of\s+(?:them|the\s+\w+))\s+"
                            r"(?:\w+\s+){0,2}$", re.IGNORECASE)  # fmt: skip
 _STANDALONE_HINT = re.compile(r"dead|died|slain|murder|killings?\s+of|in\s+action|KIA|WIA|fatalities|deaths?|hurt|lives|wounds|lost|losing|"
-                              r"injuries|toll|casualties|no\s+one|nobody", re.IGNORECASE)  # fmt: skip
+                              r"injuries|toll|casualties|no\s+one|nobody|number\s+of|bodies|hospital", re.IGNORECASE)  # fmt: skip
 _NO_CASUALTIES = re.compile(r"\b(?:no|without|any)\s+(?:causing\s+(?:any\s+)?|(?:immediate\s+)?reports?\s+of\s+)?"
                             r"(?:casualties|victims)\b", re.IGNORECASE)  # fmt: skip
 _NO_DEAD = re.compile(r"\b(?:no\s+one|nobody)\s+(?:was|were|has\s+been)\s+(?:killed|hurt|injured|"
