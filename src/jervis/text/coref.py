@@ -56,6 +56,9 @@ class Draft:
     # the counts said to come on top of others ("N other soldiers", "also killed")
     groups: dict[str, str | None] = field(default_factory=dict)
     additive: set[str] = field(default_factory=set)
+    revised: set[str] = field(default_factory=set)  # figures given as corrected or final
+    first: set[str] = field(default_factory=set)  # figures given as the first report ("first
+    # said N", "initially put the toll at N"): any later figure replaces them, none is raised by them
     # per event after merging: count field -> {group: count}
     tallies: dict[str, dict] = field(default_factory=dict)
     toll: bool = False  # from a sentence with a toll and no attack word: joins, never starts
@@ -268,8 +271,13 @@ def _merge_count(event: Draft, draft: Draft, key: str) -> tuple[int, int] | None
         tally[None] = event.values[key]
     group = draft.groups.get(key)
     total = sum(tally.values())
-    if not tally:
+    if tally and key in draft.first:
+        return None  # what was said first does not change a figure the text already gave
+    if not tally or key in draft.revised or key in event.first:
+        tally.clear()  # "later revised the figure to N", or a figure after a first report: N
         tally[group] = got
+        if key not in draft.first:
+            event.first.discard(key)
     elif key in draft.additive:
         tally[f"+{len(tally)}"] = got  # "N other ...", "... were also killed"
     elif (same := next((k for k in tally if k is not None and same_group(k, group)),

@@ -46,7 +46,9 @@ from jervis.text.numbers import (
     casualty_count,
     count_span,
     enemy_claim,
+    first_report,
     is_additive,
+    is_revised,
     same_group,
     standalone_counts,
     victim_group,
@@ -126,6 +128,11 @@ _RELATIVE = re.compile(r",\s+(?:who|which|whose|where)\b[^,;]*(?=,)", re.IGNOREC
 _LIST_PLACE = re.compile(r"\s*,\s*(?:in\s+)?(?:(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+|"
                          r"central\s+)?", re.IGNORECASE)  # fmt: skip
 _ERA_CUES = frozenset({"year", "years_ago", "month", "month_name"})
+# a toll over a period: a conflict, war or campaign that "has killed" N, or N dead "since" a year
+_PERIOD_TOLL = re.compile(r"\b(?:conflict|war|insurgency|rebellion|uprising|campaign|violence|fighting|"
+                          r"crisis)\b[^.;]{0,30}?\b(?:has|have|had)\s+(?:\w+\s+)?(?:killed|claimed|left|"
+                          r"cost)\b|\bsince\s+(?:(?:early|late|mid-?)\s*)?(?:\d{4}|" + dates.MONTHS + r")\b",
+                          re.IGNORECASE)  # fmt: skip
 _CASUALTY_VERB = re.compile(r"(?:kill|wound|injur|maim|hurt)\w*", re.IGNORECASE)
 _TOLL_HINT = re.compile(r"\b(?:kill|wound|injur|hurt|dead|died|death|toll|murder|slain|casualt|bodies|hospitali|treated)",
                         re.IGNORECASE)  # fmt: skip
@@ -524,6 +531,8 @@ def _toll_mention(lex, sentence: Sentence) -> Mention | None:
         return None
     if any(c.kind in _ERA_CUES for c in dates.find_cues(sentence.norm)):
         return None  # the toll of a war or of a month ("in 2020", "last month"): not of a day
+    if _PERIOD_TOLL.search(sentence.norm):
+        return None  # "a conflict that has killed N", "N have died since 2014": a war's toll
     hits = [h for h in all_hits(lex, sentence) if h.trigger.kind == "casualty" and h.reason is None]
     counted = [h for h in hits if casualty_count(sentence.norm, h.start, h.end, h.passive)[1]]
     if counted:
@@ -693,6 +702,8 @@ def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None
     stated: set[str] = set()
     groups: dict[str, str | None] = {}
     additive: set[str] = set()
+    revised: set[str] = set()
+    first_said: set[str] = set()  # figures given as the first report
     # counts
     for hit in hits:
         if hit.trigger.kind == "casualty" and not _CASUALTY_VERB.fullmatch(hit.text):
@@ -722,6 +733,8 @@ def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None
         ):  # "X said it had killed N militants": the attacker's claim of its enemy's losses
             continue
         if said and key not in stated:
+            if count and first_report(norm, hit.start):
+                first_said.add(key)  # "officials first said ten had died": a later figure replaces it
             stated.add(key)
             values[key] = count
             a, b = count_span(norm, hit.start, hit.end, hit.passive)
@@ -730,6 +743,12 @@ def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None
             if is_additive(norm, hit.start, hit.end):
                 additive.add(key)
     for key, count, a, b in standalone_counts(norm):
+        if key in stated and key in first_said and count is not None and not first_report(norm, a):
+            first_said.discard(key)  # "first said 27 ..., later revised the figure to 20": 20
+            values[key], spans[key], groups[key] = count, (off + a, off + b), victim_group(norm, a, b)
+            if is_revised(norm, a, b):
+                revised.add(key)
+            continue
         if key in stated:
             if count and values.get(key) is not None and a > spans[key][0] - off and (
                 is_additive(norm, a, b) or _other_group(groups.get(key), victim_group(norm, a, b))
@@ -744,6 +763,10 @@ def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None
         values[key], spans[key] = count, (off + a, off + b)
         groups[key] = victim_group(norm, a, b)
         stated.add(key)
+        if count is not None and is_revised(norm, a, b):
+            revised.add(key)
+        if count and first_report(norm, a):
+            first_said.add(key)
     mode, mode_span = mode_of(lex, norm, hits, mention.start, mention.end)
     values["mode"] = mode
     if mode_span:
@@ -797,7 +820,7 @@ def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None
         strike_ref=bool(_STRIKE_REF.search(norm[max(0, first.start - 25) : mention.end])),
         triggers=[spans["event"]],
         casualty_only=all(h.trigger.kind == "casualty" for h in hits),
-        groups=groups, additive=additive,
+        groups=groups, additive=additive, revised=revised, first=first_said,
     )  # fmt: skip
 
 
