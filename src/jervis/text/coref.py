@@ -56,7 +56,6 @@ class Draft:
     # the counts said to come on top of others ("N other soldiers", "also killed")
     groups: dict[str, str | None] = field(default_factory=dict)
     additive: set[str] = field(default_factory=set)
-    revised: set[str] = field(default_factory=set)  # figures given as corrected or final
     first: set[str] = field(default_factory=set)  # figures given as the first report ("first
     # said N", "initially put the toll at N"): any later figure replaces them, none is raised by them
     # per event after merging: count field -> {group: count}
@@ -273,8 +272,8 @@ def _merge_count(event: Draft, draft: Draft, key: str) -> tuple[int, int] | None
     total = sum(tally.values())
     if tally and key in draft.first:
         return None  # what was said first does not change a figure the text already gave
-    if not tally or key in draft.revised or key in event.first:
-        tally.clear()  # "later revised the figure to N", or a figure after a first report: N
+    if not tally or key in event.first:
+        tally.clear()  # a figure after what was said first: it, smaller or not
         tally[group] = got
         if key not in draft.first:
             event.first.discard(key)

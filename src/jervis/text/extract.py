@@ -48,7 +48,6 @@ from jervis.text.numbers import (
     enemy_claim,
     first_report,
     is_additive,
-    is_revised,
     same_group,
     standalone_counts,
     victim_group,
@@ -702,7 +701,6 @@ def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None
     stated: set[str] = set()
     groups: dict[str, str | None] = {}
     additive: set[str] = set()
-    revised: set[str] = set()
     first_said: set[str] = set()  # figures given as the first report
     # counts
     for hit in hits:
@@ -744,10 +742,8 @@ def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None
                 additive.add(key)
     for key, count, a, b in standalone_counts(norm):
         if key in stated and key in first_said and count is not None and not first_report(norm, a):
-            first_said.discard(key)  # "first said 27 ..., later revised the figure to 20": 20
+            first_said.discard(key)  # "first said N ..., later M": M
             values[key], spans[key], groups[key] = count, (off + a, off + b), victim_group(norm, a, b)
-            if is_revised(norm, a, b):
-                revised.add(key)
             continue
         if key in stated:
             if count and values.get(key) is not None and a > spans[key][0] - off and (
@@ -763,8 +759,6 @@ def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None
         values[key], spans[key] = count, (off + a, off + b)
         groups[key] = victim_group(norm, a, b)
         stated.add(key)
-        if count is not None and is_revised(norm, a, b):
-            revised.add(key)
         if count and first_report(norm, a):
             first_said.add(key)
     mode, mode_span = mode_of(lex, norm, hits, mention.start, mention.end)
@@ -820,7 +814,7 @@ def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None
         strike_ref=bool(_STRIKE_REF.search(norm[max(0, first.start - 25) : mention.end])),
         triggers=[spans["event"]],
         casualty_only=all(h.trigger.kind == "casualty" for h in hits),
-        groups=groups, additive=additive, revised=revised, first=first_said,
+        groups=groups, additive=additive, first=first_said,
     )  # fmt: skip
 
 

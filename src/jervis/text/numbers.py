@@ -186,12 +186,6 @@ STANDALONE = [
                           r"those|civilians)\s+(?:killed|dead|who\s+died))\s+(?:[\w'.-]+\s+){0,24}?"
                           r"(?:rose|has\s+risen|had\s+risen|climbed|reached|increased|jumped|stood|"
                           r"stands|was|is)\s+(?:to\s+|at\s+)?" + _N, re.I)),
-    # a figure given as the corrected or final one: "revised the figure to N", "gave the final
-    # count as N" (it replaces what was said before, larger or not: coref reads ``is_revised``)
-    ("killed", re.compile(r"\b(?:(?:revised|lowered|corrected|updated|raised)\s+(?:the\s+|its\s+|"
-                          r"their\s+)?(?:death\s+)?(?:toll|figure|count|number)\s+(?:of\s+(?:the\s+)?"
-                          r"dead\s+)?(?:to|at)|(?:final|revised|corrected|official)\s+(?:death\s+)?"
-                          r"(?:toll|count|figure)\s+(?:as|at|of|to|was|is|stood\s+at))\s+" + _N, re.I)),
     # bodies recovered are the dead: "N bodies had been recovered / were pulled from the rubble"
     ("killed", re.compile(_N + r"\s+(?:[\w'-]+\s+){0,2}?bodies\s+(?:had\s+|have\s+|were\s+|"
                           r"are\s+)?(?:been\s+|being\s+)?(?:recovered|found|retrieved|pulled|"
@@ -404,7 +398,7 @@ _VICTIM_NOUN = (r"(?:people|persons|civilians?|soldiers?|troops?|officers?|polic
 _NONE_SUBJECT = re.compile(r"\b(?:no\s+one|nobody|none\s+of\s+(?:them|the\s+\w+))\s+"
                            r"(?:\w+\s+){0,2}$", re.IGNORECASE)  # fmt: skip
 _STANDALONE_HINT = re.compile(r"dead|died|slain|murder|killings?\s+of|in\s+action|KIA|WIA|fatalities|deaths?|hurt|lives|wounds|lost|losing|"
-                              r"injuries|toll|casualties|no\s+one|nobody|number\s+of|bodies|hospital|figure|count", re.IGNORECASE)  # fmt: skip
+                              r"injuries|toll|casualties|no\s+one|nobody|number\s+of|bodies|hospital", re.IGNORECASE)  # fmt: skip
 _NO_CASUALTIES = re.compile(r"\b(?:no|without|any)\s+(?:causing\s+(?:any\s+)?|(?:immediate\s+)?reports?\s+of\s+)?"
                             r"(?:casualties|victims)\b", re.IGNORECASE)  # fmt: skip
 _NO_DEAD = re.compile(r"\b(?:no\s+one|nobody)\s+(?:was|were|has\s+been)\s+(?:killed|hurt|injured|"
@@ -560,7 +554,6 @@ def same_group(a: str | None, b: str | None) -> bool:
 _FIRST_REPORT = re.compile(r"\b(?:first|initially|originally|earlier|at\s+first)\b(?:\s+[\w']+){0,3}?\s+"
                            r"(?:said|put|gave|given|reported|announced|estimated|spoke\s+of)\b"
                            r"[^,;.]{0,60}$", re.IGNORECASE)  # fmt: skip
-_REVISED = re.compile(r"\b(?:revised|lowered|corrected|updated|final|official)\b", re.IGNORECASE)
 
 
 def first_report(norm: str, start: int) -> bool:
@@ -568,12 +561,6 @@ def first_report(norm: str, start: int) -> bool:
     "police had initially put the toll at eight"): a report the article then corrects or
     raises, not the count."""
     return bool(_FIRST_REPORT.search(norm[max(0, start - 90) : start]))
-
-
-def is_revised(norm: str, start: int, end: int) -> bool:
-    """The figure at norm[start:end] is given as the corrected or final one ("revised the
-    figure to 20", "the final count as nine"): it replaces the event's figure, smaller or not."""
-    return bool(_REVISED.search(norm[start:end]))
 
 
 def is_additive(norm: str, start: int, end: int) -> bool:
