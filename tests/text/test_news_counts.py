@@ -32,30 +32,30 @@ def test_a_toll_placed_where_it_happened_still_keeps_its_place():
 
 
 def test_attackers_counted_in_their_own_figure_are_not_victims():
-    text = "Two guards were killed, the ministry said, adding that nine attackers died in the fight."
+    text = "Police said nine attackers died in the exchange of fire that followed."
     figures = [(text[a:b], attackers_died(text, a, b, True)) for _, _, a, b in standalone_counts(text)]
     assert figures == [("nine attackers died", True)]
     assert not attackers_died("Five people died when gunmen opened fire.", 12, 16, False)
     left = "The raid left three gunmen dead."
     assert all(attackers_died(left, a, b, True) for _, _, a, b in standalone_counts(left))
-    rows = violent("Gunmen attacked an army post in the town of Kindu on Thursday. One soldier was "
-                   "killed, the army said, adding that nine attackers died when troops fired back.")
+    rows = violent("Gunmen attacked an army post in the town of Kindu on Thursday. Nine attackers "
+                   "died when soldiers fired back, and one soldier was killed, the army said.")
     assert [r.killed for r in rows] == [1]
 
 
 def test_a_party_listed_among_the_victims_is_not_the_attacker():
-    rows = violent("A monitor said the air strikes killed 20 people on Friday, among them members "
-                   "of the Kindu Liberation Front and Ruritanian government soldiers.")
+    rows = violent("Medics said the shelling of the village on Friday killed 20 people, among them "
+                   "Ruritanian government soldiers.")
     assert len(rows) == 1 and rows[0].killed == 20
-    assert rows[0].actor is None
+    assert rows[0].actor is None and rows[0].actor_raw is None
 
 
 # --- from news-dev4's learn part: the toll in other words, first reports, a war's toll ---------
 
 def test_the_bomber_is_a_person_and_joins_the_lead_it_dates():
     text = ("A suicide bombing at a college in the town of Kindu killed 30 people and wounded 52, "
-            "the health ministry said on Saturday.\n\nThe bomber struck on Thursday morning at "
-            "the main hall of the college, witnesses said.")  # fmt: skip
+            "the health ministry said on Saturday.\n\nThe bomber attacked the college's library "
+            "on Thursday, according to the police.")  # fmt: skip
     rows = violent(text)
     assert [(r.date, r.mode, r.killed, r.wounded) for r in rows] == [
         (date(2023, 5, 18), "suicide_bomb", 30, 52)]
@@ -65,46 +65,44 @@ def test_the_bomber_is_a_person_and_joins_the_lead_it_dates():
 
 def test_the_toll_said_in_other_words_is_read():
     assert [(k, n) for k, n, _, _ in standalone_counts(
-        "The number of people killed when a shell hit a market in the town rose to 31.")] == [
+        "The number of people killed in the market shelling had climbed to 31 by evening.")] == [
         ("killed", 31)]
     assert [(k, n) for k, n, _, _ in standalone_counts(
-        "By Sunday, more than 120 bodies had been recovered, a resident said.")] == [("killed", 120)]
+        "Some 120 bodies were pulled from the debris over the weekend.")] == [("killed", 120)]
     assert [(k, n) for k, n, _, _ in standalone_counts(
-        "At least 45 people were being treated in hospital, a doctor said.")] == [("wounded", 45)]
-    assert not standalone_counts("The hospital had treated 300 patients in the year before the war.")
+        "Doctors said 45 of the injured were hospitalised.")] == [("wounded", 45)]
+    assert not standalone_counts("The clinic had admitted 300 patients in the year before the war.")
     text = ("A car bomb exploded at a market in the town of Kindu on Thursday, killing 12 "
-            "people, police said.\n\nMore than 120 bodies had been recovered by Friday, and at "
-            "least 45 people were being treated in hospital, a doctor said.")  # fmt: skip
+            "people, police said.\n\nBy Friday some 120 bodies were pulled from the debris, and "
+            "doctors said 45 of the injured were hospitalised.")  # fmt: skip
     assert [(r.killed, r.wounded) for r in violent(text)] == [(120, 45)]
 
 
 def test_a_casualty_report_naming_another_town_of_the_same_country_stays_with_its_attack():
     text = ("A missile struck the railway station in the city of Kharkiv on Thursday, killing 12 "
-            "people, the governor said.\n\nMore than 60 others were wounded, many of them "
-            "seriously, and trains to Kyiv were cancelled.")  # fmt: skip
+            "people, the governor said.\n\nSixty people were wounded; trains to Kyiv were "
+            "cancelled.")  # fmt: skip
     assert [(r.killed, r.wounded) for r in violent(text)] == [(12, 60)]
 
 
 def test_a_first_report_gives_way_to_a_later_figure_smaller_or_not():
     text = ("Gunmen opened fire on a bus in the district of Kindu on Thursday, killing seven "
-            "people, police said.\n\nOfficials first said nine people had died, but the police "
-            "later gave the count as seven.")  # fmt: skip
+            "people, police said.\n\nA hospital director had first reported nine deaths, but "
+            "the governor said on Friday that seven had died.")  # fmt: skip
     assert [r.killed for r in violent(text)] == [7]
-    alone = violent("Officials first said nine people had died in the attack on the bus on Thursday.")
-    assert [r.killed for r in alone] in ([], [9])  # a first report alone is what there is
     raised = ("Gunmen opened fire on a bus in the district of Kindu on Thursday, police said.\n\n"
-              "Officials had initially put the toll at four; by Friday 11 people had died.")
+              "The army initially gave a toll of four; by Friday 11 people had died.")
     assert [r.killed for r in violent(raised)] == [11]
 
 
 def test_a_toll_over_a_period_is_no_events_toll():
     text = ("Shells struck a hotel in the town of Kindu on Thursday, killing nine tourists and "
-            "wounding 20, officials said.\n\nThe rebels have fought the government since 1984, a "
-            "conflict that has killed more than 40,000 people.")  # fmt: skip
+            "wounding 20, officials said.\n\nRebels have waged an insurgency in the region since "
+            "1990; the war has killed about 30,000 people.")  # fmt: skip
     assert [(r.killed, r.wounded) for r in violent(text)] == [(9, 20)]
 
 
 def test_a_tolls_figure_phrase_is_not_read_as_a_wounded_verb():
     text = ("Gunmen killed dozens of villagers in the north of the country on Saturday, witnesses "
-            "said.\n\nBy Monday, another resident said more than 300 bodies had been recovered.")
+            "said.\n\nOn Monday another elder said 300 bodies were found near the river.")
     assert [(r.killed, r.wounded) for r in violent(text, published="2023-05-22")] == [(300, None)]

@@ -127,7 +127,7 @@ _RELATIVE = re.compile(r",\s+(?:who|which|whose|where)\b[^,;]*(?=,)", re.IGNOREC
 _LIST_PLACE = re.compile(r"\s*,\s*(?:in\s+)?(?:(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+|"
                          r"central\s+)?", re.IGNORECASE)  # fmt: skip
 _ERA_CUES = frozenset({"year", "years_ago", "month", "month_name"})
-# a toll over a period: a conflict, war or campaign that "has killed" N, or N dead "since" a year
+# a toll over a period: a war, an insurgency, a campaign that "has killed" N, or N dead "since" a year
 _PERIOD_TOLL = re.compile(r"\b(?:conflict|war|insurgency|rebellion|uprising|campaign|violence|fighting|"
                           r"crisis)\b[^.;]{0,30}?\b(?:has|have|had)\s+(?:\w+\s+)?(?:killed|claimed|left|"
                           r"cost)\b|\bsince\s+(?:(?:early|late|mid-?)\s*)?(?:\d{4}|" + dates.MONTHS + r")\b",
@@ -531,7 +531,7 @@ def _toll_mention(lex, sentence: Sentence) -> Mention | None:
     if any(c.kind in _ERA_CUES for c in dates.find_cues(sentence.norm)):
         return None  # the toll of a war or of a month ("in 2020", "last month"): not of a day
     if _PERIOD_TOLL.search(sentence.norm):
-        return None  # "a conflict that has killed N", "N have died since 2014": a war's toll
+        return None  # "a war that has claimed N lives", "N dead since 2014": a war's toll
     hits = [h for h in all_hits(lex, sentence) if h.trigger.kind == "casualty" and h.reason is None]
     counted = [h for h in hits if casualty_count(sentence.norm, h.start, h.end, h.passive)[1]]
     if counted:
@@ -732,7 +732,7 @@ def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None
             continue
         if said and key not in stated:
             if count and first_report(norm, hit.start):
-                first_said.add(key)  # "officials first said ten had died": a later figure replaces it
+                first_said.add(key)  # "the army first gave 12 dead": a later figure replaces it
             stated.add(key)
             values[key] = count
             a, b = count_span(norm, hit.start, hit.end, hit.passive)

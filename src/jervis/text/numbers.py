@@ -180,13 +180,13 @@ STANDALONE = [
                           r"workers?|villagers?|children|men|women|fighters?|members?|"
                           r"journalists?|students?|worshippers?|guards?|residents?)\b", re.I)),
     ("killed", re.compile(r"\b(?:death\s+)?toll\s+(?:\w+\s+){0,3}?(?:to|of|at)\s+" + _N, re.I)),
-    # the toll said in other words: "the number of dead (of people killed when ...) rose to N",
+    # the toll said in other words: "the number of people killed (in ...) climbed to N",
     # "the figure reached N" after such a phrase is left alone (a figure of what is not said)
     ("killed", re.compile(r"\bnumber\s+of\s+(?:the\s+)?(?:dead|deaths|fatalities|(?:people|persons|"
                           r"those|civilians)\s+(?:killed|dead|who\s+died))\s+(?:[\w'.-]+\s+){0,24}?"
                           r"(?:rose|has\s+risen|had\s+risen|climbed|reached|increased|jumped|stood|"
                           r"stands|was|is)\s+(?:to\s+|at\s+)?" + _N, re.I)),
-    # bodies recovered are the dead: "N bodies had been recovered / were pulled from the rubble"
+    # bodies recovered are the dead: "N bodies were pulled from the debris", "N bodies found"
     ("killed", re.compile(_N + r"\s+(?:[\w'-]+\s+){0,2}?bodies\s+(?:had\s+|have\s+|were\s+|"
                           r"are\s+)?(?:been\s+|being\s+)?(?:recovered|found|retrieved|pulled|"
                           r"collected|brought|taken)\b", re.I)),
@@ -203,8 +203,8 @@ STANDALONE = [
     ("killed", re.compile(r"\b(?:lost|losing)\s+" + _N + r"\s+(?:of\s+(?:its|their|our)\s+)?"
                           r"(?:[\w'-]+\s+){0,2}?(?:soldiers|troops|fighters|men|servicemen|members|"
                           r"officers|policemen|personnel|militants|rebels)\b", re.I)),
-    # the wounded as the hospitals count them: "N people were being treated in hospital",
-    # "N were hospitalised", "N were admitted to hospital"
+    # the wounded as hospitals count them: "N hospitalised", "N admitted to a city hospital",
+    # "N still under treatment at hospitals"
     ("wounded", re.compile(_N + r"\s+(?:[\w'.-]+\s+){0,3}?(?:" + _AUX + r")?(?:being\s+)?(?:treated\s+"
                            r"(?:in|at)\s+(?:\w+\s+){0,2}?hospitals?|hospitali[sz]ed|admitted\s+to\s+"
                            r"(?:\w+\s+){0,2}?hospitals?)\b", re.I)),
@@ -557,9 +557,9 @@ _FIRST_REPORT = re.compile(r"\b(?:first|initially|originally|earlier|at\s+first)
 
 
 def first_report(norm: str, start: int) -> bool:
-    """The figure at ``start`` is what was said first ("officials first said ten had died",
-    "police had initially put the toll at eight"): a report the article then corrects or
-    raises, not the count."""
+    """The figure at ``start`` is what was said first ("the army first gave 12 dead", "a
+    hospital initially reported five deaths"): a report the article then corrects or raises,
+    not the count."""
     return bool(_FIRST_REPORT.search(norm[max(0, start - 90) : start]))
 
 
