@@ -180,8 +180,8 @@ STANDALONE = [
                           r"workers?|villagers?|children|men|women|fighters?|members?|"
                           r"journalists?|students?|worshippers?|guards?|residents?)\b", re.I)),
     ("killed", re.compile(r"\b(?:death\s+)?toll\s+(?:\w+\s+){0,3}?(?:to|of|at)\s+" + _N, re.I)),
-    # the toll said in other words: "the number of people killed (in ...) climbed to N",
-    # "the figure reached N" after such a phrase is left alone (a figure of what is not said)
+    # the toll said in other words: "the number of dead climbed to N", "the number of those
+    # killed ... reached N"; a bare "the figure reached N" is left alone (a figure of what?)
     ("killed", re.compile(r"\bnumber\s+of\s+(?:the\s+)?(?:dead|deaths|fatalities|(?:people|persons|"
                           r"those|civilians)\s+(?:killed|dead|who\s+died))\s+(?:[\w'.-]+\s+){0,24}?"
                           r"(?:rose|has\s+risen|had\s+risen|climbed|reached|increased|jumped|stood|"
