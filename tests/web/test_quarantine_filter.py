@@ -25,7 +25,12 @@ def bad(k: int) -> str:
 
 
 @pytest.fixture
-def client(make_client, tmp_path: Path, monkeypatch):
+def client(tmp_path: Path, monkeypatch):
+    """An app over its own store (not the demo's: nothing here needs it)."""
+    from fastapi.testclient import TestClient
+
+    from jervis.web import Settings, create_app
+
     db = tmp_path / "fresh.duckdb"
     folder = tmp_path / "work" / "data"
     folder.mkdir(parents=True)
@@ -34,14 +39,16 @@ def client(make_client, tmp_path: Path, monkeypatch):
     (tmp_path / "work" / "events.csv").write_text(bad(3))
     monkeypatch.chdir(tmp_path / "work")
     jervis.ingest([Path("data/events.csv"), Path("data/100%_x.csv"), Path("events.csv")], db=db)
-    client = make_client(db=db)
+    client = TestClient(create_app(Settings(db=db)), base_url="http://127.0.0.1", raise_server_exceptions=False)
+    client.__enter__()
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr("a.csv", bad(4))
         zf.writestr("b.csv", "date,event\n2007-06-06,ASSAULT\n")
     assert client.post("/api/ingest", files={"file": ("batch.zip", buf.getvalue())}).status_code == 201
     assert client.post("/api/ingest", files={"file": ("my data.csv", bad(5).encode())}).status_code == 201
-    return client
+    yield client
+    client.__exit__(None, None, None)
 
 
 def _rows(client, source_file: str) -> list[tuple[str, int, str]]:
