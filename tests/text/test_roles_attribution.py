@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from jervis.text.extract import extract_text
 from jervis.text.pipeline import parse
 from jervis.text.roles import roles_for
 
@@ -48,3 +49,10 @@ def test_who_condemns_investigates_or_describes_an_attack_did_not_carry_it_out(s
 
 def test_the_party_blamed_is_not_also_the_target():
     assert _roles("Police blamed the attack on the rebels.", "attack") == ("rebels", None)
+
+
+def test_an_event_takes_the_party_a_later_sentence_lays_it_on():
+    text = ("A bomb exploded outside a bank in the capital on Monday, killing two guards. "
+            "Police blamed the bombing on the rebels.")
+    (event,) = extract_text(text, published="2024-03-06")
+    assert event.actor_raw == "rebels" and event.killed == 2
