@@ -205,6 +205,7 @@ def quarantine(
     full: Annotated[bool, typer.Option("--full", help="Show each rejected row whole.")] = False,
     format: Annotated[str, typer.Option(help="table or json (lines, with the raw row).")] = "table",
     lake: LakeOption = None,
+    file: Annotated[Optional[str], typer.Option("--file", help="Only this file's rows: its path as shown or as given at ingest, or its name.")] = None,  # noqa: UP045
     as_json: JsonOption = False,
 ) -> None:
     """Rows that could not be stored: file, line, reason and an excerpt of the row."""
@@ -212,7 +213,7 @@ def quarantine(
 
     if format not in ("table", "json"):
         raise JervisError(f"unknown --format {format!r}; choose table or json")
-    rows = quarantined(engine_from(db, lake=lake), limit=limit)
+    rows = quarantined(engine_from(db, lake=lake), limit=limit, named=file)
     if as_json:
         _print_json(rows)
         return

@@ -54,7 +54,10 @@ def test_a_damaged_parquet_file_is_named(capsys, lake, tmp_path):
 def test_a_file_of_another_schema_is_named(capsys, lake, tmp_path):
     copy = _copy(lake, tmp_path)
     foreign = event_files(copy)[0].parent / "foreign.parquet"
-    pq.write_table(pa.table({"event_id": ["x"], "date": ["not a date"]}), foreign)
+    # every column an event needs, but the date as text: a file without them is named for
+    # what it lacks (test_a_file_missing_one_required_column_is_named)
+    pq.write_table(pa.table({"event_id": ["x"], "date": ["not a date"], "date_precision": ["day"],
+                             "event": ["ASSAULT"], "source_dataset": ["acled"]}), foreign)  # fmt: skip
     code, _, err = cli(capsys, "events", "--lake", str(copy))
     line = one_line_error(code, err)
     assert "foreign.parquet" in line and "column 'date'" in line
@@ -116,3 +119,21 @@ def test_a_file_that_is_not_an_event_file_is_named(capsys, lake, tmp_path, colum
         code, _, err = cli(capsys, *command, "--lake", str(copy))
         line = one_line_error(code, err)
         assert "notes.parquet" in line and expected in line
+
+
+@pytest.mark.parametrize("engine_name", ["duckdb", pytest.param("spark", marks=pytest.mark.spark)])
+def test_a_file_missing_one_required_column_is_named(capsys, lake, tmp_path, engine_name):
+    """A file holding most event columns but not ``event`` was read with nulls in it: the other
+    files' ``event`` column hid its absence from a check of the union of the files' columns."""
+    copy = _copy(lake, tmp_path)
+    first = event_files(copy)[0]
+    rows = pq.read_table(first).drop_columns(["event"])
+    rows = rows.set_column(rows.schema.get_field_index("event_id"), "event_id",
+                           pa.array([f"other-{k}" for k in range(rows.num_rows)]))  # fmt: skip
+    pq.write_table(rows, first.parent / "partial.parquet")
+    code, _, err = cli(capsys, "events", "--lake", str(copy), "--engine", engine_name)
+    line = one_line_error(code, err)
+    assert "partial.parquet" in line and "no column 'event'" in line
+    code, _, err = cli(capsys, "ingest", str(ACLED), "--lake", str(copy))  # merging into its partition
+    line = one_line_error(code, err)
+    assert "partial.parquet" in line and "no column 'event'" in line

@@ -500,6 +500,94 @@ def physical_lines(stream: IO[bytes], max_line: int) -> Iterator[bytes | Overlon
         yield from chunk.lines()
 
 
+_STRUCTURE = re.compile(rb'[\[\]{},"]')
+_STRING_REST = re.compile(rb'(?:[^"\\]++|\\.)*+')  # a string's body up to its closing quote
+_SPACE = b" \t\r\n"
+
+
+@dataclass(frozen=True)
+class ArrayEnd:
+    """What closed a JSON array stream: ``closed`` (its ``]`` was found) and any non-blank text
+    after it (``trailing``, its first bytes)."""
+
+    closed: bool
+    trailing: bytes = b""
+
+
+def array_elements(stream: IO[bytes], max_element: int) -> Iterator[bytes | Overlong | ArrayEnd]:
+    """The elements of a top-level JSON array, each as its bytes, streamed in blocks: split at
+    the commas outside strings and brackets, so one malformed element stays one element (an
+    unclosed bracket or string runs to the end). An element over ``max_element`` bytes becomes
+    Overlong; blank elements (``[]``, a trailing comma) are skipped. Ends with an ArrayEnd.
+    Raises ValueError when the stream does not start with ``[``."""
+    buf = stream.read(_BLOCK)
+    if buf.startswith(b"\xef\xbb\xbf"):
+        buf = buf[3:]
+    eof = not buf
+    while not eof and not buf.lstrip(_SPACE):
+        more = stream.read(_BLOCK)
+        eof, buf = not more, buf + more
+    buf = buf.lstrip(_SPACE)
+    if not buf.startswith(b"["):
+        raise ValueError("not a JSON array")
+    start = scan = 1  # the current element begins at ``start``; scanned up to ``scan``
+    depth, in_string = 0, False
+    skipped, head = 0, b""  # bytes of an over-long element already dropped, and its first bytes
+
+    def element(end: int) -> bytes | Overlong | None:
+        if skipped:
+            return Overlong(skipped + end - start, head)
+        data = buf[start:end]
+        if end - start > max_element:
+            return Overlong(end - start, data[:200])
+        return data if data.strip(_SPACE) else None
+
+    while True:
+        if in_string:
+            found = _STRING_REST.match(buf, scan)
+            scan = found.end()
+            if scan < len(buf) and buf[scan] == 0x22:  # the closing quote
+                in_string, scan = False, scan + 1
+                continue
+        else:
+            found = _STRUCTURE.search(buf, scan)
+            if found is not None:
+                token, scan = buf[found.start()], found.end()
+                if token == 0x22:
+                    in_string = True
+                elif token in b"[{":
+                    depth += 1
+                elif token == 0x5D and depth == 0:  # the array's "]"
+                    if (data := element(found.start())) is not None:
+                        yield data
+                    rest = buf[scan:] + (b"" if eof else stream.read(_BLOCK))
+                    while not rest.strip(_SPACE) and not eof and (more := stream.read(_BLOCK)):
+                        rest += more
+                    yield ArrayEnd(True, rest.strip(_SPACE)[:200])
+                    return
+                elif token in b"]}":
+                    depth = max(depth - 1, 0)
+                elif token == 0x2C and depth == 0:
+                    if (data := element(found.start())) is not None:
+                        yield data
+                    start, skipped, head = scan, 0, b""
+                continue
+            scan = len(buf)
+        # the block is scanned: read the next one (or end an unclosed array)
+        if eof:
+            if (data := element(len(buf))) is not None:
+                yield data
+            yield ArrayEnd(False)
+            return
+        if skipped or scan - start > max_element:  # over-long: keep its head, drop what is scanned
+            head = head or buf[start : start + 200]
+            skipped += scan - start
+            start = scan
+        more = stream.read(_BLOCK)
+        eof = not more
+        buf, scan, start = buf[start:] + more, scan - start, 0
+
+
 def is_blank(text: str) -> bool:
     return not text.strip()
 

@@ -1,7 +1,10 @@
-"""jervis's own format: CSV, Parquet or JSON Lines whose columns are canonical names.
+"""jervis's own format: CSV, Parquet, JSON Lines or a JSON array of objects whose columns are
+canonical names.
 
 Any file whose columns are a subset of the canonical schema (at least ``date`` and ``event``)
-imports with no mapping at all; the validator fills and checks the rest.
+imports with no mapping at all; the validator fills and checks the rest. JSON Lines
+(``.jsonl``, ``.ndjson``) and JSON arrays (``.json``; a ``.json`` file of objects one a line
+is read as JSON Lines) both stream; an array's elements are numbered from 1 in place of lines.
 """
 
 from __future__ import annotations
@@ -16,9 +19,11 @@ import pandas as pd
 from jervis.errors import JervisError
 from jervis.sources.base import (
     BATCH_ROWS,
+    ArrayEnd,
     Limits,
     Overlong,
     SourceInfo,
+    array_elements,
     bad_encoding,
     batched_frames,
     csv_records,
@@ -27,6 +32,7 @@ from jervis.sources.base import (
     parquet_file,
     physical_lines,
     raw_json,
+    read_head,
     safe_text,
 )
 from jervis.store.export import ESCAPED_COLUMNS, restore_formulas
@@ -65,7 +71,9 @@ class CanonicalReader:
         suffix = path.suffix.lower()
         if suffix == ".parquet":
             return _is_canonical(parquet_file(path).schema_arrow.names)
-        if suffix in (".jsonl", ".ndjson"):
+        if suffix == ".json" and head.lstrip().startswith("["):
+            return _first_element_canonical(head)
+        if suffix in (".jsonl", ".ndjson", ".json"):
             first = head.splitlines()[0] if head else ""
             try:
                 record = json.loads(first)
@@ -80,7 +88,9 @@ class CanonicalReader:
         suffix = path.suffix.lower()
         if suffix == ".parquet":
             yield from self._parquet(path)
-        elif suffix in (".jsonl", ".ndjson"):
+        elif suffix == ".json" and _starts_array(path):
+            yield from self._json_array(path)
+        elif suffix in (".jsonl", ".ndjson", ".json"):
             yield from self._jsonl(path)
         else:
             for raw in batched_frames(csv_records(path)):
@@ -116,23 +126,36 @@ class CanonicalReader:
                 text = data.decode("utf-8-sig" if number == 1 else "utf-8", errors="surrogateescape")
                 if is_blank(text):
                     continue
-                text = text.strip()
-                record: dict = {"_line": number, "_raw": text, "_error": None}
-                try:
-                    value = json.loads(text)
-                except (ValueError, RecursionError) as exc:
-                    where = f" at column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
-                    message = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
-                    record["_error"] = f"not valid JSON ({message}{where})"
-                    record["_raw"] = json.dumps(text)
+                records.append(_json_record(number, text.strip(), "a JSON line"))
+                if len(records) >= BATCH_ROWS:
+                    yield _jsonl_frame(records)
+                    records = []
+        if records:
+            yield _jsonl_frame(records)
+
+    def _json_array(self, path: Path) -> Iterator[pd.DataFrame]:
+        """A JSON array of event objects, streamed element by element (``array_elements``):
+        element k is row k, as line k of JSON Lines; text after the array is one more row."""
+        limits = Limits.from_env()
+        records: list[dict] = []
+        number = 0
+        with open_binary(path, limits) as fh:
+            for data in array_elements(fh, limits.max_line_bytes):
+                number += 1
+                if isinstance(data, ArrayEnd):
+                    if not data.trailing:
+                        break
+                    text = data.trailing.decode("utf-8", "replace")
+                    records.append({"_line": number, "_raw": json.dumps(text), "_error": "text after the JSON "
+                                    "array's closing ']' (the file holds one array of events)"})  # fmt: skip
+                elif isinstance(data, Overlong):
+                    reason = f"array element of {data.length:,} bytes is longer than the limit of " \
+                             f"{limits.max_line_bytes:,} (${Limits.ENV['max_line_bytes']})"  # fmt: skip
+                    records.append({"_line": number, "_raw": json.dumps(data.head.decode("utf-8", "replace")),
+                                    "_error": reason})  # fmt: skip
                 else:
-                    error = bad_encoding([text]) or _record_error(value)
-                    if error:
-                        record["_error"] = error
-                        record["_raw"] = json.dumps(text)
-                    else:
-                        record.update(value)
-                records.append(record)
+                    text = data.decode("utf-8", errors="surrogateescape").strip()
+                    records.append(_json_record(number, text, "an array element"))
                 if len(records) >= BATCH_ROWS:
                     yield _jsonl_frame(records)
                     records = []
@@ -140,9 +163,45 @@ class CanonicalReader:
             yield _jsonl_frame(records)
 
 
-def _record_error(value: object) -> str | None:
+def _starts_array(path: Path) -> bool:
+    """Whether a file's first non-blank character is ``[`` (a JSON array, not JSON Lines)."""
+    return read_head(path, 4096).lstrip().startswith("[")
+
+
+def _first_element_canonical(head: str) -> bool:
+    """Whether the first element of a JSON array (in the file's head) is a canonical event."""
+    start = head.index("[") + 1
+    start += len(head[start:]) - len(head[start:].lstrip())
+    try:
+        value, _ = json.JSONDecoder().raw_decode(head, start)
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(value, dict) and _is_canonical(list(value))
+
+
+def _json_record(number: int, text: str, what: str) -> dict:
+    """One JSON Lines line or array element as a row: its columns, or an ``_error``."""
+    record: dict = {"_line": number, "_raw": text, "_error": None}
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        where = f" at column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
+        message = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
+        record["_error"] = f"not valid JSON ({message}{where})"
+        record["_raw"] = json.dumps(text)
+    else:
+        error = bad_encoding([text]) or _record_error(value, what)
+        if error:
+            record["_error"] = error
+            record["_raw"] = json.dumps(text)
+        else:
+            record.update(value)
+    return record
+
+
+def _record_error(value: object, what: str = "a JSON line") -> str | None:
     if not isinstance(value, dict):
-        return "a JSON line must be an object"
+        return f"{what} must be an object"
     unknown = set(value) - set(COLUMNS)
     if unknown:
         return f"unknown columns {sorted(safe_text(k) for k in unknown)}"

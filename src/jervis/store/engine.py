@@ -215,9 +215,9 @@ class Engine:
                 empty = ibis.memtable(_empty_events())
                 return empty.mutate(row_hash=ibis.null("string"), ingest_id=ibis.null("int64"))
             if self.name == "spark":  # Spark lists the folder itself (skipping _ and . names)
-                from jervis.store.lake import check_columns
+                from jervis.store.lake import check_files
 
-                check_columns(self.lake, files)
+                check_files(self.lake, files)
                 return self._parquet(str(self.lake))
             return self._lake_files(files)
         if self.name == "spark":
@@ -230,10 +230,11 @@ class Engine:
         import duckdb
         import pyarrow as pa
 
-        from jervis.store.lake import check_files, unusual_columns
+        from jervis.store.lake import check_files
         from jervis.store.schema import ARROW_SCHEMA
 
         want = {f.name: f.type for f in ARROW_SCHEMA if f.name in COLUMNS}
+        check_files(self.lake, files)  # damaged files, files without an event column: named
         try:
             table = self._parquet([str(p) for p in files])
         except duckdb.Error as exc:
@@ -241,9 +242,7 @@ class Engine:
             raise JervisError(f"cannot read the lake's files ({str(exc).splitlines()[0]})", path=str(self.lake)) from None
         expected = ibis.Schema.from_pyarrow(pa.schema(list(want.items())))
         got = table.schema()
-        if unusual_columns(list(got)) or any(
-            n in got and got[n].copy(nullable=True) != t.copy(nullable=True) for n, t in expected.items()
-        ):
+        if any(n in got and got[n].copy(nullable=True) != t.copy(nullable=True) for n, t in expected.items()):
             check_files(self.lake, files, want)
         return table
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+import operator
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +18,29 @@ from jervis.store.engine import Engine, as_engine
 from jervis.store.schema import COLUMNS
 
 
-def _quarantine_table(backend: Any, source_file: str | None):
+def _named(column: Any, name: str) -> Any:
+    """Stored paths (absolute) that a user's ``name`` for a file points at: the full path, or
+    a relative path (as given at ingest, as `jervis quarantine` shows it below the working
+    folder) or a name (as pages show it) that ends the stored path at a folder boundary. Ibis
+    literals: no LIKE, so ``%`` and ``_`` in a name match only themselves."""
+    name = name.replace("\\", "/")
+    while name.startswith("./"):
+        name = name[2:]
+    if not name or name.endswith("/") or "/../" in f"/{name}/" or name.startswith("/"):
+        return column == name  # absolute, or not a file's name: the stored path exactly
+    return (column == name) | column.endswith(f"/{name}")
+
+
+def _quarantine_table(backend: Any, source_file: str | Sequence[str] | None, named: str | None = None):
+    """The quarantine, of one stored file (or any of several), of the files a user names
+    ``named`` (``_named``), or of either when both are given."""
     t = backend.table("quarantine")
-    return t.filter(t.source_file == source_file) if source_file is not None else t
+    if source_file is None and named is None:
+        return t
+    paths = [source_file] if isinstance(source_file, str) else list(source_file or ())
+    keep = [_named(t.source_file, named)] if named is not None else []
+    keep += [t.source_file.isin(paths)] if paths else []
+    return t.filter(functools.reduce(operator.or_, keep)) if keep else t.filter(ibis.literal(False))
 
 
 def quarantined(
@@ -26,21 +48,28 @@ def quarantined(
     *,
     limit: int = 50,
     offset: int = 0,
-    source_file: str | None = None,
+    source_file: str | Sequence[str] | None = None,
+    named: str | None = None,
     backend: Any = None,
 ) -> list[dict]:
-    """Rejected rows with their reasons, oldest ingest first (optionally of one source file)."""
-    t = _quarantine_table(as_engine(db, backend).catalog, source_file)
+    """Rejected rows with their reasons, oldest ingest first: all, or those of ``source_file``
+    (a stored path, or several), of the files a user names ``named`` (full path, the path as
+    given at ingest or the file's name), or of either."""
+    t = _quarantine_table(as_engine(db, backend).catalog, source_file, named)
     t = t.order_by([t.ingest_id, t.line]).limit(limit, offset=offset)
     frame = t.select("source_file", "line", "reason", "raw").to_pandas()
     return frame.to_dict("records")
 
 
 def quarantine_count(
-    db: str | Path | None = None, *, source_file: str | None = None, backend: Any = None
+    db: str | Path | None = None,
+    *,
+    source_file: str | Sequence[str] | None = None,
+    named: str | None = None,
+    backend: Any = None,
 ) -> int:
     """How many rejected rows `quarantined` pages through."""
-    t = _quarantine_table(as_engine(db, backend).catalog, source_file)
+    t = _quarantine_table(as_engine(db, backend).catalog, source_file, named)
     return int(t.count().to_pyarrow().as_py())
 
 

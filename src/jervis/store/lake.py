@@ -55,45 +55,44 @@ def check_lake(lake: str | Path) -> Path:
     return path
 
 
-def unusual_columns(names: list[str]) -> bool:
-    """Whether the union of the event files' columns (DuckDB reads them by name) holds a column
-    no event file has, or lacks one every event row has: then some file is not an event file
-    (``check_files`` names it). Reading by name would otherwise give its rows as null events."""
-    return not set(names) <= set(LAKE_COLUMNS) or not all(c in names for c in REQUIRED)
+_SCHEMAS: dict[tuple[str, int, int], object] = {}  # (path, size, mtime_ns) -> pyarrow schema
+_SCHEMAS_MAX = 200_000  # a few KB each; a lake of more files re-reads footers, nothing worse
 
 
-def check_columns(lake: str | Path, files: list[Path]) -> None:
-    """``check_files`` when the files' columns, read by name as DuckDB does, are unusual: for
-    Spark, which reads the folder with one file's schema and would give a foreign file's rows
-    as null events (about 0.3 s per thousand files)."""
-    con = duckdb.connect()
-    try:
-        names = [d[0] for d in con.execute("SELECT * FROM read_parquet(?, union_by_name = true) LIMIT 0",
-                                           [[str(f) for f in files]]).description]  # fmt: skip
-    except duckdb.Error:
-        names = []  # unreadable: check_files names the file
-    finally:
-        con.close()
-    if unusual_columns(names):
-        check_files(lake, files, {})
+def file_schema(file: Path):
+    """A Parquet file's schema from its footer, read once per (path, size, mtime) for the life
+    of the process: a lake is opened many times (events, screen, web) and its files rarely
+    change, so checking every file costs a ``stat`` each after the first open."""
+    import pyarrow.parquet as pq
+
+    stat = file.stat()
+    key = (str(file), stat.st_size, stat.st_mtime_ns)
+    schema = _SCHEMAS.get(key)
+    if schema is None:
+        schema = pq.read_schema(file)
+        if len(_SCHEMAS) >= _SCHEMAS_MAX:
+            _SCHEMAS.clear()
+        _SCHEMAS[key] = schema
+    return schema
 
 
-def check_files(lake: str | Path, files: list[Path], columns: dict[str, object]) -> None:
+def check_files(lake: str | Path, files: list[Path], columns: dict[str, object] | None = None) -> None:
     """Name the first event file that is not readable Parquet, lacks a column every event row
     has (``REQUIRED``) or whose canonical columns have another type than ``columns`` (name ->
-    pyarrow type): run when DuckDB cannot read the lake, reads a column of it with another
-    type or finds unusual columns, so a clean lake pays nothing for it."""
+    pyarrow type). Readers check every file before reading (footers cached by ``file_schema``):
+    read by name, a file without ``event`` would give null events, even beside files that
+    have it. Types are checked only when DuckDB reads a column of the lake with another type
+    (``columns`` then given), as a file of narrower integers still reads right."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     for file in files:
         where = str(file.relative_to(lake)) if file.is_relative_to(lake) else str(file)
         try:
-            schema = pq.read_schema(file)
+            schema = file_schema(file)
         except (OSError, pa.ArrowException) as exc:
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise JervisError(f"not a readable Parquet file ({first})", path=f"{lake}: {where}") from None
-        for name, want in columns.items():
+        for name, want in (columns or {}).items():
             if name in schema.names and schema.field(name).type != want:
                 raise JervisError(f"column {name!r} is {schema.field(name).type}, not {want} as in an "
                                   "event lake", path=f"{lake}: {where}")  # fmt: skip
@@ -143,7 +142,7 @@ def merge_into_lake(con: duckdb.DuckDBPyConnection, lake: str | Path, ingest_id:
     shutil.rmtree(staging, ignore_errors=True)
     try:
         if existing:
-            check_columns(lake, [Path(f) for f in existing])  # a foreign file is named, not a traceback
+            check_files(lake, [Path(f) for f in existing])  # a foreign file is named, not a traceback
             con.read_parquet(existing, filename=True).create_view("_lake", replace=True)
             con.execute(
                 "CREATE TEMP TABLE _known AS SELECT f.event_id, e.row_hash = f.row_hash AS same, "

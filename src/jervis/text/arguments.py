@@ -342,7 +342,7 @@ def two_sides(doc, span) -> tuple | None:
 # -- the attacker a nearby sentence names ------------------------------------------------------
 # a sentence may name who carried out an attack: it says "by" or "responsibility" (cheap test
 # before any parse)
-_PERPETRATOR_CUE = re.compile(r"(?i:\bby\b|\bresponsibility\b)")
+_PERPETRATOR_CUE = re.compile(r"(?i:\bby\b|\bresponsib|\battribut|\bblam|\baccus)")
 # verbs of carrying out an attack whose passive agent is its perpetrator ("was carried out /
 # planted / staged by X"); the lexicon's attack and casualty words count too ("killed by X")
 _PERPETRATE = re.compile(r"(?i:carried|perpetrated|committed|planted|placed|staged|launched|"
@@ -355,7 +355,14 @@ def perpetrator(lex: Lexicon, doc) -> RoleSpan | None:
     "claimed responsibility", or the agent ("by ...") of an attack word or of a verb of carrying
     out in the passive ("was carried out by X", "were killed by X", "the murder of Y by X").
     Not a pronoun, a source who speaks, a place, a date, or a weapon ("killed by a bomb")."""
-    from jervis.text.roles import _agent, _event_word, _party_word, _phrase, _prep_object
+    from jervis.text.roles import (
+        _agent,
+        _event_word,
+        _party_word,
+        _phrase,
+        _prep_object,
+        attributed_to,
+    )
 
     found = []
     claimer = _claimer(doc)
@@ -367,7 +374,7 @@ def perpetrator(lex: Lexicon, doc) -> RoleSpan | None:
         ):
             found.append(_agent(tok))
         elif tok.tag_.startswith("NN") and _event_word(tok):
-            found.append(_prep_object(tok, ("by",)))
+            found.append(_prep_object(tok, ("by",)) or attributed_to(tok))
     for who in found:
         if who is None or who.tag_ in PRONOUN_TAGS or who.tag_ == "PRP$":
             continue

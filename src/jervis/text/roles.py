@@ -166,6 +166,10 @@ def roles_for(
         actor = by or (mod if owner is None else None)  # "launched its attack": the subject
         target = _prep_object(trigger, _TARGET_PREPS)
         head = trigger.head
+        if actor is None:
+            actor = attributed_to(trigger)  # "blamed the attack on X", "accused X of the attack"
+            if actor is not None and target is not None and target.i == actor.i:
+                target = None  # "blamed the attack on X": X did it, X was not hit
         if actor is None and trigger.dep_ in _OBJ + ("pobj",):
             verb = head if trigger.dep_ in _OBJ else head.head
             for _ in range(3):  # "carried out a series of strikes": up to the verb
@@ -205,6 +209,9 @@ def roles_for(
     if actor is not None and _SOURCE.fullmatch(actor.text):
         actor = None  # a spokesman, an official, a source: who tells, not who attacked
     actor_span = _phrase(actor) if actor is not None else None
+    if actor_span is not None and actor_span.start <= trigger.idx < actor_span.end:
+        end = actor.idx + len(actor.text)  # "accused X of the attack": X, not "X of the attack"
+        actor_span = RoleSpan(actor_span.start, end, doc.text[actor_span.start : end])
     target_span = _phrase(target) if target is not None else None
     if actor_span is None and actor is not None:
         actor_span = pronoun_span(actor, "attacker")
@@ -244,11 +251,80 @@ def _party_word(token) -> bool:
 
 
 def _reporting(verb) -> bool:
+    """A verb of telling, judging or attributing ("confirmed", "condemned", "investigated",
+    "blamed"): its subject is a source, not who attacked. The lexicon lists the verbs' base
+    forms; their inflections count too, except those of "claim" ("X claimed the attack" names
+    who carried it out)."""
     from jervis.text.lexicon import load_lexicon
 
     cues = load_lexicon().cues
-    return bool(cues["to_report"].fullmatch(verb.lower_) or cues["reporter"].fullmatch(verb.lower_)
-                or verb.lower_ in ("confirmed", "confirms", "reported", "said", "says"))  # fmt: skip
+    word = verb.lower_
+    return bool(cues["to_report"].fullmatch(word) or cues["reporter"].fullmatch(word)
+                or word in ("confirmed", "confirms", "reported", "said", "says")
+                or (_inflected(cues["to_report"]).fullmatch(word)
+                    and not word.startswith("claim")))  # fmt: skip
+
+
+_INFLECTED: dict[str, re.Pattern[str]] = {}
+
+
+def _inflected(cue: re.Pattern[str]) -> re.Pattern[str]:
+    """A pattern of base verb forms ("describe", "verify", "condemn") widened to their
+    inflections ("described", "describing", "verified", "condemns")."""
+    found = _INFLECTED.get(cue.pattern)
+    if found is None:
+        bases = max(re.findall(r"[a-z|]+", cue.pattern), key=len).split("|")  # the alternatives
+        forms = []
+        for b in bases:
+            if b.endswith("e"):
+                forms.append(b[:-1] + "(?:e|es|ed|ing)")
+            elif b.endswith("y"):
+                forms.append(b[:-1] + "(?:y|ies|ied|ying)")
+            else:
+                forms.append(b + "(?:s|ed|ing)?")
+        found = _INFLECTED[cue.pattern] = re.compile("(?:" + "|".join(forms) + ")", re.IGNORECASE)
+    return found
+
+
+# verbs that lay an attack at someone's door: "attributed / blamed the attack on X", "accused X
+# of the attack", "held X responsible for it"
+_ATTRIBUTE = re.compile(r"(?i:attribut(?:e|es|ed|ing)|blam(?:e|es|ed|ing)|accus(?:e|es|ed|ing)|"
+                        r"h[eo]ld|holds|holding)")
+
+
+def _attributing(token) -> bool:
+    return _verb(token) and bool(_ATTRIBUTE.fullmatch(token.text))
+
+
+def attributed_to(trigger):
+    """Whom a verb of attribution names as the author of the attack noun ``trigger``: the object
+    of "to" / "on" when the attack is its object or passive subject ("attributed the attack to
+    X", "the attack was blamed on X", "an action attributed to X"); the verb's object, or its
+    passive subject, when the attack follows "for" / "of" ("blamed X for the attack", "accused X
+    of the attack", "X was accused of the attack", "held X responsible for it"). "Held" counts
+    only with "responsible". None otherwise."""
+    head, dep = trigger.head, trigger.dep_
+    if dep == "pobj" and head.dep_ == "prep" and head.lower_ in ("for", "of"):
+        up = head.head  # the verb, or its object / "responsible" the preposition hangs on
+        if up.lower_ == "responsible":
+            up = up.head
+        verb = up if _verb(up) else up.head
+        if not _attributing(verb):
+            return None
+        if verb.lower_.startswith("h") and not any(
+                t.lower_ == "responsible" for t in verb.subtree):  # fmt: skip
+            return None
+        who = _child(verb, _PASS_SUBJ) if passive_verb(verb) else _child(verb, _OBJ)
+        return who if who is not None and who.i != trigger.i else None
+    if dep in _OBJ + _PASS_SUBJ and _attributing(head) and not head.lower_.startswith("h"):
+        return _prep_object(head, ("to", "on")) or _prep_object(trigger, ("to", "on"))
+    acl = next((c for c in trigger.children if c.dep_ == "acl" and c.tag_ == "VBN"
+                and _attributing(c) and not c.lower_.startswith("h")), None)  # fmt: skip
+    return _prep_object(acl, ("to", "on")) if acl is not None else None
+
+
+def passive_verb(verb) -> bool:
+    return _child(verb, ("auxpass",)) is not None or _child(verb, _PASS_SUBJ) is not None
 
 
 def _reporter_of(pronoun):

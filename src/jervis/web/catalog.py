@@ -55,13 +55,31 @@ def sources_data(request: Request) -> list[dict[str, Any]]:
     return state.cached("sources", lambda: _clean(source_list(backend=state.backend())))
 
 
-def quarantine_page(request: Request, limit: int, offset: int, source_file: str | None = None):
+def quarantine_page(
+    request: Request, limit: int, offset: int, source_file: str | None = None, *, named: str | None = None
+):
+    """A page of the quarantine: of one stored file (``source_file``), or of the files a user
+    names ``named`` as pages show them (``uploads_named``, ``inspect.quarantined``)."""
     state = state_of(request)
     backend = state.backend()
-    rows = quarantined(limit=limit, offset=offset, source_file=source_file, backend=backend)
-    total = quarantine_count(source_file=source_file, backend=backend)
+    if named is not None:
+        source_file = uploads_named(state, named)
+    rows = quarantined(limit=limit, offset=offset, source_file=source_file, named=named, backend=backend)
+    total = quarantine_count(source_file=source_file, named=named, backend=backend)
     rows = [{**r, "source_file": state.shown_name(r["source_file"])} for r in _clean(rows)]  # no server paths
     return {"total": total, "limit": limit, "offset": offset, "rows": rows}
+
+
+def uploads_named(state: Any, name: str) -> list[str]:
+    """The stored paths of uploads (and of their archives' members) that pages show as
+    ``name``: the name the user gave the upload, ``<upload>/<member>`` for a member."""
+    paths = []
+    for stored, shown in state.upload_names().items():
+        if name == shown:
+            paths.append(stored)
+        elif name.startswith(f"{shown}/"):
+            paths.append(stored + name[len(shown):])
+    return paths
 
 
 @router.get("/api/sources", response_model=list[Source], tags=["catalog"],
@@ -84,12 +102,13 @@ def api_quarantine(
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
     source_file: Annotated[str | None, Query(max_length=4096, description=(
-        "Only the rows of this file, by its full path as `jervis quarantine` shows it; an "
-        "upload's rows are at /api/ingest/{id}."))] = None,
+        "Only the rows of the file(s) named so: as the rows name them (an upload's name, "
+        "`<upload>/<member>`, a file's name), or by the path given at ingest (as `jervis "
+        "quarantine` shows it) or the full path. A name matches every file of that name."))] = None,
 ):
     """Rows name their file as the user gave it (an upload, `<upload>/<member>`) or by its name
     alone: never by the server's path."""
-    return quarantine_page(request, limit, offset, source_file)
+    return quarantine_page(request, limit, offset, named=source_file)
 
 
 @router.get("/sources", include_in_schema=False)
