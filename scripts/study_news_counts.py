@@ -112,45 +112,22 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT / "src"))
     sys.path.insert(0, str(ROOT / "scripts"))
-    from study_news_rows import _value, per_article, summary
+    from study_news_rows import ablation_and_rule_cv, per_article, summary
 
     docs = learn_docs({"news-dev4": args.news_dev4} if args.news_dev4 else None)
+    for d in docs:
+        d.doc_id = f"{d.set_name}/{d.doc_id}"
     switches = _switches()
+    report: dict = {"articles": len(docs), **ablation_and_rule_cv(docs, switches)}
     full = per_article(docs)
-    report: dict = {"articles": len(docs), "all rules": summary(full), "without": {}}
-    by_set = {}
-    for name in LEARN_SETS:
-        rows = [r for d, r in zip(docs, full, strict=True) if d.set_name == name]
-        if rows:
-            by_set[name] = summary(rows)
-    report["all rules, per set"] = by_set
-    support: dict[str, set[int]] = {}
-    hurts: dict[str, list[str]] = {}
-    for name, switch in switches.items():
-        switch(False)
-        rows = per_article(docs)
-        switch(True)
-        report["without"][name] = summary(rows)
-        pairs = list(enumerate(zip(full, rows, strict=True)))
-        support[name] = {k for k, (a, b) in pairs if _value(a) > _value(b)}
-        hurts[name] = sorted(docs[k].doc_id for k, (a, b) in pairs if _value(a) < _value(b))
+    report["all rules, per set"] = {
+        name: summary([r for d, r in zip(docs, full, strict=True) if d.set_name == name])
+        for name in LEARN_SETS if any(d.set_name == name for d in docs)}  # fmt: skip
     for switch in switches.values():
         switch(False)
     report["no rule of the round"] = summary(per_article(docs))
     for switch in switches.values():
         switch(True)
-    report["articles each rule helps"] = {
-        n: sorted(f"{docs[k].set_name}/{docs[k].doc_id}" for k in s) for n, s in support.items()}
-    report["articles each rule hurts"] = hurts
-    cv = []
-    for k, doc in enumerate(docs):
-        off = [n for n, s in support.items() if not (s - {k})]
-        for name in off:
-            switches[name](False)
-        cv.extend(per_article([doc]))
-        for name in off:
-            switches[name](True)
-    report["rule_cv"] = summary(cv)
     print(json.dumps(report, indent=1))
     return 0
 

@@ -108,8 +108,9 @@ def _value(row) -> tuple[int, int]:
     return (2 * right - pred, 2 * found - pred)
 
 
-def ablation_and_rule_cv(docs) -> dict:
-    switches = _switches()
+def ablation_and_rule_cv(docs, switches: dict | None = None) -> dict:
+    """``switches``: rule name -> function(on) (default: this round's rules)."""
+    switches = _switches() if switches is None else switches
     full = per_article(docs)
     result = {"all rules": summary(full), "without": {}}
     support: dict[str, set[int]] = {}
