@@ -290,6 +290,11 @@ def test_a_date_coarser_than_a_day_has_its_own_intercept_and_crowding_weight(tmp
     a, b = both["killed_l"].astype(float), both["killed_r"].astype(float)
     assert np.allclose(both["s_killed_size"], both["s_killed"] * (np.log2(1 + np.minimum(a, b)) - 1))
     assert {0.0, -1.0, 1.0} <= set(both["s_killed_size"].round(9)) and pairs["s_killed_size"].isna().any()
+    # Both say none: its own term, 1 exactly then (null when either toll is unknown), and worth
+    # more than the size scale's -1 takes away (a zero toll is rare in a record of fatal events).
+    assert (both["s_killed_zero"] == ((a == 0) & (b == 0)).astype(float)).all()
+    assert 0 < both["s_killed_zero"].sum() < len(both) and pairs["s_killed_zero"].isna().any()
+    assert config.weights["killed_zero"] > config.weights["killed_size"] > 0
     logit = config.bias + sum(
         (pairs[f"s_{f}"] * config.weights.get(f, 0.0) + config.present.get(f, 0.0)).fillna(0.0) for f in FIELDS
     )

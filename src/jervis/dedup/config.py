@@ -11,9 +11,10 @@ from jervis.errors import JervisError
 from jervis.store.schema import DATE_PRECISIONS, MODES, PLOVER_EVENTS
 
 FIELDS = ("date", "place", "actor", "target", "mode", "event", "killed", "wounded", "killed_size", "wounded_size",
-          "split", "text", "location", "crowd", "coarse", "crowd_coarse")
+          "killed_zero", "wounded_zero", "split", "text", "location", "crowd", "coarse", "crowd_coarse")
 TERMS = ("crowd", "coarse", "crowd_coarse")  # of the pair, not a field both rows report
 SIZES = ("killed_size", "wounded_size")  # a count's weight by its size: no presence term of their own
+ZEROS = ("killed_zero", "wounded_zero")  # both reports say none: no presence term of their own either
 
 
 @dataclass(frozen=True)

@@ -184,6 +184,10 @@ def _count_size(a: ir.NumericValue, b: ir.NumericValue) -> ir.FloatingValue:
     return _count_similarity(a, b) * ((smaller + 1.0).log2() - 1.0)
 
 
+def _both_zero(a: ir.NumericValue, b: ir.NumericValue) -> ir.FloatingValue:
+    return ibis.ifelse((a == 0) & (b == 0), 1.0, 0.0)
+
+
 def _haversine_km(p: ir.Table) -> ir.FloatingValue:
     la1, la2 = p.lat_l.radians(), p.lat_r.radians()
     dla, dlo = la2 - la1, (p.lon_r - p.lon_l).radians()
@@ -254,6 +258,10 @@ def similarities(p: ir.Table) -> dict[str, ir.FloatingValue]:
         # of one day and place mostly share the common small tolls, rarely a large one.
         "killed_size": both(p.killed_l, p.killed_r, _count_size(p.killed_l, p.killed_r)),
         "wounded_size": both(p.wounded_l, p.wounded_r, _count_size(p.wounded_l, p.wounded_r)),
+        # Both say none: a value of its own, not the bottom of the size scale (in a record of
+        # fatal events, a toll of zero is rare, and two reports that agree on it share it).
+        "killed_zero": both(p.killed_l, p.killed_r, _both_zero(p.killed_l, p.killed_r)),
+        "wounded_zero": both(p.wounded_l, p.wounded_r, _both_zero(p.wounded_l, p.wounded_r)),
         # who died: 1 - half the L1 distance of the two shares (killed on each side, civilians)
         "split": (1.0 - split / 2).clip(lower=0.0),
         "text": ibis.ifelse(
