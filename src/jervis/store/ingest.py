@@ -32,7 +32,7 @@ import pyarrow.parquet as pq
 from jervis import __version__
 from jervis.errors import JervisError
 from jervis.sources import SourceInfo, detect_reader
-from jervis.sources.base import ArrowBatch, content_hash, open_binary, split_member, zip_members
+from jervis.sources.base import ArrowBatch, content_hash, open_binary, safe_text, split_member, zip_members
 from jervis.store.actors import ActorDictionary
 from jervis.store.db import connect, resolve_db
 from jervis.store.lake import catalog_path, merge_into_lake
@@ -264,12 +264,13 @@ def _ingest_file(
 
 
 def _display_path(path: Path) -> str:
-    """The file as stored in quarantine/ingests: absolute, so two spellings are one file."""
+    """The file as stored in quarantine/ingests: absolute, so two spellings are one file; a name
+    that is not UTF-8 (bytes a POSIX file name may hold) keeps those bytes as \\x.. escapes."""
     member = split_member(path)
     if member:
         archive, name = member
-        return f"{archive.resolve()}/{name}"
-    return str(path.resolve())
+        return safe_text(f"{archive.resolve()}/{name}")
+    return safe_text(str(path.resolve()))
 
 
 def _guarded(frames: Iterator[Batch], path: Path, format: str) -> Iterator[Batch]:

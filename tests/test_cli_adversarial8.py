@@ -1,0 +1,25 @@
+"""Adversarial round 8 on the command line (in-process, like test_cli_errors.py).
+
+Each failed before its fix; the reproduction is in the test's first lines.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from tests.test_cli_errors import cli, one_line_error
+
+CANONICAL = "date,event,actor,target,source_dataset\n2007-01-01,ASSAULT,Militia,Army,a\n"
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX file names are bytes")
+def test_a_file_name_that_is_not_utf8_is_ingested_and_named(capsys, tmp_path):
+    path = Path(os.fsdecode(os.path.join(os.fsencode(tmp_path), b"caf\xe9.csv")))
+    path.write_text(CANONICAL)
+    db = tmp_path / "j.duckdb"
+    code, out, err = cli(capsys, "ingest", str(path), "--db", str(db))
+    assert code == 0 and "read 1 = stored 1" in out, err
+    code, out, err = cli(capsys, "sources", "--db", str(db))
+    assert code == 0, err
