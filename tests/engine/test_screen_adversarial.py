@@ -122,3 +122,13 @@ def test_fdr_keeps_p_in_unit_interval_and_ranks_each_row_once(ps):
             assert r[key] is None or 0 <= r[key] <= 1
     keys = [(2.0 if r["q_count_regression"] is None else r["q_count_regression"]) for r in out]
     assert keys == sorted(keys)
+
+
+def test_a_store_with_one_actor_says_so(tmp_path):
+    """Adversarial round 8: 50 events of one actor were 'no events with an actor'."""
+    path = tmp_path / "one.csv"
+    path.write_text("date,event,actor,target\n" + "".join(f"2020-01-{d:02d},ASSAULT,Militia X,Army\n" for d in range(1, 29)))
+    db = tmp_path / "one.duckdb"
+    jervis.ingest(path, db=db)
+    with pytest.raises(JervisError, match=r"only one actor \('Militia X'\) initiates events"):
+        screen(db=db)

@@ -305,6 +305,9 @@ def screen(
         actors = top_actors(engine, top, filters)
         sides = {a: Side(label=a, actors=[a]) for a in actors}
         pairs = list(itertools.combinations(actors, 2))
+        if len(actors) == 1:  # a pair needs two: say who the one is, not that there is none
+            raise JervisError(f"only one actor ({actors[0]!r}) initiates events under these filters; "
+                              "a screen needs two (see `jervis actors`)")  # fmt: skip
         if not pairs:
             raise JervisError("no actors to screen: the filters leave no events with an actor")
         counts = daily_counts(engine, sides, filters)
