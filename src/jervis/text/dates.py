@@ -123,6 +123,9 @@ def to_date(value: date | datetime | str | None) -> date | None:
 # the publication day plus this slack (a report dated in one time zone about an event that was
 # already the next day in another) is a misreading, and dates nothing.
 SLACK = timedelta(days=1)
+# The days a store can hold (jervis.store.validate.DATE_MIN/MAX, pandas' nanosecond timestamps):
+# a day outside them ("1 January 0001") is no date an analysis could use, and dates nothing
+CALENDAR_MIN, CALENDAR_MAX = date(1677, 9, 22), date(2262, 4, 11)
 
 
 def resolve(
@@ -130,14 +133,16 @@ def resolve(
     main: bool = False,
 ) -> tuple[date | None, str]:  # fmt: skip
     """(date, precision) for a cue; see the module docstring for the rules. A cue that points
-    outside the calendar ("800000 days ago") or after publication (beyond one day) dates
-    nothing. ``main``: a "N days after/before X" cue dates the clause it opens, X being the
+    outside the calendar ("800000 days ago", a day a store cannot hold) or after publication
+    (beyond one day) dates nothing. ``main``: a "N days after/before X" cue dates the clause it opens, X being the
     event dated before (otherwise it dates X, from the clause dated before it)."""
     try:
         day, precision = _resolve(cue, published, previous, main)
     except (OverflowError, ValueError):
         return None, "unknown"
     if day is not None and published is not None and day - published > SLACK:  # (no date past 9999)
+        return None, "unknown"
+    if day is not None and not CALENDAR_MIN <= day <= CALENDAR_MAX:
         return None, "unknown"
     return day, precision
 

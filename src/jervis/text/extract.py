@@ -16,7 +16,8 @@ JSONL output. Only ASSAULT, FIGHT and COERCE events are produced; detection scor
 ASSAULT and FIGHT (COERCE is arrests, bloodless raids and arson).
 
 ``evidence`` joins, with " ... ", the text of each mention merged into the event: the whole
-sentence, or the mention's part of it when one sentence reports two events. Events dated more
+sentence, or the mention's part of it when one sentence reports two events; a text repeated
+word for word is there once (``evidence_spans`` keeps every mention's span). Events dated more
 than a year before publication (or, without a publication date, only by a past year) are
 background and are not returned (jervis.text.dates.is_background).
 """
@@ -188,6 +189,8 @@ class ExtractedEvent:
         row = {col: data.get(col) for col in COLUMNS}
         row["event_id"] = None
         row["time"] = None
+        if self.evidence and "\x00" in self.evidence:  # the extractor read the text without it
+            row["evidence"] = self.evidence.replace("\x00", "")  # (a store holds no NUL)
         return row
 
     def to_dict(self) -> dict:
@@ -274,7 +277,14 @@ def _restore(event: ExtractedEvent, original: str, offsets: list[int] | None) ->
     event.spans = {k: cleaning.map_span(v, offsets) for k, v in event.spans.items()}
     event.evidence_spans = [cleaning.map_span(v, offsets) for v in event.evidence_spans]
     event.trigger_spans = [cleaning.map_span(v, offsets) for v in event.trigger_spans]
-    event.evidence = " ... ".join(original[a:b].strip() for a, b in event.evidence_spans)
+    event.evidence = join_evidence(original[a:b] for a, b in event.evidence_spans)
+
+
+def join_evidence(pieces: Iterable[str]) -> str:
+    """The merged mentions' text, joined by " ... ", each distinct piece once: a report that
+    repeats its sentence (a feed's copies, a page's summary above its text) is one sentence of
+    evidence, not the sentence as many times as it appears."""
+    return " ... ".join(dict.fromkeys(piece.strip() for piece in pieces))
 
 
 def extract(
@@ -961,7 +971,7 @@ def _finish(text: str, draft: Draft, n: int, doc_id: str | None, url: str | None
     ):  # fmt: skip
         v["actor"] = None  # "gunmen", "the bomber", "heavily armed militants": an attacker
         # nobody is named for; a date word; the victims' own noun (raw kept)
-    evidence = " ... ".join(text[a:b].strip() for a, b in draft.evidence)
+    evidence = join_evidence(text[a:b] for a, b in draft.evidence)
     confidence = 0.5 + 0.15 * draft.strong + 0.1 * draft.explicit_date
     confidence += 0.1 * bool(v.get("actor") or v.get("target")) + 0.1 * bool(v.get("country"))
     return ExtractedEvent(

@@ -1,0 +1,33 @@
+"""Adversarial round 8 on the extractor: odd text that gave events the store then refused, or
+output no reader could use. Each failed before its fix."""
+
+from __future__ import annotations
+
+from jervis.text.extract import extract_text
+
+SENTENCE = "Insurgents attacked a checkpoint in Mosul on March 3, 2020, killing 4 policemen. "
+
+
+def test_a_sentence_repeated_is_one_piece_of_evidence():
+    events = extract_text(SENTENCE * 200, published="2020-03-05", backend="rules")
+    assert len(events) == 1
+    assert events[0].evidence == SENTENCE.strip()  # was the sentence 200 times, " ... " between
+
+
+def test_an_invisible_nul_does_not_keep_the_event_out_of_the_store(tmp_path):
+    from jervis.store.ingest import ingest_rows
+
+    events = extract_text(SENTENCE.replace("killing", "killing\x00"), published="2020-03-05", backend="rules")
+    assert len(events) == 1 and events[0].killed == 4
+    counts = ingest_rows([e.to_row() for e in events], "nul.txt", db=tmp_path / "j.duckdb")
+    assert counts["stored"] == 1 and counts["quarantined"] == 0, counts  # was "evidence holds a NUL byte"
+
+
+def test_a_day_outside_the_stores_calendar_dates_nothing():
+    from jervis.store.validate import DATE_MAX, DATE_MIN
+    from jervis.text import dates
+
+    assert (dates.CALENDAR_MIN, dates.CALENDAR_MAX) == (DATE_MIN, DATE_MAX)
+    for when in ("on 1 January 0001", "on March 3, 1500"):
+        events = extract_text(f"Militants killed 7 people in Herat {when}.", published="2020-03-15", backend="rules")
+        assert len(events) == 1 and events[0].date is None, events  # was 0001-01-01: quarantined when stored
