@@ -23,3 +23,19 @@ def test_a_file_name_that_is_not_utf8_is_ingested_and_named(capsys, tmp_path):
     assert code == 0 and "read 1 = stored 1" in out, err
     code, out, err = cli(capsys, "sources", "--db", str(db))
     assert code == 0, err
+
+
+def test_actors_with_a_db_that_is_no_store_says_so(capsys, tmp_path):
+    data = tmp_path / "events.csv"
+    data.write_text(CANONICAL)
+    for db in (tmp_path, data):  # a folder, a data file: were the dictionary with 0 events each
+        code, _, err = cli(capsys, "actors", "--db", str(db))
+        line = one_line_error(code, err)
+        assert str(db) in line and "DuckDB" in line, line
+
+
+def test_extract_from_an_empty_folder_says_so(capsys, tmp_path):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    code, _, err = cli(capsys, "extract", str(folder))  # was exit 0 and no word
+    assert "the folder holds no file to read" in one_line_error(code, err)

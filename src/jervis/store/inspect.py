@@ -11,6 +11,7 @@ from typing import Any
 import duckdb
 import ibis
 
+from jervis.errors import JervisError
 from jervis.sources import all_sources
 from jervis.store.actors import ActorDictionary
 from jervis.store.db import ibis_backend
@@ -176,6 +177,8 @@ def actor_list(
             names = events.select(name=events.actor).union(events.select(name=events.target), distinct=False)
             per = names.filter(names.name.notnull()).group_by("name").aggregate(n=ibis._.count()).to_pandas()
             counts = dict(zip(per["name"], per["n"].astype(int), strict=True))
+        except JervisError:  # a folder, a data file, a damaged store: said, not shown as no counts
+            raise
         except Exception:  # noqa: BLE001 - no store yet: list the dictionary alone
             counts = {}
     rows = [

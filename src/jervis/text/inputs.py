@@ -88,8 +88,11 @@ def expand(paths: Iterable[str | Path] | str | Path) -> list[Path]:
     for item in paths:
         path = Path(item)
         if path.is_dir():
-            out.extend(sorted(p for p in path.rglob("*") if p.is_file() and
-                              not any(part.startswith(".") for part in p.parts[len(path.parts):])))  # fmt: skip
+            found = sorted(p for p in path.rglob("*") if p.is_file() and
+                           not any(part.startswith(".") for part in p.parts[len(path.parts):]))  # fmt: skip
+            if not found:  # (as `jervis ingest` says it): an empty folder is not "no events"
+                raise JervisError("the folder holds no file to read", path=str(item))
+            out.extend(found)
         elif path.is_file():
             out.append(path)
         else:
