@@ -13,8 +13,13 @@ from tests.test_cli_errors import cli, one_line_error
         (["--runs", "-1"], "Invalid value for '--runs'"),
         (["--runs", "0"], "Invalid value for '--runs'"),
         (["--days", "0", "--runs", "1"], "Invalid value for '--days'"),
-        (["--days", "5", "--runs", "1", "--scenarios", "none"], "simulate needs n_days >= 2*horizon"),
-        (["--spatial", "--n-x", "0", "--runs", "1"], "must be positive"),
+        # round 8: the options by their names (were "simulate needs n_days >= 2*horizon", "irr,
+        # n_x, n_y, r0_km and d0_days must be positive"), and an empty --scenarios ran them all
+        (["--days", "5", "--runs", "1", "--scenarios", "none"], "--days must be at least 14 (twice the"),
+        (["--spatial", "--n-x", "0", "--runs", "1"], "Invalid value for '--n-x'"),
+        (["--spatial", "--n-y", "-5", "--runs", "1"], "Invalid value for '--n-y'"),
+        (["--scenarios", "", "--runs", "1"], "--scenarios names no scenario; choose from none, deters"),
+        (["--scenarios", ",,", "--runs", "1"], "--scenarios names no scenario"),
         # an option of the other study is named, not silently ignored (before any simulation)
         (["--n-x", "50", "--runs", "1"], "--n-x needs --spatial"),
         (["--n-y", "6000", "--runs", "1"], "--n-y needs --spatial"),  # even at its default

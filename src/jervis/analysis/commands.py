@@ -177,10 +177,10 @@ def register(app: typer.Typer) -> None:
             typer.Option("--spatial", help="Simulated point patterns with a local effect."),
         ] = False,
         n_x: Annotated[
-            int, typer.Option("--n-x", help="With --spatial: A's actions per simulated dyad.")
+            int, typer.Option("--n-x", min=1, help="With --spatial: A's actions per simulated dyad.")
         ] = 300,
         n_y: Annotated[
-            int, typer.Option("--n-y", help="With --spatial: B's expected background events.")
+            int, typer.Option("--n-y", min=1, help="With --spatial: B's expected background events.")
         ] = 6000,
         overlap: Annotated[
             str,
@@ -201,7 +201,11 @@ def register(app: typer.Typer) -> None:
                 f"{option} does not apply with --spatial (its scenarios are fixed)" if spatial
                 else f"{option} needs --spatial (it sets the simulated point patterns)"
             )  # fmt: skip
-        chosen = [s.strip() for s in scenarios.split(",")] if scenarios else list(study.SCENARIOS)
+        chosen = [s.strip() for s in scenarios.split(",") if s.strip()] if scenarios is not None else list(study.SCENARIOS)
+        if not chosen:  # `--scenarios ""` was every scenario, a full study nobody asked for
+            raise JervisError(f"--scenarios names no scenario; choose from {', '.join(study.SCENARIOS)}")
+        if not spatial and n_days < 2 * 7:  # the simulated dyads' 7-day horizon (validation.study)
+            raise JervisError(f"--days must be at least 14 (twice the simulation's 7-day horizon), not {n_days}")
         if bin not in ("day", "week"):
             raise JervisError(f"--bin must be day or week, not {bin!r}")
         unknown = [s for s in chosen if s not in study.SCENARIOS]
