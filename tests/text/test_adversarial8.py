@@ -31,3 +31,12 @@ def test_a_day_outside_the_stores_calendar_dates_nothing():
     for when in ("on 1 January 0001", "on March 3, 1500"):
         events = extract_text(f"Militants killed 7 people in Herat {when}.", published="2020-03-15", backend="rules")
         assert len(events) == 1 and events[0].date is None, events  # was 0001-01-01: quarantined when stored
+
+
+def test_a_year_of_another_century_is_not_this_weeks_news():
+    text = ("Militants attacked a base in Iraq in 1850. Rebels attacked a town in Syria 3000 years ago. "
+            "Gunmen attacked a post in Mali in 2150.")
+    events = extract_text(text, published="2020-03-15", backend="rules")
+    # history is background (as "in 1998" is), a future year dates nothing; the first two were
+    # rows of the publication week and an undated row, the last a row of the publication week
+    assert [(e.location, e.date) for e in events] == [("Mali", None)], [(e.location, e.date, e.date_precision) for e in events]

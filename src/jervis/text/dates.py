@@ -53,7 +53,9 @@ _PATTERNS: list[tuple[str, str]] = [
     ("month", r"\b(?:last|this|earlier\s+this|late\s+last)\s+month\b"),
     ("month_name", r"\b(?:in|during|since|last|early|late|mid-?)\s+(?:" + MONTHS
      + r")\b(?:\s+\d{4})?"),
-    ("year", r"\b(?:in|during|of)\s+(?:19|20)\d{2}\b|\blast\s+year\b"),
+    # other centuries only after "in"/"during" ("of 1500 people" is a count)
+    ("year", r"\b(?:in|during|of)\s+(?:19|20)\d{2}\b|\b(?:in|during)\s+(?:1[0-8]|2[1-9])\d{2}\b|"
+     r"\blast\s+year\b"),
     ("years_ago", r"\b(?:a|one|two|three|four|five|six|seven|eight|nine|ten|several|many|\d+)\s+"
      r"(?:years?|decades?)\s+(?:ago|earlier)\b"),
 ]
@@ -142,8 +144,8 @@ def resolve(
         return None, "unknown"
     if day is not None and published is not None and day - published > SLACK:  # (no date past 9999)
         return None, "unknown"
-    if day is not None and not CALENDAR_MIN <= day <= CALENDAR_MAX:
-        return None, "unknown"
+    if day is not None and precision != "year" and not CALENDAR_MIN <= day <= CALENDAR_MAX:
+        return None, "unknown"  # (a year alone is history, or a future year: see is_background)
     return day, precision
 
 
@@ -171,7 +173,7 @@ def _resolve(cue: DateCue | None, published: date | None, previous: date | None,
         return parsed, "day"
     if published is None:
         if kind == "year":
-            match = re.search(r"(?:19|20)\d{2}", text)
+            match = re.search(r"\d{4}", text)
             if match:
                 return date(int(match.group(0)), 1, 1), "year"
         return None, "unknown"
@@ -231,9 +233,9 @@ def _resolve(cue: DateCue | None, published: date | None, previous: date | None,
         word = text.split()[0]
         n = int(word) if word.isdigit() else _NUM.get(word, _YEARS.get(word, 2))
         n *= 10 if "decade" in text else 1
-        return date(published.year - n, 1, 1), "year"
+        return date(max(1, published.year - n), 1, 1), "year"  # ("3000 years ago": history)
     if kind == "year":
-        match = re.search(r"(?:19|20)\d{2}", text)
+        match = re.search(r"\d{4}", text)
         year = int(match.group(0)) if match else published.year - 1
         return date(year, 1, 1), "year"
     return published, "week"
