@@ -329,9 +329,9 @@ def build_series(
     wounded = _per_bin(rows, "wounded", calendar, "day")
     covered, spans = _coverage(counts, start_ts, end_ts, excluded, coverage_gap_days)
     for span in spans:
-        notes.append(
-            f"{span['start']} to {span['end']} ({span['days']} days) left out: {span['why']}"
-        )
+        when = (f"{span['start']} (1 day)" if span["days"] == 1
+                else f"{span['start']} to {span['end']} ({span['days']} days)")  # fmt: skip
+        notes.append(f"{when} left out: {span['why']}")
     extra = [c for c in ("target_side", "event_id", "location") if c in rows]
     daily = DyadSeries(
         counts=counts.round().astype("int64"),
