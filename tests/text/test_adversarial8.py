@@ -40,3 +40,15 @@ def test_a_year_of_another_century_is_not_this_weeks_news():
     # history is background (as "in 1998" is), a future year dates nothing; the first two were
     # rows of the publication week and an undated row, the last a row of the publication week
     assert [(e.location, e.date) for e in events] == [("Mali", None)], [(e.location, e.date, e.date_precision) for e in events]
+
+
+def test_a_web_page_saved_as_txt_is_read_as_html(tmp_path):
+    from jervis.text.extract import extract
+
+    page = tmp_path / "page.txt"
+    page.write_text("<html><body><script>alert(1)</script><p>Rockets killed <b>2 US soldiers</b> at Camp Taji "
+                    "on March 11, 2020.</p></body></html>")  # fmt: skip
+    events = extract([page], published="2020-03-12", backend="rules")
+    assert len(events) == 1 and events[0].killed == 2
+    for value in (events[0].actor_raw, events[0].target_raw, events[0].evidence):
+        assert "<" not in (value or ""), events[0]  # was actor "html><body><script>alert(1)</script><p>Rockets"

@@ -1,7 +1,8 @@
 """Articles from files: plain text, HTML, RSS/Atom feeds and JSONL, from paths, dirs or globs.
 
 Everything is local (no network). The format is taken from the extension, else sniffed:
-- ``.txt``/``.md``/other: plain text;
+- ``.txt``/``.md``/other: plain text (a ``.txt`` that starts ``<!doctype html`` or ``<html`` is
+  a saved web page, read as HTML);
 - ``.html``/``.htm``: trafilatura's main text (navigation, comments and link traps dropped) and
   its offline metadata (publication date via htmldate, title, canonical URL);
 - ``.xml``/``.rss``/``.atom`` (or content starting with ``<rss``/``<feed``): one document per
@@ -150,9 +151,9 @@ def _kind(path: Path, raw: str) -> str:
         return "feed"
     if ext in _HTML_EXT:
         return "html"
-    if ext in _TEXT_EXT:
-        return "text"
     head = raw.lstrip("\ufeff").lstrip()[:300].lower()
+    if ext in _TEXT_EXT:  # a web page saved as .txt is still a web page: its markup is no text
+        return "html" if head.startswith(("<!doctype html", "<html")) else "text"
     if head.startswith("<?xml") and ("<rss" in head or "<feed" in head) or head.startswith(
         ("<rss", "<feed")
     ):
