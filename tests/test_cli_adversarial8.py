@@ -39,3 +39,18 @@ def test_extract_from_an_empty_folder_says_so(capsys, tmp_path):
     folder.mkdir()
     code, _, err = cli(capsys, "extract", str(folder))  # was exit 0 and no word
     assert "the folder holds no file to read" in one_line_error(code, err)
+
+
+@pytest.mark.parametrize(("option", "value", "says"), [
+    ("--event", "ASSUALT", "event 'ASSUALT' is not one of the schema's events (ACCUSE, AGREE, AID, ASSAULT,"),
+    ("--mode", "rockets", "mode 'rockets' is not one of the schema's modes (air_strike,"),
+])  # fmt: skip
+def test_a_misspelt_event_or_mode_is_an_error_not_zero_events(capsys, tmp_path, option, value, says):
+    data = tmp_path / "events.csv"
+    data.write_text(CANONICAL)
+    db = tmp_path / "j.duckdb"
+    assert cli(capsys, "ingest", str(data), "--db", str(db))[0] == 0
+    code, _, err = cli(capsys, "events", "--db", str(db), option, value)  # was "0 events", exit 0
+    assert says in one_line_error(code, err)
+    code, out, _ = cli(capsys, "events", "--db", str(db), "--event", "assault", "--format", "json")
+    assert code == 0 and len(out.splitlines()) == 1  # any case of a known type still matches

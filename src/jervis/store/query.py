@@ -21,7 +21,7 @@ from jervis.sources.countries import to_iso3
 from jervis.store.db import ibis_backend
 from jervis.store.dyad import SIDES, Dyad, Filters, Side, load_dyad
 from jervis.store.engine import Engine, as_engine
-from jervis.store.schema import COLUMNS, INT_COLUMNS
+from jervis.store.schema import COLUMNS, INT_COLUMNS, MODES, PLOVER_EVENTS
 
 StoreArg = str | Path | Engine | None
 
@@ -118,8 +118,8 @@ def filtered_events(
         country=[_country(c) for c in _as_list(country)],
         start=first,
         end=last,
-        events=[e.upper() for e in _as_list(event)],
-        modes=_as_list(mode),
+        events=[_vocabulary(e, "event") for e in _as_list(event)],
+        modes=[_vocabulary(m, "mode") for m in _as_list(mode)],
         source_dataset=_as_list(source_dataset),
     )
     t = apply_filters(events_table(backend), filters)
@@ -187,8 +187,8 @@ def _where(filters: dict[str, Any]) -> tuple[str, list[Any]]:
         values = _as_list(filters.get(key))
         if key == "country":
             values = [_country(v) for v in values]
-        elif key == "event":
-            values = [v.upper() for v in values]
+        elif key in ("event", "mode"):
+            values = [_vocabulary(v, key) for v in values]
         if values:
             clauses.append(f"{column} IN ({', '.join('?' * len(values))})")
             params += values
@@ -263,6 +263,16 @@ def _day(value: str | date | None, name: str) -> date | None:
         return date.fromisoformat(str(value).strip())
     except ValueError:
         raise JervisError(f"{name} {value!r} is not a date in YYYY-MM-DD form") from None
+
+
+def _vocabulary(value: str, name: str) -> str:
+    """An event type (any case) or a mode of the schema's vocabulary; another value (a typo:
+    'ASSUALT', 'rockets') is a clear error, not a silent empty answer (no stored row has it)."""
+    known = PLOVER_EVENTS if name == "event" else MODES
+    key = value.strip().upper() if name == "event" else value.strip()
+    if key not in known:
+        raise JervisError(f"{name} {value!r} is not one of the schema's {name}s ({', '.join(sorted(known))})")
+    return key
 
 
 def _country(value: str) -> str:
