@@ -54,3 +54,12 @@ def test_a_misspelt_event_or_mode_is_an_error_not_zero_events(capsys, tmp_path, 
     assert says in one_line_error(code, err)
     code, out, _ = cli(capsys, "events", "--db", str(db), "--event", "assault", "--format", "json")
     assert code == 0 and len(out.splitlines()) == 1  # any case of a known type still matches
+
+
+@pytest.mark.parametrize("content", [b"x", b"abc", b"x\n"])
+def test_a_tiny_file_is_not_called_utf16(capsys, tmp_path, content):
+    path = tmp_path / "tiny.csv"
+    path.write_bytes(content)  # no NUL byte at all: was 'UTF-16 text, not UTF-8' (-be)
+    code, _, err = cli(capsys, "ingest", str(path), "--db", str(tmp_path / "j.duckdb"))
+    line = one_line_error(code, err)
+    assert "UTF-16" not in line and "tiny.csv" in line, line

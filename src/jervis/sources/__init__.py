@@ -67,7 +67,7 @@ def _unknown_why(head: str) -> str | None:
     sample = head[:400]
     text = sample.replace("\x00", "").lstrip("\ufffd")  # a UTF-16 byte-order mark is not UTF-8
     printable = sum(c.isprintable() or c in "\r\n\t" for c in text)
-    if text and sample.count("\x00") >= len(sample) // 4 and printable >= 0.9 * len(text):
+    if text and sample.count("\x00") >= max(1, len(sample) // 4) and printable >= 0.9 * len(text):
         codec = "utf-16" if sample[0] == "\ufffd" else ("utf-16-le" if sample[1:2] == "\x00" else "utf-16-be")
         return ("UTF-16 text, not UTF-8; save it as UTF-8 (Excel: \"CSV UTF-8\"), or read it with a "
                 f'--mapping file ([read] encoding = "{codec}" and its [columns]; see docs/mapping.md)')  # fmt: skip
