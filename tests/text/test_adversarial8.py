@@ -52,3 +52,18 @@ def test_a_web_page_saved_as_txt_is_read_as_html(tmp_path):
     assert len(events) == 1 and events[0].killed == 2
     for value in (events[0].actor_raw, events[0].target_raw, events[0].evidence):
         assert "<" not in (value or ""), events[0]  # was actor "html><body><script>alert(1)</script><p>Rockets"
+
+
+def test_two_files_of_one_name_keep_both_events_in_the_store(tmp_path):
+    from jervis.store.ingest import ingest_rows
+    from jervis.text.extract import extract
+
+    for folder, text in (("a", "Rockets killed 2 in Baghdad on March 3, 2020."),
+                         ("b", "A bomb killed 3 in Basra on March 4, 2020.")):  # fmt: skip
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "story.txt").write_text(text)
+    events = extract([tmp_path], published="2020-03-05", backend="rules")
+    ids = [e.source_id for e in events]
+    assert len(events) == 2 and len(set(ids)) == 2, ids  # both were "story#1"
+    counts = ingest_rows([e.to_row() for e in events], "news", db=tmp_path / "j.duckdb")
+    assert counts["stored"] == 2 and counts["quarantined"] == 0, counts  # the second was quarantined

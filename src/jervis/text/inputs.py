@@ -13,6 +13,9 @@ Known web boilerplate lines (link traps for scrapers,
 "Share this article", cookie notices...; list in ``data/text/boilerplate.txt``) are blanked with
 spaces of the same length, so character spans still index the file's text.
 
+Two files of one name (a/story.txt, b/story.txt) in one run get their paths as ids (``a/story``),
+not both ``story``.
+
 Publication date: ``--published`` (given by the user) wins; else the document's own date (the
 JSONL field, the feed entry's date, the HTML metadata); else none (see jervis.text.dates).
 """
@@ -123,7 +126,24 @@ def read_documents(
             if override is not None:
                 doc.published = override
             docs.append(doc)
+    _distinct_file_ids(docs)
     return docs
+
+
+def _distinct_file_ids(docs: list[Document]) -> None:
+    """Ids taken from file names ("story", "feed-3") that two files share (a/story.txt and
+    b/story.txt) become the paths as given without the extension ("a/story"): an event's
+    source_id is its document's id, and two articles' events under one id would be one
+    event in the store (the second kept out, or replacing the first)."""
+    paths: dict[str, set[str]] = {}
+    for doc in docs:
+        paths.setdefault(doc.doc_id, set()).add(doc.path or "")
+    for doc in docs:
+        if len(paths[doc.doc_id]) < 2 or not doc.path:
+            continue
+        path = Path(doc.path)
+        if doc.doc_id == path.stem or doc.doc_id.startswith(f"{path.stem}-"):
+            doc.doc_id = path.with_suffix("").as_posix() + doc.doc_id[len(path.stem):]
 
 
 def read_file(path: Path, on_error: Callable[[JervisError], None] | None = None) -> list[Document]:
