@@ -63,3 +63,14 @@ def test_a_tiny_file_is_not_called_utf16(capsys, tmp_path, content):
     code, _, err = cli(capsys, "ingest", str(path), "--db", str(tmp_path / "j.duckdb"))
     line = one_line_error(code, err)
     assert "UTF-16" not in line and "tiny.csv" in line, line
+
+
+def test_extracts_own_json_lines_ingest_as_they_are(capsys, tmp_path):
+    article = tmp_path / "story.txt"
+    article.write_text("Rockets killed 2 US soldiers at Camp Taji on March 11, 2020.")
+    code, out, err = cli(capsys, "extract", str(article), "--backend", "rules", "--published", "2020-03-12")
+    assert code == 0 and out.count("\n") == 1, err
+    lines = tmp_path / "events.jsonl"
+    lines.write_text(out)  # `jervis extract` (default --format jsonl) > events.jsonl
+    code, out, err = cli(capsys, "ingest", str(lines), "--db", str(tmp_path / "j.duckdb"))
+    assert code == 0 and "read 1 = stored 1 + quarantined 0" in out, err  # was "cannot tell the format"

@@ -39,6 +39,9 @@ from jervis.store.export import ESCAPED_COLUMNS, restore_formulas
 from jervis.store.schema import COLUMNS
 
 _REQUIRED = {"date", "event"}
+# What `jervis extract`'s JSON lines add to the canonical columns (ExtractedEvent.to_dict): read
+# past, so the extractor's default output ingests as it is
+_EXTRACT_KEYS = frozenset({"spans", "sentences", "evidence_spans", "trigger_spans", "doc_id"})
 
 
 def _is_canonical(names: list[str]) -> bool:
@@ -79,7 +82,7 @@ class CanonicalReader:
                 record = json.loads(first)
             except ValueError:
                 return False
-            return isinstance(record, dict) and _is_canonical(list(record))
+            return isinstance(record, dict) and _is_canonical([k for k in record if k not in _EXTRACT_KEYS])
         first = head.splitlines()[0] if head else ""
         names = next(csv.reader([first]), [])  # a quoted header ("date","event": R's write.csv)
         return _is_canonical(names)
@@ -195,13 +198,14 @@ def _json_record(number: int, text: str, what: str) -> dict:
             record["_error"] = error
             record["_raw"] = json.dumps(text)
         else:
-            record.update(value)
+            record.update((k, v) for k, v in value.items() if k not in _EXTRACT_KEYS)
     return record
 
 
 def _record_error(value: object, what: str = "a JSON line") -> str | None:
     if not isinstance(value, dict):
         return f"{what} must be an object"
+    value = {k: v for k, v in value.items() if k not in _EXTRACT_KEYS}
     unknown = set(value) - set(COLUMNS)
     if unknown:
         return f"unknown columns {sorted(safe_text(k) for k in unknown)}"
