@@ -3,6 +3,11 @@ output no reader could use. Each failed before its fix."""
 
 from __future__ import annotations
 
+from datetime import date
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from jervis.text.extract import extract_text
 
 SENTENCE = "Insurgents attacked a checkpoint in Mosul on March 3, 2020, killing 4 policemen. "
@@ -67,3 +72,22 @@ def test_two_files_of_one_name_keep_both_events_in_the_store(tmp_path):
     assert len(events) == 2 and len(set(ids)) == 2, ids  # both were "story#1"
     counts = ingest_rows([e.to_row() for e in events], "news", db=tmp_path / "j.duckdb")
     assert counts["stored"] == 2 and counts["quarantined"] == 0, counts  # the second was quarantined
+
+
+# the store's calendar holds for any publication date and cue (Hypothesis, derandomized)
+WORDS = ["on", "in", "during", "of", "1 January", "0001", "1500", "1850", "2150", "9999", "March", "3,", "years",
+         "ago", "3000", "days", "800000", "yesterday", "last", "week", "month", "the", "next", "day", "2020-02-30",
+         "0001-01-01", "9999-12-31", "February", "30,"]  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, database=None)
+@given(words=st.lists(st.sampled_from(WORDS), min_size=1, max_size=10),
+       published=st.one_of(st.none(), st.dates(date(1, 1, 1), date(9999, 12, 31))),
+       previous=st.one_of(st.none(), st.dates(date(1, 1, 1), date(9999, 12, 31))))  # fmt: skip
+def test_a_resolved_day_is_one_a_store_holds_or_history(words, published, previous):
+    from jervis.text.dates import CALENDAR_MAX, CALENDAR_MIN, find_cues, is_background, resolve
+
+    for cue in find_cues(" ".join(words)):
+        day, precision = resolve(cue, published, previous)
+        assert day is None or CALENDAR_MIN <= day <= CALENDAR_MAX or (
+            precision == "year" and is_background(day, precision, published)), (cue, day, precision)

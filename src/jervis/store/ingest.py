@@ -32,7 +32,14 @@ import pyarrow.parquet as pq
 from jervis import __version__
 from jervis.errors import JervisError
 from jervis.sources import SourceInfo, detect_reader
-from jervis.sources.base import ArrowBatch, content_hash, open_binary, safe_text, split_member, zip_members
+from jervis.sources.base import (
+    ArrowBatch,
+    content_hash,
+    open_binary,
+    safe_text,
+    split_member,
+    zip_members,
+)
 from jervis.store.actors import ActorDictionary
 from jervis.store.db import connect, resolve_db
 from jervis.store.lake import catalog_path, merge_into_lake
