@@ -65,6 +65,9 @@ def analyze_dyad(
     return compute_verdict(series, name=name, settings=merged, progress=progress)
 
 
+MAX_SPAN_DAYS = 100 * 365 + 25  # a century of days: more is stray dates, not a dyad's history
+
+
 def load_series(
     dyad: Any = None,
     db: str | Path | None = None,
@@ -98,6 +101,7 @@ def load_series(
         )
     check_settings(table, where=f"{path}: [analysis]" if path else "[analysis]")
     merged = resolve(table, settings, {"bin": bin, "methods": list(methods) if methods else None})
+    _check_span(events, start, end)
     series = build_series(
         events,
         bin=merged["bin"],
@@ -111,6 +115,23 @@ def load_series(
     # What the store says about the rows (fused events of `jervis dedup`, store/engine.py).
     series.notes.extend(n for n in events.attrs.get("notes", []) if n not in series.notes)
     return name, series, merged
+
+
+def _check_span(events: pd.DataFrame, start: Any, end: Any) -> None:
+    """Stray dates centuries apart (1700 and 2260 beside a year of data) are named: a daily
+    series over them ran a fit for hours (or overflowed pandas' Timedelta past 292 years)."""
+    dates = pd.to_datetime(events["date"], errors="coerce") if "date" in events and len(events) else None
+    if dates is None or dates.isna().all():
+        return
+    first = pd.Timestamp(start).date() if start else dates.min().date()
+    last = pd.Timestamp(end).date() if end else dates.max().date()
+    days = (last - first).days + 1
+    if days > MAX_SPAN_DAYS:
+        raise JervisError(
+            f"the dyad's events run from {first} to {last} ({days // 365} years): an analysis covers at most "
+            f"{MAX_SPAN_DAYS // 365} years; set start and end in the dyad's [filters] (a date far from the others "
+            "is often a typo: find it with `jervis events --start` / `--end`)"
+        )  # fmt: skip
 
 
 def _from_store(dyad: Any, db: Any, hint: str) -> tuple[pd.DataFrame, list[dict]]:
