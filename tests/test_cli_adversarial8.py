@@ -74,3 +74,8 @@ def test_extracts_own_json_lines_ingest_as_they_are(capsys, tmp_path):
     lines.write_text(out)  # `jervis extract` (default --format jsonl) > events.jsonl
     code, out, err = cli(capsys, "ingest", str(lines), "--db", str(tmp_path / "j.duckdb"))
     assert code == 0 and "read 1 = stored 1 + quarantined 0" in out, err  # was "cannot tell the format"
+
+
+def test_extract_from_a_device_says_what_it_is(capsys):
+    code, _, err = cli(capsys, "extract", os.devnull)  # was "/dev/null: no such file"
+    assert "/dev/null: is not a regular file" in one_line_error(code, err)

@@ -99,6 +99,9 @@ def expand(paths: Iterable[str | Path] | str | Path) -> list[Path]:
             out.extend(found)
         elif path.is_file():
             out.append(path)
+        elif path.exists():  # /dev/null, a FIFO, a socket: there, but not a file to read
+            raise JervisError("is not a regular file (a device, a pipe or a socket); give a text, "
+                              "HTML, feed or JSONL file", path=str(item))  # fmt: skip
         else:
             matches = sorted(Path(m) for m in glob.glob(str(item), recursive=True))
             files = [m for m in matches if m.is_file()]
