@@ -79,3 +79,10 @@ def test_extracts_own_json_lines_ingest_as_they_are(capsys, tmp_path):
 def test_extract_from_a_device_says_what_it_is(capsys):
     code, _, err = cli(capsys, "extract", os.devnull)  # was "/dev/null: no such file"
     assert "/dev/null: is not a regular file" in one_line_error(code, err)
+
+
+def test_extract_ingest_checks_the_store_first(capsys, tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    code, _, err = cli(capsys, "extract", str(empty), "--ingest", "--db", str(tmp_path))  # was exit 0
+    assert "is a folder, not a DuckDB database" in one_line_error(code, err)

@@ -46,6 +46,10 @@ def extract_command(
             published = date.fromisoformat(published.strip()).isoformat()
         except ValueError:
             raise JervisError(f"--published {published!r} is not a date in YYYY-MM-DD form") from None
+    if ingest:  # the store is checked before the extraction (a folder was not even opened when
+        from jervis.store.db import check_store_path, resolve_db  # nothing was extracted: exit 0)
+
+        check_store_path(resolve_db(db))
     err = Console(stderr=True)
     skipped = []
 
