@@ -13,8 +13,10 @@ Known web boilerplate lines (link traps for scrapers,
 "Share this article", cookie notices...; list in ``data/text/boilerplate.txt``) are blanked with
 spaces of the same length, so character spans still index the file's text.
 
-Two files of one name (a/story.txt, b/story.txt) in one run get their paths as ids (``a/story``),
-not both ``story``.
+A document's id, when it comes from a file name (a text or HTML file, a JSONL record or feed entry
+without an id), is the name plus a short hash of the document's text (``story-1a2b3c4d``): two
+different articles of one name (a/story.txt, b/story.txt), in one run or in two, get different
+ids, and the same article read again gets the same id (re-ingesting it updates its events).
 
 Publication date: ``--published`` (given by the user) wins; else the document's own date (the
 JSONL field, the feed entry's date, the HTML metadata); else none (see jervis.text.dates).
@@ -23,6 +25,7 @@ JSONL field, the feed entry's date, the HTML metadata); else none (see jervis.te
 from __future__ import annotations
 
 import glob
+import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -129,24 +132,14 @@ def read_documents(
             if override is not None:
                 doc.published = override
             docs.append(doc)
-    _distinct_file_ids(docs)
     return docs
 
 
-def _distinct_file_ids(docs: list[Document]) -> None:
-    """Ids taken from file names ("story", "feed-3") that two files share (a/story.txt and
-    b/story.txt) become the paths as given without the extension ("a/story"): an event's
-    source_id is its document's id, and two articles' events under one id would be one
-    event in the store (the second kept out, or replacing the first)."""
-    paths: dict[str, set[str]] = {}
-    for doc in docs:
-        paths.setdefault(doc.doc_id, set()).add(doc.path or "")
-    for doc in docs:
-        if len(paths[doc.doc_id]) < 2 or not doc.path:
-            continue
-        path = Path(doc.path)
-        if doc.doc_id == path.stem or doc.doc_id.startswith(f"{path.stem}-"):
-            doc.doc_id = path.with_suffix("").as_posix() + doc.doc_id[len(path.stem):]
+def _named_id(name: str, text: str) -> str:
+    """An id from a file name plus a short hash of the text: an event's source_id is its
+    document's id, and the name alone ("story") is shared by other articles (another folder,
+    another day), whose events would then replace these in the store."""
+    return f"{name}-{hashlib.sha256(text.encode('utf-8', 'replace')).hexdigest()[:8]}"
 
 
 def read_file(path: Path, on_error: Callable[[JervisError], None] | None = None) -> list[Document]:
@@ -162,8 +155,11 @@ def read_file(path: Path, on_error: Callable[[JervisError], None] | None = None)
     if kind == "feed":
         return _read_feed(path, raw)
     if kind == "html":
-        return [_read_html(raw, path.stem, str(path))]
-    return [Document(drop_boilerplate(raw), None, path.stem)]
+        doc = _read_html(raw, path.stem, str(path))
+        doc.doc_id = _named_id(path.stem, doc.text)
+        return [doc]
+    text = drop_boilerplate(raw)
+    return [Document(text, None, _named_id(path.stem, text))]
 
 
 def _kind(path: Path, raw: str) -> str:
@@ -299,11 +295,11 @@ def _jsonl_record(path: Path, row: int, line: str) -> Document:
     doc_id = item.get("id")
     if isinstance(doc_id, dict | list):
         raise bad(f'"id" must be a string or a number, not {_kind_of(doc_id)}')
-    doc_id = str(doc_id if doc_id not in (None, "") else f"{path.stem}-{row}")
     if text is not None:
         text, meta = drop_boilerplate(text), {}
     else:
         text, meta = html_to_text(html)
+    doc_id = str(doc_id if doc_id not in (None, "") else _named_id(f"{path.stem}-{row}", text))
     stamp = item.get("published")
     if stamp is not None and not isinstance(stamp, str):
         raise bad(f'"published" must be a date string (YYYY-MM-DD), not {_kind_of(stamp)}')
@@ -338,7 +334,7 @@ def _read_feed(path: Path, raw: str) -> list[Document]:
         text = html_to_text(body)[0] if "<" in body else body
         stamp = entry.get("published_parsed") or entry.get("updated_parsed")
         published = date(stamp.tm_year, stamp.tm_mon, stamp.tm_mday) if stamp else None
-        doc_id = str(entry.get("id") or entry.get("link") or f"{path.stem}-{n}")
+        doc_id = str(entry.get("id") or entry.get("link") or _named_id(f"{path.stem}-{n}", text))
         docs.append(Document(drop_boilerplate(text), published, doc_id, entry.get("link"),
                              entry.get("title")))  # fmt: skip
     return docs
