@@ -185,8 +185,9 @@ def events_cmd(
         text = neutralise_formulas(frame).to_csv(index=False, date_format="%Y-%m-%d")
         _write(out, lambda: out.write_text(text)) if out else sys.stdout.write(text)
     elif format == "json":
-        text = frame.to_json(orient="records", lines=True, date_format="iso", force_ascii=False)
-        text = text.replace("T00:00:00.000", "")
+        from jervis.store.export import json_lines
+
+        text = json_lines(frame)
         _write(out, lambda: out.write_text(text)) if out else sys.stdout.write(text)
     else:
         shown = frame.head(20 if limit is None else limit)

@@ -44,3 +44,26 @@ def restore_formulas(series: pd.Series) -> pd.Series:
     series = series.copy()
     series[quoted] = series[quoted].str[1:]
     return series
+
+
+def json_lines(frame: pd.DataFrame) -> str:
+    """One JSON object per row whose numbers read back to the same values: pandas' writer keeps
+    at most 15 significant digits (10 by default), so a re-ingested export "updated" every row
+    with a longer coordinate; Python's json writes floats' shortest exact form. Days are
+    ``YYYY-MM-DD``, other times ISO; missing values null."""
+    import json
+
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype.kind == "M":
+            out[column] = out[column].map(
+                lambda t: None if pd.isna(t) else
+                t.date().isoformat() if t == t.normalize() else t.isoformat(timespec="milliseconds"))  # fmt: skip
+    records = out.to_dict("records")  # numpy scalars become Python ints and floats
+    return "".join(
+        json.dumps({k: None if _missing(v) else v for k, v in r.items()}, separators=(",", ":"),
+                   ensure_ascii=False, default=str) + "\n" for r in records)  # fmt: skip
+
+
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value)
