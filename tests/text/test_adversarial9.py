@@ -25,3 +25,15 @@ def test_two_articles_of_one_file_name_in_separate_runs_are_two_events(tmp_path)
     # the same article read again keeps its id: an update, not a second event
     again = extract([tmp_path / "a" / "story.txt"], published="2020-03-05", backend="rules")
     assert [e.source_id for e in again] == ids[:1]
+
+
+def test_terminal_escape_sequences_are_not_read_as_text():
+    from jervis.text.extract import extract_text
+
+    text = "Rockets killed 2 soldiers\x1b[31m at Camp Taji on March 11, 2020.\x1b]0;title\x07\x1b[0m"
+    (event,) = extract_text(text, published="2020-03-12")
+    assert event.killed == 2 and event.location == "Camp Taji", event
+    for value in event.to_row().values():
+        assert not (isinstance(value, str) and ("[31m" in value or "\x1b" in value)), event.to_row()
+    start, end = event.spans["place"]
+    assert text[start:end] == "Camp Taji"  # spans still index the user's text

@@ -2,7 +2,9 @@
 
 Three rules, applied before sentences are split (jervis.text.extract):
 
-- **Invisible characters go**: control characters (C0/C1, DEL) other than tab, newline and
+- **Invisible characters go**: terminal escape sequences (colours and cursor moves, ``ESC [31m``,
+  window titles ``ESC ]0;...BEL``; a log or a terminal capture pasted in), whose printable tail
+  would otherwise end up in names ("soldiers[31m"), control characters (C0/C1, DEL) other than tab, newline and
   carriage return, and format characters (zero-width spaces and joiners, soft hyphens, direction
   marks, the byte-order mark) are removed; line and paragraph separators become newlines. A
   control character inside a word ("Ha<BEL>mas") would otherwise cut it in two.
@@ -31,6 +33,10 @@ from functools import lru_cache
 
 _INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f"
                         r"\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")  # fmt: skip
+# ECMA-48: CSI (ESC [ or C1 CSI, parameters, intermediates, a final byte), OSC/DCS/PM/APC strings
+# up to BEL or ST, and two-character escapes (ESC and one more).
+_ESCAPE = re.compile(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?|\x1b[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\)?"
+                     r"|\x1b[ -/]*[0-~]?")  # fmt: skip
 _SEPARATORS = {"\u2028": "\n", "\u2029": "\n", "\x85": "\n"}
 _SHOUTING_RATIO = 9  # capitals per small letter: 90% of the cased letters
 _SHOUTING_MIN = 20
@@ -46,6 +52,11 @@ def prepare(text: str) -> tuple[str, list[int] | None]:
 
 def clean(text: str) -> tuple[str, list[int] | None]:
     """Invisible characters removed, compatibility forms folded: (text, offsets or None)."""
+    if "\x1b" in text or "\x9b" in text:
+        inside = {j for m in _ESCAPE.finditer(text) for j in range(*m.span())}
+        kept = [i for i in range(len(text)) if i not in inside] + [len(text)]
+        rest, where = clean("".join(text[i] for i in kept[:-1]))
+        return rest, [kept[j] for j in where] if where is not None else kept
     if text.isascii() and not _INVISIBLE.search(text):
         return text, None  # the common case: nothing to do
     changed = {}
@@ -70,6 +81,12 @@ def clean(text: str) -> tuple[str, list[int] | None]:
         pos = i + 1
     where.extend(range(pos, len(text) + 1))  # the rest, and the original length at the end
     return cleaned, where
+
+
+def without_escapes(text: str) -> str:
+    """The user's characters without terminal escape sequences (evidence: the original
+    characters otherwise, invisible ones included)."""
+    return _ESCAPE.sub("", text)
 
 
 _SPECIAL = re.compile(r"[^\t\n\r\x20-\x7e]")  # anything but printable ASCII, tab and newlines

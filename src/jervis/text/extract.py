@@ -293,7 +293,7 @@ def _restore(event: ExtractedEvent, original: str, offsets: list[int] | None) ->
     event.spans = {k: cleaning.map_span(v, offsets) for k, v in event.spans.items()}
     event.evidence_spans = [cleaning.map_span(v, offsets) for v in event.evidence_spans]
     event.trigger_spans = [cleaning.map_span(v, offsets) for v in event.trigger_spans]
-    event.evidence = join_evidence(original[a:b] for a, b in event.evidence_spans)
+    event.evidence = join_evidence(cleaning.without_escapes(original[a:b]) for a, b in event.evidence_spans)
 
 
 def join_evidence(pieces: Iterable[str]) -> str:
