@@ -37,3 +37,14 @@ def test_terminal_escape_sequences_are_not_read_as_text():
         assert not (isinstance(value, str) and ("[31m" in value or "\x1b" in value)), event.to_row()
     start, end = event.spans["place"]
     assert text[start:end] == "Camp Taji"  # spans still index the user's text
+
+
+def test_a_file_of_numbers_is_not_given_a_language():
+    from jervis.text.language import detect_language
+
+    for numbers in (" ".join(f"{k}e{k}" for k in range(40)), " ".join(f"0x{k:x}" for k in range(100, 160))):
+        assert detect_language(numbers) == "en", numbers[:30]  # were Spanish and Romanian
+    # words beside numbers still count: a Spanish report with its figures stays Spanish
+    assert detect_language("El ataque de 2020 dejó 5 muertos y 12 heridos en la ciudad, según "
+                           "el ministerio, que no dio más detalles sobre los autores del ataque "
+                           "ni sobre la hora en que se produjo.") == "es"  # fmt: skip

@@ -35,7 +35,8 @@ NAMES = {
     "hi": "Hindi", "mr": "Marathi", "ne": "Nepali", "th": "Thai", "bn": "Bengali", "ta": "Tamil",
     "hy": "Armenian", "ka": "Georgian", "am": "Amharic",
 }  # fmt: skip
-_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+# a word stands apart from digits: the "e" of "1e5" or the "a" of "0x6a" is no function word
+_WORD = re.compile(r"(?<![^\W_])[^\W\d_]++(?:'[^\W\d_]+)?+(?!\d)")
 MIN_WORDS = 20
 
 
