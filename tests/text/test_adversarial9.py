@@ -48,3 +48,14 @@ def test_a_file_of_numbers_is_not_given_a_language():
     assert detect_language("El ataque de 2020 dejó 5 muertos y 12 heridos en la ciudad, según "
                            "el ministerio, que no dio más detalles sobre los autores del ataque "
                            "ni sobre la hora en que se produjo.") == "es"  # fmt: skip
+
+
+def test_a_negative_number_is_no_toll():
+    from jervis.text.extract import extract_text
+
+    for text in ("Rockets killed minus five people in Baghdad on March 3, 2020.",
+                 "Rockets killed negative five people in Baghdad on March 3, 2020."):  # fmt: skip
+        events = extract_text(text, published="2020-03-05")
+        assert [e.killed for e in events] == [None], text  # was 5
+    (event,) = extract_text("Rockets killed five people in Baghdad on March 3, 2020.", published="2020-03-05")
+    assert event.killed == 5

@@ -380,6 +380,8 @@ def victims_count(doc, char_start: int, char_end: int) -> int | None:
         if token.lower_ in _ONE_PRONOUN:
             return 1
         number = next((c for c in token.children if c.dep_ == "nummod"), None)
+        if number is not None and number.left_edge.i > 0 and doc[number.left_edge.i - 1].lower_ in ("minus", "negative"):
+            return None  # "killed minus five people": a negative number counts no one
         if number is not None:
             value = parse_number(doc[number.left_edge.i : number.i + 1].text)
         elif token.tag_ in ("NN", "NNP") and token.lower_ not in _COLLECTIVE:
