@@ -1,8 +1,8 @@
 """What every resource module shares: templates, problem documents, paging, form checks.
 
-Errors are RFC 9457 problem documents (``application/problem+json``) for the API and for any
-client that does not ask for HTML; pages get the same status, title and detail as an HTML
-page. Nothing else ever reaches the client: an unexpected exception is logged with its
+Errors are RFC 9457 problem documents (``application/problem+json``) for the API and for a
+client of a page that asks for JSON only; pages get the same status, title and detail as an
+HTML page (escaped), whatever the client's ``Accept``. Nothing else ever reaches the client: an unexpected exception is logged with its
 traceback and answered with a bare 500 problem.
 """
 
@@ -74,9 +74,12 @@ class Problem(Exception):
 
 
 def wants_html(request: Request) -> bool:
+    """An error page for a page route (whatever its client: curl sends ``*/*``), unless the
+    client asks for JSON and not HTML; the API always answers problem documents."""
     if request.url.path.startswith("/api/"):
         return False
-    return "text/html" in request.headers.get("accept", "")
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept or "json" not in accept
 
 
 def problem_response(request: Request, status: int, title: str, detail: str = "",
