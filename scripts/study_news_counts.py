@@ -102,9 +102,6 @@ def _switches() -> dict:
             numbers, "_FIRST_REPORT", saved["first"] if on else NEVER),
         "a toll over a period is no event's toll": lambda on: setattr(
             ex, "_PERIOD_TOLL", saved["period"] if on else NEVER),
-        # eighth round (news8)
-        "a toll of several attacks or places together is no one event's": lambda on: setattr(
-            ex, "JOINT_TOLL_ON", on),
     }
 
 

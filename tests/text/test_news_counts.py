@@ -106,21 +106,3 @@ def test_a_tolls_figure_phrase_is_not_read_as_a_wounded_verb():
     text = ("Gunmen killed dozens of villagers in the north of the country on Saturday, witnesses "
             "said.\n\nOn Monday another elder said 300 bodies were found near the river.")
     assert [(r.killed, r.wounded) for r in violent(text, published="2023-05-22")] == [(300, None)]
-
-
-# eighth round (news8): a figure said of several attacks or places together is no one event's
-
-
-def test_a_toll_of_two_attacks_together_is_not_one_attacks_toll():
-    text = ("Two car bombings in the centre of Springfield killed five people and wounded 40 on "
-            "Tuesday. The first bomb went off outside the town hall, where three people were "
-            "killed and 22 were wounded.")  # fmt: skip
-    assert [(r.date, r.killed, r.wounded) for r in violent(text)] == [(date(2023, 5, 16), 3, 22)]
-    villages = ("Gunmen attacked two villages in the east of the province on Saturday, killing "
-                "about 60 people. Officials said 45 people had been killed in the larger village.")  # fmt: skip
-    assert [r.killed for r in violent(villages)] == [45]
-
-
-def test_a_toll_of_one_attack_by_two_attackers_is_kept():
-    text = "Two gunmen attacked a village in the east of the province on Saturday, killing 60 people."
-    assert [r.killed for r in violent(text)] == [60]

@@ -133,22 +133,6 @@ _PERIOD_TOLL = re.compile(r"\b(?:conflict|war|insurgency|rebellion|uprising|camp
                           r"crisis)\b[^.;]{0,30}?\b(?:has|have|had)\s+(?:\w+\s+)?(?:killed|claimed|left|"
                           r"cost)\b|\bsince\s+(?:(?:early|late|mid-?)\s*)?(?:\d{4}|" + dates.MONTHS + r")\b",
                           re.IGNORECASE)  # fmt: skip
-# a figure said of several attacks, or of several places struck, together ("two bombings that
-# killed N", "attacked two villages and killed N", "the two attacks together left N dead"): no
-# one event's toll when the article tells the parts apart
-JOINT_TOLL_ON = True
-_JOINT_TOLL = re.compile(r"\b(?:two|three|four|both|twin|several)\s+(?:[a-z-]+\s+)?(?:attacks|bombings|"
-                         r"blasts|explosions|strikes|raids|ambushes|villages|towns|sites)\b"
-                         r"[^.;]{0,90}$", re.IGNORECASE)  # fmt: skip
-_JOINT_AFTER = re.compile(r"^[^.;]{0,40}?\b(?:in|at|from|across|of)\s+(?:the\s+)?(?:two|three|four|both|twin|"
-                          r"several)\s+(?:[a-z-]+\s+)?(?:attacks|bombings|blasts|explosions|strikes|"
-                          r"raids|ambushes|villages|towns|sites)\b", re.IGNORECASE)  # fmt: skip
-
-
-def _joint_toll(norm: str, start: int, end: int) -> bool:
-    """The figure at norm[start:end] is said of several attacks or struck places together."""
-    return bool(_JOINT_TOLL.search(norm[max(0, start - 160) : start])
-                or _JOINT_AFTER.search(norm[end : end + 90]))
 _CASUALTY_VERB = re.compile(r"(?:kill|wound|injur|maim|hurt)\w*", re.IGNORECASE)
 _TOLL_HINT = re.compile(r"\b(?:kill|wound|injur|hurt|dead|died|death|toll|murder|slain|casualt|bodies|hospitali|treated)",
                         re.IGNORECASE)  # fmt: skip
@@ -747,8 +731,6 @@ def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None
             parsed = victims_count(parse, hit.start, hit.end)
             if parsed is not None:
                 count, said = parsed, True
-        if said and count and JOINT_TOLL_ON and _joint_toll(norm, hit.start, hit.end):
-            continue  # a toll of several attacks together
         if said and attackers_died(norm, hit.start, hit.end, hit.passive):
             continue  # "the bomber was killed": the attackers' own dead are not victims
         if said and count and enemy_claim(norm, hit.start, hit.end, hit.passive):
@@ -782,8 +764,6 @@ def _draft(lex, sentence, mention, cue, matches, published, previous, parse=None
             continue
         if abs(a - mention.end) > 120 and abs(mention.start - b) > 120:
             continue
-        if count and JOINT_TOLL_ON and _joint_toll(norm, a, b):
-            continue  # a toll of several attacks together
         if attackers_died(norm, a, b, True) or (count and enemy_claim(norm, a, b)):
             continue
         values[key], spans[key] = count, (off + a, off + b)
