@@ -34,6 +34,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -139,7 +140,16 @@ def fit(work: Path) -> str:
 
 def losses(name: str, work: Path, *, curated_rereports: bool = True, seed: int = 2) -> dict:
     """Where true pairs are lost, stage by stage: blocking (candidate pairs), hard rules, the
-    score's threshold. If blocking missed true pairs, no score could find them."""
+    score's threshold, the clustering. If blocking missed true pairs, no score could find them.
+
+    Of the true pairs lost in the end, ``lost_tied_or_dominated`` counts those where a row of
+    the pair has a candidate in the other row's source, of another event, that agrees with it
+    at least as well on every compared field (the pair's own terms, crowding aside; a field
+    either row lacks counts as the lowest agreement): no score that rises with agreement can
+    put the true partner above that look-alike. ``lost_tied`` is the share of those tied in
+    every field."""
+    from jervis.dedup.cluster import clusters
+
     syn = rereport(base_events(name, work), seed=seed)
     lake = synthetic_lake(syn, work / f"loss-{name}")
     cfg = config(curated_rereports)
@@ -152,15 +162,44 @@ def losses(name: str, work: Path, *, curated_rereports: bool = True, seed: int =
     truth = dict(zip(syn["event_id"], syn["truth"], strict=True))
     cand = candidates.to_pandas()
     same = cand["a"].map(ids).map(truth) == cand["b"].map(ids).map(truth)
-    scored = scored_pairs(prepared, candidates, cfg).select("event_id_l", "event_id_r", "score").to_pandas()
-    kept = scored["event_id_l"].map(truth) == scored["event_id_r"].map(truth)
+    compared = [f"s_{f}" for f in FIELDS if f not in TERMS]
+    scored = scored_pairs(prepared, candidates, cfg).select("event_id_l", "event_id_r", "src_l", "src_r", "score",
+                                                            *compared).to_pandas()  # fmt: skip
+    kept = (scored["event_id_l"].map(truth) == scored["event_id_r"].map(truth)).to_numpy()
     true_pairs = pairwise_scores(syn["truth"], syn["event_id"])["true_pairs"]
-    linked = scored["score"] >= cfg.threshold
+    linked = (scored["score"] >= cfg.threshold).to_numpy()
+    # The clustering, on the pairs the run would return (matched_pairs: ids a < b, score >= cohesion).
+    returned = scored[scored["score"] >= cfg.cohesion]
+    swap = (returned["event_id_l"] > returned["event_id_r"]).to_numpy()
+    left, right = returned[["event_id_l", "src_l"]].to_numpy(), returned[["event_id_r", "src_r"]].to_numpy()
+    first, second = np.where(swap[:, None], right, left), np.where(swap[:, None], left, right)
+    pairs = pd.DataFrame({"a": first[:, 0], "b": second[:, 0], "source_a": first[:, 1], "source_b": second[:, 1],
+                          "score": returned["score"].to_numpy()})  # fmt: skip
+    label = clusters(pairs, cfg.threshold, cfg.curated, cfg.cohesion).set_index("event_id")["cluster_id"]
+    together = (scored["event_id_l"].map(label) == scored["event_id_r"].map(label)).to_numpy()
+    lost = kept & ~together
+    # Tied or dominated: each row of a lost true pair against its other candidates in the
+    # partner's source (both orientations of every scored pair).
+    agree = scored[compared].fillna(-1.0).to_numpy()
+    sides = pd.DataFrame({"row": np.concatenate([scored["event_id_l"], scored["event_id_r"]]),
+                          "other": np.concatenate([scored["src_r"], scored["src_l"]]),
+                          "i": np.tile(np.arange(len(scored)), 2)})  # fmt: skip
+    mine = sides[np.tile(lost, 2)]
+    rivals = sides[~np.tile(kept, 2)]
+    rivals = mine.merge(rivals, on=["row", "other"], suffixes=("", "_rival"))
+    ai, aj = agree[rivals["i"].to_numpy()], agree[rivals["i_rival"].to_numpy()]
+    at_least = (aj >= ai - 1e-9).all(axis=1)
+    tied = at_least & (np.abs(aj - ai) <= 1e-9).all(axis=1)
+    dominated = set(rivals.loc[at_least, "i"])
+    only_tied = dominated - set(rivals.loc[at_least & ~tied, "i"])
     return {"dataset": name, "seed": seed, "curated": curated_rereports, "true_pairs": true_pairs,
             "candidates": len(cand), "blocking_recall": int(same.sum()) / true_pairs,
             "hard_rules_recall": int(kept.sum()) / true_pairs,
             "threshold_recall": int((kept & linked).sum()) / true_pairs,
-            "false_links_at_threshold": int((~kept & linked).sum())}  # fmt: skip
+            "false_links_at_threshold": int((~kept & linked).sum()),
+            "recall": int((kept & together).sum()) / true_pairs,
+            "lost_at_score": int((lost & ~linked).sum()), "lost_in_clustering": int((lost & linked).sum()),
+            "lost_tied_or_dominated": len(dominated), "lost_tied": len(only_tied)}  # fmt: skip
 
 
 def accuracy(name: str, work: Path, *, curated_rereports: bool, seed: int = 2) -> dict:
