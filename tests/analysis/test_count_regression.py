@@ -85,7 +85,13 @@ def test_two_alternating_series_separate_and_the_rate_ratio_is_not_identified():
         result = CountRegression().fit(series, direction=direction).result_
         assert not result.applicable and result.estimate is None and result.ci95 is None
         assert result.p_value is None and result.reason.startswith("not identified")
-        assert result.details["se"] > 100 and "not identified" in result.notes[0]
+        # where the optimiser stops on the runaway slope depends on the machine's BLAS (SE 3e3
+        # on one CPU, 8 on another); what is fixed is that it is beyond the documented limits
+        from jervis.analysis.count_regression import MAX_LOG_IRR, MAX_SE
+
+        details = result.details
+        assert details["se"] > MAX_SE or abs(details["log_irr"]) > MAX_LOG_IRR
+        assert "not identified" in result.notes[0]
         json.dumps(result.to_dict(), allow_nan=False)
         verdict = decide(direction, {"count_regression": result}, labels={"A": "a", "B": "b"})
         assert verdict.verdict == "inconclusive" and "not identified" in verdict.reason
