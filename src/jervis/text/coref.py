@@ -116,11 +116,17 @@ def merge(drafts: list[Draft], *, dated: bool = True) -> list[Draft]:
     events: list[Draft] = []
     topic: Draft | None = None
     lead = next((d.sentences[0] for d in drafts if not d.toll), None)
+    waiting: Draft | tuple | None = None  # a toll told before any event (the attack it reports
+    # may follow), then (toll, the event it joins or None) until that event's sentence is read
     sentence, created, joined = None, None, None
     for draft in drafts:
         if draft.sentences[0] != sentence:  # a new sentence: its first event becomes the topic
             if sentence is not None:
                 topic = created or joined or topic
+            if isinstance(waiting, tuple):
+                if waiting[1] is not None:
+                    _absorb_toll(waiting[1], waiting[0])
+                waiting = (None, None)  # one toll only, joined or dropped
             sentence, created, joined = draft.sentences[0], None, None
         if draft.same_place:
             ref = next((e for e in reversed(events) if e.values.get("country")), None)
@@ -145,16 +151,47 @@ def merge(drafts: list[Draft], *, dated: bool = True) -> list[Draft]:
             target = topic  # "on Thursday the toll rose to 11": the topic's toll, a day later
             draft.explicit_date = False  # the day of the toll, not of the attack
         if target is None:
+            if draft.toll and not events and waiting is None and LEAD_TOLL_WAITS:
+                waiting = draft  # the lead gives the toll first and tells the attack after
+                continue
             if draft.toll or (dated and events and not draft.dated
                               and draft.sentences[0] != lead):  # fmt: skip
                 continue  # a toll of no event in view; an undated event after the lead that
                 # joins none: background the article gives no day (not coded as an event)
             events.append(draft)
             created = created or draft
+            if waiting is not None and not isinstance(waiting, tuple):
+                # joined once the event's own sentence is read (its day comes first)
+                waiting = (waiting, draft) if _reported_by(waiting, draft) else (waiting, None)
         else:
             _absorb(target, draft)
             joined = joined or target
+    if isinstance(waiting, tuple) and waiting[1] is not None:
+        _absorb_toll(waiting[1], waiting[0])
     return events
+
+
+# a toll the article gives before any attack (a lead that opens on the toll, or whose attack
+# word the lexicon does not know) joins the first event the text then reports within this many
+# sentences, instead of being dropped as the toll of no event in view
+LEAD_TOLL_WAITS = True
+LEAD_TOLL_SENTENCES = 2
+
+
+def _reported_by(toll: Draft, event: Draft) -> bool:
+    """The first event after a toll told before any event is the one the toll reports when it
+    follows within ``LEAD_TOLL_SENTENCES`` sentences, is not cited as an earlier event, and
+    nothing contradicts it (another country, opposed parties)."""
+    gap = event.sentences[0] - toll.sentences[-1]
+    return 0 < gap <= LEAD_TOLL_SENTENCES and not event.cited and _fits(event, toll)
+
+
+def _absorb_toll(event: Draft, toll: Draft) -> None:
+    """The toll's figures and place join the event; its day only when it is not the day the
+    toll rose ("rose to 40 on Monday" is the report's day, not the attack's)."""
+    if toll.rising or toll.toll_rose:
+        toll.explicit_date = False
+    _absorb(event, toll)
 
 
 # a report of casualties alone (no attack word: "by Saturday officials said 87 people had been
