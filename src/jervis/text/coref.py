@@ -151,7 +151,7 @@ def merge(drafts: list[Draft], *, dated: bool = True) -> list[Draft]:
             target = topic  # "on Thursday the toll rose to 11": the topic's toll, a day later
             draft.explicit_date = False  # the day of the toll, not of the attack
         if target is None:
-            if draft.toll and not events and waiting is None and LEAD_TOLL_WAITS:
+            if draft.toll and dated and not events and waiting is None and LEAD_TOLL_WAITS:
                 waiting = draft  # the lead gives the toll first and tells the attack after
                 continue
             if draft.toll or (dated and events and not draft.dated
@@ -171,9 +171,10 @@ def merge(drafts: list[Draft], *, dated: bool = True) -> list[Draft]:
     return events
 
 
-# a toll the article gives before any attack (a lead that opens on the toll, or whose attack
+# a toll a dated report gives before any attack (a lead that opens on the toll, or whose attack
 # word the lexicon does not know) joins the first event the text then reports within this many
-# sentences, instead of being dropped as the toll of no event in view
+# sentences, instead of being dropped as the toll of no event in view (an undated text keeps
+# every mention apart, as ``merge`` says)
 LEAD_TOLL_WAITS = True
 LEAD_TOLL_SENTENCES = 2
 
