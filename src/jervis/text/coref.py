@@ -116,17 +116,16 @@ def merge(drafts: list[Draft], *, dated: bool = True) -> list[Draft]:
     events: list[Draft] = []
     topic: Draft | None = None
     lead = next((d.sentences[0] for d in drafts if not d.toll), None)
-    waiting: Draft | tuple | None = None  # a toll told before any event (the attack it reports
-    # may follow), then (toll, the event it joins or None) until that event's sentence is read
+    lead_toll: Draft | None = None  # a toll told before any event: the attack it reports may follow
+    toll_for: Draft | None = None  # the event it joins, once that event's own sentence is read
     sentence, created, joined = None, None, None
     for draft in drafts:
         if draft.sentences[0] != sentence:  # a new sentence: its first event becomes the topic
             if sentence is not None:
                 topic = created or joined or topic
-            if isinstance(waiting, tuple):
-                if waiting[1] is not None:
-                    _absorb_toll(waiting[1], waiting[0])
-                waiting = (None, None)  # one toll only, joined or dropped
+            if toll_for is not None and lead_toll is not None:
+                _absorb_toll(toll_for, lead_toll)  # after the event's own day was read
+                toll_for = None
             sentence, created, joined = draft.sentences[0], None, None
         if draft.same_place:
             ref = next((e for e in reversed(events) if e.values.get("country")), None)
@@ -151,8 +150,8 @@ def merge(drafts: list[Draft], *, dated: bool = True) -> list[Draft]:
             target = topic  # "on Thursday the toll rose to 11": the topic's toll, a day later
             draft.explicit_date = False  # the day of the toll, not of the attack
         if target is None:
-            if draft.toll and dated and not events and waiting is None and LEAD_TOLL_WAITS:
-                waiting = draft  # the lead gives the toll first and tells the attack after
+            if draft.toll and dated and not events and lead_toll is None and LEAD_TOLL_WAITS:
+                lead_toll = draft  # the lead gives the toll first and tells the attack after
                 continue
             if draft.toll or (dated and events and not draft.dated
                               and draft.sentences[0] != lead):  # fmt: skip
@@ -160,14 +159,13 @@ def merge(drafts: list[Draft], *, dated: bool = True) -> list[Draft]:
                 # joins none: background the article gives no day (not coded as an event)
             events.append(draft)
             created = created or draft
-            if waiting is not None and not isinstance(waiting, tuple):
-                # joined once the event's own sentence is read (its day comes first)
-                waiting = (waiting, draft) if _reported_by(waiting, draft) else (waiting, None)
+            if lead_toll is not None and len(events) == 1 and _reported_by(lead_toll, draft):
+                toll_for = draft  # the first event: the one the toll may report
         else:
             _absorb(target, draft)
             joined = joined or target
-    if isinstance(waiting, tuple) and waiting[1] is not None:
-        _absorb_toll(waiting[1], waiting[0])
+    if toll_for is not None and lead_toll is not None:
+        _absorb_toll(toll_for, lead_toll)
     return events
 
 
