@@ -116,6 +116,8 @@ def _switches() -> dict:
             ex, "_SPEECH_BEFORE", saved["speech"] if on else old_speech),
         "news9: 'the attack came N days after X' dates X, not the attack": lambda on: setattr(
             ex, "CAME_AFTER_DATES_WHAT_FOLLOWS", on),
+        "news9: a date whose nearest mention has a nearer one dates the next": lambda on: setattr(
+            ex, "ONE_DATE_PER_MENTION", on),
     }
 
 

@@ -99,3 +99,16 @@ def test_the_weapon_rule_switched_off_keeps_the_weapon_as_attacker(monkeypatch):
     row = violent("Drones loaded with explosives struck a wedding in the town of Kindu on Thursday, "
                   "killing 12 people, the governor said.")  # fmt: skip
     assert [r.actor for r in row] == ["Drones"]
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_a_date_whose_nearest_mention_has_a_nearer_one_dates_the_other(monkeypatch, on):
+    monkeypatch.setattr(importlib.import_module("jervis.text.extract"), "ONE_DATE_PER_MENTION", on)
+    text = ("Jets bombed fuel depots on both sides of the river near the town of Kindu late on "
+            "Thursday, and rockets were fired at a police post in the east of the town the next "
+            "day in what appeared to be a reply.")  # fmt: skip
+    days = sorted(r.date for r in violent(text))
+    if on:  # Thursday for the bombing, the day after for the rockets
+        assert days == [date(2023, 5, 18), date(2023, 5, 19)]
+    else:  # Thursday's nearest mention had a nearer date: Thursday was dropped
+        assert date(2023, 5, 18) not in days

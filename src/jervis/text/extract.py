@@ -168,6 +168,7 @@ _SPEECH_BEFORE = re.compile(r"\b(?:said|says|told|announced|reported|added|confi
 # "<the attack> came / happened N days after X": the subject is the event in view; the cue dates X
 _CAME = re.compile(r"\s+(?:came|happened|occurred|took\s+place|followed)\s+", re.IGNORECASE)
 CAME_AFTER_DATES_WHAT_FOLLOWS = True
+ONE_DATE_PER_MENTION = True  # a date whose nearest mention has a nearer one dates the next nearest
 _CLAUSE_GAP = re.compile(r",\s|;|\s-\s")  # a bare year does not reach across a clause
 _CUE_REACH = 100  # characters between a date cue and the mention it dates
 
@@ -677,11 +678,15 @@ _CLAUSE_PENALTY = 25  # characters: a comma after a date that ends another menti
 
 
 def _assign_cues(sentence: Sentence, mentions: list[Mention]) -> list[dates.DateCue | None]:
-    """Each date cue goes to the nearest mention (ties: the one before it)."""
+    """Each date cue goes to the nearest mention (ties: the one before it); a mention takes one
+    cue, its nearest, and a cue whose nearest mention has a nearer one goes to the next nearest
+    mention within reach (``ONE_DATE_PER_MENTION``; before, it was dropped)."""
     out: list[dates.DateCue | None] = [None] * len(mentions)
     best: list[float] = [float("inf")] * len(mentions)
     parens = [(m.start(), m.end()) for m in re.finditer(r"\([^)]*\)", sentence.norm)]
     relative = [(m.start(), m.end()) for m in _RELATIVE.finditer(sentence.norm)]
+    pairs: list[tuple[float, int, int, dates.DateCue]] = []
+    n_cue = 0
     for cue in dates.find_cues(sentence.norm):
         if any(a <= cue.start < b for a, b in parens):
             continue
@@ -723,11 +728,21 @@ def _assign_cues(sentence: Sentence, mentions: list[Mention]) -> list[dates.Date
             ):
                 scores[-1] = float("inf")  # "struck X on Friday, a day after a bombing ...":
                 # the main clause's date does not reach into the earlier event it cites
-        i = min(range(len(mentions)), key=lambda k: scores[k])
-        if scores[i] > _CUE_REACH:
-            continue  # a date far from any mention dates something else
-        if scores[i] < best[i]:
-            best[i], out[i] = scores[i], cue
+        if not ONE_DATE_PER_MENTION:
+            i = min(range(len(mentions)), key=lambda k: scores[k])
+            if scores[i] > _CUE_REACH:
+                continue  # a date far from any mention dates something else
+            if scores[i] < best[i]:
+                best[i], out[i] = scores[i], cue
+            continue
+        pairs.extend((score, n_cue, k, cue) for k, score in enumerate(scores) if score <= _CUE_REACH)
+        n_cue += 1  # (a date far from every mention dates something else)
+    taken: set[int] = set()
+    for score, n, k, cue in sorted(pairs, key=lambda p: (p[0], p[1], p[2])):
+        if n in taken or score >= best[k]:
+            continue  # each date dates one mention, each mention takes its nearest date; a date
+        best[k], out[k] = score, cue  # whose nearest mention has a nearer one dates the next
+        taken.add(n)  # nearest (a weekday ending the first clause, "a day later" in the second)
     return out
 
 
