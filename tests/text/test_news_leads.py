@@ -1,6 +1,7 @@
 """The ninth round's rules (docs/extraction.md, "Ninth round: the lead's toll and the attack it
 reports (news9)"): a toll the lead gives before the attack, a subset of a figure, a weapon read
-as the attacker. Every text here is invented for the rule it checks."""
+as the attacker, a statement's day, "came N days after X", one date per mention. Every text here
+is invented for the rule it checks."""
 
 from __future__ import annotations
 
