@@ -1,5 +1,5 @@
-"""Casualty counts on the right news event: do the count rules of the seventh round generalise?
-(docs/extraction.md, "Seventh round: counts on the right event").
+"""Casualty counts on the right news event: do the count rules of the seventh and ninth rounds
+generalise? (docs/extraction.md, "Seventh round: counts on the right event", "Ninth round").
 
 Reads only the *learn* articles: news-dev (all 12), news-dev2's learn part (01-14) and, when it
 is there, news-dev4's learn part. Never reads a test or validation part (news-dev2 15-24,
@@ -72,7 +72,10 @@ def _switches() -> dict:
     saved = {"elsewhere": places._VICTIMS_ELSEWHERE, "counted": numbers._ATTACKERS_COUNTED,
              "died": numbers._DIED, "aside": ex._VICTIMS_ASIDE, "modes": lex.modes,
              "verb": ex._CASUALTY_VERB, "first": numbers._FIRST_REPORT,
-             "period": ex._PERIOD_TOLL}  # fmt: skip
+             "period": ex._PERIOD_TOLL, "speech": ex._SPEECH_BEFORE}  # fmt: skip
+    old_speech = re.compile(saved["speech"].pattern.replace(
+        "|denied|denies|condemned|vowed|blamed|accused|warned", ""), re.IGNORECASE)
+    assert old_speech.pattern != saved["speech"].pattern, "the speech verbs changed: update this switch"
     source = lex.modes[air][1].pattern
     person = r"(?<!\bthe\s)bomber\b(?!\s+(?:who|struck|blew|detonated|set))|bombers\b(?<!suicide bombers)"
     assert person in source, "the bomber rule's pattern changed: update this switch"
@@ -102,6 +105,19 @@ def _switches() -> dict:
             numbers, "_FIRST_REPORT", saved["first"] if on else NEVER),
         "a toll over a period is no event's toll": lambda on: setattr(
             ex, "_PERIOD_TOLL", saved["period"] if on else NEVER),
+        # ninth round (news9)
+        "news9: a toll told before any event joins the attack told next": lambda on: setattr(
+            coref, "LEAD_TOLL_WAITS", on),
+        "news9: 'N of them children' is part of a figure, not more victims": lambda on: setattr(
+            numbers, "SUBSET_IS_NOT_MORE", on),
+        "news9: a weapon or device is no attacker": lambda on: setattr(
+            ex, "INSTRUMENT_IS_NO_ACTOR", on),
+        "news9: a day after 'denied' or 'condemned' is the statement's": lambda on: setattr(
+            ex, "_SPEECH_BEFORE", saved["speech"] if on else old_speech),
+        "news9: 'the attack came N days after X' dates X, not the attack": lambda on: setattr(
+            ex, "CAME_AFTER_DATES_WHAT_FOLLOWS", on),
+        "news9: a date whose nearest mention has a nearer one dates the next": lambda on: setattr(
+            ex, "ONE_DATE_PER_MENTION", on),
     }
 
 

@@ -116,11 +116,16 @@ def merge(drafts: list[Draft], *, dated: bool = True) -> list[Draft]:
     events: list[Draft] = []
     topic: Draft | None = None
     lead = next((d.sentences[0] for d in drafts if not d.toll), None)
+    lead_toll: Draft | None = None  # a toll told before any event: the attack it reports may follow
+    toll_for: Draft | None = None  # the event it joins, once that event's own sentence is read
     sentence, created, joined = None, None, None
     for draft in drafts:
         if draft.sentences[0] != sentence:  # a new sentence: its first event becomes the topic
             if sentence is not None:
                 topic = created or joined or topic
+            if toll_for is not None and lead_toll is not None:
+                _absorb_toll(toll_for, lead_toll)  # after the event's own day was read
+                toll_for = None
             sentence, created, joined = draft.sentences[0], None, None
         if draft.same_place:
             ref = next((e for e in reversed(events) if e.values.get("country")), None)
@@ -145,16 +150,47 @@ def merge(drafts: list[Draft], *, dated: bool = True) -> list[Draft]:
             target = topic  # "on Thursday the toll rose to 11": the topic's toll, a day later
             draft.explicit_date = False  # the day of the toll, not of the attack
         if target is None:
+            if draft.toll and dated and not events and lead_toll is None and LEAD_TOLL_WAITS:
+                lead_toll = draft  # the lead gives the toll first and tells the attack after
+                continue
             if draft.toll or (dated and events and not draft.dated
                               and draft.sentences[0] != lead):  # fmt: skip
                 continue  # a toll of no event in view; an undated event after the lead that
                 # joins none: background the article gives no day (not coded as an event)
             events.append(draft)
             created = created or draft
+            if lead_toll is not None and len(events) == 1 and _reported_by(lead_toll, draft):
+                toll_for = draft  # the first event: the one the toll may report
         else:
             _absorb(target, draft)
             joined = joined or target
+    if toll_for is not None and lead_toll is not None:
+        _absorb_toll(toll_for, lead_toll)
     return events
+
+
+# a toll a dated report gives before any attack (a lead that opens on the toll, or whose attack
+# word the lexicon does not know) joins the first event the text then reports within this many
+# sentences, instead of being dropped as the toll of no event in view (an undated text keeps
+# every mention apart, as ``merge`` says)
+LEAD_TOLL_WAITS = True
+LEAD_TOLL_SENTENCES = 2
+
+
+def _reported_by(toll: Draft, event: Draft) -> bool:
+    """The first event after a toll told before any event is the one the toll reports when it
+    follows within ``LEAD_TOLL_SENTENCES`` sentences, is not cited as an earlier event, and
+    nothing contradicts it (another country, opposed parties)."""
+    gap = event.sentences[0] - toll.sentences[-1]
+    return 0 < gap <= LEAD_TOLL_SENTENCES and not event.cited and _fits(event, toll)
+
+
+def _absorb_toll(event: Draft, toll: Draft) -> None:
+    """The toll's figures and place join the event; its day only when it is not the day the
+    toll rose ("rose to 40 on Monday" is the report's day, not the attack's)."""
+    if toll.rising or toll.toll_rose:
+        toll.explicit_date = False
+    _absorb(event, toll)
 
 
 # a report of casualties alone (no attack word: "by Saturday officials said 87 people had been

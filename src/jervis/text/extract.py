@@ -92,6 +92,26 @@ _GENERIC_ARMED = re.compile(
     r"(?:militants|insurgents|fighters|jihadists|extremists|militiamen|men)$")  # fmt: skip
 # (a capitalised modifier is a name or a nationality, "Kurdish militants", unless an adverb or
 # a plain adjective that opened the sentence)
+# a weapon or device read as the attacker (the subject of "struck" or "exploded" is often what
+# hit, not who fired it): no named attacker; a nationality or a name among its words ("a
+# Ruritanian missile") gives the attacker and keeps it
+_INSTRUMENT = re.compile(
+    r"^(?:[\w'-]+\s+){0,3}?(?:drones?|missiles?|rockets?|shells?|bombs?|devices?|explosives?|"
+    r"radios?|pagers?|walkie-talkies|grenades?|mortars?|projectiles?|munitions?|warheads?)$",
+    re.IGNORECASE)  # fmt: skip
+INSTRUMENT_IS_NO_ACTOR = True
+
+
+def _instrument(actor: str) -> bool:
+    if not INSTRUMENT_IS_NO_ACTOR or not _INSTRUMENT.match(actor):
+        return False
+    from jervis.text.numbers import _demonyms
+
+    words = actor.split()
+    return not any(w.strip("'s").lower() in _demonyms() or (k and w[:1].isupper())
+                   for k, w in enumerate(words))  # fmt: skip
+
+
 # a month or weekday read as a party ("Oct", "Sunday"): a date, never an actor
 _DATE_WORD = re.compile(r"^(?:" + dates.MONTHS + "|" + "|".join(dates.WEEKDAYS) + r")\.?$", re.IGNORECASE)
 
@@ -142,7 +162,13 @@ _SUBORDINATE = re.compile(r"\b(?:after|before|since|following|ahead\s+of|in\s+(?
 # a date right after a verb of speech dates the statement ("said on Saturday"), not the event:
 # it dates the event only when nothing else does, and never counts as the event's own day
 _SPEECH_BEFORE = re.compile(r"\b(?:said|says|told|announced|reported|added|confirmed|stated|"
-                            r"statement|reporters|parliament|television)\s+$", re.IGNORECASE)  # fmt: skip
+                            r"statement|reporters|parliament|television|denied|denies|condemned|"
+                            r"vowed|blamed|accused|warned)\s+$", re.IGNORECASE)  # fmt: skip
+# (a denial, a condemnation, a vow, a blame: statements too)
+# "<the attack> came / happened N days after X": the subject is the event in view; the cue dates X
+_CAME = re.compile(r"\s+(?:came|happened|occurred|took\s+place|followed)\s+", re.IGNORECASE)
+CAME_AFTER_DATES_WHAT_FOLLOWS = True
+ONE_DATE_PER_MENTION = True  # a date whose nearest mention has a nearer one dates the next nearest
 _CLAUSE_GAP = re.compile(r",\s|;|\s-\s")  # a bare year does not reach across a clause
 _CUE_REACH = 100  # characters between a date cue and the mention it dates
 
@@ -652,11 +678,15 @@ _CLAUSE_PENALTY = 25  # characters: a comma after a date that ends another menti
 
 
 def _assign_cues(sentence: Sentence, mentions: list[Mention]) -> list[dates.DateCue | None]:
-    """Each date cue goes to the nearest mention (ties: the one before it)."""
+    """Each date cue goes to the nearest mention (ties: the one before it); a mention takes one
+    cue, its nearest, and a cue whose nearest mention has a nearer one goes to the next nearest
+    mention within reach (``ONE_DATE_PER_MENTION``; before, it was dropped)."""
     out: list[dates.DateCue | None] = [None] * len(mentions)
     best: list[float] = [float("inf")] * len(mentions)
     parens = [(m.start(), m.end()) for m in re.finditer(r"\([^)]*\)", sentence.norm)]
     relative = [(m.start(), m.end()) for m in _RELATIVE.finditer(sentence.norm)]
+    pairs: list[tuple[float, int, int, dates.DateCue]] = []
+    n_cue = 0
     for cue in dates.find_cues(sentence.norm):
         if any(a <= cue.start < b for a, b in parens):
             continue
@@ -688,17 +718,31 @@ def _assign_cues(sentence: Sentence, mentions: list[Mention]) -> list[dates.Date
                 d += _CLAUSE_PENALTY  # a date that ends a mention's clause belongs to it, not
                 # to the mention after the comma ("killed two soldiers on Wednesday, US jets
                 # struck ... on Thursday")
+            if (cue.kind == "days_apart" and cue.start >= m.end and CAME_AFTER_DATES_WHAT_FOLLOWS
+                    and _CAME.fullmatch(sentence.norm[m.end : cue.start])):  # fmt: skip
+                d = float("inf")  # "<an attack> came N days after X": the days count back
+                # to X's day; the attack is the one in view, not X
             scores.append(d)
             if cue.end <= m.start and d and any(o.end <= cue.start for o in mentions) and (
                 _SUBORDINATE.search(sentence.norm[cue.end : m.start])
             ):
                 scores[-1] = float("inf")  # "struck X on Friday, a day after a bombing ...":
                 # the main clause's date does not reach into the earlier event it cites
-        i = min(range(len(mentions)), key=lambda k: scores[k])
-        if scores[i] > _CUE_REACH:
-            continue  # a date far from any mention dates something else
-        if scores[i] < best[i]:
-            best[i], out[i] = scores[i], cue
+        if not ONE_DATE_PER_MENTION:
+            i = min(range(len(mentions)), key=lambda k: scores[k])
+            if scores[i] > _CUE_REACH:
+                continue  # a date far from any mention dates something else
+            if scores[i] < best[i]:
+                best[i], out[i] = scores[i], cue
+            continue
+        pairs.extend((score, n_cue, k, cue) for k, score in enumerate(scores) if score <= _CUE_REACH)
+        n_cue += 1  # (a date far from every mention dates something else)
+    taken: set[int] = set()
+    for score, n, k, cue in sorted(pairs, key=lambda p: (p[0], p[1], p[2])):
+        if n in taken or score >= best[k]:
+            continue  # each date dates one mention, each mention takes its nearest date; a date
+        best[k], out[k] = score, cue  # whose nearest mention has a nearer one dates the next
+        taken.add(n)  # nearest (a weekday ending the first clause, "a day later" in the second)
     return out
 
 
@@ -967,7 +1011,7 @@ def _finish(text: str, draft: Draft, n: int, doc_id: str | None, url: str | None
     v = draft.values
     if v.get("actor") and v.get("actor_side") is None and (
         _GENERIC_ACTOR.match(v["actor"]) or _GENERIC_ARMED.match(v["actor"])
-        or _DATE_WORD.match(v["actor"]) or _own_target(v)
+        or _DATE_WORD.match(v["actor"]) or _own_target(v) or _instrument(v["actor"])
     ):  # fmt: skip
         v["actor"] = None  # "gunmen", "the bomber", "heavily armed militants": an attacker
         # nobody is named for; a date word; the victims' own noun (raw kept)

@@ -413,6 +413,10 @@ _AND_MORE = re.compile(r"^(?:\s+[\w'-]+){0,3}?(?:,\s+(?:and\s+|as\s+well\s+as\s+
                        re.IGNORECASE)  # fmt: skip
 
 
+SUBSET_IS_NOT_MORE = True
+_SUBSET = re.compile(r"\b(?:of\s+(?:them|whom|those)|among\s+them)\b", re.IGNORECASE)
+
+
 def _plus_more(count: int | None, norm: str, pos: int) -> int | None:
     """'killing a captain and three guards' -> 4 (a second count joined by 'and')."""
     if count is None:
@@ -424,6 +428,8 @@ def _plus_more(count: int | None, norm: str, pos: int) -> int | None:
         more = 1 if match.group("one") else parse_number(match.group("n"))
         if more is None or match.group("n") and _VAGUE_RE.search(match.group("n")):
             break  # "four soldiers and dozens of civilians": a vague part is no number to add
+        if SUBSET_IS_NOT_MORE and _SUBSET.search(match.group(0)):
+            break  # "N people, M of them women": a part of the count, not more victims
         count, pos = count + more, pos + match.end()
     return bounded(count)
 
