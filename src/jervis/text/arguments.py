@@ -29,7 +29,7 @@ from functools import lru_cache
 from jervis.text.lexicon import Lexicon
 from jervis.text.roles import _DATE_WORD, RoleSpan
 from jervis.text.roles import _SOURCE as _RULE_SOURCE
-from jervis.text.syntax import PRONOUN_TAGS, passive, path, stem
+from jervis.text.syntax import PRONOUN_TAGS, climb, passive, path_to, stem
 
 ROLES = ("none", "attacker", "target", "place", "instrument")
 _DATE = re.compile(_DATE_WORD.pattern + r"|(?i:years)")  # the rules' date words, plural too
@@ -156,41 +156,75 @@ def verb_counts(doc) -> list[int]:
 
 def pair_features(lex: Lexicon, trigger, cand, rule: dict[int, str], claimer) -> list[str]:
     """Features of (trigger, candidate) in one parsed sentence."""
-    voice = "pass" if passive(trigger) else "act"
-    tpos = "V" if trigger.tag_.startswith("VB") else "N"
-    parts = path(trigger, cand)
-    up, down = parts if parts is not None else (["far"], ["far"])
-    p = "/".join(up + down) if parts is not None else "far"
-    steps = (up + down) or ["self"]
-    side = "before" if cand.i < trigger.i else "after"
-    feats = ["bias", f"path={p}", f"path={p}|{voice}|{tpos}", f"e1={steps[0]}|{voice}|{tpos}",
-             f"elast={steps[-1]}", f"len={len(steps) if parts is not None else 'far'}",
-             f"up={'/'.join(up)}|{tpos}", f"down={'/'.join(down)}",
-             f"side={side}|{voice}|{tpos}", f"dist={_bucket(abs(cand.i - trigger.i))}",
-             f"tw={stem(trigger.text)}|{side}"]  # fmt: skip
-    lo, hi = sorted((cand.i, trigger.i))
-    counts = verb_counts(cand.doc)
-    verbs = counts[hi] - counts[lo + 1]
-    feats.append(f"verbs_between={min(verbs, 3)}|{side}")
-    if parts is None:
-        feats.append(f"far|{side}|{_bucket(abs(cand.i - trigger.i))}|verbs={min(verbs, 3)}")
-    known = _info(cand.doc)[3]
-    kinds = known.get(cand.i)
-    if kinds is None:
-        kinds = known[cand.i] = kind_features(lex, cand)
-    feats += kinds
-    for k in kinds:
-        if k.startswith("ck="):
-            feats.append(f"{k}|{side}|{voice}")
-            feats.append(f"{k}|e1={steps[0]}")
-    if rule.get(cand.i):
-        feats.append(f"rule={rule[cand.i]}")
-        feats.append(f"rule={rule[cand.i]}|{tpos}")
-    if claimer is not None and cand.i == claimer.i:
-        feats.append("claimed_responsibility")
-    if trigger.dep_ == "compound" and trigger.head.i == cand.i:
-        feats.append("trigger_modifies_it")  # "attack helicopters", "bomb squad"
-    return feats
+    return _Trigger(lex, trigger).features(cand, rule, claimer)
+
+
+class _Trigger:
+    """What pair_features reads of the trigger alone (its voice, part of speech, word, climb to
+    the root), computed once for all its candidates."""
+
+    __slots__ = ("lex", "i", "tpos", "voice_tpos", "voice", "climbed", "side", "modifies",
+                 "counts", "known")  # fmt: skip
+
+    def __init__(self, lex: Lexicon, trigger) -> None:
+        self.lex = lex
+        self.i = trigger.i
+        voice = "pass" if passive(trigger) else "act"
+        tpos = "V" if trigger.tag_.startswith("VB") else "N"
+        self.voice, self.tpos, self.voice_tpos = voice, tpos, f"{voice}|{tpos}"
+        self.climbed = climb(trigger)
+        tw = stem(trigger.text)
+        self.side = {side: (f"side={side}|{voice}|{tpos}", f"tw={tw}|{side}")
+                     for side in ("before", "after")}  # fmt: skip
+        self.modifies = trigger.head.i if trigger.dep_ == "compound" else None
+        doc = trigger.doc
+        self.counts = verb_counts(doc)
+        self.known = _info(doc)[3]
+
+    def features(self, cand, rule: dict[int, str], claimer) -> list[str]:
+        tpos, voice_tpos, i, c = self.tpos, self.voice_tpos, self.i, cand.i
+        parts = path_to(self.climbed, cand)
+        side = "before" if c < i else "after"
+        side_feat, tw_feat = self.side[side]
+        dist = _bucket(abs(c - i))
+        if parts is not None:
+            up, down = parts
+            steps = (up + down) or ["self"]
+            p = "/".join(up + down)
+            feats = ["bias", f"path={p}", f"path={p}|{voice_tpos}", f"e1={steps[0]}|{voice_tpos}",
+                     f"elast={steps[-1]}", f"len={len(steps)}", f"up={'/'.join(up)}|{tpos}",
+                     f"down={'/'.join(down)}", side_feat, f"dist={dist}", tw_feat]  # fmt: skip
+            first = steps[0]
+        else:
+            feats = ["bias", "path=far", f"path=far|{voice_tpos}", f"e1=far|{voice_tpos}",
+                     "elast=far", "len=far", f"up=far|{tpos}", "down=far", side_feat,
+                     f"dist={dist}", tw_feat]  # fmt: skip
+            first = "far"
+        lo, hi = (c, i) if c < i else (i, c)
+        counts = self.counts
+        verbs = min(counts[hi] - counts[lo + 1], 3)
+        feats.append(f"verbs_between={verbs}|{side}")
+        if parts is None:
+            feats.append(f"far|{side}|{dist}|verbs={verbs}")
+        known = self.known
+        kinds = known.get(c)
+        if kinds is None:
+            kinds = known[c] = kind_features(self.lex, cand)
+        feats += kinds
+        voice = self.voice
+        for k in kinds:
+            if k.startswith("ck="):
+                feats.append(f"{k}|{side}|{voice}")
+                feats.append(f"{k}|e1={first}")
+        ruled = rule.get(c)
+        if ruled:
+            feats.append(f"rule={ruled}")
+            feats.append(f"rule={ruled}|{tpos}")
+        if claimer is not None and c == claimer.i:
+            feats.append("claimed_responsibility")
+        if self.modifies == c:
+            feats.append("trigger_modifies_it")  # "attack helicopters", "bomb squad"
+        return feats
 
 
 def rule_roles(doc, trigger) -> tuple[dict[int, str], tuple]:
@@ -229,7 +263,8 @@ def roles(lex: Lexicon, doc, trigger, *, rules_first: bool = True, context: Sequ
     cands = candidates(doc, trigger)
     heads, ruled = rule_roles(doc, trigger)
     claimer = _claimer(doc)
-    dists = [model.distribution(pair_features(lex, trigger, c, heads, claimer)) for c in cands]
+    view = _Trigger(lex, trigger)
+    dists = [model.distribution(view.features(c, heads, claimer)) for c in cands]
     thresholds = model.thresholds or {}
     chosen: dict[str, object] = {}
     pairs = []

@@ -53,6 +53,12 @@ def path(a, b, limit: int = 6) -> tuple[list[str], list[str]] | None:
     """Dependency path from token ``a`` to token ``b``: the steps up from ``a`` to the lowest
     common ancestor ('^dep') and down from it to ``b`` ('vdep'), a preposition's word kept
     ('vprep:on'); None when longer than ``limit`` steps."""
+    return path_to(climb(a, limit), b)
+
+
+def climb(a, limit: int = 6) -> tuple:
+    """The part of :func:`path` that depends on ``a`` alone (its climb to the root), so that a
+    caller asking for the paths from one trigger to every candidate climbs once."""
     heads, ups, downs = _tree(a.doc)  # token indices and edge names: no Token objects made
     # As the models were trained: the climb does not stop at the root (spaCy makes a new Token
     # object per access, so the former test "token.head is not token" never failed): the root
@@ -61,6 +67,12 @@ def path(a, b, limit: int = 6) -> tuple[list[str], list[str]] | None:
     while len(up_a) <= limit:
         up_a.append(heads[up_a[-1]])
     index = {t: k for k, t in enumerate(up_a)}
+    return heads, ups, downs, up_a, index, limit
+
+
+def path_to(climbed: tuple, b) -> tuple[list[str], list[str]] | None:
+    """:func:`path` from the token :func:`climb` climbed from to token ``b``."""
+    heads, ups, downs, up_a, index, limit = climbed
     down = [b.i]
     while down[-1] not in index and len(down) <= limit:
         down.append(heads[down[-1]])
