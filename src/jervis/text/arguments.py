@@ -58,28 +58,40 @@ _INFO: dict[int, tuple] = {}
 
 def _info(doc) -> tuple:
     """What every trigger of a parsed sentence asks of it, computed once: the running count of
-    clause verbs before each token, the noun-like tokens (with the head a compound hangs on), and
-    the subject of "claimed responsibility"."""
+    clause verbs before each token, the noun-like tokens (with the head a compound hangs on), the
+    subject of "claimed responsibility", and each token's word, tag, relation, head, offset and
+    children (read once here: a spaCy Token makes its strings and children anew per access)."""
     cached = _INFO.get(id(doc))
     if cached is not None and cached[0] is doc:
-        return cached[1:]  # (counts, nouns, claimer, kinds: token index -> kind_features)
+        return cached[1:]  # (counts, nouns, claimer, kinds: token index -> kind_features, table)
     counts, nouns, claimer, n = [0], [], None, 0
+    texts, tags, deps, heads, starts = [], [], [], [], []
     for tok in doc:
-        tag, dep = tok.tag_, tok.dep_
+        tag, dep, head = tok.tag_, tok.dep_, tok.head.i
+        texts.append(tok.text)
+        tags.append(tag)
+        deps.append(dep)
+        heads.append(head)
+        starts.append(tok.idx)
         n += tag.startswith("VB") and dep not in ("aux", "auxpass", "amod")
         counts.append(n)
         if not tok.is_punct and (tag.startswith("NN") or tag == "PRP" or (
                 tag == "CD" and dep in ("nsubj", "nsubjpass", "dobj", "pobj"))):  # fmt: skip
-            nouns.append((tok, tok.head.i if dep == "compound" else None))
+            nouns.append((tok, head if dep == "compound" else None))
         if claimer is None and tok.lower_.startswith("claim") and any(
             c.dep_ in ("dobj", "obj") and c.lower_ == "responsibility" for c in tok.children
         ):
             claimer = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+    children: list[list[int]] = [[] for _ in texts]
+    for j, h in enumerate(heads):
+        if h != j:
+            children[h].append(j)
     if len(_INFO) > 256:
         _INFO.clear()
     kinds: dict[int, list[str]] = {}
-    _INFO[id(doc)] = (doc, counts, nouns, claimer, kinds)
-    return counts, nouns, claimer, kinds
+    table = (texts, tags, deps, heads, starts, children, doc.text)
+    _INFO[id(doc)] = (doc, counts, nouns, claimer, kinds, table)
+    return counts, nouns, claimer, kinds, table
 
 
 @lru_cache(maxsize=4096)
@@ -94,49 +106,82 @@ def _lookup(phrase: str) -> tuple[bool, str | None, bool]:
     return actor is not None, side, hit is not None and hit.kind != "demonym"
 
 
-def _phrase_text(tok) -> str:
-    left = min((c.left_edge for c in tok.lefts if c.dep_ in ("compound", "amod", "poss", "nmod")),
-               key=lambda t: t.i, default=tok)  # fmt: skip
-    return tok.doc[left.i : tok.i + 1].text
+_PHRASE_DEPS = frozenset(("compound", "amod", "poss", "nmod"))
 
 
 def kind_features(lex: Lexicon, tok) -> list[str]:
     """What the candidate is: its tag and relation, and its kind (a known actor and its side, a
     place, armed men, civilians, a weapon, a source who speaks, a pronoun, a date or number)."""
-    word = tok.text
-    feats = [f"ctag={tok.tag_}", f"cdep={tok.dep_}", f"cw={stem(word)}"]
-    if tok.tag_ in PRONOUN_TAGS:
+    return _kind_features(lex, tok, _info(tok.doc)[4])
+
+
+def _kind_features(lex: Lexicon, tok, table: tuple) -> list[str]:
+    """kind_features from the sentence's token table (_info)."""
+    texts, tags, deps, heads, starts, children, text = table
+    i = tok.i
+    word, tag, dep = texts[i], tags[i], deps[i]
+    feats = [f"ctag={tag}", f"cdep={dep}", f"cw={stem(word)}"]
+    if tag in PRONOUN_TAGS:
         feats.append("ck=pron")
         feats.append(f"ck=pron|{tok.lower_}")
         return feats
-    known, side, place = _lookup(_phrase_text(tok))
+    kids = children[i]
+    # the phrase: from the left edge of its leftmost modifier (compound, adjective, owner) on
+    mods = [j for j in kids if j < i and deps[j] in _PHRASE_DEPS]
+    left = min(tok.doc[j].left_edge.i for j in mods) if mods else i
+    known, side, place = _lookup(text[starts[left] : starts[i] + len(word)])
     if known:
         feats.append("ck=actor")
         feats.append(f"ck=actor|{side or 'noside'}")
     if place:
         feats.append("ck=place")
-    if lex.cues["armed"].fullmatch(word):
+    armed, weapon, source, civilian, dated = _word_kinds(lex, word)
+    if armed:
         feats.append("ck=armed")
-    if lex.cues["weapon"].fullmatch(word) or lex.trigger_re.fullmatch(word):
+    if weapon:
         feats.append("ck=weapon")
-    if _SOURCE.fullmatch(word):
+    if source:
         feats.append("ck=source")
-    if _SOURCE.fullmatch(tok.head.text) and tok.dep_ in ("compound", "nmod", "amod", "poss"):
+    if _word_kinds(lex, texts[heads[i]])[2] and dep in ("compound", "nmod", "amod", "poss"):
         feats.append("ck=source_owner")  # "a Coalition spokesman": who speaks, not who acts
-    if _CIVILIAN.fullmatch(word):
+    if civilian:
         feats.append("ck=civilian")
-    if _DATE.fullmatch(word) or tok.like_num:
+    if dated or tok.like_num:
         feats.append("ck=date_or_number")
-    if word[:1].isupper() and tok.i > 0:
+    if word[:1].isupper() and i > 0:
         feats.append("ck=cap")
-    if any(c.dep_ == "nummod" for c in tok.children):
+    if any(deps[j] == "nummod" for j in kids):
         feats.append("ck=counted")
-    if any(c.dep_ == "poss" or (c.dep_ in ("amod", "compound") and c.text[:1].isupper())
-           for c in tok.children):  # fmt: skip
+    if any(deps[j] == "poss" or (deps[j] in ("amod", "compound") and texts[j][:1].isupper())
+           for j in kids):  # fmt: skip
         feats.append("ck=owned")
-    if tok.dep_ == "appos":
+    if dep == "appos":
         feats.append("ck=appos")
     return feats
+
+
+_WORD_KINDS: dict[int, tuple] = {}
+
+
+def _word_kinds(lex: Lexicon, word: str) -> tuple[bool, bool, bool, bool, bool]:
+    """(armed, weapon, source, civilian, date) of a word, as kind_features' patterns say; each
+    word's answer remembered (per lexicon)."""
+    cached = _WORD_KINDS.get(id(lex))
+    if cached is None or cached[0] is not lex:
+        cached = _WORD_KINDS[id(lex)] = (lex, {})
+    known = cached[1]
+    found = known.get(word)
+    if found is None:
+        if len(known) > 100_000:
+            known.clear()
+        found = known[word] = (
+            lex.cues["armed"].fullmatch(word) is not None,
+            lex.cues["weapon"].fullmatch(word) is not None or lex.trigger_re.fullmatch(word) is not None,
+            _SOURCE.fullmatch(word) is not None,
+            _CIVILIAN.fullmatch(word) is not None,
+            _DATE.fullmatch(word) is not None,
+        )  # fmt: skip
+    return found
 
 
 def _bucket(n: int) -> str:
@@ -164,7 +209,7 @@ class _Trigger:
     the root), computed once for all its candidates."""
 
     __slots__ = ("lex", "i", "tpos", "voice_tpos", "voice", "climbed", "side", "modifies",
-                 "counts", "known")  # fmt: skip
+                 "counts", "known", "table")  # fmt: skip
 
     def __init__(self, lex: Lexicon, trigger) -> None:
         self.lex = lex
@@ -179,7 +224,8 @@ class _Trigger:
         self.modifies = trigger.head.i if trigger.dep_ == "compound" else None
         doc = trigger.doc
         self.counts = verb_counts(doc)
-        self.known = _info(doc)[3]
+        info = _info(doc)
+        self.known, self.table = info[3], info[4]
 
     def features(self, cand, rule: dict[int, str], claimer) -> list[str]:
         tpos, voice_tpos, i, c = self.tpos, self.voice_tpos, self.i, cand.i
@@ -209,7 +255,7 @@ class _Trigger:
         known = self.known
         kinds = known.get(c)
         if kinds is None:
-            kinds = known[c] = kind_features(self.lex, cand)
+            kinds = known[c] = _kind_features(self.lex, cand, self.table)
         feats += kinds
         voice = self.voice
         for k in kinds:
