@@ -91,8 +91,8 @@ ROUND6 = (
 
 # The seventh round (branch speed7), measured as its paragraph says.
 ROUND7 = (
-    'Seventh round (branch speed7, 2026-11-30 21:35-21:56 UTC, niceness 10, the machine shared: '
-    'load average 3-8). Same output: `benchmarks/extract_identity.py --compare` finds 0 of 3,429 '
+    'Seventh round (branch speed7, 2026-11-30 21:35-22:04 UTC, niceness 10, the machine shared: '
+    'load average 1.4-8). Same output: `benchmarks/extract_identity.py --compare` finds 0 of 3,429 '
     'documents changed (every event and mention of the shipped corpora, both backends), and a dump '
     "of 300 benchmark articles (both backends) 0 of 600 after every commit. Jervis's own CPU time "
     '(an in-process test: `extract_texts` over the 300 benchmark articles with fresh dates, its CPU'
@@ -101,20 +101,25 @@ ROUND7 = (
     "main's) 13.1 ms per article median, 12.0 best (12 runs: 3.60-4.39 CPU s), after 11.9 median, "
     '10.0 best (3.01-3.91 CPU s), 10% less at the median and 16% at the best; the own time per '
     'second of parse in the same run fell from 1.42 to 1.22 (median, 14% less; the 12 runs of each '
-    'version overlap only at 1.28-1.30: 1.28-1.55 against 1.10-1.30). Whole extraction in that test: 7.17 CPU '
-    's median before, 6.64 after (7% less). `bench_extract.py --articles 300 --repeat 3 --jobs 1`, '
-    'run after / before / after / before: default backend with 1 job, best of 3, after 33.8 and '
-    "33.7 articles/s (26.1 and 17.6 times the bare spaCy pass's time; CPU 6.13 and 5.77 s, 19.0 and"
-    " 17.4 times the bare pass's CPU), before 30.3 and 50.6 (31.5 and 18.7 times; CPU 6.51 and 5.78"
-    ' s, 20.8 and 18.4 times); 763 events in all four. At this load the wall clock and even the CPU'
-    " seconds of one run swing by 10-40% with the other developers' jobs (the bare pass ran at "
-    '595-954 articles/s), so these four runs cannot tell the versions apart; the in-process test '
-    'above is the measure of this round, and the lead re-measures on a quiet machine. What changed,'
-    ' each without changing a feature or an output: the role classifier reads the trigger once for '
-    'all its candidates (voice, part of speech, word and its climb to the root: `syntax.climb` / '
-    "`path_to`) and sums its five classes' scores unrolled, the same additions in the same order "
-    '(role step 1.43-1.67 to 1.26-1.33 CPU s per 300 articles at load 5); its candidate kinds are '
-    "read from a token table built once per parse and each word's pattern answers are remembered; "
+    'version overlap only at 1.28-1.30: 1.28-1.55 against 1.10-1.30). Whole extraction in that '
+    'test: 7.17 CPU s median before, 6.64 after (7% less). `bench_extract.py --articles 300 '
+    '--repeat 3 --jobs 1` after rebasing on main `09c3097` (which brought the news7 and roles7 '
+    'rounds: same output with and without this branch, 0 of 3,429 documents differ), run after / '
+    'before / after / before at 21:58-22:04 UTC, load average 1.4-3.3 at each start: default '
+    'backend with 1 job, best of 3, after 52.1 and 45.9 articles/s (medians 49.5 and 45.4; 18.1 and'
+    " 15.5 times the bare spaCy pass's time in the same run), before 45.3 and 42.7 (medians 36.7 "
+    'and 33.8; 21.3 and 18.7 times); CPU 5.52 and 5.41 s after (54.4 and 55.4 articles per '
+    "CPU-second, 18.0 and 16.6 times the bare pass's CPU) against 6.02 and 6.24 s before (49.8 and "
+    '48.1 per CPU-second, 19.5 and 19.7 times): 10-13% less CPU for the whole extraction, parse '
+    'included; 763 events in all four runs; rules backend 1.87-1.90 CPU s after, 1.92-1.94 before. '
+    'An earlier alternation against `f64b2ab` at load 3-7 (21:46-21:54) could not tell the versions'
+    ' apart (after 33.8 and 33.7 articles/s, CPU 6.13 and 5.77 s; before 30.3 and 50.6, CPU 6.51 '
+    'and 5.78 s; the bare pass itself ran at 595-954 articles/s). What changed, each without '
+    'changing a feature or an output: the role classifier reads the trigger once for all its '
+    'candidates (voice, part of speech, word and its climb to the root: `syntax.climb` / `path_to`)'
+    " and sums its five classes' scores unrolled, the same additions in the same order (role step "
+    '1.43-1.67 to 1.26-1.33 CPU s per 300 articles at load 5); its candidate kinds are read from a '
+    "token table built once per parse and each word's pattern answers are remembered; "
     '`extract_texts` freezes the objects that existed before the batch for the garbage collector '
     '(`gc.freeze`, unfrozen after it), whose full passes had walked the loaded model, gazetteer and'
     ' actor dictionary (~280,000 objects) several times per batch (collection time 0.42-0.57 to '
