@@ -29,7 +29,7 @@ from functools import lru_cache
 from jervis.text.lexicon import Lexicon
 from jervis.text.roles import _DATE_WORD, RoleSpan
 from jervis.text.roles import _SOURCE as _RULE_SOURCE
-from jervis.text.syntax import PRONOUN_TAGS, climb, passive, path_to, stem
+from jervis.text.syntax import PRONOUN_TAGS, climb, columns, passive, path_to, stem
 
 ROLES = ("none", "attacker", "target", "place", "instrument")
 _DATE = re.compile(_DATE_WORD.pattern + r"|(?i:years)")  # the rules' date words, plural too
@@ -65,23 +65,17 @@ def _info(doc) -> tuple:
     if cached is not None and cached[0] is doc:
         return cached[1:]  # (counts, nouns, claimer, kinds: token index -> kind_features, table)
     counts, nouns, claimer, n = [0], [], None, 0
-    texts, tags, deps, heads, starts = [], [], [], [], []
-    for tok in doc:
-        tag, dep, head = tok.tag_, tok.dep_, tok.head.i
-        texts.append(tok.text)
-        tags.append(tag)
-        deps.append(dep)
-        heads.append(head)
-        starts.append(tok.idx)
+    texts, tags, deps, heads, starts, lowers, punct = columns(doc)
+    for i, (tag, dep) in enumerate(zip(tags, deps, strict=True)):
         n += tag.startswith("VB") and dep not in ("aux", "auxpass", "amod")
         counts.append(n)
-        if not tok.is_punct and (tag.startswith("NN") or tag == "PRP" or (
+        if not punct[i] and (tag.startswith("NN") or tag == "PRP" or (
                 tag == "CD" and dep in ("nsubj", "nsubjpass", "dobj", "pobj"))):  # fmt: skip
-            nouns.append((tok, head if dep == "compound" else None))
-        if claimer is None and tok.lower_.startswith("claim") and any(
-            c.dep_ in ("dobj", "obj") and c.lower_ == "responsibility" for c in tok.children
-        ):
-            claimer = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+            nouns.append((doc[i], heads[i] if dep == "compound" else None))
+        if claimer is None and lowers[i].startswith("claim"):
+            tok = doc[i]
+            if any(c.dep_ in ("dobj", "obj") and c.lower_ == "responsibility" for c in tok.children):
+                claimer = next((c for c in tok.children if c.dep_ == "nsubj"), None)
     children: list[list[int]] = [[] for _ in texts]
     for j, h in enumerate(heads):
         if h != j:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from spacy.attrs import DEP, HEAD, IDX, IS_PUNCT, LOWER, ORTH, TAG
+
 _SUFFIXES = (("ies", "y"), ("ied", "y"), ("ying", "y"), ("ings", ""), ("ing", ""), ("ed", ""),
              ("es", ""), ("s", ""))  # fmt: skip
 _DOUBLE = re.compile(r"([bdgklmnprt])\1$")
@@ -84,6 +86,46 @@ def path_to(climbed: tuple, b) -> tuple[list[str], list[str]] | None:
     return [ups[t] for t in up_a[:k]], [downs[t] for t in reversed(down[:-1])]
 
 
+def columns(doc) -> tuple[list[str], list[str], list[str], list[int], list[int], list[str], list[int]]:
+    """Each token's word, tag, relation, head index, character offset, lower-case word and
+    punctuation flag, read in one pass of ``Doc.to_array`` (a spaCy Token object, made anew at
+    every access, costs more than the values it is asked for) and kept on the Doc itself."""
+    cached = doc.user_data.get("jervis.syntax.columns")
+    if cached is not None:
+        return cached
+    if len(doc):
+        rows = doc.to_array(_COLUMNS).T.tolist()  # uint64: a head is an offset modulo 2**64
+        orth, tag, dep, head, idx, lower, punct = rows
+        if len(_STRINGS) > 200_000:
+            _STRINGS.clear()
+        text = _text_of(doc.vocab.strings)
+        cached = ([text(h) for h in orth], [text(h) for h in tag], [text(h) for h in dep],
+                  [(i + h) % _WRAP for i, h in enumerate(head)], idx, [text(h) for h in lower],
+                  punct)  # fmt: skip
+    else:
+        cached = ([], [], [], [], [], [], [])
+    doc.user_data["jervis.syntax.columns"] = cached
+    return cached
+
+
+def _text_of(strings):
+    """hash -> string, remembered: a string's hash is the same in every spaCy vocabulary (it is
+    the MurmurHash of the string), so one table serves them all."""
+
+    def text(h: int) -> str:
+        found = _STRINGS.get(h)
+        if found is None:
+            found = _STRINGS[h] = strings[h]
+        return found
+
+    return text
+
+
+_STRINGS: dict[int, str] = {}
+_WRAP = 2**64
+_COLUMNS = [ORTH, TAG, DEP, HEAD, IDX, LOWER, IS_PUNCT]
+
+
 def _tree(doc) -> tuple[list[int], list[str], list[str]]:
     """Each token's head index and its edge as a path step up ('^dep') and down ('vdep'), computed
     once per parsed sentence (path is asked for every trigger and candidate pair) and kept on
@@ -91,17 +133,17 @@ def _tree(doc) -> tuple[list[int], list[str], list[str]]:
     cached = doc.user_data.get("jervis.syntax.tree")
     if cached is not None:
         return cached
-    heads, ups, downs = [], [], []
-    for token in doc:
-        heads.append(token.head.i)
-        edge = _edge(token)
+    _words, tags, deps, heads, _starts, lowers, _punct = columns(doc)
+    ups, downs = [], []
+    for tag, dep, lower in zip(tags, deps, lowers, strict=True):
+        edge = _edge_of(dep, tag, lower)
         ups.append(f"^{edge}")
         downs.append(f"v{edge}")
     doc.user_data["jervis.syntax.tree"] = (heads, ups, downs)
     return heads, ups, downs
 
 
-def _edge(token) -> str:
-    if token.dep_ in ("prep", "agent") or (token.dep_ == "mark" and token.tag_ == "IN"):
-        return f"{token.dep_}:{token.lower_}"
-    return token.dep_
+def _edge_of(dep: str, tag: str, lower: str) -> str:
+    if dep in ("prep", "agent") or (dep == "mark" and tag == "IN"):
+        return f"{dep}:{lower}"
+    return dep
