@@ -131,6 +131,36 @@ ROUND7 = (
     'splitting 6%.'
 )
 
+# The eighth round (branch speed8), measured as its paragraph says.
+ROUND8 = (
+    "Eighth round (branch speed8: speed7's commits, which already sat on main `be33304` with "
+    "main's news7, roles7, adv9 and later changes to `src/jervis/text/` kept, plus one commit; "
+    '2026-11-30 22:34-23:26 UTC, niceness 5, the machine shared: load average 7.0-10.3 at each '
+    'start). Same output: `benchmarks/extract_identity.py --compare` against a dump made with '
+    "main's code finds 0 of 3,429 documents changed, before and after the new commit. "
+    '`bench_extract.py --articles 300 --repeat 3 --jobs 1`, main (its own checkout, run with the '
+    "same interpreter) and speed8 alternated, five pairs. Speed7's commits alone (three pairs, "
+    '22:34-22:55): default backend with 1 job, CPU 7.82, 7.79 and 7.68 s after against 8.44, 8.69 '
+    'and 8.77 s before (26.1, 26.0 and 25.6 ms per article against 28.1, 29.0 and 29.2; 38.4, '
+    '38.5 and 39.1 articles per CPU-second against 35.5, 34.5 and 34.2): 10% less CPU for the '
+    'whole extraction, parse included; wall clock best of 3 16.8, 16.8 and 15.6 articles/s '
+    'against 14.4, 13.5 and 14.6; 763 events in every run. With the new commit (two pairs, '
+    '23:11-23:26, load 7.9-10.3): CPU 8.13 and 7.83 s against 8.95 and 8.28 s (27.1 and 26.1 ms '
+    'per article against 29.8 and 27.6; 7% less on the means), wall clock 16.9 and 19.1 '
+    'articles/s against 13.0 and 14.8. At that load the CPU figures are about 40% above the '
+    "seventh round's at load 1.4-3.3 (5.4-6.2 CPU s for the same two versions' code), so the 50 "
+    'articles/s target can be neither shown met nor missed by these runs; a quiet measurement is '
+    "still to be taken. The new commit: each parsed sentence's word, tag, relation, head, offset, "
+    'lower-case word and punctuation flag are read in one `Doc.to_array` pass (`syntax.columns`) '
+    "for the role classifier's token table and the dependency-path table, which had read them "
+    'through a spaCy Token per attribute; those two steps over 1,000 benchmark sentences took 87 '
+    "ms instead of 126 (best of 15), about 1% of the extraction's CPU, below what the alternation "
+    'can resolve. Tried and not kept: a higher garbage-collector threshold during the batch '
+    '(collection time 0.24-0.26 to 0.13-0.19 CPU s per 300 articles, about 1%, a process-wide '
+    'setting changed for it).'
+)
+
+
 def build_corpus(n_articles: int, words: int = 600, offset: int = 0) -> list[dict]:
     """~``words``-word articles of M2E2 sentences, story by story, with a publication date.
 
@@ -374,7 +404,7 @@ def markdown(r: dict) -> str:
                   f"machine ({IDLE_BLANK_DATE}); at that rate the default pipeline's ratio of "
                   f"{ratio} would give about {IDLE_BLANK_RATE / ratio:.0f} articles/s with 1 job "
                   "(an estimate, not a measurement).", ""]
-    lines += [HISTORY, "", ROUND6, "", ROUND7, ""]
+    lines += [HISTORY, "", ROUND6, "", ROUND7, "", ROUND8, ""]
     return "\n".join(lines)
 
 
