@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import re
 
-from spacy.attrs import DEP, HEAD, IDX, IS_PUNCT, LOWER, ORTH, TAG
-
 _SUFFIXES = (("ies", "y"), ("ied", "y"), ("ying", "y"), ("ings", ""), ("ing", ""), ("ed", ""),
              ("es", ""), ("s", ""))  # fmt: skip
 _DOUBLE = re.compile(r"([bdgklmnprt])\1$")
@@ -94,7 +92,7 @@ def columns(doc) -> tuple[list[str], list[str], list[str], list[int], list[int],
     if cached is not None:
         return cached
     if len(doc):
-        rows = doc.to_array(_COLUMNS).T.tolist()  # uint64: a head is an offset modulo 2**64
+        rows = doc.to_array(_columns()).T.tolist()  # uint64: a head is an offset modulo 2**64
         orth, tag, dep, head, idx, lower, punct = rows
         if len(_STRINGS) > 200_000:
             _STRINGS.clear()
@@ -123,7 +121,17 @@ def _text_of(strings):
 
 _STRINGS: dict[int, str] = {}
 _WRAP = 2**64
-_COLUMNS = [ORTH, TAG, DEP, HEAD, IDX, LOWER, IS_PUNCT]
+_COLUMNS: list[int] = []
+
+
+def _columns() -> list[int]:
+    """spaCy's attribute ids of the columns (imported on first use: importing this module does
+    not import spaCy)."""
+    if not _COLUMNS:
+        from spacy.attrs import DEP, HEAD, IDX, IS_PUNCT, LOWER, ORTH, TAG
+
+        _COLUMNS.extend((ORTH, TAG, DEP, HEAD, IDX, LOWER, IS_PUNCT))
+    return _COLUMNS
 
 
 def _tree(doc) -> tuple[list[int], list[str], list[str]]:
