@@ -134,7 +134,7 @@ ROUND7 = (
 # The eighth round (branch speed8), measured as its paragraph says.
 ROUND8 = (
     "Eighth round (branch speed8: speed7's commits, which already sat on main `be33304` with "
-    "main's news7, roles7, adv9 and later changes to `src/jervis/text/` kept, plus one commit; "
+    "main's news7, roles7, adv9 and later changes to `src/jervis/text/` kept, plus one change, the token columns below; "
     '2026-11-30 22:34-23:26 UTC, niceness 5, the machine shared: load average 7.0-10.3 at each '
     'start). Same output: `benchmarks/extract_identity.py --compare` against a dump made with '
     "main's code finds 0 of 3,429 documents changed, before and after the new commit. "
