@@ -89,6 +89,78 @@ ROUND6 = (
     "best of 3 (median 47.8; 20.0 times the bare pass): the target of 50 is missed by about 3%."
 )
 
+# The seventh round (branch speed7), measured as its paragraph says.
+ROUND7 = (
+    'Seventh round (branch speed7, 2026-11-30 21:35-22:04 UTC, niceness 10, the machine shared: '
+    'load average 1.4-8). Same output: `benchmarks/extract_identity.py --compare` finds 0 of 3,429 '
+    'documents changed (every event and mention of the shipped corpora, both backends), and a dump '
+    "of 300 benchmark articles (both backends) 0 of 600 after every commit. Jervis's own CPU time "
+    '(an in-process test: `extract_texts` over the 300 benchmark articles with fresh dates, its CPU'
+    ' time minus that of the en_core_web_sm parse and of the sentence split; 6 processes per '
+    'version of 2 runs each, the versions alternated): before (main `f64b2ab`, whose text code is '
+    "main's) 13.1 ms per article median, 12.0 best (12 runs: 3.60-4.39 CPU s), after 11.9 median, "
+    '10.0 best (3.01-3.91 CPU s), 10% less at the median and 16% at the best; the own time per '
+    'second of parse in the same run fell from 1.42 to 1.22 (median, 14% less; the 12 runs of each '
+    'version overlap only at 1.28-1.30: 1.28-1.55 against 1.10-1.30). Whole extraction in that '
+    'test: 7.17 CPU s median before, 6.64 after (7% less). `bench_extract.py --articles 300 '
+    '--repeat 3 --jobs 1` after rebasing on main `09c3097` (which brought the news7 and roles7 '
+    'rounds: same output with and without this branch, 0 of 3,429 documents differ), run after / '
+    'before / after / before at 21:58-22:04 UTC, load average 1.4-3.3 at each start: default '
+    'backend with 1 job, best of 3, after 52.1 and 45.9 articles/s (medians 49.5 and 45.4; 18.1 and'
+    " 15.5 times the bare spaCy pass's time in the same run), before 45.3 and 42.7 (medians 36.7 "
+    'and 33.8; 21.3 and 18.7 times); CPU 5.52 and 5.41 s after (54.4 and 55.4 articles per '
+    "CPU-second, 18.0 and 16.6 times the bare pass's CPU) against 6.02 and 6.24 s before (49.8 and "
+    '48.1 per CPU-second, 19.5 and 19.7 times): 10-13% less CPU for the whole extraction, parse '
+    'included; 763 events in all four runs; rules backend 1.87-1.90 CPU s after, 1.92-1.94 before. '
+    'An earlier alternation against `f64b2ab` at load 3-7 (21:46-21:54) could not tell the versions'
+    ' apart (after 33.8 and 33.7 articles/s, CPU 6.13 and 5.77 s; before 30.3 and 50.6, CPU 6.51 '
+    'and 5.78 s; the bare pass itself ran at 595-954 articles/s). What changed, each without '
+    'changing a feature or an output: the role classifier reads the trigger once for all its '
+    'candidates (voice, part of speech, word and its climb to the root: `syntax.climb` / `path_to`)'
+    " and sums its five classes' scores unrolled, the same additions in the same order (role step "
+    '1.43-1.67 to 1.26-1.33 CPU s per 300 articles at load 5); its candidate kinds are read from a '
+    "token table built once per parse and each word's pattern answers are remembered; "
+    '`extract_texts` freezes the objects that existed before the batch for the garbage collector '
+    '(`gc.freeze`, unfrozen after it), whose full passes had walked the loaded model, gazetteer and'
+    ' actor dictionary (~280,000 objects) several times per batch (collection time 0.42-0.57 to '
+    "0.17-0.21 CPU s per 300 articles); a toll sentence's casualty words come from the batch's "
+    'trigger scan instead of a second one (573 scans per 300 articles); patterns that were '
+    'concatenated or looked up per call are compiled once. Where the time goes now (py-spy, 3 runs '
+    'of 300 articles, before the last two changes): the parse 44% (tok2vec 18%), the role '
+    'classifier and rules 14.5%, the trigger screen 8%, the word-order actor reading 6%, sentence '
+    'splitting 6%.'
+)
+
+# The eighth round (branch speed8), measured as its paragraph says.
+ROUND8 = (
+    "Eighth round (branch speed8: speed7's commits, which already sat on main `be33304` with "
+    "main's news7, roles7, adv9 and later changes to `src/jervis/text/` kept, plus one change, the token columns below; "
+    '2026-11-30 22:34-23:26 UTC, niceness 5, the machine shared: load average 7.0-10.3 at each '
+    'start). Same output: `benchmarks/extract_identity.py --compare` against a dump made with '
+    "main's code finds 0 of 3,429 documents changed, before and after the new commit. "
+    '`bench_extract.py --articles 300 --repeat 3 --jobs 1`, main (its own checkout, run with the '
+    "same interpreter) and speed8 alternated, five pairs. Speed7's commits alone (three pairs, "
+    '22:34-22:55): default backend with 1 job, CPU 7.82, 7.79 and 7.68 s after against 8.44, 8.69 '
+    'and 8.77 s before (26.1, 26.0 and 25.6 ms per article against 28.1, 29.0 and 29.2; 38.4, '
+    '38.5 and 39.1 articles per CPU-second against 35.5, 34.5 and 34.2): 10% less CPU for the '
+    'whole extraction, parse included; wall clock best of 3 16.8, 16.8 and 15.6 articles/s '
+    'against 14.4, 13.5 and 14.6; 763 events in every run. With the new commit (two pairs, '
+    '23:11-23:26, load 7.9-10.3): CPU 8.13 and 7.83 s against 8.95 and 8.28 s (27.1 and 26.1 ms '
+    'per article against 29.8 and 27.6; 7% less on the means), wall clock 16.9 and 19.1 '
+    'articles/s against 13.0 and 14.8. At that load the CPU figures are about 40% above the '
+    "seventh round's at load 1.4-3.3 (5.4-6.2 CPU s for the same two versions' code), so the 50 "
+    'articles/s target can be neither shown met nor missed by these runs; a quiet measurement is '
+    "still to be taken. The new commit: each parsed sentence's word, tag, relation, head, offset, "
+    'lower-case word and punctuation flag are read in one `Doc.to_array` pass (`syntax.columns`) '
+    "for the role classifier's token table and the dependency-path table, which had read them "
+    'through a spaCy Token per attribute; those two steps over 1,000 benchmark sentences took 87 '
+    "ms instead of 126 (best of 15), about 1% of the extraction's CPU, below what the alternation "
+    'can resolve. Tried and not kept: a higher garbage-collector threshold during the batch '
+    '(collection time 0.24-0.26 to 0.13-0.19 CPU s per 300 articles, about 1%, a process-wide '
+    'setting changed for it).'
+)
+
+
 def build_corpus(n_articles: int, words: int = 600, offset: int = 0) -> list[dict]:
     """~``words``-word articles of M2E2 sentences, story by story, with a publication date.
 
@@ -332,7 +404,7 @@ def markdown(r: dict) -> str:
                   f"machine ({IDLE_BLANK_DATE}); at that rate the default pipeline's ratio of "
                   f"{ratio} would give about {IDLE_BLANK_RATE / ratio:.0f} articles/s with 1 job "
                   "(an estimate, not a measurement).", ""]
-    lines += [HISTORY, "", ROUND6, ""]
+    lines += [HISTORY, "", ROUND6, "", ROUND7, "", ROUND8, ""]
     return "\n".join(lines)
 
 

@@ -88,8 +88,9 @@ def test_role_search_grows_linearly_with_a_run_on_sentence(monkeypatch):
     from jervis.text import arguments
 
     calls = []
-    original = arguments.pair_features
-    monkeypatch.setattr(arguments, "pair_features", lambda *a, **k: calls.append(1) or original(*a, **k))
+    original = arguments._Trigger.features  # one call per (trigger, candidate) pair scored
+    monkeypatch.setattr(arguments._Trigger, "features",
+                        lambda *a, **k: calls.append(1) or original(*a, **k))  # fmt: skip
     work = []
     for n in (40, 160):
         calls.clear()

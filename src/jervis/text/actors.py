@@ -226,6 +226,9 @@ _OWNER = re.compile(r"^(.+?)'s\s+(?:military|army|armed\s+forces|forces|troops|a
                     r"navy|government|police|security\s+forces|jets|warplanes|drones)$", re.I)
 
 
+_LAST_WORD = re.compile(r"\s+\w+$")
+
+
 def normalise_party(
     raw: str, start: int, end: int, *, country: str | None = None, year: int | None = None
 ) -> Party:
@@ -248,7 +251,7 @@ def normalise_party(
             continue
         if dictionary.lookup(part, country=country, year=year) is None:
             # try the phrase without its head noun ("Kurdish fighters" -> "Kurdish")
-            head = re.sub(r"\s+\w+$", "", part)
+            head = _LAST_WORD.sub("", part)
             owner = _OWNER.match(part)  # "Israel's military": that state's forces
             if owner and dictionary.lookup(owner.group(1), country=country, year=year):
                 head = owner.group(1)
@@ -304,14 +307,20 @@ def _inner_party(part: str, *, country: str | None, year: int | None):
     return None
 
 
+_SHARED_HEAD = re.compile(r"^(.+?)\s+(?:and|&)\s+(.+?)\s+(" + _HEAD + r")$")
+_AND = re.compile(r"\s+(?:and|&)\s+")
+_HEAD_END = re.compile(_HEAD + "$")
+_AND_OR_COMMA = re.compile(r"\s+(?:and|&)\s+|,\s+")
+
+
 def _conjuncts(raw: str) -> list[str]:
     """'US and British soldiers' -> ['US soldiers', 'British soldiers']."""
-    match = re.match(r"^(.+?)\s+(?:and|&)\s+(.+?)\s+(" + _HEAD + r")$", raw)
+    match = _SHARED_HEAD.match(raw)
     if match and " " not in match.group(1).strip():
         head = match.group(3)
         return [f"{match.group(1)} {head}", f"{match.group(2)} {head}"]
-    if re.search(r"\s+(?:and|&)\s+", raw) and not re.search(_HEAD + "$", raw):
-        return [p.strip() for p in re.split(r"\s+(?:and|&)\s+|,\s+", raw) if p.strip()]
+    if _AND.search(raw) and not _HEAD_END.search(raw):
+        return [p.strip() for p in _AND_OR_COMMA.split(raw) if p.strip()]
     return [raw]
 
 
@@ -330,6 +339,9 @@ def _first_after(spans, pos: int, limit: int) -> tuple[int, int] | None:
     return None
 
 
+_BETWEEN = re.compile(r"\bbetween\s+(.+?)\s+and\s+(.+?)(?:[,.;]|\s+(?:in|on|near|at)\s|$)")
+
+
 def assign_roles(norm: str, hits, trigger_spans) -> tuple[Party | None, Party | None]:
     """(actor, target) for a mention whose hits are given (sentence offsets)."""
     spans = [s for s in candidates(norm) if not any(a <= s[0] < b for a, b in trigger_spans)]
@@ -340,8 +352,7 @@ def assign_roles(norm: str, hits, trigger_spans) -> tuple[Party | None, Party | 
     def party(span):
         return normalise_party(norm[span[0] : span[1]], span[0], span[1]) if span else None
 
-    between = re.search(r"\bbetween\s+(.+?)\s+and\s+(.+?)(?:[,.;]|\s+(?:in|on|near|at)\s|$)",
-                        norm[start : end + 80])  # fmt: skip
+    between = _BETWEEN.search(norm[start : end + 80])
     if between and any(h.trigger.event == "FIGHT" for h in hits):
         base = start
         return (normalise_party(between.group(1), base + between.start(1), base + between.end(1)),

@@ -29,7 +29,7 @@ from functools import lru_cache
 from jervis.text.lexicon import Lexicon
 from jervis.text.roles import _DATE_WORD, RoleSpan
 from jervis.text.roles import _SOURCE as _RULE_SOURCE
-from jervis.text.syntax import PRONOUN_TAGS, passive, path, stem
+from jervis.text.syntax import PRONOUN_TAGS, climb, columns, passive, path_to, stem
 
 ROLES = ("none", "attacker", "target", "place", "instrument")
 _DATE = re.compile(_DATE_WORD.pattern + r"|(?i:years)")  # the rules' date words, plural too
@@ -58,28 +58,34 @@ _INFO: dict[int, tuple] = {}
 
 def _info(doc) -> tuple:
     """What every trigger of a parsed sentence asks of it, computed once: the running count of
-    clause verbs before each token, the noun-like tokens (with the head a compound hangs on), and
-    the subject of "claimed responsibility"."""
+    clause verbs before each token, the noun-like tokens (with the head a compound hangs on), the
+    subject of "claimed responsibility", and each token's word, tag, relation, head, offset and
+    children (read once here: a spaCy Token makes its strings and children anew per access)."""
     cached = _INFO.get(id(doc))
     if cached is not None and cached[0] is doc:
-        return cached[1:]  # (counts, nouns, claimer, kinds: token index -> kind_features)
+        return cached[1:]  # (counts, nouns, claimer, kinds: token index -> kind_features, table)
     counts, nouns, claimer, n = [0], [], None, 0
-    for tok in doc:
-        tag, dep = tok.tag_, tok.dep_
+    texts, tags, deps, heads, starts, lowers, punct = columns(doc)
+    for i, (tag, dep) in enumerate(zip(tags, deps, strict=True)):
         n += tag.startswith("VB") and dep not in ("aux", "auxpass", "amod")
         counts.append(n)
-        if not tok.is_punct and (tag.startswith("NN") or tag == "PRP" or (
+        if not punct[i] and (tag.startswith("NN") or tag == "PRP" or (
                 tag == "CD" and dep in ("nsubj", "nsubjpass", "dobj", "pobj"))):  # fmt: skip
-            nouns.append((tok, tok.head.i if dep == "compound" else None))
-        if claimer is None and tok.lower_.startswith("claim") and any(
-            c.dep_ in ("dobj", "obj") and c.lower_ == "responsibility" for c in tok.children
-        ):
-            claimer = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+            nouns.append((doc[i], heads[i] if dep == "compound" else None))
+        if claimer is None and lowers[i].startswith("claim"):
+            tok = doc[i]
+            if any(c.dep_ in ("dobj", "obj") and c.lower_ == "responsibility" for c in tok.children):
+                claimer = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+    children: list[list[int]] = [[] for _ in texts]
+    for j, h in enumerate(heads):
+        if h != j:
+            children[h].append(j)
     if len(_INFO) > 256:
         _INFO.clear()
     kinds: dict[int, list[str]] = {}
-    _INFO[id(doc)] = (doc, counts, nouns, claimer, kinds)
-    return counts, nouns, claimer, kinds
+    table = (texts, tags, deps, heads, starts, children, doc.text)
+    _INFO[id(doc)] = (doc, counts, nouns, claimer, kinds, table)
+    return counts, nouns, claimer, kinds, table
 
 
 @lru_cache(maxsize=4096)
@@ -94,49 +100,82 @@ def _lookup(phrase: str) -> tuple[bool, str | None, bool]:
     return actor is not None, side, hit is not None and hit.kind != "demonym"
 
 
-def _phrase_text(tok) -> str:
-    left = min((c.left_edge for c in tok.lefts if c.dep_ in ("compound", "amod", "poss", "nmod")),
-               key=lambda t: t.i, default=tok)  # fmt: skip
-    return tok.doc[left.i : tok.i + 1].text
+_PHRASE_DEPS = frozenset(("compound", "amod", "poss", "nmod"))
 
 
 def kind_features(lex: Lexicon, tok) -> list[str]:
     """What the candidate is: its tag and relation, and its kind (a known actor and its side, a
     place, armed men, civilians, a weapon, a source who speaks, a pronoun, a date or number)."""
-    word = tok.text
-    feats = [f"ctag={tok.tag_}", f"cdep={tok.dep_}", f"cw={stem(word)}"]
-    if tok.tag_ in PRONOUN_TAGS:
+    return _kind_features(lex, tok, _info(tok.doc)[4])
+
+
+def _kind_features(lex: Lexicon, tok, table: tuple) -> list[str]:
+    """kind_features from the sentence's token table (_info)."""
+    texts, tags, deps, heads, starts, children, text = table
+    i = tok.i
+    word, tag, dep = texts[i], tags[i], deps[i]
+    feats = [f"ctag={tag}", f"cdep={dep}", f"cw={stem(word)}"]
+    if tag in PRONOUN_TAGS:
         feats.append("ck=pron")
         feats.append(f"ck=pron|{tok.lower_}")
         return feats
-    known, side, place = _lookup(_phrase_text(tok))
+    kids = children[i]
+    # the phrase: from the left edge of its leftmost modifier (compound, adjective, owner) on
+    mods = [j for j in kids if j < i and deps[j] in _PHRASE_DEPS]
+    left = min(tok.doc[j].left_edge.i for j in mods) if mods else i
+    known, side, place = _lookup(text[starts[left] : starts[i] + len(word)])
     if known:
         feats.append("ck=actor")
         feats.append(f"ck=actor|{side or 'noside'}")
     if place:
         feats.append("ck=place")
-    if lex.cues["armed"].fullmatch(word):
+    armed, weapon, source, civilian, dated = _word_kinds(lex, word)
+    if armed:
         feats.append("ck=armed")
-    if lex.cues["weapon"].fullmatch(word) or lex.trigger_re.fullmatch(word):
+    if weapon:
         feats.append("ck=weapon")
-    if _SOURCE.fullmatch(word):
+    if source:
         feats.append("ck=source")
-    if _SOURCE.fullmatch(tok.head.text) and tok.dep_ in ("compound", "nmod", "amod", "poss"):
+    if _word_kinds(lex, texts[heads[i]])[2] and dep in ("compound", "nmod", "amod", "poss"):
         feats.append("ck=source_owner")  # "a Coalition spokesman": who speaks, not who acts
-    if _CIVILIAN.fullmatch(word):
+    if civilian:
         feats.append("ck=civilian")
-    if _DATE.fullmatch(word) or tok.like_num:
+    if dated or tok.like_num:
         feats.append("ck=date_or_number")
-    if word[:1].isupper() and tok.i > 0:
+    if word[:1].isupper() and i > 0:
         feats.append("ck=cap")
-    if any(c.dep_ == "nummod" for c in tok.children):
+    if any(deps[j] == "nummod" for j in kids):
         feats.append("ck=counted")
-    if any(c.dep_ == "poss" or (c.dep_ in ("amod", "compound") and c.text[:1].isupper())
-           for c in tok.children):  # fmt: skip
+    if any(deps[j] == "poss" or (deps[j] in ("amod", "compound") and texts[j][:1].isupper())
+           for j in kids):  # fmt: skip
         feats.append("ck=owned")
-    if tok.dep_ == "appos":
+    if dep == "appos":
         feats.append("ck=appos")
     return feats
+
+
+_WORD_KINDS: dict[int, tuple] = {}
+
+
+def _word_kinds(lex: Lexicon, word: str) -> tuple[bool, bool, bool, bool, bool]:
+    """(armed, weapon, source, civilian, date) of a word, as kind_features' patterns say; each
+    word's answer remembered (per lexicon)."""
+    cached = _WORD_KINDS.get(id(lex))
+    if cached is None or cached[0] is not lex:
+        cached = _WORD_KINDS[id(lex)] = (lex, {})
+    known = cached[1]
+    found = known.get(word)
+    if found is None:
+        if len(known) > 100_000:
+            known.clear()
+        found = known[word] = (
+            lex.cues["armed"].fullmatch(word) is not None,
+            lex.cues["weapon"].fullmatch(word) is not None or lex.trigger_re.fullmatch(word) is not None,
+            _SOURCE.fullmatch(word) is not None,
+            _CIVILIAN.fullmatch(word) is not None,
+            _DATE.fullmatch(word) is not None,
+        )  # fmt: skip
+    return found
 
 
 def _bucket(n: int) -> str:
@@ -156,41 +195,76 @@ def verb_counts(doc) -> list[int]:
 
 def pair_features(lex: Lexicon, trigger, cand, rule: dict[int, str], claimer) -> list[str]:
     """Features of (trigger, candidate) in one parsed sentence."""
-    voice = "pass" if passive(trigger) else "act"
-    tpos = "V" if trigger.tag_.startswith("VB") else "N"
-    parts = path(trigger, cand)
-    up, down = parts if parts is not None else (["far"], ["far"])
-    p = "/".join(up + down) if parts is not None else "far"
-    steps = (up + down) or ["self"]
-    side = "before" if cand.i < trigger.i else "after"
-    feats = ["bias", f"path={p}", f"path={p}|{voice}|{tpos}", f"e1={steps[0]}|{voice}|{tpos}",
-             f"elast={steps[-1]}", f"len={len(steps) if parts is not None else 'far'}",
-             f"up={'/'.join(up)}|{tpos}", f"down={'/'.join(down)}",
-             f"side={side}|{voice}|{tpos}", f"dist={_bucket(abs(cand.i - trigger.i))}",
-             f"tw={stem(trigger.text)}|{side}"]  # fmt: skip
-    lo, hi = sorted((cand.i, trigger.i))
-    counts = verb_counts(cand.doc)
-    verbs = counts[hi] - counts[lo + 1]
-    feats.append(f"verbs_between={min(verbs, 3)}|{side}")
-    if parts is None:
-        feats.append(f"far|{side}|{_bucket(abs(cand.i - trigger.i))}|verbs={min(verbs, 3)}")
-    known = _info(cand.doc)[3]
-    kinds = known.get(cand.i)
-    if kinds is None:
-        kinds = known[cand.i] = kind_features(lex, cand)
-    feats += kinds
-    for k in kinds:
-        if k.startswith("ck="):
-            feats.append(f"{k}|{side}|{voice}")
-            feats.append(f"{k}|e1={steps[0]}")
-    if rule.get(cand.i):
-        feats.append(f"rule={rule[cand.i]}")
-        feats.append(f"rule={rule[cand.i]}|{tpos}")
-    if claimer is not None and cand.i == claimer.i:
-        feats.append("claimed_responsibility")
-    if trigger.dep_ == "compound" and trigger.head.i == cand.i:
-        feats.append("trigger_modifies_it")  # "attack helicopters", "bomb squad"
-    return feats
+    return _Trigger(lex, trigger).features(cand, rule, claimer)
+
+
+class _Trigger:
+    """What pair_features reads of the trigger alone (its voice, part of speech, word, climb to
+    the root), computed once for all its candidates."""
+
+    __slots__ = ("lex", "i", "tpos", "voice_tpos", "voice", "climbed", "side", "modifies",
+                 "counts", "known", "table")  # fmt: skip
+
+    def __init__(self, lex: Lexicon, trigger) -> None:
+        self.lex = lex
+        self.i = trigger.i
+        voice = "pass" if passive(trigger) else "act"
+        tpos = "V" if trigger.tag_.startswith("VB") else "N"
+        self.voice, self.tpos, self.voice_tpos = voice, tpos, f"{voice}|{tpos}"
+        self.climbed = climb(trigger)
+        tw = stem(trigger.text)
+        self.side = {side: (f"side={side}|{voice}|{tpos}", f"tw={tw}|{side}")
+                     for side in ("before", "after")}  # fmt: skip
+        self.modifies = trigger.head.i if trigger.dep_ == "compound" else None
+        doc = trigger.doc
+        self.counts = verb_counts(doc)
+        info = _info(doc)
+        self.known, self.table = info[3], info[4]
+
+    def features(self, cand, rule: dict[int, str], claimer) -> list[str]:
+        tpos, voice_tpos, i, c = self.tpos, self.voice_tpos, self.i, cand.i
+        parts = path_to(self.climbed, cand)
+        side = "before" if c < i else "after"
+        side_feat, tw_feat = self.side[side]
+        dist = _bucket(abs(c - i))
+        if parts is not None:
+            up, down = parts
+            steps = (up + down) or ["self"]
+            p = "/".join(up + down)
+            feats = ["bias", f"path={p}", f"path={p}|{voice_tpos}", f"e1={steps[0]}|{voice_tpos}",
+                     f"elast={steps[-1]}", f"len={len(steps)}", f"up={'/'.join(up)}|{tpos}",
+                     f"down={'/'.join(down)}", side_feat, f"dist={dist}", tw_feat]  # fmt: skip
+            first = steps[0]
+        else:
+            feats = ["bias", "path=far", f"path=far|{voice_tpos}", f"e1=far|{voice_tpos}",
+                     "elast=far", "len=far", f"up=far|{tpos}", "down=far", side_feat,
+                     f"dist={dist}", tw_feat]  # fmt: skip
+            first = "far"
+        lo, hi = (c, i) if c < i else (i, c)
+        counts = self.counts
+        verbs = min(counts[hi] - counts[lo + 1], 3)
+        feats.append(f"verbs_between={verbs}|{side}")
+        if parts is None:
+            feats.append(f"far|{side}|{dist}|verbs={verbs}")
+        known = self.known
+        kinds = known.get(c)
+        if kinds is None:
+            kinds = known[c] = _kind_features(self.lex, cand, self.table)
+        feats += kinds
+        voice = self.voice
+        for k in kinds:
+            if k.startswith("ck="):
+                feats.append(f"{k}|{side}|{voice}")
+                feats.append(f"{k}|e1={first}")
+        ruled = rule.get(c)
+        if ruled:
+            feats.append(f"rule={ruled}")
+            feats.append(f"rule={ruled}|{tpos}")
+        if claimer is not None and c == claimer.i:
+            feats.append("claimed_responsibility")
+        if self.modifies == c:
+            feats.append("trigger_modifies_it")  # "attack helicopters", "bomb squad"
+        return feats
 
 
 def rule_roles(doc, trigger) -> tuple[dict[int, str], tuple]:
@@ -229,7 +303,8 @@ def roles(lex: Lexicon, doc, trigger, *, rules_first: bool = True, context: Sequ
     cands = candidates(doc, trigger)
     heads, ruled = rule_roles(doc, trigger)
     claimer = _claimer(doc)
-    dists = [model.distribution(pair_features(lex, trigger, c, heads, claimer)) for c in cands]
+    view = _Trigger(lex, trigger)
+    dists = [model.distribution(view.features(c, heads, claimer)) for c in cands]
     thresholds = model.thresholds or {}
     chosen: dict[str, object] = {}
     pairs = []

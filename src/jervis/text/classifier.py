@@ -38,6 +38,17 @@ class LinearModel:
                 if w is not None:
                     z += w[0]
             return [z]
+        if len(self.bias) == 5:  # the role model: the same sums, class by class, unrolled
+            t0, t1, t2, t3, t4 = self.bias
+            for f in features:
+                w = get(f)
+                if w is not None:
+                    t0 += w[0]
+                    t1 += w[1]
+                    t2 += w[2]
+                    t3 += w[3]
+                    t4 += w[4]
+            return [t0, t1, t2, t3, t4]
         total = list(self.bias)
         for f in features:
             w = get(f)

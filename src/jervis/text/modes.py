@@ -23,12 +23,16 @@ _COERCE_MODES = frozenset({"raid", "arson", "arrest", "property_destruction"})
 _COERCIVE_TRIGGERS = frozenset({"hit_verb_weak", "capture_verb", "explode_verb", "blast_noun_weak"})
 
 
+_LEFT_STOP = re.compile(r"[;:()]|,\s")
+_RIGHT_STOP = re.compile(r"[;:()]|\.\s|,\s+(?:said|according|officials|police said)")
+
+
 def window(norm: str, start: int, end: int, left: int = 45, right: int = 70) -> tuple[int, int]:
     """Character range around a mention, cut at the clause boundary on each side."""
     lo = max(0, start - left)
-    cut = max((m.end() for m in re.finditer(r"[;:()]|,\s", norm[lo:start])), default=0)
+    cut = max((m.end() for m in _LEFT_STOP.finditer(norm[lo:start])), default=0)
     hi = min(len(norm), end + right)
-    stop = re.search(r"[;:()]|\.\s|,\s+(?:said|according|officials|police said)", norm[end:hi])
+    stop = _RIGHT_STOP.search(norm[end:hi])
     return lo + cut, (end + stop.start()) if stop else hi
 
 

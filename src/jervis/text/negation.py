@@ -59,6 +59,9 @@ def clause_after(norm: str, end: int, width: int = 60) -> str:
     return window[: match.start()] if match else window
 
 
+_TO_END = re.compile(r"\bto$", re.IGNORECASE)
+
+
 def reject_reason(lex: Lexicon, norm: str, start: int, end: int) -> str | None:
     """Why the trigger at norm[start:end] is not a reported event, or None when it is."""
     before = clause_before(norm, start)
@@ -77,7 +80,7 @@ def reject_reason(lex: Lexicon, norm: str, start: int, end: int) -> str | None:
     if cues["reference"].search(before):
         return "reference"
     stripped = before.rstrip()
-    if re.search(r"\bto$", stripped, re.IGNORECASE) and _BARE_VERB.search(text.split()[0]):
+    if _TO_END.search(stripped) and _BARE_VERB.search(text.split()[0]):
         head = stripped[:-2].rstrip().rsplit(None, 1)
         if not _ATTEMPT.search(before) and not (head and cues["to_preposition"].fullmatch(head[-1])):
             return "infinitive"
