@@ -64,12 +64,20 @@ def _kernel(y: np.ndarray, mu: np.ndarray, alpha: float) -> float:
     return float(np.sum(y * (np.log(mu) - log_rmu) - r * log_rmu))
 
 
+# Normal equations this ill-conditioned (collinear columns, e.g. a side's lags copying the
+# other's) are solved by the pseudo-inverse: LAPACK's solve raises on some CPUs and returns
+# huge arbitrary coefficients on others, so the answer would depend on the machine.
+_MAX_CONDITION = 1e12
+
+
 def _solve(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Normal equations (a symmetric); the pseudo-inverse when they are singular."""
-    try:
-        return np.linalg.solve(a, b)
-    except np.linalg.LinAlgError:
-        return np.linalg.pinv(a) @ b
+    """Normal equations (a symmetric); the pseudo-inverse when they are (nearly) singular."""
+    if np.linalg.cond(a) < _MAX_CONDITION:
+        try:
+            return np.linalg.solve(a, b)
+        except np.linalg.LinAlgError:
+            pass
+    return np.linalg.pinv(a) @ b
 
 
 def irls(
