@@ -6,17 +6,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from tests.reference.news import violent
 
-from jervis.text import extract_text
 from jervis.text.coref import Draft, _merge_count
 from jervis.text.inputs import blank_datelines
 from jervis.text.numbers import is_additive, parse_number, victim_group
-
-PUB = "2023-05-20"  # a Saturday
-
-
-def violent(text: str, published: str | None = PUB):
-    return [e for e in extract_text(text, published=published) if e.event in ("ASSAULT", "FIGHT")]
 
 
 @pytest.mark.parametrize(

@@ -6,14 +6,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from jervis.text import extract_text
+from tests.reference.news import violent
+
 from jervis.text.numbers import attackers_died, standalone_counts
-
-PUB = "2023-05-20"  # a Saturday
-
-
-def violent(text: str, published: str | None = PUB):
-    return [e for e in extract_text(text, published=published) if e.event in ("ASSAULT", "FIGHT")]
 
 
 def test_a_toll_naming_the_victims_origin_or_hospital_stays_with_its_attack():

@@ -10,15 +10,10 @@ import re
 from datetime import date
 
 import pytest
+from tests.reference.news import violent
 
-from jervis.text import coref, extract_text, numbers
+from jervis.text import coref, numbers
 from jervis.text.numbers import casualty_count
-
-PUB = "2023-05-20"  # a Saturday
-
-
-def violent(text: str, published: str | None = PUB):
-    return [e for e in extract_text(text, published=published) if e.event in ("ASSAULT", "FIGHT")]
 
 
 def test_a_rising_toll_told_before_its_attack_joins_the_attack_and_keeps_its_day():

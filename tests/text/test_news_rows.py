@@ -6,15 +6,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from tests.reference.news import PUB, violent
+
 from jervis.text import extract_text
 from jervis.text.extract import _own_target
 from jervis.text.numbers import standalone_counts
-
-PUB = "2023-05-20"  # a Saturday
-
-
-def violent(text: str, published: str | None = PUB):
-    return [e for e in extract_text(text, published=published) if e.event in ("ASSAULT", "FIGHT")]
 
 
 def test_a_row_placed_only_within_a_month_is_not_reported_beside_a_dated_one():
