@@ -29,6 +29,7 @@ def load_verdict(verdict: Any) -> dict[str, Any]:
     if hasattr(verdict, "to_dict"):
         return verdict.to_dict()
     if isinstance(verdict, dict):
+        _check_shape(verdict, None)
         return verdict
     path = Path(verdict)
     try:
@@ -46,7 +47,51 @@ def load_verdict(verdict: Any) -> dict[str, Any]:
             "not a verdict JSON file (no sides, directions or period; make one with "
             "`jervis analyze --json`)", path=str(path),
         )  # fmt: skip
+    _check_shape(data, path)
     return data
+
+
+def _check_shape(data: dict, path: Path | None) -> None:
+    """The fields the page reads, of the kinds it reads them as: a verdict file edited by hand
+    or cut short ended in a TypeError, KeyError or DateParseError after the store was read."""
+    from datetime import date
+
+    from jervis.analysis.settings import BINS
+
+    def fail(what: str) -> None:
+        raise JervisError(f"not a verdict JSON file ({what}; make one with `jervis analyze --json`)",
+                          path=str(path) if path else None)  # fmt: skip
+
+    period = data.get("period")
+    if not isinstance(period, dict):
+        fail(f"period is {period!r}, not {{start, end}}")
+    try:
+        first, last = (date.fromisoformat(str(period[k])) for k in ("start", "end"))
+    except (KeyError, ValueError):
+        fail(f"period {period!r} is not two dates YYYY-MM-DD")
+    if first > last:
+        fail(f"period starts {first} after it ends {last}")
+    if data.get("bin", "day") not in BINS:
+        fail(f"bin {data.get('bin')!r} is not one of {', '.join(BINS)}")
+    sides = data.get("sides")
+    if not isinstance(sides, dict) or not all(isinstance(sides.get(s), dict) for s in ("A", "B")):
+        fail("sides must hold A and B")
+    for key in ("settings", "coverage", "counts"):
+        if data.get(key) is not None and not isinstance(data[key], dict):
+            fail(f"{key} is {type(data[key]).__name__}, not an object")
+    if not isinstance(data.get("notes", []), list):
+        fail("notes is not a list")
+    directions = data.get("directions")
+    if not isinstance(directions, list) or not all(isinstance(d, dict) for d in directions):
+        fail("directions must be a list of objects")
+    for k, item in enumerate(directions):
+        for key in ("methods", "effect", "robustness", "confounding"):
+            if item.get(key) is not None and not isinstance(item[key], dict):
+                fail(f"directions[{k}].{key} is {type(item[key]).__name__}, not an object")
+        if not all(isinstance(m, dict) for m in (item.get("methods") or {}).values()):
+            fail(f"directions[{k}].methods must map each method to an object")
+        if not isinstance(item.get("notes", []), list):
+            fail(f"directions[{k}].notes is not a list")
 
 
 def load_result(result: Any, what: str, keys: set[str], dyad: str) -> dict[str, Any] | None:
