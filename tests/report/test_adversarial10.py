@@ -73,3 +73,24 @@ def test_any_value_in_a_verdict_field_is_loaded_or_named(key, value):
         load_verdict({**copy.deepcopy(VERDICT), key: value})
     except JervisError:
         pass  # named; any other exception fails the test
+
+
+@pytest.mark.parametrize(
+    ("what", "keys", "data", "named"),
+    [
+        ("hawkes", {"effects"}, {"effects": "x"}, "effects must be a list of objects"),
+        ("hawkes", {"effects"}, {"effects": [1]}, "effects must be a list of objects"),
+        ("policies", {"policies", "difference"}, {"policies": "x", "difference": []}, "policies must be a list of objects"),
+        ("policies", {"policies", "difference"}, {"policies": [], "difference": "x"}, "difference must be a list of objects"),
+        ("policies", {"policies", "difference"}, {"policies": [{"name": "n", "path": 3}], "difference": []}, "path"),
+    ],
+)
+def test_a_hawkes_or_policies_file_of_the_wrong_shape_is_named(tmp_path, what, keys, data, named):
+    """Were AttributeError tracebacks ('str' object has no attribute 'get') after the store was read."""
+    from jervis.report.api import load_result
+
+    path = tmp_path / f"{what}.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(JervisError) as caught:
+        load_result(path, what, keys, "d")
+    assert f"{what}.json" in str(caught.value) and named in str(caught.value), caught.value

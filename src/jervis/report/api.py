@@ -116,6 +116,13 @@ def load_result(result: Any, what: str, keys: set[str], dyad: str) -> dict[str, 
             f"not a {what} JSON file (no {', '.join(sorted(keys))}; make one with "
             f"`jervis {what} --dyad DYAD.toml --json`)", path=str(path or ""),
         )  # fmt: skip
+    for key in sorted(keys):  # the page reads each as a list of objects (was an AttributeError)
+        items = result[key]
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+            raise JervisError(f"not a {what} JSON file ({key} must be a list of objects; make one "
+                              f"with `jervis {what} --dyad DYAD.toml --json`)", path=str(path or ""))  # fmt: skip
+        if any(i.get("path") is not None and not isinstance(i["path"], dict) for i in items):
+            raise JervisError(f"not a {what} JSON file (a path of {key} is not an object)", path=str(path or ""))
     result = _plain(json.loads(json.dumps(result, default=str)))  # numpy, dates: JSON values
     if result.get("dyad") not in (None, dyad):
         raise JervisError(f"the {what} result is for {result.get('dyad')!r}, not for this dyad "
