@@ -94,3 +94,30 @@ def test_a_hawkes_or_policies_file_of_the_wrong_shape_is_named(tmp_path, what, k
     with pytest.raises(JervisError) as caught:
         load_result(path, what, keys, "d")
     assert f"{what}.json" in str(caught.value) and named in str(caught.value), caught.value
+
+
+def test_a_folder_holding_someone_elses_index_html_is_not_overwritten(capsys, tmp_path):
+    """Was silently replaced by the report's page (the user's notes beside it kept)."""
+    from tests.test_cli_errors import cli, one_line_error
+
+    folder = tmp_path / "site"
+    folder.mkdir()
+    (folder / "index.html").write_text("<html>my own page</html>")
+    dyad = tmp_path / "d.toml"
+    dyad.write_text('name = "d"\n[sides.A]\nactors = ["a"]\n[sides.B]\nactors = ["b"]\n')
+    (tmp_path / "e.csv").write_text("date,event,actor,target\n2020-01-01,ASSAULT,a,b\n")
+    import jervis
+
+    jervis.ingest(tmp_path / "e.csv", db=tmp_path / "j.duckdb")
+    code, _, err = cli(capsys, "report", "--dyad", str(dyad), "--db", str(tmp_path / "j.duckdb"),
+                       "--out", str(folder))  # fmt: skip
+    line = one_line_error(code, err)
+    assert "index.html" in line and "did not write" in line, line
+    assert (folder / "index.html").read_text() == "<html>my own page</html>"
+
+
+def test_a_folder_of_an_earlier_report_is_written_again(tmp_path):
+    from jervis.report.api import _out_folder
+
+    (tmp_path / "index.html").write_text('<!doctype html><meta name="generator" content="jervis 0.1.0">')
+    assert _out_folder(tmp_path) == tmp_path

@@ -171,11 +171,18 @@ def _provenance(store: StoreData, dyad_path: str | None, db: str, out: str) -> d
     }
 
 
+_GENERATOR = b'<meta name="generator" content="jervis'  # in the head of every report page
+
+
 def _out_folder(out: str | Path) -> Path:
     """The report's folder, if it can be made: not a file, below a folder (created at the end)."""
     folder = Path(out)
     if folder.exists() and not folder.is_dir():
         raise JervisError("is a file; --out needs a folder (a new one is created)", path=str(folder))
+    page = folder / "index.html"
+    if page.is_file() and _GENERATOR not in page.read_bytes()[:4096]:
+        raise JervisError("holds an index.html jervis did not write; give --out a new folder or an "
+                          "earlier report's (nothing was overwritten)", path=str(folder))  # fmt: skip
     parent = folder
     while not parent.exists() and parent != parent.parent:
         parent = parent.parent
