@@ -102,6 +102,7 @@ def load_series(
     check_settings(table, where=f"{path}: [analysis]" if path else "[analysis]")
     merged = resolve(table, settings, {"bin": bin, "methods": list(methods) if methods else None})
     _check_span(events, start, end)
+    _check_silence(events, start, end)
     series = build_series(
         events,
         bin=merged["bin"],
@@ -132,6 +133,50 @@ def _check_span(events: pd.DataFrame, start: Any, end: Any) -> None:
             f"{MAX_SPAN_DAYS // 365} years; set start and end in the dyad's [filters] (a date far from the others "
             "is often a typo: find it with `jervis events --start` / `--end`)"
         )  # fmt: skip
+
+
+STRAY_SILENCE_DAYS = 5 * 365  # a silence this long that also dwarfs the data: stray rows
+
+
+def _check_silence(events: pd.DataFrame, start: Any, end: Any) -> None:
+    """A few rows decades away from the rest (a typed 1946 for 2006) are named: the daily series
+    over the silence between them was minutes of fitting mostly empty days, ending in "a
+    numerical failure". A silence counts when no event on either side falls in it for at least
+    five years and it is longer than the rest of the period together; the rows on its smaller
+    side are listed."""
+    if "date" not in events or not len(events):
+        return
+    dates = pd.to_datetime(events["date"], errors="coerce")
+    keep = dates.notna()
+    if start:
+        keep &= dates >= pd.Timestamp(start)
+    if end:
+        keep &= dates <= pd.Timestamp(end)
+    dates = dates[keep].dt.normalize()
+    days = dates.drop_duplicates().sort_values().reset_index(drop=True)
+    if len(days) < 2:
+        return
+    steps = days.diff().dt.days
+    at = int(steps.idxmax())
+    silence = int(steps[at]) - 1  # whole days with no event
+    span = int((days.iloc[-1] - days.iloc[0]).days) + 1
+    if silence < STRAY_SILENCE_DAYS or silence <= span - silence:
+        return
+    lo, hi = days.iloc[at - 1], days.iloc[at]
+    before, after = dates[dates <= lo], dates[dates >= hi]
+    side, few, many = ("before", before, after) if len(before) <= len(after) else ("after", after, before)
+    ids = events.loc[few.index, "event_id"].astype(str) if "event_id" in events else None
+    shown = [f"{d.date()} {ids[i]}" if ids is not None else str(d.date())
+             for i, d in few.sort_values(kind="stable").head(3).items()]  # fmt: skip
+    more = f", and {len(few) - 3:,} more" if len(few) > 3 else ""
+    raise JervisError(
+        f"the dyad's events have no event from {(lo + pd.Timedelta(days=1)).date()} to "
+        f"{(hi - pd.Timedelta(days=1)).date()} ({silence // 365} years), longer than the rest of "
+        f"the period together: {len(few):,} event{'s' if len(few) != 1 else ''} {side} it "
+        f"({', '.join(shown)}{more}) against {len(many):,} {'after' if side == 'before' else 'before'}; "
+        "a date that far from the others is often a typo: correct those rows, or set start and end "
+        "in the dyad's [filters] to the period to analyse"
+    )
 
 
 def _from_store(dyad: Any, db: Any, hint: str) -> tuple[pd.DataFrame, list[dict]]:

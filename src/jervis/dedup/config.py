@@ -61,6 +61,7 @@ class DedupConfig:
         unknown = set(data) - known
         if unknown:
             raise JervisError(f"unknown keys {sorted(unknown)}; expected {sorted(known)}", path=where)
+        _check_shape(data, where)
         try:
             threshold = float(data["threshold"])
             cohesion = float(data.get("cohesion", threshold))
@@ -103,6 +104,28 @@ class DedupConfig:
             for event in members:
                 out[event] = name
         return out
+
+
+REQUIRED = ("threshold", "date_tolerance_days", "place_radius_km", "weights")
+TABLES = ("date_tolerance_days", "place_radius_km", "mode_families", "event_families", "weights", "present")
+
+
+def _check_shape(data: dict, where: str) -> None:
+    """A missing setting or a value of the wrong kind is named by its key (it was a KeyError or
+    ValueError's repr): a user's file holds every setting of the shipped one."""
+    missing = [key for key in REQUIRED if key not in data]
+    if missing:
+        raise JervisError(f"missing {', '.join(missing)}: a dedup config holds every setting; copy "
+                          "jervis/data/dedup.toml and change what you need", path=where)  # fmt: skip
+    for key in ("threshold", "cohesion", "bias"):
+        value = data.get(key, 0.0)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise JervisError(f"{key} must be a number (got {value!r})", path=where)
+    for key in TABLES:
+        if key in data and not isinstance(data[key], dict):
+            raise JervisError(f"{key} must be a table ([{key}]), not {data[key]!r}", path=where)
+    if "default" not in data["place_radius_km"]:
+        raise JervisError("place_radius_km needs a default radius (default = KM)", path=where)
 
 
 def _check_numbers(data: dict, where: str) -> None:

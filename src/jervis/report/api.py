@@ -29,6 +29,7 @@ def load_verdict(verdict: Any) -> dict[str, Any]:
     if hasattr(verdict, "to_dict"):
         return verdict.to_dict()
     if isinstance(verdict, dict):
+        _check_shape(verdict, None)
         return verdict
     path = Path(verdict)
     try:
@@ -46,7 +47,51 @@ def load_verdict(verdict: Any) -> dict[str, Any]:
             "not a verdict JSON file (no sides, directions or period; make one with "
             "`jervis analyze --json`)", path=str(path),
         )  # fmt: skip
+    _check_shape(data, path)
     return data
+
+
+def _check_shape(data: dict, path: Path | None) -> None:
+    """The fields the page reads, of the kinds it reads them as: a verdict file edited by hand
+    or cut short ended in a TypeError, KeyError or DateParseError after the store was read."""
+    from datetime import date
+
+    from jervis.analysis.settings import BINS
+
+    def fail(what: str) -> None:
+        raise JervisError(f"not a verdict JSON file ({what}; make one with `jervis analyze --json`)",
+                          path=str(path) if path else None)  # fmt: skip
+
+    period = data.get("period")
+    if not isinstance(period, dict):
+        fail(f"period is {period!r}, not {{start, end}}")
+    try:
+        first, last = (date.fromisoformat(str(period[k])) for k in ("start", "end"))
+    except (KeyError, ValueError):
+        fail(f"period {period!r} is not two dates YYYY-MM-DD")
+    if first > last:
+        fail(f"period starts {first} after it ends {last}")
+    if data.get("bin", "day") not in BINS:
+        fail(f"bin {data.get('bin')!r} is not one of {', '.join(BINS)}")
+    sides = data.get("sides")
+    if not isinstance(sides, dict) or not all(isinstance(sides.get(s), dict) for s in ("A", "B")):
+        fail("sides must hold A and B")
+    for key in ("settings", "coverage", "counts"):
+        if data.get(key) is not None and not isinstance(data[key], dict):
+            fail(f"{key} is {type(data[key]).__name__}, not an object")
+    if not isinstance(data.get("notes", []), list):
+        fail("notes is not a list")
+    directions = data.get("directions")
+    if not isinstance(directions, list) or not all(isinstance(d, dict) for d in directions):
+        fail("directions must be a list of objects")
+    for k, item in enumerate(directions):
+        for key in ("methods", "effect", "robustness", "confounding"):
+            if item.get(key) is not None and not isinstance(item[key], dict):
+                fail(f"directions[{k}].{key} is {type(item[key]).__name__}, not an object")
+        if not all(isinstance(m, dict) for m in (item.get("methods") or {}).values()):
+            fail(f"directions[{k}].methods must map each method to an object")
+        if not isinstance(item.get("notes", []), list):
+            fail(f"directions[{k}].notes is not a list")
 
 
 def load_result(result: Any, what: str, keys: set[str], dyad: str) -> dict[str, Any] | None:
@@ -71,6 +116,13 @@ def load_result(result: Any, what: str, keys: set[str], dyad: str) -> dict[str, 
             f"not a {what} JSON file (no {', '.join(sorted(keys))}; make one with "
             f"`jervis {what} --dyad DYAD.toml --json`)", path=str(path or ""),
         )  # fmt: skip
+    for key in sorted(keys):  # the page reads each as a list of objects (was an AttributeError)
+        items = result[key]
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+            raise JervisError(f"not a {what} JSON file ({key} must be a list of objects; make one "
+                              f"with `jervis {what} --dyad DYAD.toml --json`)", path=str(path or ""))  # fmt: skip
+        if any(i.get("path") is not None and not isinstance(i["path"], dict) for i in items):
+            raise JervisError(f"not a {what} JSON file (a path of {key} is not an object)", path=str(path or ""))
     result = _plain(json.loads(json.dumps(result, default=str)))  # numpy, dates: JSON values
     if result.get("dyad") not in (None, dyad):
         raise JervisError(f"the {what} result is for {result.get('dyad')!r}, not for this dyad "
@@ -119,11 +171,18 @@ def _provenance(store: StoreData, dyad_path: str | None, db: str, out: str) -> d
     }
 
 
+_GENERATOR = b'<meta name="generator" content="jervis'  # in the head of every report page
+
+
 def _out_folder(out: str | Path) -> Path:
     """The report's folder, if it can be made: not a file, below a folder (created at the end)."""
     folder = Path(out)
     if folder.exists() and not folder.is_dir():
         raise JervisError("is a file; --out needs a folder (a new one is created)", path=str(folder))
+    page = folder / "index.html"
+    if page.is_file() and _GENERATOR not in page.read_bytes()[:4096]:
+        raise JervisError("holds an index.html jervis did not write; give --out a new folder or an "
+                          "earlier report's (nothing was overwritten)", path=str(folder))  # fmt: skip
     parent = folder
     while not parent.exists() and parent != parent.parent:
         parent = parent.parent

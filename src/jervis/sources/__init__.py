@@ -34,6 +34,7 @@ def reader_by_name(name: str) -> Reader:
 
 def detect_reader(path: Path, *, format: str | None = None, mapping: str | Path | None = None) -> Reader:
     """The reader for a file: --format if given, the mapping reader with --mapping, else sniffed."""
+    _refuse_compressed(path)
     if format:
         return reader_by_name(format)
     if mapping:
@@ -56,6 +57,27 @@ def detect_reader(path: Path, *, format: str | None = None, mapping: str | Path 
         "(see docs/mapping.md)",
         path=str(path),
     )
+
+
+# a compressed stream read as text was "cannot tell the format" or, with --format, a CSV of
+# "carriage returns only": what the file is, and what to do, is said instead
+_COMPRESSED = ((b"\x1f\x8b", "gzip", "gunzip -k"), (b"BZh", "bzip2", "bunzip2 -k"),
+               (b"\xfd7zXZ\x00", "xz", "unxz -k"), (b"\x28\xb5\x2f\xfd", "zstd", "unzstd"),
+               (b"7z\xbc\xaf\x27\x1c", "7z", "7z x"))  # fmt: skip
+
+
+def _refuse_compressed(path: Path) -> None:
+    try:
+        with open(path, "rb") as fh:
+            magic = fh.read(10)
+    except OSError:
+        return  # said by the reader that opens it
+    for start, name, command in _COMPRESSED:
+        if name == "bzip2" and not (magic[3:4].isdigit() and magic[4:10] == b"1AY&SY"):
+            continue  # "BZh" alone could begin a text header
+        if magic.startswith(start):
+            raise JervisError(f"a {name}-compressed file; decompress it first ({command} FILE) or put "
+                              "it in a .zip archive", path=str(path))  # fmt: skip
 
 
 _SEPARATORS = {";": ("semicolon", ";"), "\t": ("tab", "\\t")}

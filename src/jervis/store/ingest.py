@@ -210,6 +210,15 @@ def ingest_counts(
     if lake is not None:
         if Path(lake).exists() and not Path(lake).is_dir():
             raise JervisError("is a file; --lake needs a folder (a new one is created)", path=str(lake))
+        if Path(lake).is_dir() and any(Path(lake).iterdir()):
+            # a folder of other files is left alone, as every reader leaves it; an existing lake
+            # is checked as its readers check it, before rows go where no read would find them
+            from jervis.store.lake import CATALOG, check_files, event_files
+
+            if not catalog_path(lake).exists() and not any(Path(lake).glob("source=*")):
+                raise JervisError(f"not an event lake (no {CATALOG}, no source=*/ folders) and not empty; "
+                                  "give --lake a new or empty folder", path=str(lake))  # fmt: skip
+            check_files(lake, event_files(lake))
         try:
             Path(lake).mkdir(parents=True, exist_ok=True)
         except OSError as exc:

@@ -39,6 +39,9 @@ def _quarantine_table(backend: Any, source_file: str | Sequence[str] | None, nam
     if source_file is None and named is None:
         return t
     paths = [source_file] if isinstance(source_file, str) else list(source_file or ())
+    for text in [*paths, *([named] if named is not None else [])]:
+        if "\x00" in str(text):  # Ibis inlines literals; DuckDB's parser stops at a NUL
+            raise JervisError(f"file name {str(text)!r} contains a NUL character")
     keep = [_named(t.source_file, named)] if named is not None else []
     keep += [t.source_file.isin(paths)] if paths else []
     return t.filter(functools.reduce(operator.or_, keep)) if keep else t.filter(ibis.literal(False))

@@ -41,6 +41,25 @@ _CIVILIAN = re.compile(r"(?i:civilians?|villagers?|residents?|worshippers?|child
 _SOURCE = re.compile(_RULE_SOURCE.pattern + r"|(?i:media|report|reports|television|radio|newspaper)")
 
 
+# prepositions that say where: a place after them is where the event happened, not what it hit
+# ("killed three in Basra"); a place hit is the object of the attack verb ("shelled Basra") or
+# follows a preposition of aim ("an attack on Kyiv", "fired at ...")
+_LOCATIVE = frozenset({"in", "near", "outside", "inside", "across", "around", "throughout",
+                       "within", "along", "beside", "nearby"})  # fmt: skip
+
+
+def locative_place(tok) -> bool:
+    """A gazetteer place in a locative prepositional phrase ("in Basra", "in Basra and Mosul")."""
+    head = tok
+    for _ in range(4):  # "in Basra and Mosul", "near Baghdad airport": up to the preposition's object
+        if head.dep_ not in ("conj", "compound") or head.head is head:
+            break
+        head = head.head
+    if head.dep_ != "pobj" or head.head.dep_ != "prep" or head.head.lower_ not in _LOCATIVE:
+        return False
+    return _lookup(_phrase_text(tok))[2] or _lookup(tok.text)[2]
+
+
 def candidates(doc, trigger=None) -> list:
     """Noun phrase heads of the parsed sentence other than the trigger itself."""
     out = []
@@ -315,6 +334,8 @@ def roles(lex: Lexicon, doc, trigger, *, rules_first: bool = True, context: Sequ
     for _p, role, i in sorted(pairs, key=lambda x: -x[0]):
         if role in chosen or cands[i].i in used:
             continue
+        if role == "target" and locative_place(cands[i]):
+            continue  # "killed three in Basra": Basra is the event's place
         chosen[role] = cands[i]
         used.add(cands[i].i)
     out = []

@@ -968,7 +968,24 @@ def _parsed_roles(norm, parse, hits, actor, target, context=()):
             out.append(regex)  # "struck Camp X, ..., killing two Dutch soldiers": the soldiers
         else:
             out.append(parsed)
+    if out[1] is not None and _locative(parse, out[1]):
+        out[1] = None  # "killed three in Basra": the word after the verb is where, not whom
     return out[0], out[1]
+
+
+def _locative(parse, party) -> bool:
+    """The party's words are a place in a locative phrase of the parse ("in Basra")."""
+    from jervis.text.arguments import locative_place
+    from jervis.text.syntax import token_at
+
+    lead = _LOCATIVE_LEAD.match(party.raw)  # "outside Basra" parsed as one noun phrase
+    if lead and _is_place(party.raw[lead.end() :]):
+        return True
+    token = token_at(parse, party.start, party.end)
+    return token is not None and locative_place(token)
+
+
+_LOCATIVE_LEAD = re.compile(r"(?i)(?:in|near|outside|inside|around|across|throughout|within|along)\s+")
 
 
 _VICTIMS_ASIDE = re.compile(r",\s+(?:among\s+them|among\s+(?:the\s+)?(?:dead|victims|wounded|injured|"

@@ -302,7 +302,7 @@ def screen(
     else:
         if top < 2:
             raise JervisError("--top must be at least 2")
-        actors = top_actors(engine, top, filters)
+        actors = top_actors(engine, min(top, 2**31), filters)  # more than any store holds: all
         sides = {a: Side(label=a, actors=[a]) for a in actors}
         pairs = list(itertools.combinations(actors, 2))
         if len(actors) == 1:  # a pair needs two: say who the one is, not that there is none
