@@ -122,6 +122,14 @@ def _lookup(phrase: str) -> tuple[bool, str | None, bool]:
 _PHRASE_DEPS = frozenset(("compound", "amod", "poss", "nmod"))
 
 
+def _phrase_text(tok) -> str:
+    """The candidate's phrase: from the left edge of its leftmost modifier (compound, adjective,
+    owner) to the word itself, as _kind_features reads it from the token table."""
+    left = min((c.left_edge for c in tok.lefts if c.dep_ in _PHRASE_DEPS),
+               key=lambda t: t.i, default=tok)  # fmt: skip
+    return tok.doc[left.i : tok.i + 1].text
+
+
 def kind_features(lex: Lexicon, tok) -> list[str]:
     """What the candidate is: its tag and relation, and its kind (a known actor and its side, a
     place, armed men, civilians, a weapon, a source who speaks, a pronoun, a date or number)."""
