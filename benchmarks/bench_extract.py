@@ -159,6 +159,21 @@ ROUND8 = (
     '(collection time 0.24-0.26 to 0.13-0.19 CPU s per 300 articles, about 1%, a process-wide '
     'setting changed for it).'
 )
+# The final check on the rebooted host, measured as its paragraph says.
+ROUND9 = (
+    "Final check of 2026-11-30's work (2026-12-01 00:23-00:33 UTC; the machine was rebooted "
+    'at 22:20 UTC onto a host where the bare spaCy pass runs 700-730 articles/s, against 971 '
+    "at 11:13, and en_core_web_sm's parse 21.6 against 23.1). Quiet machine (load average "
+    '0.1-1.1 at each start, niceness 0), `bench_extract.py --articles 300 --repeat 3 --jobs '
+    '1`: the final main (`39e3175`) 39.3 articles/s best of 3 (the table above; 18.6 times '
+    'the bare pass). Alternated with main `7eb6eda` (the code that ran 48.3 articles/s at '
+    '20:23 UTC on the earlier host), two pairs: the final main 35.7 and 41.0 articles/s (19.7 '
+    'and 17.1 times the bare pass), `7eb6eda` 39.2 and 38.0 (18.5 and 18.6 times); 763 events '
+    'in every run. So on this host the code of 20:23 runs 38-39 articles/s instead of 48.3, '
+    'and the final main, which adds the seventh and ninth news rounds, the attribution and '
+    'adversarial rules and the speed7/speed8 work, runs at the same rate within the '
+    'run-to-run noise. The 50 articles/s target is missed on this host, by about 20%.'
+)
 
 
 def build_corpus(n_articles: int, words: int = 600, offset: int = 0) -> list[dict]:
@@ -404,7 +419,7 @@ def markdown(r: dict) -> str:
                   f"machine ({IDLE_BLANK_DATE}); at that rate the default pipeline's ratio of "
                   f"{ratio} would give about {IDLE_BLANK_RATE / ratio:.0f} articles/s with 1 job "
                   "(an estimate, not a measurement).", ""]
-    lines += [HISTORY, "", ROUND6, "", ROUND7, "", ROUND8, ""]
+    lines += [HISTORY, "", ROUND6, "", ROUND7, "", ROUND8, "", ROUND9, ""]
     return "\n".join(lines)
 
 
