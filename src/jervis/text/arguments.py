@@ -57,7 +57,7 @@ def locative_place(tok) -> bool:
         head = head.head
     if head.dep_ != "pobj" or head.head.dep_ != "prep" or head.head.lower_ not in _LOCATIVE:
         return False
-    return _lookup(_phrase_text(tok))[2] or _lookup(tok.text)[2]
+    return _lookup(_phrase_text(tok, _info(tok.doc)[4]))[2] or _lookup(tok.text)[2]
 
 
 def candidates(doc, trigger=None) -> list:
@@ -122,12 +122,14 @@ def _lookup(phrase: str) -> tuple[bool, str | None, bool]:
 _PHRASE_DEPS = frozenset(("compound", "amod", "poss", "nmod"))
 
 
-def _phrase_text(tok) -> str:
-    """The candidate's phrase: from the left edge of its leftmost modifier (compound, adjective,
-    owner) to the word itself, as _kind_features reads it from the token table."""
-    left = min((c.left_edge for c in tok.lefts if c.dep_ in _PHRASE_DEPS),
-               key=lambda t: t.i, default=tok)  # fmt: skip
-    return tok.doc[left.i : tok.i + 1].text
+def _phrase_text(tok, table: tuple) -> str:
+    """The candidate's phrase, from the sentence's token table (_info): from the left edge of
+    its leftmost modifier (compound, adjective, owner) to the word itself."""
+    texts, _tags, deps, _heads, starts, children, text = table
+    i = tok.i
+    mods = [j for j in children[i] if j < i and deps[j] in _PHRASE_DEPS]
+    left = min(tok.doc[j].left_edge.i for j in mods) if mods else i
+    return text[starts[left] : starts[i] + len(texts[i])]
 
 
 def kind_features(lex: Lexicon, tok) -> list[str]:
@@ -138,7 +140,7 @@ def kind_features(lex: Lexicon, tok) -> list[str]:
 
 def _kind_features(lex: Lexicon, tok, table: tuple) -> list[str]:
     """kind_features from the sentence's token table (_info)."""
-    texts, tags, deps, heads, starts, children, text = table
+    texts, tags, deps, heads, _starts, children, _text = table
     i = tok.i
     word, tag, dep = texts[i], tags[i], deps[i]
     feats = [f"ctag={tag}", f"cdep={dep}", f"cw={stem(word)}"]
@@ -147,10 +149,7 @@ def _kind_features(lex: Lexicon, tok, table: tuple) -> list[str]:
         feats.append(f"ck=pron|{tok.lower_}")
         return feats
     kids = children[i]
-    # the phrase: from the left edge of its leftmost modifier (compound, adjective, owner) on
-    mods = [j for j in kids if j < i and deps[j] in _PHRASE_DEPS]
-    left = min(tok.doc[j].left_edge.i for j in mods) if mods else i
-    known, side, place = _lookup(text[starts[left] : starts[i] + len(word)])
+    known, side, place = _lookup(_phrase_text(tok, table))
     if known:
         feats.append("ck=actor")
         feats.append(f"ck=actor|{side or 'noside'}")
