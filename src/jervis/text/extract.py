@@ -43,6 +43,7 @@ from jervis.text.inputs import blank_datelines, drop_boilerplate
 from jervis.text.lexicon import load_lexicon
 from jervis.text.modes import event_of, mode_of
 from jervis.text.numbers import (
+    NUMBER_OF_DEAD,
     UNKNOWN_RE,
     attackers_died,
     bounded,
@@ -135,8 +136,7 @@ _KILLING_VERB = re.compile(r"(?:murdered|murdering|assassinated|assassinating|ma
                            r"slaughtered|lynched|beheaded|gunned\s+down|shot\s+(?:dead|to\s+death|"
                            r"and\s+killed)|(?:hacked|stabbed|beaten)\s+to\s+death)", re.IGNORECASE)  # fmt: skip
 # a toll said to have risen since it was first given
-_TOLL_WORDS = (r"(?:toll|number\s+of\s+(?:the\s+)?(?:dead|deaths|fatalities|(?:people|persons|those|"
-               r"civilians)\s+(?:killed|dead|who\s+died)))")
+_TOLL_WORDS = r"(?:toll|" + NUMBER_OF_DEAD + r")"
 _RISING = re.compile(r"\b" + _TOLL_WORDS + r"\b.{0,40}\b(?:rose|risen|climbed|increased|reached|jumped)\b|"
                      r"\b(?:later|since|subsequently)\s+died\b|\bdied\s+(?:later|of\s+(?:their|his|"
                      r"her)\s+(?:wounds|injuries))\b|\bsuccumbed\b", re.IGNORECASE)  # fmt: skip

@@ -166,6 +166,11 @@ _COLLECTIVE_HEAD = frozenset("family crew staff personnel police army militia pe
 _CASUALTY_WORD = re.compile(r"\b(?:kill|dead|died|dies|wound|injur|hurt|slain|murder)",
                             re.IGNORECASE)  # fmt: skip
 _PLURAL_OK = frozenset("people police personnel staff crew army militia".split())
+# the toll in other words ("the number of dead", "the number of people killed"): the standalone
+# counts and the extractor's rising-toll patterns read it alike
+NUMBER_OF_DEAD = (r"number\s+of\s+(?:the\s+)?(?:dead|deaths|fatalities|(?:people|persons|those|"
+                  r"civilians)\s+(?:killed|dead|who\s+died))")
+
 STANDALONE = [
     ("killed", re.compile(_N + r"\s+(?:[\w'.-]+\s+){0,4}?(?:" + _AUX + r"|(?:had|have|has)\s+)?"
                           r"(?:dead|died|slain|murdered|"
@@ -182,8 +187,7 @@ STANDALONE = [
     ("killed", re.compile(r"\b(?:death\s+)?toll\s+(?:\w+\s+){0,3}?(?:to|of|at)\s+" + _N, re.I)),
     # the toll said in other words: "the number of dead climbed to N", "the number of those
     # killed ... reached N"; a bare "the figure reached N" is left alone (a figure of what?)
-    ("killed", re.compile(r"\bnumber\s+of\s+(?:the\s+)?(?:dead|deaths|fatalities|(?:people|persons|"
-                          r"those|civilians)\s+(?:killed|dead|who\s+died))\s+(?:[\w'.-]+\s+){0,24}?"
+    ("killed", re.compile(r"\b" + NUMBER_OF_DEAD + r"\s+(?:[\w'.-]+\s+){0,24}?"
                           r"(?:rose|has\s+risen|had\s+risen|climbed|reached|increased|jumped|stood|"
                           r"stands|was|is)\s+(?:to\s+|at\s+)?" + _N, re.I)),
     # bodies recovered are the dead: "N bodies were pulled from the debris", "N bodies found"
