@@ -101,8 +101,10 @@ def load_series(
         )
     check_settings(table, where=f"{path}: [analysis]" if path else "[analysis]")
     merged = resolve(table, settings, {"bin": bin, "methods": list(methods) if methods else None})
-    _check_span(events, start, end)
-    _check_silence(events, start, end)
+    dates = pd.to_datetime(events["date"], errors="coerce") if "date" in events and len(events) else None
+    if dates is not None:
+        _check_span(dates, start, end)
+        _check_silence(events, dates, start, end)
     series = build_series(
         events,
         bin=merged["bin"],
@@ -118,11 +120,11 @@ def load_series(
     return name, series, merged
 
 
-def _check_span(events: pd.DataFrame, start: Any, end: Any) -> None:
+def _check_span(dates: pd.Series, start: Any, end: Any) -> None:
     """Stray dates centuries apart (1700 and 2260 beside a year of data) are named: a daily
-    series over them ran a fit for hours (or overflowed pandas' Timedelta past 292 years)."""
-    dates = pd.to_datetime(events["date"], errors="coerce") if "date" in events and len(events) else None
-    if dates is None or dates.isna().all():
+    series over them ran a fit for hours (or overflowed pandas' Timedelta past 292 years).
+    ``dates``: the events' dates, parsed (unparsable ones NaT)."""
+    if dates.isna().all():
         return
     first = pd.Timestamp(start).date() if start else dates.min().date()
     last = pd.Timestamp(end).date() if end else dates.max().date()
@@ -138,15 +140,12 @@ def _check_span(events: pd.DataFrame, start: Any, end: Any) -> None:
 STRAY_SILENCE_DAYS = 5 * 365  # a silence this long that also dwarfs the data: stray rows
 
 
-def _check_silence(events: pd.DataFrame, start: Any, end: Any) -> None:
+def _check_silence(events: pd.DataFrame, dates: pd.Series, start: Any, end: Any) -> None:
     """A few rows decades away from the rest (a typed 1946 for 2006) are named: the daily series
     over the silence between them was minutes of fitting mostly empty days, ending in "a
     numerical failure". A silence counts when no event on either side falls in it for at least
     five years and it is longer than the rest of the period together; the rows on its smaller
-    side are listed."""
-    if "date" not in events or not len(events):
-        return
-    dates = pd.to_datetime(events["date"], errors="coerce")
+    side are listed. ``dates``: the events' dates, parsed, as for ``_check_span``."""
     keep = dates.notna()
     if start:
         keep &= dates >= pd.Timestamp(start)
