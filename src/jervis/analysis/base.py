@@ -89,6 +89,16 @@ def days_of(bins: int, bin: str) -> int:
     return int(bins) * DAYS_PER_BIN[bin]
 
 
+LAG_SELECTIONS = ("aic", "bic")
+
+
+def check_lag_selection(value: Any) -> None:
+    """A lag order is chosen by an information criterion or fixed in days (a bool is neither)."""
+    fixed = isinstance(value, int) and not isinstance(value, bool)
+    if not fixed and value not in LAG_SELECTIONS:
+        raise JervisError(f"lag_selection must be 'aic', 'bic' or a number of days, not {value!r}")
+
+
 def holm(p_values: dict[str, float | None]) -> dict[str, float | None]:
     """Holm's step-down adjustment (Holm 1979); missing p-values stay missing."""
     known = sorted((p, k) for k, p in p_values.items() if p is not None and np.isfinite(p))

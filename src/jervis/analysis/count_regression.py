@@ -42,6 +42,7 @@ from jervis.analysis.base import (
     MethodResult,
     NotApplicable,
     bins_for,
+    check_lag_selection,
     days_of,
     rounded,
 )
@@ -52,7 +53,6 @@ from jervis.errors import JervisError
 # X's recent level is capped at five times its usual level: one extreme burst (a massacre in
 # a fatality series) would otherwise set the slope on its own.
 Z_CAP = 5.0
-LAG_SELECTIONS = ("aic", "bic")
 # Separation (Y's counts zero exactly where X's recent activity lets the model push them to
 # zero, e.g. two alternating series): the likelihood keeps rising as the slope runs off, and
 # the fit stops at an arbitrary huge rate ratio (7e8) with a huge standard error. A rate ratio
@@ -157,11 +157,7 @@ class CountRegression(Estimator):
         self.level_days = level_days
 
     def _check_params(self) -> None:
-        fixed = isinstance(self.lag_selection, int) and not isinstance(self.lag_selection, bool)
-        if not fixed and self.lag_selection not in LAG_SELECTIONS:
-            raise JervisError(
-                f"lag_selection must be 'aic', 'bic' or a number of days, not {self.lag_selection!r}"
-            )
+        check_lag_selection(self.lag_selection)
         if self.lag_structure not in ("sum", "distributed"):
             raise JervisError("lag_structure must be 'sum' or 'distributed'")
         if self.dispersion not in ("ml", "moments"):

@@ -27,11 +27,11 @@ from jervis.analysis.base import (
     MethodResult,
     NotApplicable,
     bins_for,
+    check_lag_selection,
     days_of,
     rounded,
 )
 from jervis.analysis.glm import ols
-from jervis.errors import JervisError
 
 
 def _lagged(values: np.ndarray, p: int, rows: np.ndarray) -> np.ndarray:
@@ -163,11 +163,7 @@ class Granger(Estimator):
         self.occurrence = occurrence
 
     def _check_params(self) -> None:
-        fixed = isinstance(self.lag_selection, int) and not isinstance(self.lag_selection, bool)
-        if not fixed and self.lag_selection not in ("aic", "bic"):
-            raise JervisError(
-                f"lag_selection must be 'aic', 'bic' or a number of days, not {self.lag_selection!r}"
-            )
+        check_lag_selection(self.lag_selection)
 
     def _usable(self, series: Any, x: str, y: str) -> tuple[np.ndarray, bool, int, np.ndarray]:
         """The pair's counts, whether the order is fixed, the largest order and the rows a VAR
