@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 import jervis  # noqa: E402
-from jervis.dedup.config import FIELDS, SIZES, TERMS, ZEROS, DedupConfig  # noqa: E402
+from jervis.dedup.config import FIELDS, RIVALS, SIZES, TERMS, ZEROS, DedupConfig  # noqa: E402
 from jervis.dedup.match import candidate_pairs, matched_pairs, prepare, scored_pairs  # noqa: E402
 from jervis.dedup.run import row_ids  # noqa: E402
 from jervis.dedup.synthetic import pairwise_scores, rereport, truth_up_to_ties, write_tiled_lake  # noqa: E402
@@ -94,7 +94,8 @@ def fit(work: Path) -> str:
     x = x.drop(columns=[f"has_s_{f}" for f in SIZES + ZEROS])
     x = x.loc[:, x.std() > 0]
     zeros = x[[f"s_{f}" for f in ZEROS if f"s_{f}" in x]]
-    x = x.drop(columns=zeros.columns)
+    rivals = x[[f"s_{f}" for f in RIVALS if f"s_{f}" in x]]
+    x = x.drop(columns=[*zeros.columns, *rivals.columns])
 
     def logit(columns: pd.DataFrame) -> dict[str, float]:
         return sm.Logit(same, sm.add_constant(columns)).fit(disp=0, method="bfgs", maxiter=500).params.to_dict()
@@ -105,9 +106,15 @@ def fit(work: Path) -> str:
     # moves unrelated weights within the optimiser's tolerance, and the seed article's pairs,
     # which report no zero toll, with them).
     offset = params["const"] + x.mul(pd.Series({c: params[c] for c in x})).sum(axis=1)
+    binomial = sm.families.Binomial()
     if not zeros.empty:
-        binomial = sm.families.Binomial()
         params.update(sm.GLM(same, zeros, family=binomial, offset=offset).fit().params.to_dict())
+        offset = offset + zeros.mul(pd.Series({c: params[c] for c in zeros})).sum(axis=1)
+    # The look-alike terms (a row's rivals: candidates as good on every field) last of all, in
+    # the same way: they read the fields' agreement over a row's candidates, not a new field,
+    # and leave every other term as shipped.
+    if not rivals.empty:
+        params.update(sm.GLM(same, rivals, family=binomial, offset=offset).fit().params.to_dict())
     # The same model without the size terms: the killed terms of a count whose size is not
     # weighed, which the mode takes below.
     unsized = logit(x.drop(columns=[f"s_{f}" for f in SIZES if f"s_{f}" in x]))

@@ -329,3 +329,40 @@ def test_spark_parts_cover_every_pair_once_with_its_neighbours():
     # Never slices narrower than 4T: a dense country stays whole (its task spills instead).
     dense = plan_parts(sizes.assign(last=sizes["first"] + 100), target_rows=80, max_rows=300, halo=40)
     assert (dense["lo"] == NO_DAY).all()
+
+
+def test_a_rows_rivals_are_its_candidates_as_good_on_every_field(irq_store, tmp_path):
+    """rivals: log(1 + the larger count, over the pair's two rows, of the row's other candidates
+    in the partner's source that agree with it at least as well on every compared field, a field
+    either lacks counting lowest); undominated: 1 when that count is 0. Recounted here in pandas
+    over both orientations of every scored pair, against the engine's self-join."""
+    import numpy as np
+
+    from jervis.dedup.match import COMPARED, candidate_pairs, prepare, scored_pairs
+    from jervis.dedup.run import row_ids
+    from jervis.store.lake import write_events
+
+    mixed = rereport(jervis.events(irq_store, start="2007-07-01", end="2007-07-31"), seed=3)
+    write_events(tmp_path / "lake", mixed)
+    config = DedupConfig.load()
+    engine = Engine(lake=tmp_path / "lake")
+    events = row_ids(engine, engine.raw_events())
+    prepared = prepare(events, config, row_id=events.rid)
+    candidates = candidate_pairs(prepared, sorted(set(config.date_tolerance_days.values())))
+    pairs = scored_pairs(prepared, candidates, config).to_pandas()
+    agree = pairs[[f"s_{f}" for f in COMPARED]].fillna(-1.0).to_numpy()
+    n = len(pairs)
+    sides = pd.DataFrame({"row": np.concatenate([pairs["event_id_l"], pairs["event_id_r"]]),
+                          "other": np.concatenate([pairs["src_r"], pairs["src_l"]]),
+                          "i": np.tile(np.arange(n), 2)})  # fmt: skip
+    most = np.zeros(n)
+    for _, index in sides.groupby(["row", "other"])["i"]:
+        idx = index.to_numpy()
+        mine = agree[idx]
+        count = (mine[None, :, :] >= mine[:, None, :] - 1e-9).all(axis=2).sum(axis=1) - 1  # not itself
+        most[idx] = np.maximum(most[idx], count)
+    assert 0 < (most == 0).sum() < n and most.max() >= 3  # both kinds of pairs are in the data
+    assert np.allclose(pairs["s_rivals"], np.log1p(most))
+    assert (pairs["s_undominated"] == (most == 0).astype(float)).all()
+    # The learn split's fit: no look-alike is evidence for the pair, each further one against it.
+    assert config.weights["undominated"] > 0 > config.weights["rivals"]

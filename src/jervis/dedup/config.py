@@ -11,10 +11,12 @@ from jervis.errors import JervisError
 from jervis.store.schema import DATE_PRECISIONS, MODES, PLOVER_EVENTS
 
 FIELDS = ("date", "place", "actor", "target", "mode", "event", "killed", "wounded", "killed_size", "wounded_size",
-          "killed_zero", "wounded_zero", "split", "text", "location", "crowd", "coarse", "crowd_coarse")
-TERMS = ("crowd", "coarse", "crowd_coarse")  # of the pair, not a field both rows report
+          "killed_zero", "wounded_zero", "split", "text", "location", "crowd", "coarse", "crowd_coarse",
+          "undominated", "rivals")
+TERMS = ("crowd", "coarse", "crowd_coarse", "undominated", "rivals")  # of the pair, not a field both rows report
 SIZES = ("killed_size", "wounded_size")  # a count's weight by its size: no presence term of their own
 ZEROS = ("killed_zero", "wounded_zero")  # both reports say none: no presence term of their own either
+RIVALS = ("undominated", "rivals")  # look-alikes among a row's candidates (match._undominated)
 
 
 @dataclass(frozen=True)
