@@ -65,7 +65,7 @@ def test_plover_test_split_counts_exact():
 def test_muc4_test_documents_roles():
     report = evaluate(MUC4, "muc4", backend="spacy", split="test", bootstrap=0)
     assert report.documents == 200
-    assert report.fields["actor"].accuracy >= 0.52  # measured 0.58 (target 0.6)
+    assert report.fields["actor"].accuracy >= 0.52  # measured 0.605 (52/86, roles9; 0.59 before; target 0.6)
     assert report.fields["target"].accuracy >= 0.52  # measured 0.58 (target 0.6)
 
 

@@ -82,3 +82,22 @@ def test_distant_labels_leave_a_casualty_verbs_victims_unlabelled():
     (doc,) = parse([sentence.norm])
     victims = _train_script().casualty_victims(doc, all_hits(load_lexicon(), sentence))
     assert sorted(doc[i].text for i in victims) == ["driver", "policemen"]
+
+
+def test_a_perpetrator_named_anywhere_in_the_report_fills_an_empty_attacker():
+    """roles9: any sentence of the document, the nearest first; beyond two sentences not one
+    that puts itself in another time (that tells another incident)."""
+    text = ("A bomb exploded outside the mayor's house in the capital on Monday. "
+            "The mayor was not at home. His family was away. The street was closed. "
+            "Police said the device had been planted by FMLN urban commandos.")
+    (event,) = extract_text(text)
+    assert event.actor_raw == "FMLN urban commandos"
+    a, b = event.spans["actor"]
+    assert text[a:b] == "FMLN urban commandos"
+    older = text.replace("Police said the device had been planted", "In 1985 a bank was robbed")
+    assert extract_text(older)[0].actor is None
+    nearest = ("A bomb exploded outside the mayor's house in the capital on Monday. "
+               "Police said the device had been planted by FMLN urban commandos. "
+               "The mayor was not at home. His family was away. The street was closed. "
+               "A week earlier a patrol was attacked by army deserters.")
+    assert extract_text(nearest)[0].actor_raw == "FMLN urban commandos"

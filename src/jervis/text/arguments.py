@@ -16,8 +16,8 @@ An attacker named only in another sentence is not a candidate of the model (cand
 two sentences before, with their distance as a feature, changed one dev decision and cost a parse
 of sentences that report nothing). Two stated rules reach it instead: a third-person pronoun in a
 role stands for the first fitting party named before it (:func:`antecedent`), and an event no
-sentence of its own gives an attacker takes the perpetrator a sentence near it names in so many
-words (:func:`nearby_attackers`).
+sentence of its own gives an attacker takes the perpetrator another sentence of the document
+names in so many words, the nearest first (:func:`nearby_attackers`).
 """
 
 from __future__ import annotations
@@ -443,6 +443,13 @@ def two_sides(doc, span) -> tuple | None:
 
 
 # -- the attacker a nearby sentence names ------------------------------------------------------
+# how many sentences before or after an event's own a perpetrator is looked for; None: every
+# sentence of the document (a report often names the group that claimed or carried out the
+# attack several sentences after the attack itself, and the nearest such sentence is taken).
+# Beyond NEAR sentences a sentence that puts itself in another time does not count
+# (:func:`perpetrator` with ``far``): it tells another incident.
+NEARBY_REACH: int | None = None
+NEAR = 2
 # a sentence may name who carried out an attack: it says "by" or "responsibility" (cheap test
 # before any parse)
 _PERPETRATOR_CUE = re.compile(r"(?i:\bby\b|\bresponsib|\battribut|\bblam|\baccus)")
@@ -451,13 +458,20 @@ _PERPETRATOR_CUE = re.compile(r"(?i:\bby\b|\bresponsib|\battribut|\bblam|\baccus
 _PERPETRATE = re.compile(r"(?i:carried|perpetrated|committed|planted|placed|staged|launched|"
                          r"ordered|masterminded|organi[sz]ed|detonated|thrown|hurled|fired|"
                          r"kidnapped|abducted|intercepted|ambushed|executed|machine-?gunned)")
+# a sentence that puts itself in another time than the report's: a year, "last / previous /
+# past" year, month or week, "earlier this year", "ago"
+_OTHER_TIME = re.compile(r"(?i:\b(?:1[89]|20)\d\d\b|\b(?:last|previous|past|earlier this)\s+"
+                         r"(?:year|month|week|decade)s?\b|\bago\b)")
 
 
-def perpetrator(lex: Lexicon, doc) -> RoleSpan | None:
+def perpetrator(lex: Lexicon, doc, *, far: bool = False) -> RoleSpan | None:
     """Who a parsed sentence says in so many words carried out an attack: the subject of
     "claimed responsibility", or the agent ("by ...") of an attack word or of a verb of carrying
     out in the passive ("was carried out by X", "were killed by X", "the murder of Y by X").
-    Not a pronoun, a source who speaks, a place, a date, or a weapon ("killed by a bomb")."""
+    Not a pronoun, a source who speaks, a place, a date, or a weapon ("killed by a bomb").
+    ``far`` (a sentence several sentences from the event's own): nothing when the sentence
+    puts itself in another time ("last year", "in 1985", "two months ago"): it tells another
+    incident."""
     from jervis.text.roles import (
         _agent,
         _event_word,
@@ -468,6 +482,8 @@ def perpetrator(lex: Lexicon, doc) -> RoleSpan | None:
     )
 
     found = []
+    if far and _OTHER_TIME.search(doc.text):
+        return None  # a far sentence of another time tells another incident
     claimer = _claimer(doc)
     if claimer is not None:
         found.append(claimer)
@@ -503,24 +519,32 @@ def _lacking(events: list) -> list:
             and e.values.get("event") != "FIGHT"]  # fmt: skip
 
 
-def nearby_todo(events: list, sentences: list, parses: dict, *, reach: int = 2) -> list:
+def _around(j: int, reach: int | None, last: int) -> range:
+    """The sentence indices within ``reach`` of sentence ``j`` (every one up to ``last``: None)."""
+    return range(0, last + 1) if reach is None else range(j - reach, j + reach + 1)
+
+
+def nearby_todo(events: list, sentences: list, parses: dict, *,
+                reach: int | None = NEARBY_REACH) -> list:  # fmt: skip
     """The sentences nearby_attackers would parse (not in ``parses``), in text order: a
     caller with several documents parses them in one batch and passes them in ``parses``."""
     lacking = _lacking(events)
     if not lacking:
         return []
     by_index = {s.index: s for s in sentences}
-    near = {i for e in lacking for j in e.sentences for i in range(j - reach, j + reach + 1)}
+    last = max((s.index for s in sentences), default=0)
+    near = {i for e in lacking for j in e.sentences for i in _around(j, reach, last)}
     return [by_index[i] for i in sorted(near) if i in by_index and i not in parses
             and _PERPETRATOR_CUE.search(by_index[i].norm)]  # fmt: skip
 
 
 def nearby_attackers(lex: Lexicon, events: list, sentences: list, parses: dict, *,
-                     reach: int = 2) -> None:  # fmt: skip
-    """Give an event no sentence of its own names an attacker for the perpetrator a sentence
-    near it names (:func:`perpetrator`, within ``reach`` sentences before or after one of its
-    own), the nearest such sentence first (the earlier on a tie). A sentence that belongs to
-    another event tells of that one and is not used; fights (two sides) and tolls (a count
+                     reach: int | None = NEARBY_REACH) -> None:  # fmt: skip
+    """Give an event no sentence of its own names an attacker for the perpetrator another
+    sentence of the document names (:func:`perpetrator`; within ``reach`` sentences before or
+    after one of its own, None: any; beyond ``NEAR`` not one of another time), the nearest
+    such sentence first (the earlier on a tie). A sentence that belongs to another event tells
+    of that one and is not used; fights (two sides) and tolls (a count
     without an attack word) are left as they are. ``parses``: sentence index -> parse, for the
     sentences already parsed; the others with a cue are parsed here. Sets the event's actor
     fields and its ``actor`` span (document offsets)."""
@@ -531,26 +555,28 @@ def nearby_attackers(lex: Lexicon, events: list, sentences: list, parses: dict, 
         return
     owner = {i: k for k, e in enumerate(events) for i in e.sentences}
     by_index = {s.index: s for s in sentences}
+    last = max(by_index, default=0)
     todo = nearby_todo(events, sentences, parses, reach=reach)
     if todo:
         from jervis.text.pipeline import parse
 
         parses = dict(parses)
         parses.update(zip((s.index for s in todo), parse(s.norm for s in todo), strict=True))
-    said: dict[int, RoleSpan | None] = {}
+    said: dict[tuple[int, bool], RoleSpan | None] = {}
     wanted = {id(e) for e in lacking}
     for k, event in enumerate(events):
         if id(event) not in wanted:
             continue
         order = sorted((abs(i - j), i) for j in event.sentences
-                       for i in range(j - reach, j + reach + 1))  # fmt: skip
-        for _d, i in order:
+                       for i in _around(j, reach, last))  # fmt: skip
+        for dist, i in order:
             if i not in by_index or owner.get(i, k) != k or i not in parses:
                 continue
-            if i not in said:
-                said[i] = perpetrator(lex, parses[i]) if _PERPETRATOR_CUE.search(
+            far = dist > NEAR
+            if (i, far) not in said:
+                said[i, far] = perpetrator(lex, parses[i], far=far) if _PERPETRATOR_CUE.search(
                     by_index[i].norm) else None  # fmt: skip
-            span = said[i]
+            span = said[i, far]
             if span is None:
                 continue
             party = normalise_party(span.text, span.start, span.end)
