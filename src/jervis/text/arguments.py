@@ -527,15 +527,22 @@ def _around(j: int, reach: int | None, last: int) -> range:
 def nearby_todo(events: list, sentences: list, parses: dict, *,
                 reach: int | None = NEARBY_REACH) -> list:  # fmt: skip
     """The sentences nearby_attackers would parse (not in ``parses``), in text order: a
-    caller with several documents parses them in one batch and passes them in ``parses``."""
+    caller with several documents parses them in one batch and passes them in ``parses``.
+    Not one that only lies far from every event lacking an attacker and puts itself in
+    another time: :func:`perpetrator` would find nothing in it."""
     lacking = _lacking(events)
     if not lacking:
         return []
     by_index = {s.index: s for s in sentences}
     last = max((s.index for s in sentences), default=0)
-    near = {i for e in lacking for j in e.sentences for i in _around(j, reach, last)}
-    return [by_index[i] for i in sorted(near) if i in by_index and i not in parses
-            and _PERPETRATOR_CUE.search(by_index[i].norm)]  # fmt: skip
+    nearest: dict[int, int] = {}
+    for e in lacking:
+        for j in e.sentences:
+            for i in _around(j, reach, last):
+                nearest[i] = min(abs(i - j), nearest.get(i, abs(i - j)))
+    return [by_index[i] for i in sorted(nearest) if i in by_index and i not in parses
+            and _PERPETRATOR_CUE.search(by_index[i].norm)
+            and (nearest[i] <= NEAR or not _OTHER_TIME.search(by_index[i].norm))]  # fmt: skip
 
 
 def nearby_attackers(lex: Lexicon, events: list, sentences: list, parses: dict, *,
