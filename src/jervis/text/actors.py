@@ -213,7 +213,10 @@ def _candidates(norm: str) -> tuple[tuple[int, int], ...]:
     return tuple(s for s in out if not _REPORTER_AFTER.match(norm[s[1] : s[1] + 25]))
 
 
+@lru_cache(maxsize=4096)
 def _is_country(name: str) -> bool:
+    """Whether a capitalised word names a country (each word's answer remembered: coco's
+    ~250 name patterns are tried one by one)."""
     from jervis.sources.countries import is_country_name
 
     try:
