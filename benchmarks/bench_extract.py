@@ -175,6 +175,65 @@ ROUND9 = (
     'run-to-run noise. The 50 articles/s target is missed on this host, by about 20%.'
 )
 
+# The ninth round (branch speed9), measured as its paragraph says.
+SPEED9 = (
+    'Ninth round (branch speed9 on main `f83021f`, 2026-12-01 01:22-02:25 UTC, niceness 5, the '
+    'machine shared: load average 3.3-5.0 at each start). Same output: '
+    "`benchmarks/extract_identity.py --compare` against a dump made with main's code finds 0 of "
+    "3,429 documents changed after each commit. Jervis's CPU time in-process (`extract_texts` "
+    'over the 300 benchmark articles with fresh dates, 3 runs per process, after and before '
+    'alternated, 3 pairs, before run from an export of main with the same interpreter): after '
+    '7.36, 6.97 and 7.00 CPU s (process medians; 9 runs 6.71-7.66, median 7.20), before 7.82, '
+    '7.33 and 7.95 (9 runs 7.19-8.33, median 7.90): 9% less at the median (5-12% per pair); '
+    "27.8-29.0 times the bare spaCy pass's CPU after against 30.4-32.1 before in the same "
+    'processes (the bare pass itself varies 0.21-0.50 s at this load). `bench_extract.py '
+    '--articles 300 --repeat 3 --jobs 1`, after / before / after / before (02:11-02:19): CPU 7.00'
+    ' and 7.16 s after (42.8 and 41.9 articles per CPU-second; 16.0 and 16.9 times the bare '
+    "pass's CPU) against 7.67 and 7.24 s before (39.1 and 41.4; 18.0 and 17.5 times), 9% and 1% "
+    'less per pair, 5% on the means; wall clock best of 3 25.2 and 30.4 articles/s after against '
+    '30.0 and 31.5 before (times the bare pass 23.4 and 18.7 against 16.6 and 22.7): at this load'
+    ' the wall clock does not resolve a change of this size; 763 events in every run. The 50 '
+    'articles/s target is not reached: these changes take about 5-9% of the CPU, against the '
+    'about 25% needed; a quiet measurement is still to be taken. What changed, each without '
+    'changing a match or an output: a mention dated as background (history, not news) is dropped '
+    'before its draft is built (the same date, the same test; 105 of 2,320 drafts per 300 '
+    'articles skipped, each with its roles, counts and places); `actors._is_country` remembers '
+    "each word's answer (coco's name patterns were tried one by one per capitalised "
+    'sentence-initial word); word-list alternations are grouped under their first letter '
+    "(`lexicon.by_first_letter`, `lexicon.factored`: Python's engine tries every branch of an "
+    'alternation at every position, so 80 words are 80 tries and 20 letter groups are 20), for '
+    "the actor phrases' head words (`actors.NP_RE`: 393 to 177 ms over the benchmark's 2,516 "
+    'calls), the trigger prefilter (144 to 47 ms over all 6,487 sentences), the standalone-count '
+    "hint (208 to 120 ms) and the lexicon's trigger and mode lists (broad triggers 92 to 39 ms, "
+    'triggers 274 to 257); Hypothesis tests compare them with the alternations as written. The '
+    "lexicon's cues stay as written: `jervis.text.roles` reads the words of one cue from its "
+    "pattern's text, and factoring them changed 12 documents (found by the identity check). "
+    'Looked at and not kept: (1) parsing fewer sentences: the trigger batch parses 2,174 '
+    'sentences per 300 articles and 1,929 of them yield mentions whose roles read the parse; the '
+    'other 245 are parsed to score a broad-vocabulary word for the `add` threshold (0.95), which '
+    'needs the parse (the `veto` threshold is 0, so reported words are never scored); the '
+    'nearby-attacker step parses 54 more. Left: a sentence whose mentions the checks report (no '
+    "word to score) and which all turn out background needs no parse, but its mentions' dates "
+    "depend on the document's earlier events, which are assembled after the batch parse. (2) the "
+    "parse's batch size and order: 64, 128, 192, 384, 1,000 and 4,096, and 128-512 sorted by "
+    'length, gave the same tags and arcs and no gain over 256 (2.8-4.9 CPU s for the 2,174 '
+    'sentences; 256 is as fast as any). (3) reading the word-order roles (`actors.assign_roles`) '
+    'only when the parse leaves a role to them: 2,180 of 2,215 parsed mentions need them. (4) a '
+    'faster NP_RE by searching the head words first and the phrase only before them: slower (489 '
+    'against 394 ms). (5) scoring the role classifier with NumPy: the additions can be kept in '
+    "order, but building the features' strings and looking them up, not the sums, is the cost, "
+    'and the softmax would have to stay in `math.exp` to keep every probability. Where the time '
+    "goes now (py-spy, 2 runs of 300 articles, at load 4-5, so the parse's share is inflated): "
+    'the parse 39% (tok2vec 21%), event assembly 38% (the role classifier and rules 15%, the '
+    'word-order actor reading 5%), the trigger screen 9%, sentence splitting 7%. Caveat for the '
+    'benchmark: its 300 articles cycle the 932 M2E2 sentences, so of the 2,174 sentences the '
+    'trigger batch parses only 363 are distinct (6,487 sentences, 1,060 distinct); a cache keyed '
+    "on a sentence's text (of its parse, say) would meet the target here and do little for real "
+    'news. None was added this round (the caches added are keyed on a word); text-keyed caches '
+    'from earlier rounds (`actors._candidates`, `numbers._standalone`, 256 entries each) already '
+    'profit from the repetition.'
+)
+
 
 def build_corpus(n_articles: int, words: int = 600, offset: int = 0) -> list[dict]:
     """~``words``-word articles of M2E2 sentences, story by story, with a publication date.
@@ -419,7 +478,7 @@ def markdown(r: dict) -> str:
                   f"machine ({IDLE_BLANK_DATE}); at that rate the default pipeline's ratio of "
                   f"{ratio} would give about {IDLE_BLANK_RATE / ratio:.0f} articles/s with 1 job "
                   "(an estimate, not a measurement).", ""]
-    lines += [HISTORY, "", ROUND6, "", ROUND7, "", ROUND8, "", ROUND9, ""]
+    lines += [HISTORY, "", ROUND6, "", ROUND7, "", ROUND8, "", ROUND9, "", SPEED9, ""]
     return "\n".join(lines)
 
 

@@ -459,6 +459,13 @@ def _doc_events(
         dated = None  # the day a mention of this sentence was given: its undated ones share it
         for mention, cue, piece in zip(mentions, cues, pieces, strict=True):
             main = cue is not None and _opens_clause(sentence.norm, cue, mention)
+            cited = bool(_SUBORDINATE.search(sentence.norm[: mention.start][-40:]))
+            if cue is None and dated is not None and not cited:
+                day = dated
+            else:  # the date _draft gives it
+                day = dates.resolve(cue, published, previous, main=main)
+            if dates.is_background(*day, published):
+                continue  # history, not news: tested before the draft's work (roles, counts)
             own = matches if len(mentions) == 1 else [  # several events: each its own places
                 m for m in matches if piece[0] <= sentence.start + m.start < piece[1]]
             draft = _draft(lex, sentence, mention, cue, own, published, previous, parse, main=main,
@@ -468,12 +475,9 @@ def _doc_events(
             draft.rising = toll and bool(_RISING.search(sentence.norm))
             draft.toll_rose = bool(_TOLL_ROSE.search(sentence.norm))
             v = draft.values
-            cited = bool(_SUBORDINATE.search(sentence.norm[: mention.start][-40:]))
             draft.cited = cited  # "in reply to rocket attacks": an earlier event, cited
             if cue is None and dated is not None and not cited:
                 v["date"], v["date_precision"] = dated
-            if dates.is_background(v["date"], v["date_precision"], published):
-                continue
             if draft.explicit_date and draft.values["date"] is not None:
                 previous = draft.values["date"]
             if draft.explicit_date and v["date_precision"] == "day":

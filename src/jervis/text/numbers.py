@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from jervis.text.lexicon import by_first_letter
+
 _UNITS = {
     "zero": 0, "one": 1, "a": 1, "an": 1, "single": 1, "two": 2, "three": 3, "four": 4, "five": 5,
     "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
@@ -401,8 +403,10 @@ _VICTIM_NOUN = (r"(?:people|persons|civilians?|soldiers?|troops?|officers?|polic
                 r"guests?|drivers?|teachers?|doctors?|nurses?|priests?)\b")
 _NONE_SUBJECT = re.compile(r"\b(?:no\s+one|nobody|none\s+of\s+(?:them|the\s+\w+))\s+"
                            r"(?:\w+\s+){0,2}$", re.IGNORECASE)  # fmt: skip
-_STANDALONE_HINT = re.compile(r"dead|died|slain|murder|killings?\s+of|in\s+action|KIA|WIA|fatalities|deaths?|hurt|lives|wounds|lost|losing|"
-                              r"injuries|toll|casualties|no\s+one|nobody|number\s+of|bodies|hospital", re.IGNORECASE)  # fmt: skip
+_STANDALONE_HINT = re.compile(by_first_letter((  # (grouped by first letter: the same matches)
+    r"dead|died|slain|murder|killings?\s+of|in\s+action|KIA|WIA|fatalities|deaths?|hurt|lives|"
+    r"wounds|lost|losing|injuries|toll|casualties|no\s+one|nobody|number\s+of|bodies|hospital"
+).split("|"), ignorecase=True), re.IGNORECASE)
 _NO_CASUALTIES = re.compile(r"\b(?:no|without|any)\s+(?:causing\s+(?:any\s+)?|(?:immediate\s+)?reports?\s+of\s+)?"
                             r"(?:casualties|victims)\b", re.IGNORECASE)  # fmt: skip
 _NO_DEAD = re.compile(r"\b(?:no\s+one|nobody)\s+(?:was|were|has\s+been)\s+(?:killed|hurt|injured|"
