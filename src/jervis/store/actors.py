@@ -138,12 +138,25 @@ class ActorDictionary:
                 return name
         bare = _QUALIFIER.sub("", text)  # "Kataib Hezbollah (US attribution)"
         if bare != text and bare:
-            return self.lookup(bare)
+            return self.lookup(bare, country=country, year=year)
         return None
 
     def scopes(self, raw: str) -> list[tuple[str, tuple[str, ...], int | None, int | None]]:
-        """Where and when a scoped alias applies: (canonical name, countries, from, to)."""
-        return [(name, c, a, b) for c, a, b, name in self._scoped.get(normalise_key(raw), ())]
+        """Where and when a scoped alias applies: (canonical name, countries, from, to).
+
+        Empty when the name means the same everywhere, so lookup needs no country or year. A
+        name with a qualifier ("militia (suspected)") has its bare name's scopes, as lookup
+        falls back to the bare name.
+        """
+        text = raw.strip()
+        while True:
+            found = self._scoped.get(normalise_key(text), ())
+            if found:
+                return [(name, c, a, b) for c, a, b, name in found]
+            bare = _QUALIFIER.sub("", text)
+            if bare == text or not bare:
+                return []
+            text = bare
 
     def suggest(self, raw: str, n: int = 3) -> list[str]:
         """Canonical names whose aliases are spelled close to ``raw`` ("did you mean ...?")."""
