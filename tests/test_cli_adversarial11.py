@@ -1,0 +1,53 @@
+"""Adversarial round 11 on the CLI and the Python API. Each test failed before its fix."""
+
+from __future__ import annotations
+
+import pytest
+from tests.test_cli_errors import cli, one_line_error
+
+from jervis.errors import JervisError
+from jervis.store.actors import ActorDictionary
+
+# ---- user actor dictionaries of the wrong shape -------------------------------------------------
+# Each was a traceback at the first lookup (TypeError, AttributeError) or, worse, silently read
+# a string as a list of its characters: aliases = "the boys" made 't', 'h', 'e', ... aliases.
+_BAD_DICTIONARIES = {
+    'actor = 3\n': "'actor' must be an array of tables",
+    'actor = [1, 2]\n': "entry 1 must be a table",
+    '[[actor]]\nname = 5\n': "entry 1: 'name' must be a non-empty string",
+    '[[actor]]\nname = "  "\n': "entry 1: 'name' must be a non-empty string",
+    '[[actor]]\nname = "Foo"\naliases = "the boys"\n': "actor 'Foo': 'aliases' must be a list of strings",
+    '[[actor]]\nname = "Foo"\naliases = ["a", 3]\n': "actor 'Foo': 'aliases' must be a list of strings",
+    '[[actor]]\nname = "Foo"\nside = ["x"]\n': "actor 'Foo': 'side' must be a string",
+    '[[actor]]\nname = "Foo"\nkind = 1\n': "actor 'Foo': 'kind' must be a string",
+    '[[actor]]\nname = "Foo"\nscoped = [{alias = "the boys", countries = ["IRQ"], from = "2003"}]\n':
+        "actor 'Foo': scoped alias 'the boys': 'from' must be a year",
+    '[[actor]]\nname = "Foo"\nscoped = [{alias = "the boys", countries = "IRQ"}]\n':
+        "actor 'Foo': scoped alias 'the boys': 'countries' must be a list of ISO 3166 alpha-3 codes",
+    '[[actor]]\nname = "Foo"\nscoped = [{alias = "the boys", countries = ["Iraq"]}]\n':
+        "actor 'Foo': scoped alias 'the boys': 'countries' must be a list of ISO 3166 alpha-3 codes",
+    '[[actor]]\nname = "Foo"\nscoped = [{alias = 7, countries = ["IRQ"]}]\n':
+        "actor 'Foo': 'scoped' must be a list of tables with an alias",
+    '[[actor]]\nname = "Foo"\nscoped = [{alias = "x", countries = ["IRQ"], from = 2020, to = 2010}]\n':
+        "actor 'Foo': scoped alias 'x': 'from' 2020 is after 'to' 2010",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("text", sorted(_BAD_DICTIONARIES))
+def test_a_user_dictionary_of_the_wrong_shape_is_one_line(tmp_path, text):
+    path = tmp_path / f"bad{abs(hash(text))}.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(JervisError) as caught:
+        ActorDictionary.load(path).lookup("the boys", country="IRQ", year=2020)
+    assert _BAD_DICTIONARIES[text] in str(caught.value) and str(path) in str(caught.value)
+
+
+def test_a_bad_dictionary_at_ingest_is_one_line_exit_2(capsys, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[actor]]\nname = "Foo"\nscoped = [{alias = "the boys", countries = ["IRQ"], from = "2003"}]\n')
+    rows = tmp_path / "rows.csv"
+    rows.write_text("date,event,actor,country\n2020-01-01,ASSAULT,the boys,IRQ\n")
+    code, _, err = cli(capsys, "ingest", str(rows), "--db", str(tmp_path / "j.duckdb"), "--actors", str(bad))
+    assert "bad.toml" in one_line_error(code, err)
+    code, _, err = cli(capsys, "actors", "--actors", str(bad), "--lookup", "the boys")
+    assert "'from' must be a year" in one_line_error(code, err)
