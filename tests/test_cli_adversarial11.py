@@ -51,3 +51,32 @@ def test_a_bad_dictionary_at_ingest_is_one_line_exit_2(capsys, tmp_path):
     assert "bad.toml" in one_line_error(code, err)
     code, _, err = cli(capsys, "actors", "--actors", str(bad), "--lookup", "the boys")
     assert "'from' must be a year" in one_line_error(code, err)
+
+
+# ---- limits past what a 64-bit integer holds ------------------------------------------------------
+@pytest.mark.parametrize("command", ["events", "quarantine"])
+@pytest.mark.parametrize("limit", ["9223372036854775808", "99999999999999999999"])
+def test_a_limit_past_int64_shows_everything(capsys, tmp_path, fixtures, command, limit):
+    """Was a DuckDB ConversionException traceback (INT128 out of range for INT64)."""
+    db = tmp_path / "j.duckdb"
+    rows = tmp_path / "rows.csv"
+    rows.write_text("date,event,country\n2020-01-01,ASSAULT,IRQ\n2020-01-02,ASSAULT,Atlantis\n")
+    assert cli(capsys, "ingest", str(rows), "--db", str(db))[0] == 0
+    code, out, err = cli(capsys, command, "--db", str(db), "--limit", limit)
+    assert code == 0 and "Traceback" not in err, err
+    assert ("IRQ" if command == "events" else "(1 shown)") in out
+
+
+def test_the_api_takes_a_huge_limit_and_offset(tmp_path):
+    import jervis
+    from jervis.store.inspect import quarantined
+
+    rows = tmp_path / "rows.csv"
+    rows.write_text("date,event,country\n2020-01-01,ASSAULT,IRQ\n2020-01-02,ASSAULT,Atlantis\n")
+    db = tmp_path / "j.duckdb"
+    jervis.ingest([rows], db=db)
+    assert len(jervis.events(db=db, limit=2**70)) == 1
+    assert len(jervis.events(db=db, offset=2**70)) == 0
+    assert len(quarantined(db, limit=2**70)) == 1 and quarantined(db, offset=2**70) == []
+    with pytest.raises(JervisError, match="limit must be a whole number"):
+        quarantined(db, limit=-1)
