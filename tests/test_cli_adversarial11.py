@@ -80,3 +80,33 @@ def test_the_api_takes_a_huge_limit_and_offset(tmp_path):
     assert len(quarantined(db, limit=2**70)) == 1 and quarantined(db, offset=2**70) == []
     with pytest.raises(JervisError, match="limit must be a whole number"):
         quarantined(db, limit=-1)
+
+
+# ---- the head of an over-long line, as the quarantine keeps it ------------------------------------
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_an_overlong_lines_excerpt_is_the_lines_own_text(tmp_path, monkeypatch, encoding):
+    """The excerpt was re-encoded in the file's codec and read back as UTF-8: a canonical CSV's
+    (read as utf-8-sig) began with a byte-order mark that is not in the file, a UTF-16 file's
+    was mojibake ('\\ufffd\\ufffd2\\x000\\x00...')."""
+    import json
+
+    import duckdb
+
+    import jervis
+
+    monkeypatch.setenv("JERVIS_MAX_LINE_BYTES", "4096")
+    path = tmp_path / "long.csv"
+    text = "date,event,evidence\n2020-01-01,ASSAULT,x\n2020-01-02,ASSAULT," + "A" * 10_000 + "\n"
+    path.write_bytes(text.encode(encoding))
+    mapping = None
+    if encoding != "utf-8":
+        mapping = tmp_path / "map.toml"
+        mapping.write_text(f'[read]\nencoding = "{encoding}"\n[columns]\ndate = "date"\nevent = "event"\n'
+                           'evidence = "evidence"\n')  # fmt: skip
+    db = tmp_path / "j.duckdb"
+    counts = jervis.ingest([path], db=db, mapping=mapping)
+    assert (counts["stored"], counts["quarantined"]) == (1, 1)
+    (raw,) = duckdb.connect(str(db), read_only=True).execute("SELECT raw FROM quarantine").fetchone()
+    excerpt = json.loads(raw)
+    excerpt = excerpt[0] if isinstance(excerpt, list) else excerpt
+    assert excerpt.startswith("2020-01-02,ASSAULT,AAAA"), raw[:80]
