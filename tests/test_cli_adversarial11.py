@@ -110,3 +110,21 @@ def test_an_overlong_lines_excerpt_is_the_lines_own_text(tmp_path, monkeypatch, 
     excerpt = json.loads(raw)
     excerpt = excerpt[0] if isinstance(excerpt, list) else excerpt
     assert excerpt.startswith("2020-01-02,ASSAULT,AAAA"), raw[:80]
+
+
+# ---- validate's numbers past what the simulation takes --------------------------------------------
+@pytest.mark.parametrize(
+    "args, named",
+    [
+        (["--seed", "-1"], "--seed"),  # ValueError: expected non-negative integer
+        (["--days", "99999999999999999999"], "--days"),  # ValueError: Maximum allowed dimension exceeded
+        (["--days", "100000000000"], "--days"),  # ran out of memory ('try a smaller file')
+        (["--spatial", "--seed", "-5"], "--seed"),
+        (["--spatial", "--days", "99999999999999999999"], "--days"),  # ValueError: high is out of bounds
+        (["--spatial", "--n-x", "99999999999999999999"], "--n-x"),  # OverflowError
+        (["--spatial", "--n-y", "99999999999999999999"], "--n-y"),  # ValueError: lam value too large
+    ],
+)
+def test_validate_numbers_out_of_range_are_usage_errors(capsys, args, named):
+    code, _, err = cli(capsys, "validate", "--runs", "1", *args)
+    assert named in one_line_error(code, err)
