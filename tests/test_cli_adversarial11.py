@@ -128,3 +128,36 @@ def test_an_overlong_lines_excerpt_is_the_lines_own_text(tmp_path, monkeypatch, 
 def test_validate_numbers_out_of_range_are_usage_errors(capsys, args, named):
     code, _, err = cli(capsys, "validate", "--runs", "1", *args)
     assert named in one_line_error(code, err)
+
+
+# ---- hawkes and policies: numbers checked before the fit -----------------------------------------
+_DYAD = "src/jervis/data/dyads/iraq-2006-2008.toml"
+
+
+@pytest.mark.parametrize(
+    "args, named",
+    [
+        (["policies", "--days", "99999999999999999999"], "days"),  # ValueError after the fit
+        (["policies", "--within", "99999999999999999999"], "within"),  # ValueError after the fit
+        (["policies", "--paths", "99999999999999999999"], "paths"),  # ValueError: array is too big
+        (["policies", "--seed", "-1"], "seed"),  # ValueError: expected non-negative integer
+        (["hawkes", "--seed", "-1"], "seed"),
+    ],
+)
+def test_hawkes_and_policies_numbers_are_checked_first(capsys, tmp_path, args, named):
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    db = tmp_path / "empty.duckdb"  # the check comes before the store is read
+    rows = tmp_path / "rows.csv"
+    rows.write_text("date,event\n2020-01-01,ASSAULT\n")
+    assert cli(capsys, "ingest", str(rows), "--db", str(db))[0] == 0
+    code, _, err = cli(capsys, *args, "--dyad", str(root / _DYAD), "--db", str(db))
+    assert named in one_line_error(code, err)
+
+
+@pytest.mark.parametrize("args", [["--runs", "0"], ["--runs", "-1"], ["--runs", "1", "--seed", "-1"]])
+def test_hawkes_validate_needs_a_run_and_a_seed_of_zero_or_more(capsys, args):
+    """--runs 0 printed a study of nothing (NaN means, RuntimeWarnings); --seed -1 a traceback."""
+    code, _, err = cli(capsys, "hawkes", "--validate", *args)
+    assert ("runs" if args[1] in ("0", "-1") else "seed") in one_line_error(code, err)
