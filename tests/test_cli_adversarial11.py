@@ -161,3 +161,50 @@ def test_hawkes_validate_needs_a_run_and_a_seed_of_zero_or_more(capsys, args):
     """--runs 0 printed a study of nothing (NaN means, RuntimeWarnings); --seed -1 a traceback."""
     code, _, err = cli(capsys, "hawkes", "--validate", *args)
     assert ("runs" if args[1] in ("0", "-1") else "seed") in one_line_error(code, err)
+
+
+# ---- an export never overwrites the data it came from ---------------------------------------------
+@pytest.mark.parametrize("format", ["csv", "json", "parquet"])
+def test_events_out_refuses_to_overwrite_a_store(capsys, tmp_path, format):
+    """`jervis events --db j.duckdb --format csv --out j.duckdb` replaced the store with its own
+    export: every event, the quarantine and the provenance lost."""
+    import duckdb
+
+    db = tmp_path / "j.duckdb"
+    rows = tmp_path / "rows.csv"
+    rows.write_text("date,event\n2020-01-01,ASSAULT\n")
+    assert cli(capsys, "ingest", str(rows), "--db", str(db))[0] == 0
+    other = tmp_path / "other.duckdb"
+    duckdb.connect(str(other)).close()
+    for target in (db, other):
+        code, _, err = cli(capsys, "events", "--db", str(db), "--format", format, "--out", str(target))
+        assert "DuckDB database" in one_line_error(code, err)
+    assert duckdb.connect(str(db), read_only=True).execute("SELECT count(*) FROM events").fetchone() == (1,)
+
+
+def test_events_out_refuses_to_write_into_the_lake(capsys, tmp_path):
+    """A Parquet export into the lake it read became a foreign file there, and every later read
+    of the lake failed on it."""
+    lake = tmp_path / "lake"
+    rows = tmp_path / "rows.csv"
+    rows.write_text("date,event\n2020-01-01,ASSAULT\n")
+    assert cli(capsys, "ingest", str(rows), "--lake", str(lake))[0] == 0
+    inside = lake / "export.parquet"
+    code, _, err = cli(capsys, "events", "--lake", str(lake), "--format", "parquet", "--out", str(inside))
+    assert "lake" in one_line_error(code, err) and not inside.exists()
+    code, out, err = cli(capsys, "events", "--lake", str(lake), "--format", "csv")
+    assert code == 0 and "2020-01-01" in out, err
+
+
+def test_analyze_out_refuses_to_overwrite_the_store(capsys, tmp_path):
+    """`jervis analyze --out` onto the store replaced it with the verdict JSON."""
+    db = tmp_path / "j.duckdb"
+    rows = tmp_path / "rows.csv"
+    rows.write_text("date,event\n2020-01-01,ASSAULT\n")
+    assert cli(capsys, "ingest", str(rows), "--db", str(db))[0] == 0
+    from pathlib import Path
+
+    dyad = Path(__file__).resolve().parents[1] / _DYAD
+    code, _, err = cli(capsys, "analyze", "--db", str(db), "--dyad", str(dyad), "--out", str(db))
+    assert "DuckDB database" in one_line_error(code, err)
+    assert db.read_bytes()[8:12] == b"DUCK"

@@ -172,6 +172,10 @@ def events_cmd(
         raise JervisError("--format parquet needs --out FILE")
     if format == "table" and out is not None:  # the table is for the terminal: --out was ignored
         raise JervisError("--out writes csv, json or parquet; pass --format too")
+    if out is not None:
+        from jervis.store.db import check_export_path
+
+        check_export_path(out, lake)
     start, end = _iso_date(start, "--start"), _iso_date(end, "--end")
     frame = events(
         engine_from(db, engine, spark_master, lake, no_fusion), country=country, start=start, end=end, event=event, mode=mode, actor=actor,

@@ -145,7 +145,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Did A's actions deter or provoke B's (and B's, A's)? The verdict per direction."""
         from jervis.analysis.api import analyze_dyad
+        from jervis.store.db import check_export_path
 
+        if out is not None:  # before the analysis, not after it
+            check_export_path(out, lake)
         store = engine_from(db, engine, spark_master, lake, no_fusion)
         with step_progress() as progress:
             verdict = analyze_dyad(dyad, db=store, bin=bin, progress=progress)
