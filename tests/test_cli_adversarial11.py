@@ -208,3 +208,21 @@ def test_analyze_out_refuses_to_overwrite_the_store(capsys, tmp_path):
     code, _, err = cli(capsys, "analyze", "--db", str(db), "--dyad", str(dyad), "--out", str(db))
     assert "DuckDB database" in one_line_error(code, err)
     assert db.read_bytes()[8:12] == b"DUCK"
+
+
+# ---- the demo replaces only its own store -------------------------------------------------------
+def test_demo_does_not_delete_a_users_store(capsys, tmp_path):
+    """`jervis demo --out .` deleted ./jervis.duckdb, the default store, whatever it held."""
+    import duckdb
+
+    db = tmp_path / "jervis.duckdb"
+    rows = tmp_path / "rows.csv"
+    rows.write_text("date,event\n2020-01-01,ASSAULT\n")
+    assert cli(capsys, "ingest", str(rows), "--db", str(db))[0] == 0
+    code, _, err = cli(capsys, "demo", "--out", str(tmp_path))
+    assert "not a demo store" in one_line_error(code, err)
+    assert duckdb.connect(str(db), read_only=True).execute("SELECT count(*) FROM events").fetchone() == (1,)
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "jervis.duckdb").write_text("date,event\n")  # not a database at all
+    code, _, err = cli(capsys, "demo", "--out", str(tmp_path / "other"))
+    assert "not a demo store" in one_line_error(code, err)
