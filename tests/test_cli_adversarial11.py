@@ -226,3 +226,29 @@ def test_demo_does_not_delete_a_users_store(capsys, tmp_path):
     (tmp_path / "other" / "jervis.duckdb").write_text("date,event\n")  # not a database at all
     code, _, err = cli(capsys, "demo", "--out", str(tmp_path / "other"))
     assert "not a demo store" in one_line_error(code, err)
+
+
+# ---- what is not a data file ---------------------------------------------------------------------
+def test_ingesting_a_store_says_it_is_a_store(capsys, tmp_path):
+    """A DuckDB database named as the file to ingest was called 'UTF-16 text, not UTF-8'."""
+    db = tmp_path / "j.duckdb"
+    rows = tmp_path / "rows.csv"
+    rows.write_text("date,event\n2020-01-01,ASSAULT\n")
+    assert cli(capsys, "ingest", str(rows), "--db", str(db))[0] == 0
+    code, _, err = cli(capsys, "ingest", str(db), "--db", str(tmp_path / "other.duckdb"))
+    line = one_line_error(code, err)
+    assert "DuckDB database" in line and "UTF-16" not in line
+
+
+def test_a_pipe_is_refused_not_read_as_empty(tmp_path):
+    """/dev/stdin fed by a pipe (or any named pipe) was 'the file is empty (no header line)':
+    the format sniffing had read its head, and a pipe cannot be read twice."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    jervis_cli = Path(sys.executable).with_name("jervis")
+    done = subprocess.run([str(jervis_cli), "ingest", "/dev/stdin", "--db", str(tmp_path / "j.duckdb")],
+                          input="date,event\n2020-01-01,ASSAULT\n", capture_output=True, text=True,
+                          timeout=120)  # fmt: skip
+    assert "not a regular file" in one_line_error(done.returncode, done.stderr)

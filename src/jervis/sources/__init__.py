@@ -69,9 +69,13 @@ _COMPRESSED = ((b"\x1f\x8b", "gzip", "gunzip -k"), (b"BZh", "bzip2", "bunzip2 -k
 def _refuse_compressed(path: Path) -> None:
     try:
         with open(path, "rb") as fh:
-            magic = fh.read(10)
+            magic = fh.read(16)
     except OSError:
         return  # said by the reader that opens it
+    if magic[8:12] == b"DUCK":  # NUL bytes in its header once made it "UTF-16 text"
+        raise JervisError("is a DuckDB database (a jervis store), not a data file; open it with "
+                          "--db, or export its events with `jervis events --format csv --out FILE`",
+                          path=str(path))  # fmt: skip
     for start, name, command in _COMPRESSED:
         if name == "bzip2" and not (magic[3:4].isdigit() and magic[4:10] == b"1AY&SY"):
             continue  # "BZh" alone could begin a text header

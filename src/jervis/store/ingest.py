@@ -103,6 +103,10 @@ def expand_paths(paths: Iterable[str | Path], skipped: list[dict] | None = None)
                 out.extend(_archive(p, explicit=False, skipped=skipped))
             if not found:
                 raise JervisError("the folder holds no file to read", path=text)
+        elif path.exists() and not path.is_file():  # a device, a FIFO, /dev/stdin fed by a pipe
+            raise JervisError("is not a regular file (a device, a pipe or a socket): its format is "
+                              "sniffed before it is read, and a pipe cannot be read twice; save the "
+                              "data to a file and ingest that", path=text)  # fmt: skip
         elif path.exists() or split_member(path):
             out.extend(_archive(path, explicit=True, skipped=skipped))
         elif path.is_symlink():  # named explicitly, but its target is missing or a loop
