@@ -252,3 +252,20 @@ def test_a_pipe_is_refused_not_read_as_empty(tmp_path):
                           input="date,event\n2020-01-01,ASSAULT\n", capture_output=True, text=True,
                           timeout=120)  # fmt: skip
     assert "not a regular file" in one_line_error(done.returncode, done.stderr)
+
+
+# ---- near misses of jervis's own columns ----------------------------------------------------------
+@pytest.mark.parametrize(
+    "text, hint",
+    [
+        ("DATE,Event\n2020-01-01,ASSAULT\n", "'DATE' should be 'date'"),
+        ("\n\ndate,event\n2020-01-01,ASSAULT\n", "line 1 is blank"),
+        ("sep=,\ndate,event\n2020-01-01,ASSAULT\n", "'sep=,' line"),
+    ],
+)
+def test_near_misses_of_the_canonical_header_say_what_is_wrong(capsys, tmp_path, text, hint):
+    """Each was 'cannot tell the format of this file; pass --format or a --mapping file'."""
+    path = tmp_path / "rows.csv"
+    path.write_text(text)
+    code, _, err = cli(capsys, "ingest", str(path), "--db", str(tmp_path / "j.duckdb"))
+    assert hint in one_line_error(code, err)

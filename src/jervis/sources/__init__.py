@@ -97,7 +97,21 @@ def _unknown_why(head: str) -> str | None:
         codec = "utf-16" if sample[0] == "\ufffd" else ("utf-16-le" if sample[1:2] == "\x00" else "utf-16-be")
         return ("UTF-16 text, not UTF-8; save it as UTF-8 (Excel: \"CSV UTF-8\"), or read it with a "
                 f'--mapping file ([read] encoding = "{codec}" and its [columns]; see docs/mapping.md)')  # fmt: skip
-    first = head.splitlines()[0] if head else ""
+    lines = head.splitlines()
+    first = lines[0] if lines else ""
+    if not first.strip() and any(line.strip() for line in lines):
+        return ("line 1 is blank: the header must be the file's first line; remove the blank lines "
+                "above it")  # fmt: skip
+    if first.strip().lower().startswith("sep=") and len(lines) > 1:
+        return (f"the first line is Excel's {first.strip()!r} line, not the header; remove it (the "
+                "header must be the first line)")  # fmt: skip
+    from jervis.store.schema import COLUMNS
+
+    names = [n.strip().strip('"') for n in first.split(",")]
+    wrong_case = [n for n in names if n not in COLUMNS and n.lower() in COLUMNS]
+    if wrong_case and all(n.lower() in COLUMNS for n in names if n):
+        shown = ", ".join(f"{n!r} should be {n.lower()!r}" for n in wrong_case[:3])
+        return f"jervis's own column names are lower case: {shown}"
     if "," not in first and all(c.isprintable() or c == "\t" for c in first):  # text, not binary
         for sep, (name, spelled) in _SEPARATORS.items():
             if sum(bool(f.strip()) for f in first.split(sep)) >= 2:
