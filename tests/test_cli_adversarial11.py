@@ -269,3 +269,22 @@ def test_near_misses_of_the_canonical_header_say_what_is_wrong(capsys, tmp_path,
     path.write_text(text)
     code, _, err = cli(capsys, "ingest", str(path), "--db", str(tmp_path / "j.duckdb"))
     assert hint in one_line_error(code, err)
+
+
+# ---- ingest_rows (the Python API the extractor and the web app store through) ------------------
+def test_ingest_rows_checks_its_rows(tmp_path):
+    """[] was an AttributeError traceback ('Can only use .str accessor'), a row that is not a
+    dict another ('str' object has no attribute 'keys'), and a key that is no canonical column
+    was dropped without a word (the row stored without it)."""
+    from jervis.store.ingest import ingest_rows
+
+    db = tmp_path / "j.duckdb"
+    assert ingest_rows([], "none", db=db) == {"read": 0, "stored": 0, "quarantined": 0, "duplicates": 0,
+                                              "updated": 0}  # fmt: skip
+    with pytest.raises(JervisError, match="row 2 is a str, not a dict"):
+        ingest_rows([{"date": "2020-01-01", "event": "ASSAULT"}, "x"], "bad", db=db)
+    with pytest.raises(JervisError, match="row 1 has keys that are not canonical columns: 'nope'"):
+        ingest_rows([{"date": "2020-01-01", "event": "ASSAULT", "nope": 1}], "bad", db=db)
+    with pytest.raises(JervisError, match="rows must be a list"):
+        ingest_rows({"date": "2020-01-01"}, "bad", db=db)  # type: ignore[arg-type]
+    assert ingest_rows([{"date": "2020-01-01", "event": "ASSAULT"}], "good", db=db)["stored"] == 1

@@ -339,7 +339,18 @@ def ingest_rows(
     info: SourceInfo | None = None,
 ) -> dict:
     """Store rows already in canonical columns (e.g. from the text extractor)."""
-    frame = pd.DataFrame(rows)
+    if not isinstance(rows, list | tuple):
+        raise JervisError(f"rows must be a list of dicts (canonical column -> value), not {type(rows).__name__}")
+    for i, row in enumerate(rows, start=1):
+        if not isinstance(row, dict):
+            raise JervisError(f"row {i} is a {type(row).__name__}, not a dict (canonical column -> value)")
+        unknown = [k for k in row if k not in COLUMNS]
+        if unknown:  # a misspelt column was dropped without a word
+            raise JervisError(f"row {i} has keys that are not canonical columns: "
+                              f"{', '.join(repr(k) for k in unknown[:5])} (docs/schema.md)")  # fmt: skip
+    if not rows:
+        return IngestCounts().as_dict()
+    frame = pd.DataFrame(list(rows))
     frame["_line"] = range(1, len(frame) + 1)
     frame["_raw"] = [json.dumps(r, default=str, ensure_ascii=False) for r in rows]
     info = info or SourceInfo(
