@@ -288,3 +288,19 @@ def test_ingest_rows_checks_its_rows(tmp_path):
     with pytest.raises(JervisError, match="rows must be a list"):
         ingest_rows({"date": "2020-01-01"}, "bad", db=db)  # type: ignore[arg-type]
     assert ingest_rows([{"date": "2020-01-01", "event": "ASSAULT"}], "good", db=db)["stored"] == 1
+
+
+# ---- the analysis API on an events frame --------------------------------------------------------
+@pytest.mark.parametrize("bad", ["x", "3000-01-01", "2020-02-30"])
+def test_an_events_frame_with_a_bad_date_is_one_line(bad):
+    """A date pandas cannot read was a DateParseError / OutOfBoundsDatetime traceback out of
+    analyze_dyad, hawkes and policies."""
+    import pandas as pd
+
+    from jervis.analysis.api import analyze_dyad
+    from jervis.analysis.hawkes.api import hawkes
+
+    frame = pd.DataFrame({"date": [bad, None, "2020-01-01"], "side": ["A", "B", "A"]})
+    for run in (analyze_dyad, hawkes):
+        with pytest.raises(JervisError, match=f"row 1: date '{bad}' is not a date"):
+            run(None, events=frame)
