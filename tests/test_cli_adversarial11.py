@@ -304,3 +304,17 @@ def test_an_events_frame_with_a_bad_date_is_one_line(bad):
     for run in (analyze_dyad, hawkes):
         with pytest.raises(JervisError, match=f"row 1: date '{bad}' is not a date"):
             run(None, events=frame)
+
+
+# ---- actors --lookup --country takes what events --country takes ----------------------------------
+@pytest.mark.parametrize("country", ["IRQ", "irq", "Iraq"])
+def test_actors_lookup_country_takes_codes_and_names(capsys, country):
+    """--country Iraq or irq answered 'only in context' for an alias scoped to IRQ (events
+    --country takes names and codes in any case)."""
+    code, out, err = cli(capsys, "actors", "--lookup", "foreign troops", "--country", country, "--year", "2020")
+    assert code == 0 and "-> US-led coalition" in out, out + err
+
+
+def test_actors_lookup_unknown_country_is_one_line(capsys):
+    code, _, err = cli(capsys, "actors", "--lookup", "foreign troops", "--country", "Atlantis", "--year", "2020")
+    assert "Atlantis" in one_line_error(code, err)
