@@ -172,6 +172,10 @@ def events_cmd(
         raise JervisError("--format parquet needs --out FILE")
     if format == "table" and out is not None:  # the table is for the terminal: --out was ignored
         raise JervisError("--out writes csv, json or parquet; pass --format too")
+    if out is not None:
+        from jervis.store.db import check_export_path
+
+        check_export_path(out, lake)
     start, end = _iso_date(start, "--start"), _iso_date(end, "--end")
     frame = events(
         engine_from(db, engine, spark_master, lake, no_fusion), country=country, start=start, end=end, event=event, mode=mode, actor=actor,
@@ -251,7 +255,7 @@ def actors(
     extra: Annotated[Optional[list[Path]], typer.Option("--actors", help="Extra alias file(s).")] = None,  # noqa: UP045
     as_json: JsonOption = False,
     lookup: Annotated[Optional[str], typer.Option("--lookup", help="Resolve one name (with 'did you mean' when unknown).")] = None,  # noqa: UP045
-    country: Annotated[Optional[str], typer.Option(help="With --lookup: the event's country (ISO3), for scoped aliases.")] = None,  # noqa: UP045
+    country: Annotated[Optional[str], typer.Option(help="With --lookup: the event's country (ISO3 code or name), for scoped aliases.")] = None,  # noqa: UP045
     year: Annotated[Optional[int], typer.Option(help="With --lookup: the event's year, for scoped aliases.")] = None,  # noqa: UP045
 ) -> None:
     """The actor alias dictionary, with how many stored events name each actor."""
@@ -259,6 +263,13 @@ def actors(
         from jervis.store.actors import ActorDictionary
 
         dictionary = ActorDictionary.load(*(extra or ()))
+        if country is not None:  # a code or a name, as `jervis events --country` takes it
+            from jervis.sources.countries import to_iso3
+
+            iso3 = to_iso3(country)
+            if iso3 is None:
+                raise JervisError(f"--country {country!r} is not an ISO 3166 code or a country name")
+            country = iso3
         name = dictionary.lookup(lookup, country=country, year=year)
         scopes = [f"{n} in {'/'.join(c)} {a or ''}-{b or ''}" for n, c, a, b in
                   dictionary.scopes(lookup)]  # fmt: skip

@@ -19,6 +19,25 @@ def embedded_data_dir() -> Path:
     return Path(str(resources.files("jervis.data").joinpath("iraq_2006_2008")))
 
 
+def _is_demo_store(db: Path) -> bool:
+    """Whether a store holds nothing but an earlier demo's ingest of the embedded files (so
+    running the demo again may replace it); an empty file is nothing to keep either."""
+    import duckdb
+
+    if db.is_file() and db.stat().st_size == 0:
+        return True
+    shipped = {p.name for p in embedded_data_dir().iterdir()}
+    try:
+        with duckdb.connect(str(db), read_only=True) as con:
+            files = con.execute("SELECT path, source_dataset FROM ingests").fetchall()
+            others = con.execute("SELECT count(*) FROM events WHERE source_dataset <> 'iraq_2006_2008'").fetchone()
+    except (duckdb.Error, OSError):
+        return False
+    return bool(files) and others == (0,) and all(
+        Path(path).name in shipped and dataset == "iraq_2006_2008" for path, dataset in files
+    )
+
+
 def demo_dyad_path() -> Path:
     return Path(str(resources.files("jervis.data").joinpath("dyads/iraq-2006-2008.toml")))
 
@@ -38,6 +57,9 @@ def run_demo(
     if not out.is_dir():
         raise JervisError("is not a folder", path=str(out))
     db = out / "jervis.duckdb"
+    if db.exists() and not _is_demo_store(db):
+        raise JervisError("holds a jervis.duckdb that is not a demo store (the default store name): "
+                          "the demo will not replace it; give --out another folder", path=str(out))  # fmt: skip
     for stale in (db, db.with_suffix(".duckdb.wal")):
         if stale.exists():
             stale.unlink()

@@ -1,4 +1,6 @@
-"""The validator of jervis 4c4ec11 (``store/validate.py``, pandas), kept verbatim.
+"""The validator of jervis 4c4ec11 (``store/validate.py``, pandas), kept verbatim but for one
+later rule, marked "Since 4c4ec11": scoped aliases resolve with each row's country and year
+(written here row by row), and rows without an id keep the id of their names read without them.
 
 The reference for tests/store/test_validate_reference.py: the Arrow validator that replaced it
 must give the same stored rows (values, ids, content hashes), the same quarantined rows and the
@@ -228,10 +230,20 @@ def check_batch(
         lookup = {v: _normalise_raw(actors, v) for v in pd.unique(raw.dropna())}
         named = raw.map({k: v[0] for k, v in lookup.items()})
         hint = raw.map({k: v[1] for k, v in lookup.items()})
-        out[role] = given.where(given.notna(), named)
-        canon_hint = out[role].map({n: actors.side_of(n) for n in pd.unique(out[role].dropna())})
         side = out[f"{role}_side"]
-        out[f"{role}_side"] = side.where(side.notna(), canon_hint.where(canon_hint.notna(), hint))
+        # Since 4c4ec11: a name with scoped aliases is resolved with its row's country and year;
+        # the names without them are kept for the ids of rows without one (_assign_ids).
+        in_context_named, in_context_hint = named.astype(object).copy(), hint.astype(object).copy()
+        for i in raw.index[raw.notna()]:
+            if _scoped(actors, raw[i]):
+                country_i, day = out.at[i, "country"], out.at[i, "date"]
+                in_context_named[i], in_context_hint[i] = _normalise_raw(
+                    actors, raw[i], country=country_i if isinstance(country_i, str) else None,
+                    year=None if pd.isna(day) else day.year)  # fmt: skip
+        for prefix, names, hints in (("_free_", named, hint), ("", in_context_named, in_context_hint)):
+            out[prefix + role] = given.where(given.notna(), names)
+            canon_hint = out[prefix + role].map({n: actors.side_of(n) for n in pd.unique(out[prefix + role].dropna())})
+            out[f"{prefix}{role}_side"] = side.where(side.notna(), canon_hint.where(canon_hint.notna(), hints))
 
     if "_error" in frame:  # a row the reader could not read: its fields were blanked, so the
         broken = frame["_error"].notna().to_numpy()  # other checks would only add noise
@@ -260,16 +272,23 @@ def _outside_range(text: object) -> bool:
     return len(str(text)) == 10 and not (DATE_MIN <= day <= DATE_MAX)
 
 
-def _normalise_raw(actors: ActorDictionary, raw: str) -> tuple[str | None, str | None]:
+def _normalise_raw(actors: ActorDictionary, raw: str, country: str | None = None,
+                   year: int | None = None) -> tuple[str | None, str | None]:  # fmt: skip
     """Plain names go to the dictionary; GDELT-style 'CODE|Name' tries the name, then the code."""
     if "|" not in raw:
-        return actors.normalise(raw)
+        return actors.normalise(raw, country=country, year=year)
     code, _, name = raw.partition("|")
     for candidate in (name, code):
-        known = actors.lookup(candidate) if candidate.strip() else None
+        known = actors.lookup(candidate, country=country, year=year) if candidate.strip() else None
         if known:
             return known, actors.side_of(known)
-    return actors.normalise(name.strip() or code.strip())
+    return actors.normalise(name.strip() or code.strip(), country=country, year=year)
+
+
+def _scoped(actors: ActorDictionary, raw: str) -> bool:
+    """Since 4c4ec11: whether a name (or either half of 'CODE|Name') has scoped aliases."""
+    parts = raw.partition("|")[::2] if "|" in raw else (raw,)
+    return any(actors.scopes(p) for p in parts if p.strip())
 
 
 def _assign_ids(good: pd.DataFrame, given_ids: pd.Series, occurrences: Counter[str]) -> pd.DataFrame:
@@ -283,8 +302,11 @@ def _assign_ids(good: pd.DataFrame, given_ids: pd.Series, occurrences: Counter[s
     for column in (*INT_COLUMNS, "latitude", "longitude", "geo_precision", "confidence"):
         content[column] = content[column].astype("float64")
     content["date"] = content["date"].astype("datetime64[ns]")
+    good["row_hash"] = pd.util.hash_pandas_object(content, index=False).map("{:016x}".format).astype(object).values
+    # Since 4c4ec11: the ids of rows without one hash the names read without country and year.
+    for column in ("actor", "actor_side", "target", "target_side"):
+        content[column] = good["_free_" + column]
     hashes = pd.util.hash_pandas_object(content, index=False).map("{:016x}".format).astype(object)
-    good["row_hash"] = hashes.values
     given = _text(given_ids.reset_index(drop=True)).set_axis(good.index)
     from_source = good["source_dataset"] + ":" + good["source_id"].astype(str)
     ids = given.where(given.notna(), from_source.where(good["source_id"].notna(), None))

@@ -145,7 +145,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Did A's actions deter or provoke B's (and B's, A's)? The verdict per direction."""
         from jervis.analysis.api import analyze_dyad
+        from jervis.store.db import check_export_path
 
+        if out is not None:  # before the analysis, not after it
+            check_export_path(out, lake)
         store = engine_from(db, engine, spark_master, lake, no_fusion)
         with step_progress() as progress:
             verdict = analyze_dyad(dyad, db=store, bin=bin, progress=progress)
@@ -160,8 +163,10 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def validate(
         runs: Annotated[int, typer.Option("--runs", min=1, help="Simulated dyads per scenario.")] = 100,
-        n_days: Annotated[int, typer.Option("--days", min=2, help="Days per simulated dyad.")] = 730,
-        seed: Annotated[int, typer.Option("--seed")] = 0,
+        n_days: Annotated[
+            int, typer.Option("--days", min=2, max=100_000, help="Days per simulated dyad.")
+        ] = 730,
+        seed: Annotated[int, typer.Option("--seed", min=0, help="NumPy seed (a whole number >= 0).")] = 0,
         bin: Annotated[
             str, typer.Option("--bin", help="Analyse the simulated dyads in day or week bins.")
         ] = "day",
@@ -177,10 +182,12 @@ def register(app: typer.Typer) -> None:
             typer.Option("--spatial", help="Simulated point patterns with a local effect."),
         ] = False,
         n_x: Annotated[
-            int, typer.Option("--n-x", min=1, help="With --spatial: A's actions per simulated dyad.")
+            int, typer.Option("--n-x", min=1, max=10_000,
+                              help="With --spatial: A's actions per simulated dyad.")  # fmt: skip
         ] = 300,
         n_y: Annotated[
-            int, typer.Option("--n-y", min=1, help="With --spatial: B's expected background events.")
+            int, typer.Option("--n-y", min=1, max=100_000,
+                              help="With --spatial: B's expected background events.")  # fmt: skip
         ] = 6000,
         overlap: Annotated[
             str,

@@ -180,7 +180,16 @@ def _check(events: pd.DataFrame, bin: str, actions: str) -> pd.DataFrame:
     if missing:
         raise JervisError(f"the event frame lacks columns {missing}")
     frame = events.copy()
-    frame["date"] = pd.to_datetime(frame["date"]).dt.normalize()
+    try:
+        dates = pd.to_datetime(frame["date"])
+    except (ValueError, TypeError, OverflowError):  # DateParseError, OutOfBoundsDatetime
+        dates = pd.to_datetime(frame["date"], errors="coerce", format="mixed")
+        bad = dates.isna().to_numpy() & frame["date"].notna().to_numpy()
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            raise JervisError(f"the event frame's row {row + 1}: date {str(frame['date'].iloc[row])[:40]!r} is not "
+                              "a date (YYYY-MM-DD, between 1678 and 2261)") from None  # fmt: skip
+    frame["date"] = dates.dt.normalize()
     for column in _OPTIONAL_FLOAT:
         frame[column] = pd.to_numeric(frame[column], errors="coerce") if column in frame else np.nan
     for column in ("time", "mode", "event", "target_side"):

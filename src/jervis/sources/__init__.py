@@ -69,9 +69,13 @@ _COMPRESSED = ((b"\x1f\x8b", "gzip", "gunzip -k"), (b"BZh", "bzip2", "bunzip2 -k
 def _refuse_compressed(path: Path) -> None:
     try:
         with open(path, "rb") as fh:
-            magic = fh.read(10)
+            magic = fh.read(16)
     except OSError:
         return  # said by the reader that opens it
+    if magic[8:12] == b"DUCK":  # NUL bytes in its header once made it "UTF-16 text"
+        raise JervisError("is a DuckDB database (a jervis store), not a data file; open it with "
+                          "--db, or export its events with `jervis events --format csv --out FILE`",
+                          path=str(path))  # fmt: skip
     for start, name, command in _COMPRESSED:
         if name == "bzip2" and not (magic[3:4].isdigit() and magic[4:10] == b"1AY&SY"):
             continue  # "BZh" alone could begin a text header
@@ -93,7 +97,21 @@ def _unknown_why(head: str) -> str | None:
         codec = "utf-16" if sample[0] == "\ufffd" else ("utf-16-le" if sample[1:2] == "\x00" else "utf-16-be")
         return ("UTF-16 text, not UTF-8; save it as UTF-8 (Excel: \"CSV UTF-8\"), or read it with a "
                 f'--mapping file ([read] encoding = "{codec}" and its [columns]; see docs/mapping.md)')  # fmt: skip
-    first = head.splitlines()[0] if head else ""
+    lines = head.splitlines()
+    first = lines[0] if lines else ""
+    if not first.strip() and any(line.strip() for line in lines):
+        return ("line 1 is blank: the header must be the file's first line; remove the blank lines "
+                "above it")  # fmt: skip
+    if first.strip().lower().startswith("sep=") and len(lines) > 1:
+        return (f"the first line is Excel's {first.strip()!r} line, not the header; remove it (the "
+                "header must be the first line)")  # fmt: skip
+    from jervis.store.schema import COLUMNS
+
+    names = [n.strip().strip('"') for n in first.split(",")]
+    wrong_case = [n for n in names if n not in COLUMNS and n.lower() in COLUMNS]
+    if wrong_case and all(n.lower() in COLUMNS for n in names if n):
+        shown = ", ".join(f"{n!r} should be {n.lower()!r}" for n in wrong_case[:3])
+        return f"jervis's own column names are lower case: {shown}"
     if "," not in first and all(c.isprintable() or c == "\t" for c in first):  # text, not binary
         for sep, (name, spelled) in _SEPARATORS.items():
             if sum(bool(f.strip()) for f in first.split(sep)) >= 2:

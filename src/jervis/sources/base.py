@@ -699,7 +699,9 @@ def decoded_lines(
             while (more := text.readline(_BLOCK)) and not more.endswith("\n"):
                 length += len(more)
             length += len(more)
-            yield number, Overlong(length, line[:200].encode(encoding, "replace"))
+            # the head as UTF-8, as its readers decode it (the file's codec would prefix a BOM
+            # for utf-8-sig and utf-16, and UTF-16 bytes read as UTF-8 are mojibake)
+            yield number, Overlong(length, line[:200].encode("utf-8", "replace"))
             continue
         yield number, line
 

@@ -138,12 +138,25 @@ class ActorDictionary:
                 return name
         bare = _QUALIFIER.sub("", text)  # "Kataib Hezbollah (US attribution)"
         if bare != text and bare:
-            return self.lookup(bare)
+            return self.lookup(bare, country=country, year=year)
         return None
 
     def scopes(self, raw: str) -> list[tuple[str, tuple[str, ...], int | None, int | None]]:
-        """Where and when a scoped alias applies: (canonical name, countries, from, to)."""
-        return [(name, c, a, b) for c, a, b, name in self._scoped.get(normalise_key(raw), ())]
+        """Where and when a scoped alias applies: (canonical name, countries, from, to).
+
+        Empty when the name means the same everywhere, so lookup needs no country or year. A
+        name with a qualifier ("militia (suspected)") has its bare name's scopes, as lookup
+        falls back to the bare name.
+        """
+        text = raw.strip()
+        while True:
+            found = self._scoped.get(normalise_key(text), ())
+            if found:
+                return [(name, c, a, b) for c, a, b, name in found]
+            bare = _QUALIFIER.sub("", text)
+            if bare == text or not bare:
+                return []
+            text = bare
 
     def suggest(self, raw: str, n: int = 3) -> list[str]:
         """Canonical names whose aliases are spelled close to ``raw`` ("did you mean ...?")."""
@@ -190,38 +203,73 @@ def _read_file(path: str, source: str) -> list[Actor]:
         raise JervisError("actor dictionary is not UTF-8 text", path=path) from None
     except tomllib.TOMLDecodeError as exc:
         raise JervisError(f"not a valid TOML actor dictionary ({exc})", path=path) from None
-    actors = []
-    for i, entry in enumerate(data.get("actor", []), start=1):
-        if "name" not in entry:
-            raise JervisError(f"[[actor]] entry {i} has no name", path=path)
-        if not isinstance(entry, dict) or not isinstance(entry.get("patterns", []), list):
-            raise JervisError(f"[[actor]] entry {i}: 'patterns' must be a list of strings", path=path)
-        for pattern in entry.get("patterns", []):
-            try:
-                compile_re2(pattern, ignore_case=True)
-            except (ValueError, TypeError) as exc:
-                raise JervisError(f"actor {entry['name']!r}: bad pattern ({exc})", path=path) from None
-        scoped = entry.get("scoped", [])
-        if not isinstance(scoped, list) or not all(
-            isinstance(sc, dict) and "alias" in sc for sc in scoped
-        ):
-            raise JervisError(f"actor {entry['name']!r}: 'scoped' must be a list of tables with "
-                              "an alias", path=path)  # fmt: skip
-        actors.append(
-            Actor(
-                name=entry["name"],
-                aliases=tuple(entry.get("aliases", [])),
-                patterns=tuple(entry.get("patterns", [])),
-                side=entry.get("side"),
-                kind=entry.get("kind"),
-                source=source,
-                scoped=tuple(
-                    (str(sc["alias"]), tuple(sc.get("countries", ())), sc.get("from"), sc.get("to"))
-                    for sc in scoped
-                ),
-            )
-        )
-    return actors
+    entries = data.get("actor", [])
+    if not isinstance(entries, list):
+        raise JervisError("'actor' must be an array of tables ([[actor]] entries)", path=path)
+    return [_actor(entry, i, path, source) for i, entry in enumerate(entries, start=1)]
+
+
+_ISO3 = re.compile(r"[A-Za-z]{3}")
+
+
+def _strings(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _year(value: object) -> bool:
+    return value is None or (isinstance(value, int) and not isinstance(value, bool))
+
+
+def _actor(entry: object, i: int, path: str, source: str) -> Actor:
+    """One [[actor]] entry, every field of the type it must have (a string where a list belongs
+    would be read as a list of its characters)."""
+    if not isinstance(entry, dict):
+        raise JervisError(f"[[actor]] entry {i} must be a table", path=path)
+    if "name" not in entry:
+        raise JervisError(f"[[actor]] entry {i} has no name", path=path)
+    name = entry["name"]
+    if not isinstance(name, str) or not name.strip():
+        raise JervisError(f"[[actor]] entry {i}: 'name' must be a non-empty string", path=path)
+    for key in ("aliases", "patterns"):
+        if not _strings(entry.get(key, [])):
+            raise JervisError(f"actor {name!r}: {key!r} must be a list of strings", path=path)
+    for key in ("side", "kind"):
+        if not isinstance(entry.get(key, ""), str):
+            raise JervisError(f"actor {name!r}: {key!r} must be a string", path=path)
+    for pattern in entry.get("patterns", []):
+        try:
+            compile_re2(pattern, ignore_case=True)
+        except (ValueError, TypeError) as exc:
+            raise JervisError(f"actor {name!r}: bad pattern ({exc})", path=path) from None
+    scoped = entry.get("scoped", [])
+    if not isinstance(scoped, list) or not all(
+        isinstance(sc, dict) and isinstance(sc.get("alias"), str) for sc in scoped
+    ):
+        raise JervisError(f"actor {name!r}: 'scoped' must be a list of tables with an alias",
+                          path=path)  # fmt: skip
+    scopes = []
+    for sc in scoped:
+        where = f"actor {name!r}: scoped alias {sc['alias']!r}"
+        countries = sc.get("countries", [])
+        if not _strings(countries) or not all(_ISO3.fullmatch(c) for c in countries):
+            raise JervisError(f"{where}: 'countries' must be a list of ISO 3166 alpha-3 codes",
+                              path=path)  # fmt: skip
+        for key in ("from", "to"):
+            if not _year(sc.get(key)):
+                raise JervisError(f"{where}: {key!r} must be a year (a whole number)", path=path)
+        first, last = sc.get("from"), sc.get("to")
+        if first is not None and last is not None and first > last:
+            raise JervisError(f"{where}: 'from' {first} is after 'to' {last}", path=path)
+        scopes.append((sc["alias"], tuple(c.upper() for c in countries), first, last))
+    return Actor(
+        name=name,
+        aliases=tuple(entry.get("aliases", [])),
+        patterns=tuple(entry.get("patterns", [])),
+        side=entry.get("side"),
+        kind=entry.get("kind"),
+        source=source,
+        scoped=tuple(scopes),
+    )
 
 
 @lru_cache(maxsize=8)

@@ -97,6 +97,23 @@ def check_store_path(path: Path) -> None:
         )
 
 
+def check_export_path(out: Path, lake: str | Path | None = None) -> None:
+    """An export (--out) never overwrites a DuckDB database (the store it was read from, or
+    another) nor lands inside the event lake being read (a foreign Parquet file there breaks
+    every later read)."""
+    try:
+        with open(out, "rb") as fh:
+            head = fh.read(16)
+    except OSError:
+        head = b""
+    if head[8:12] == _MAGIC:
+        raise JervisError("is a DuckDB database (a jervis store?); --out will not overwrite it, "
+                          "give another file name", path=str(out))  # fmt: skip
+    if lake is not None and Path(out).resolve().is_relative_to(Path(lake).resolve()):
+        raise JervisError("is inside the event lake being read; write the export outside it",
+                          path=str(out))  # fmt: skip
+
+
 def _lock_message(exc: Exception, path: Path) -> JervisError:
     text = str(exc)
     if "lock" not in text.lower():

@@ -407,3 +407,16 @@ def make_engine(
 ) -> Engine:
     """The engine the CLI options describe (``--engine``, ``--spark-master``, ``--lake``)."""
     return Engine(name=engine, db=db, lake=lake, spark_master=spark_master, fusion=fusion)
+
+
+ROWS_MAX = 2**63 - 1  # SQL LIMIT and OFFSET are 64-bit: more than any table holds
+
+
+def page_bounds(limit: int | None, offset: int) -> tuple[int | None, int]:
+    """A page's limit and offset checked (whole numbers >= 0) and capped at 64 bits: a limit
+    past any table's size shows every row, an offset past it none (not a SQL conversion error)."""
+    for name, value in (("limit", limit), ("offset", offset)):
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+            raise JervisError(f"{name} must be a whole number >= 0, not {value!r}")
+    return (None if limit is None else min(limit, ROWS_MAX)), min(offset, ROWS_MAX)
+

@@ -103,6 +103,10 @@ def expand_paths(paths: Iterable[str | Path], skipped: list[dict] | None = None)
                 out.extend(_archive(p, explicit=False, skipped=skipped))
             if not found:
                 raise JervisError("the folder holds no file to read", path=text)
+        elif path.exists() and not path.is_file():  # a device, a FIFO, /dev/stdin fed by a pipe
+            raise JervisError("is not a regular file (a device, a pipe or a socket): its format is "
+                              "sniffed before it is read, and a pipe cannot be read twice; save the "
+                              "data to a file and ingest that", path=text)  # fmt: skip
         elif path.exists() or split_member(path):
             out.extend(_archive(path, explicit=True, skipped=skipped))
         elif path.is_symlink():  # named explicitly, but its target is missing or a loop
@@ -335,7 +339,18 @@ def ingest_rows(
     info: SourceInfo | None = None,
 ) -> dict:
     """Store rows already in canonical columns (e.g. from the text extractor)."""
-    frame = pd.DataFrame(rows)
+    if not isinstance(rows, list | tuple):
+        raise JervisError(f"rows must be a list of dicts (canonical column -> value), not {type(rows).__name__}")
+    for i, row in enumerate(rows, start=1):
+        if not isinstance(row, dict):
+            raise JervisError(f"row {i} is a {type(row).__name__}, not a dict (canonical column -> value)")
+        unknown = [k for k in row if k not in COLUMNS]
+        if unknown:  # a misspelt column was dropped without a word
+            raise JervisError(f"row {i} has keys that are not canonical columns: "
+                              f"{', '.join(repr(k) for k in unknown[:5])} (docs/schema.md)")  # fmt: skip
+    if not rows:
+        return IngestCounts().as_dict()
+    frame = pd.DataFrame(list(rows))
     frame["_line"] = range(1, len(frame) + 1)
     frame["_raw"] = [json.dumps(r, default=str, ensure_ascii=False) for r in rows]
     info = info or SourceInfo(

@@ -15,7 +15,7 @@ from jervis.errors import JervisError
 from jervis.sources import all_sources
 from jervis.store.actors import ActorDictionary
 from jervis.store.db import ibis_backend
-from jervis.store.engine import Engine, as_engine
+from jervis.store.engine import Engine, as_engine, page_bounds
 from jervis.store.schema import COLUMNS
 
 
@@ -59,6 +59,7 @@ def quarantined(
     """Rejected rows with their reasons, oldest ingest first: all, or those of ``source_file``
     (a stored path, or several), of the files a user names ``named`` (full path, the path as
     given at ingest or the file's name), or of either."""
+    limit, offset = page_bounds(limit, offset)
     t = _quarantine_table(as_engine(db, backend).catalog, source_file, named)
     t = t.order_by([t.ingest_id, t.line]).limit(limit, offset=offset)
     frame = t.select("source_file", "line", "reason", "raw").to_pandas()

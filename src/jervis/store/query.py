@@ -20,7 +20,7 @@ from jervis.errors import JervisError
 from jervis.sources.countries import to_iso3
 from jervis.store.db import ibis_backend
 from jervis.store.dyad import SIDES, Dyad, Filters, Side, load_dyad
-from jervis.store.engine import Engine, as_engine
+from jervis.store.engine import Engine, as_engine, page_bounds
 from jervis.store.schema import COLUMNS, INT_COLUMNS, MODES, PLOVER_EVENTS
 
 StoreArg = str | Path | Engine | None
@@ -153,9 +153,7 @@ def events(
     ``actor`` matches the actor or the target; ``side`` the actor's ``actor_side``.
     ``limit``/``offset`` page through the ordered result.
     """
-    for name, value in (("limit", limit), ("offset", offset)):
-        if value is not None and (not isinstance(value, int) or value < 0):
-            raise JervisError(f"{name} must be a whole number >= 0, not {value!r}")
+    limit, offset = page_bounds(limit, offset)
     t = filtered_events(
         as_engine(db, backend), country=country, start=start, end=end, event=event, mode=mode,
         actor=actor, side=side, source_dataset=source_dataset,

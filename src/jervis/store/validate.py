@@ -418,10 +418,15 @@ def check_batch(
                          ("mode", mode), ("country", country)):  # fmt: skip
         out[name] = values.take(take)
     floats = {c: v[keep] for c, v in numbers.items()}
-    _name_actors(out, actors)
-    hashes = _row_hashes(out, floats)
-    out["row_hash"] = _hex(hashes)
-    out["event_id"] = _event_ids(out, text["event_id"].take(take), hashes, occurrences)
+    context_free = _name_actors(out, actors)
+    columns = _column_hashes(out, floats)
+    out["row_hash"] = _hex(_combined(columns))
+    # Rows without an id are keyed by their content hash with names read without country and
+    # year: resolving scoped aliases per row (a later change) did not change anyone's id.
+    id_hashes = out["row_hash"]
+    if context_free:
+        id_hashes = _hex(_combined(columns | {c: _text_hashes(v) for c, v in context_free.items()}))
+    out["event_id"] = _event_ids(out, text["event_id"].take(take), id_hashes, occurrences)
     return Checked(good=_good_table(out, floats, given.line[keep]), bad=bad)
 
 
@@ -430,60 +435,138 @@ def _outside_set(values: pa.Array, allowed: frozenset[str]) -> pa.Array:
     return pc.and_(values.is_valid(), pc.invert(pc.is_in(values, value_set=pa.array(sorted(allowed)))))
 
 
-def _name_actors(out: dict[str, pa.Array], actors: ActorDictionary) -> None:
-    """Canonical names and side hints from the alias dictionary, once per distinct name."""
+def _name_actors(out: dict[str, pa.Array], actors: ActorDictionary) -> dict[str, pa.Array]:
+    """Canonical names and side hints from the alias dictionary, once per distinct name.
+
+    A name with scoped aliases ("foreign troops": the US-led coalition in Iraq 2014-2021 only)
+    is resolved once per distinct (name, country, year) of its rows, as the extractor does.
+    Returns the columns that scoped names changed as they read without country and year: the
+    ids of rows without one hash those (_event_ids), so they stay what they were.
+    """
+    context_free: dict[str, pa.Array] = {}
     for role in ("actor", "target"):
         # A name given only as `actor` is treated as raw and normalised; given both, both kept.
         given = pc.if_else(out[f"{role}_raw"].is_valid(), out[role], _NULL)
         raw = pc.coalesce(out[f"{role}_raw"], out[role])
         out[f"{role}_raw"] = raw
+        side = out[f"{role}_side"]
         encoded = pc.dictionary_encode(raw)
-        found = [_normalise_raw(actors, v) for v in encoded.dictionary.to_pylist()]
+        values = encoded.dictionary.to_pylist()
+        found = [_normalise_raw(actors, v) for v in values]
         named = pa.array([f[0] for f in found], type=_STRING).take(encoded.indices)
         hint = pa.array([f[1] for f in found], type=_STRING).take(encoded.indices)
-        out[role] = pc.coalesce(given, named)
-        canon_hint = _per_value(out[role], actors.side_of)
-        out[f"{role}_side"] = pc.coalesce(out[f"{role}_side"], canon_hint, hint)
+        out[role], out[f"{role}_side"] = _named_and_side(given, named, side, hint, actors)
+        scoped = [i for i, v in enumerate(values) if _in_context(actors, v)]
+        if not scoped:
+            continue
+        at = _bools(pc.is_in(encoded.indices, value_set=pa.array(scoped, type=encoded.indices.type)))
+        in_context = _in_context_names(values, found, encoded.indices, at, out, actors)
+        if in_context is None:
+            continue
+        context_free[role], context_free[f"{role}_side"] = out[role], out[f"{role}_side"]
+        mask = pa.array(at)
+        rows = _named_and_side(given.filter(mask), in_context[0], side.filter(mask), in_context[1], actors)
+        out[role] = pc.replace_with_mask(out[role], mask, rows[0])
+        out[f"{role}_side"] = pc.replace_with_mask(out[f"{role}_side"], mask, rows[1])
+    return context_free
+
+
+def _named_and_side(given: pa.Array, named: pa.Array, side: pa.Array, hint: pa.Array,
+                    actors: ActorDictionary) -> tuple[pa.Array, pa.Array]:  # fmt: skip
+    """The stored name (as given, else the dictionary's) and side (as given, else the name's)."""
+    name = pc.coalesce(given, named)
+    return name, pc.coalesce(side, _per_value(name, actors.side_of), hint)
+
+
+def _in_context_names(values: list[str], found: list[tuple[str | None, str | None]], indices: pa.Array,
+                      at: np.ndarray, out: dict[str, pa.Array],
+                      actors: ActorDictionary) -> tuple[pa.Array, pa.Array] | None:  # fmt: skip
+    """(name, side hint) of the rows ``at``, resolved with their country and year; None when
+    none of them differs from the name without context."""
+    rows = pa.array(np.flatnonzero(at), type=pa.int64())
+    countries = pc.dictionary_encode(out["country"].take(rows))
+    country_at = pc.fill_null(countries.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    year = pc.year(out["date"].take(rows)).to_numpy(zero_copy_only=False).astype(np.int64)
+    value_at = indices.take(rows).to_numpy(zero_copy_only=False).astype(np.int64)
+    # one integer per (name, country, year): stored years lie within DATE_MIN..DATE_MAX
+    span, first_year = DATE_MAX.year - DATE_MIN.year + 1, DATE_MIN.year
+    packed = (value_at * (len(countries.dictionary) + 1) + country_at + 1) * span + (year - first_year)
+    keys, inverse = np.unique(packed, return_inverse=True)
+    rest, year_of = np.divmod(keys, span)
+    value_of, country_of = np.divmod(rest, len(countries.dictionary) + 1)
+    country_names = [None, *countries.dictionary.to_pylist()]
+    triples = list(zip(value_of.tolist(), country_of.tolist(), (year_of + first_year).tolist(), strict=True))
+    resolved = [_normalise_raw(actors, values[v], country=country_names[c], year=y) for v, c, y in triples]
+    if resolved == [found[v] for v, _, _ in triples]:
+        return None
+    take = pa.array(inverse.reshape(-1), type=pa.int64())
+    return (pa.array([r[0] for r in resolved], type=_STRING).take(take),
+            pa.array([r[1] for r in resolved], type=_STRING).take(take))  # fmt: skip
 
 
 _CAMEO_CODE = re.compile(r"[A-Z0-9]{0,15}")
 
 
-def _normalise_raw(actors: ActorDictionary, raw: str) -> tuple[str | None, str | None]:
-    """Plain names go to the dictionary; GDELT-style 'CODE|Name' tries the name, then the code.
+def _coded(raw: str) -> tuple[str, str] | None:
+    """(code, name) of GDELT-style 'CODE|Name', else None.
 
     Only a CAMEO-shaped code (capitals and digits, no spaces) makes 'CODE|Name': a name that
     merely holds a bar ('Hamas | Qassam Brigades') is one name.
     """
     code, _, name = raw.partition("|")
     if "|" not in raw or not _CAMEO_CODE.fullmatch(code):
-        return actors.normalise(raw)
+        return None
+    return code, name
+
+
+def _in_context(actors: ActorDictionary, raw: str) -> bool:
+    """Whether the name can mean something else in another country or year (scoped aliases)."""
+    coded = _coded(raw)
+    return any(actors.scopes(name) for name in (coded or (raw,)) if name.strip())
+
+
+def _normalise_raw(
+    actors: ActorDictionary, raw: str, *, country: str | None = None, year: int | None = None
+) -> tuple[str | None, str | None]:
+    """Plain names go to the dictionary; GDELT-style 'CODE|Name' tries the name, then the code.
+
+    ``country`` and ``year`` (the row's) apply the dictionary's scoped aliases.
+    """
+    coded = _coded(raw)
+    if coded is None:
+        return actors.normalise(raw, country=country, year=year)
+    code, name = coded
     for candidate in (name, code):
-        known = actors.lookup(candidate) if candidate.strip() else None
+        known = actors.lookup(candidate, country=country, year=year) if candidate.strip() else None
         if known:
             return known, actors.side_of(known)
-    return actors.normalise(name.strip() or code.strip())
+    return actors.normalise(name.strip() or code.strip(), country=country, year=year)
 
 
 # ---- ids, hashes and the output tables --------------------------------------------------------
 
 
-def _row_hashes(out: dict[str, pa.Array], floats: dict[str, np.ndarray]) -> np.ndarray:
-    """The content hash of each row: pandas.util.hash_pandas_object of the typed row, as before.
+def _column_hashes(out: dict[str, pa.Array], floats: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Each content column's hashes, as pandas.util.hash_pandas_object hashes the typed row.
 
     Computed per column from Arrow (text: once per distinct value), so stores written earlier
     keep matching: the same row gets the same hash and a re-ingest finds it as a duplicate.
     """
-    hashes = []
+    hashes = {}
     for column in _CONTENT:
         if column in floats:
-            hashes.append(pd.util.hash_array(floats[column].astype(np.float64)))
+            hashes[column] = pd.util.hash_array(floats[column].astype(np.float64))
         elif column == "date":
             days = out["date"].cast(pa.int32()).to_numpy(zero_copy_only=False).astype("datetime64[D]")
-            hashes.append(pd.util.hash_array(days.astype("datetime64[ns]")))
+            hashes[column] = pd.util.hash_array(days.astype("datetime64[ns]"))
         else:
-            hashes.append(_text_hashes(out[column]))
-    return combine_hash_arrays(iter(hashes), len(hashes))
+            hashes[column] = _text_hashes(out[column])
+    return hashes
+
+
+def _combined(columns: dict[str, np.ndarray]) -> np.ndarray:
+    """The content hash of each row from its columns' hashes (hash_pandas_object's combination)."""
+    return combine_hash_arrays(iter([columns[c] for c in _CONTENT]), len(_CONTENT))
 
 
 def _text_hashes(values: pa.Array) -> np.ndarray:
@@ -510,7 +593,7 @@ def _hex(hashes: np.ndarray) -> pa.Array:
     return pa.StringArray.from_buffers(len(hashes), pa.py_buffer(offsets), pa.py_buffer(digits.tobytes()))
 
 
-def _event_ids(out: dict[str, pa.Array], given: pa.Array, hashes: np.ndarray, occurrences: Counter[str]) -> pa.Array:
+def _event_ids(out: dict[str, pa.Array], given: pa.Array, hashes: pa.Array, occurrences: Counter[str]) -> pa.Array:
     """event_id = given id, else dataset:source_id, else dataset:content-hash-k.
 
     The k-th identical row of a file gets suffix k, so genuinely repeated events (two IEDs at
@@ -524,7 +607,7 @@ def _event_ids(out: dict[str, pa.Array], given: pa.Array, hashes: np.ndarray, oc
         return ids
     keyed = []
     names = dataset.take(pa.array(missing)).to_pylist()
-    for name, h in zip(names, out["row_hash"].take(pa.array(missing)).to_pylist(), strict=True):
+    for name, h in zip(names, hashes.take(pa.array(missing)).to_pylist(), strict=True):
         occurrences[h] += 1
         keyed.append(f"{name}:h{h}-{occurrences[h]}")
     return pc.coalesce(ids, _spread(pa.array(keyed, type=_STRING), _mask(len(ids), missing)))

@@ -23,6 +23,7 @@ from pydantic import BaseModel, Field
 
 from jervis.errors import JervisError
 from jervis.store.ingest import ingest_rows, record_edits
+from jervis.store.schema import COLUMNS
 from jervis.web.auth import require_keep, require_write
 from jervis.web.base import Problem, render, state_of
 from jervis.web.security import csrf_ok
@@ -192,7 +193,7 @@ def store_extraction(request: Request, ext_id: str, decisions: list[Decision]) -
         bad = set(decision.fields) - set(EDITABLE)
         if bad:
             raise Problem(422, "Invalid request", f"fields {sorted(bad)} cannot be edited")
-        row = {k: v for k, v in original.items() if k not in ("index", "spans", "sentences", "doc_id")}
+        row = {k: v for k, v in original.items() if k in COLUMNS}  # not its spans, sentences, ...
         row["source_id"] = f"web-{ext_id[:12]}#{index}"
         event_id = f"text:{row['source_id']}"
         for field, raw in decision.fields.items():

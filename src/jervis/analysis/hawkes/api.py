@@ -78,11 +78,21 @@ def _header(name: str, series: DyadSeries) -> dict[str, Any]:
     }
 
 
+def check_whole(name: str, value: object, low: int, high: int | None = None) -> None:
+    """A whole-number setting within [low, high], checked before any data is read or fitted
+    (NumPy took a negative seed or a day count past memory with a traceback, after the fit)."""
+    ok = isinstance(value, int) and not isinstance(value, bool) and value >= low
+    if not ok or (high is not None and value > high):  # type: ignore[operator]
+        upper = f" and at most {high:,}" if high is not None else ""
+        raise JervisError(f"{name} must be a whole number of at least {low:,}{upper}, not {value!r}")
+
+
 def hawkes(dyad: Any = None, db: Any = None, events: pd.DataFrame | None = None, *,
            model: str = "discrete", link: str | None = None, family: str = "nb",
            kernel: str = "exp", actions: str | None = None, seed: int = 0,
            constraints: dict | None = None) -> dict[str, Any]:  # fmt: skip
     """Fit a Hawkes model to a dyad; the ``jervis hawkes --json`` document."""
+    check_whole("seed", seed, 0)
     link = link or ("log" if model == "discrete" else "linear")
     name, series = dyad_series(dyad, db, events, actions)
     fitted, notes = fit_series(series, model=model, link=link, family=family, kernel=kernel,
@@ -98,8 +108,12 @@ def policies(dyad: Any = None, db: Any = None, events: pd.DataFrame | None = Non
     """Counterfactual response policies on a dyad; the ``jervis policies --json`` document."""
     if responder not in SIDES:
         raise JervisError(f"--responder is A or B, not {responder!r}")
-    if paths < 100:
+    if isinstance(paths, int) and paths < 100:
         raise JervisError("use at least 100 paths")
+    check_whole("paths", paths, 100, 100_000)
+    check_whole("days", days, 1, 3_650)  # ten years ahead
+    check_whole("within_days", within_days, 1, 3_650)
+    check_whole("seed", seed, 0)
     name, series = dyad_series(dyad, db, events, actions)
     fitted, notes = fit_series(series, model="discrete", link=link, family=family, seed=seed)
     r = SIDES.index(responder)

@@ -98,6 +98,10 @@ def _data(name: str, rng: np.random.Generator) -> np.ndarray:
 def validate_hawkes(runs: int = 200, seed: int = 0, links: tuple[str, ...] = ("log", "linear"),
                     truths: tuple[str, ...] | None = None) -> dict[str, Any]:  # fmt: skip
     """Per truth and link: calls of A->B and B->A, and bias / coverage where the truth is known."""
+    from jervis.analysis.hawkes.api import check_whole
+
+    check_whole("runs", runs, 1)
+    check_whole("seed", seed, 0)
     rng = np.random.default_rng(seed)
     report: dict[str, Any] = {"runs": runs, "bins": N_BINS, "truths": {}}
     for name in truths or tuple(TRUTHS):
