@@ -294,7 +294,7 @@ def _extract_texts(docs: list, backend: str) -> list[list[ExtractedEvent]]:
         _doc_events(dates.to_date(d[1]), sents, backend, found[k], parsed[k], screened[k])
         for k, (d, sents) in enumerate(zip(docs, sentence_lists, strict=True))
     ]
-    if backend != "rules":  # an attacker named in a sentence near the event (by the parse)
+    if backend != "rules":  # an attacker another sentence of the document names (by the parse)
         _nearby_attackers(load_lexicon(), staged, sentence_lists, parsed)
     out = []
     for k, (text, pub, doc_id, url) in enumerate(docs):
