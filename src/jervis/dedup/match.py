@@ -18,8 +18,8 @@ around the larger radius) checked inside the join, so the work grows with the ro
 size of the blocks, not with n^2, and pairs that cannot match are never materialised. Each
 candidate pair then gets both rows' fields (two joins on the row id), the remaining hard
 rules (great-circle distance, modes of one family, actors not of opposing sides, two rows
-of one curated source) and its score: a logistic model of the fields both rows report
-(docs/scale.md).
+of one curated source) and its score: a logistic model of the fields both rows report, how
+crowded the pair's neighbourhood is and how many look-alikes its rows have (docs/scale.md).
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ So the scores are DuckDB's, computed inside Spark's Python workers; Spark does t
 the partitioning, the shuffle, the scheduling (two tasks at a time on local[2]) and the
 writing. Why the halo suffices: a pair is kept by the slice holding its earlier day d; its
 later row lies within T (the largest tolerance) of d, and every candidate of either row
-(which the crowding feature counts) within T of that row, so within 2T of the slice.
+(which the crowding and look-alike terms read) within T of that row, so within 2T of the slice.
 """
 
 from __future__ import annotations
