@@ -2,7 +2,8 @@
 
 The dictionary is data (src/jervis/data/actors.toml, documented in docs/actors.md); users add
 their own TOML file with the same layout, whose entries win. Matching is deliberately simple
-and predictable: an exact match on a normalised key (case, accents, punctuation and a trailing
+and predictable: an alias scoped to countries and years when the event's country and year fall
+in its scope, then an exact match on a normalised key (case, accents, punctuation and a trailing
 "(2017-2021)" period ignored), then the entry's regular expressions. Short all-capital aliases
 (acronyms like "US", "KH", "IS") only match with the same capitals, so the pronoun "us" or the
 verb "is" never become actors.

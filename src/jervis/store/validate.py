@@ -5,8 +5,8 @@ dropped or coerced to a wrong value (unknown counts stay null, never 0).
 
 The checks run on whole columns in Arrow: a DataFrame batch is converted once, an ArrowBatch
 (GDELT) is used as it is. Python runs only once per distinct value of a column where Python's
-rules are the definition (case of vocabulary words, the actor dictionary) and for the rows that
-fail. Numbers and dates in their plain spellings (``-12.5``, ``2020-03-11``) are read by Arrow;
+rules are the definition (case of vocabulary words, the actor dictionary; a name with scoped
+aliases once per distinct name, country and year) and for the rows that fail. Numbers and dates in their plain spellings (``-12.5``, ``2020-03-11``) are read by Arrow;
 any other spelling is read by pandas' parsers, whose rules define what jervis accepts, so every
 value reads as it did when the checks were written with pandas (tests/reference/ keeps that
 version: the tests compare the two).
