@@ -442,7 +442,7 @@ def two_sides(doc, span) -> tuple | None:
     return out[0], out[1]
 
 
-# -- the attacker a nearby sentence names ------------------------------------------------------
+# -- the attacker another sentence names -------------------------------------------------------
 # how many sentences before or after an event's own a perpetrator is looked for; None: every
 # sentence of the document (a report often names the group that claimed or carried out the
 # attack several sentences after the attack itself, and the nearest such sentence is taken).
