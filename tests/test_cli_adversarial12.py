@@ -128,3 +128,11 @@ def test_events_format_given_wins_over_the_extension(small_store, tmp_path, caps
     code, _, err = cli(capsys, "events", "--db", str(small_store), "--format", "csv", "--out", str(out))
     assert code == 0, err
     assert out.read_text().startswith("event_id") or "country" in out.read_text().splitlines()[0]
+
+
+def test_events_format_table_with_out_says_why(small_store, tmp_path, capsys):
+    """Asked to 'pass --format too' when --format table was passed."""
+    out = tmp_path / "x.csv"
+    code, _, err = cli(capsys, "events", "--db", str(small_store), "--format", "table", "--out", str(out))
+    line = one_line_error(code, err)
+    assert "--format table" in line and "pass --format too" not in line and not out.exists(), line

@@ -189,7 +189,7 @@ def events_cmd(
     if format == "parquet" and out is None:
         raise JervisError("--format parquet needs --out FILE")
     if format == "table" and out is not None:  # the table is for the terminal: --out was ignored
-        raise JervisError("--out writes csv, json or parquet; pass --format too")
+        raise JervisError("--format table is for the terminal; --out writes csv, json or parquet")
     if out is not None:
         from jervis.store.db import check_export_path
 
