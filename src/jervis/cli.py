@@ -145,6 +145,20 @@ def _write(out: Path, write: object) -> None:
         raise JervisError(f"cannot write ({exc.strerror or exc})", path=str(out)) from None
 
 
+_EXTENSION_FORMATS = {".csv": "csv", ".json": "json", ".jsonl": "json", ".parquet": "parquet"}
+
+
+def _format_from_extension(out: Path) -> str:
+    """`--out x.parquet` needs no `--format parquet`; an extension we do not know is not guessed."""
+    try:
+        return _EXTENSION_FORMATS[out.suffix.lower()]
+    except KeyError:
+        raise JervisError(
+            f"cannot tell the format of --out {out.name!r} from its extension; name the file .csv, "
+            ".json, .jsonl or .parquet, or pass --format csv, json or parquet"
+        ) from None
+
+
 @app.command("events")
 def events_cmd(
     db: DbOption = None,
@@ -156,7 +170,9 @@ def events_cmd(
     actor: Annotated[Optional[list[str]], typer.Option(help="Canonical actor or target name.")] = None,  # noqa: UP045
     source: Annotated[Optional[list[str]], typer.Option(help="source_dataset (repeatable).")] = None,  # noqa: UP045
     limit: Annotated[Optional[int], typer.Option(min=0, help="At most this many rows.")] = None,  # noqa: UP045
-    format: Annotated[str, typer.Option(help="table, csv, json (lines) or parquet.")] = "table",
+    format: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        help="table, csv, json (lines) or parquet. Default: table, or with --out the file's extension "
+             "(.csv, .json or .jsonl, .parquet).")] = None,  # fmt: skip
     out: Annotated[Optional[Path], typer.Option(help="Write to this file instead of stdout.")] = None,  # noqa: UP045
     engine: EngineOption = "duckdb",
     spark_master: SparkMasterOption = None,
@@ -166,12 +182,14 @@ def events_cmd(
     """Query events in the canonical schema (fused events once `jervis dedup` has run)."""
     from jervis.store.query import events
 
+    if format is None:
+        format = "table" if out is None else _format_from_extension(out)
     if format not in ("table", "csv", "json", "parquet"):
         raise JervisError(f"unknown --format {format!r}; choose table, csv, json or parquet")
     if format == "parquet" and out is None:
         raise JervisError("--format parquet needs --out FILE")
     if format == "table" and out is not None:  # the table is for the terminal: --out was ignored
-        raise JervisError("--out writes csv, json or parquet; pass --format too")
+        raise JervisError("--format table is for the terminal; --out writes csv, json or parquet")
     if out is not None:
         from jervis.store.db import check_export_path
 
@@ -395,7 +413,20 @@ def main() -> None:
         sys.stderr.close()
         raise SystemExit(0) from None
     except MemoryError:
-        _fail("out of memory; try a smaller file or raise the machine's limits", 2)
+        _fail(f"out of memory; {_memory_hint(sys.argv[1:2])}", 2)
+
+
+# What to make smaller when a command runs out of memory: what that command reads or builds.
+_MEMORY_HINTS = {
+    "validate": "try fewer --runs or --days (with --spatial, a smaller --n-x or --n-y)",
+    "ingest": "try a smaller file", "extract": "try a smaller file", "eval": "try a smaller file",
+    "events": "narrow the query (--start/--end, --country, --limit)",
+}  # fmt: skip
+
+
+def _memory_hint(command: list[str]) -> str:
+    hint = _MEMORY_HINTS.get(command[0]) if command else None
+    return f"{hint} or raise the machine's limits" if hint else "raise the machine's limits"
 
 
 def _short_path(path: str) -> str:

@@ -186,7 +186,7 @@ def test_item10_gdelt_line_is_bounded(fixtures, tmp_path, db, monkeypatch):
     con = duckdb.connect(str(db), read_only=True)
     reason = con.execute("SELECT reason FROM quarantine WHERE line = 2").fetchone()[0]
     con.close()
-    assert reason == "line of 400,001 bytes is longer than the limit of 8,192 ($JERVIS_MAX_LINE_BYTES)"
+    assert reason == "line of 400,001 bytes is longer than the limit of 8,192 bytes ($JERVIS_MAX_LINE_BYTES)"
 
 
 # 16 --------------------------------------------------------------------------------------------

@@ -162,7 +162,9 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def validate(
-        runs: Annotated[int, typer.Option("--runs", min=1, help="Simulated dyads per scenario.")] = 100,
+        runs: Annotated[
+            int, typer.Option("--runs", min=1, max=10_000, help="Simulated dyads per scenario.")
+        ] = 100,
         n_days: Annotated[
             int, typer.Option("--days", min=2, max=100_000, help="Days per simulated dyad.")
         ] = 730,

@@ -337,15 +337,20 @@ def parquet_file(path: Path):
 
 @dataclass(frozen=True)
 class Overlong:
-    """A physical line longer than Limits.max_line_bytes: only its length and head are kept."""
+    """A physical line longer than Limits.max_line_bytes: only its length and head are kept.
+
+    ``unit`` is what the length and the limit counted: bytes when lines are split in the raw
+    stream, characters when a codec (UTF-16, UTF-32) decodes the stream before it is split.
+    """
 
     length: int
     head: bytes
+    unit: str = "bytes"
 
     def reason(self, limit: int) -> str:
         return (
-            f"line of {self.length:,} bytes is longer than the limit of {limit:,} "
-            f"(${Limits.ENV['max_line_bytes']})"
+            f"line of {self.length:,} {self.unit} is longer than the limit of {limit:,} "
+            f"{self.unit} (${Limits.ENV['max_line_bytes']})"
         )
 
 
@@ -701,7 +706,7 @@ def decoded_lines(
             length += len(more)
             # the head as UTF-8, as its readers decode it (the file's codec would prefix a BOM
             # for utf-8-sig and utf-16, and UTF-16 bytes read as UTF-8 are mojibake)
-            yield number, Overlong(length, line[:200].encode("utf-8", "replace"))
+            yield number, Overlong(length, line[:200].encode("utf-8", "replace"), unit="characters")
             continue
         yield number, line
 

@@ -153,7 +153,7 @@ class CanonicalReader:
                                     "array's closing ']' (the file holds one array of events)"})  # fmt: skip
                 elif isinstance(data, Overlong):
                     reason = f"array element of {data.length:,} bytes is longer than the limit of " \
-                             f"{limits.max_line_bytes:,} (${Limits.ENV['max_line_bytes']})"  # fmt: skip
+                             f"{limits.max_line_bytes:,} bytes (${Limits.ENV['max_line_bytes']})"  # fmt: skip
                     records.append({"_line": number, "_raw": json.dumps(data.head.decode("utf-8", "replace")),
                                     "_error": reason})  # fmt: skip
                 else:
