@@ -136,3 +136,9 @@ def test_events_format_table_with_out_says_why(small_store, tmp_path, capsys):
     code, _, err = cli(capsys, "events", "--db", str(small_store), "--format", "table", "--out", str(out))
     line = one_line_error(code, err)
     assert "--format table" in line and "pass --format too" not in line and not out.exists(), line
+
+
+def test_hawkes_validate_runs_out_of_range_is_a_usage_error(capsys):
+    """Unbounded, a huge --runs ran on silently for minutes; now a usage error naming --runs."""
+    code, _, err = cli(capsys, "hawkes", "--validate", "--runs", "99999999999999999999")
+    assert "--runs" in one_line_error(code, err)

@@ -68,7 +68,9 @@ def register(app: typer.Typer) -> None:
         validate: Annotated[
             bool, typer.Option("--validate", help="Run the recovery study instead (no dyad).")
         ] = False,
-        runs: Annotated[int, typer.Option("--runs", help="With --validate: runs per truth.")] = 200,
+        runs: Annotated[
+            int, typer.Option("--runs", max=10_000, help="With --validate: runs per truth.")
+        ] = 200,
         seed: Annotated[int, typer.Option("--seed")] = 0,
         as_json: Annotated[bool, typer.Option("--json", help="Print the JSON.")] = False,
     ) -> None:
