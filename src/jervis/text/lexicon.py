@@ -57,25 +57,37 @@ def factored(pattern: str) -> str:
     return pattern if grouped == "(?:" + "|".join(alts) + ")" else grouped
 
 
-def _closing(pattern: str, start: int) -> int | None:
-    """The index of the parenthesis that closes the one at ``start``."""
-    depth, i = 0, start
+def _syntax(pattern: str, start: int = 0) -> list[tuple[int, str]] | None:
+    """The characters of ``pattern`` from ``start`` that are regex syntax at the top of a
+    class-free reading: not escaped and not inside a character class, with their indices
+    (None if a class does not close)."""
+    out, i = [], start
     while i < len(pattern):
         c = pattern[i]
         if c == "\\":
             i += 2
             continue
         if c == "[":
-            i = _class_end(pattern, i)
-            if i is None:
+            end = _class_end(pattern, i)
+            if end is None:
                 return None
-        elif c == "(":
+            i = end
+        else:
+            out.append((i, c))
+        i += 1
+    return out
+
+
+def _closing(pattern: str, start: int) -> int | None:
+    """The index of the parenthesis that closes the one at ``start``."""
+    depth = 0
+    for i, c in _syntax(pattern, start) or ():
+        if c == "(":
             depth += 1
         elif c == ")":
             depth -= 1
             if depth == 0:
                 return i
-        i += 1
     return None
 
 
@@ -98,18 +110,12 @@ def _class_end(pattern: str, i: int) -> int | None:
 
 def _top_alternatives(pattern: str) -> list[str] | None:
     """The pattern split at its top-level "|" (None if its brackets do not balance)."""
-    alts, depth, last, i = [], 0, 0, 0
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "[":
-            end = _class_end(pattern, i)
-            if end is None:
-                return None
-            i = end
-        elif c == "(":
+    syntax = _syntax(pattern)
+    if syntax is None:
+        return None
+    alts, depth, last = [], 0, 0
+    for i, c in syntax:
+        if c == "(":
             depth += 1
         elif c == ")":
             depth -= 1
@@ -118,7 +124,6 @@ def _top_alternatives(pattern: str) -> list[str] | None:
         elif c == "|" and depth == 0:
             alts.append(pattern[last:i])
             last = i + 1
-        i += 1
     if depth != 0:
         return None
     alts.append(pattern[last:])
