@@ -72,7 +72,9 @@ def _refuse_compressed(path: Path) -> None:
             magic = fh.read(16)
     except OSError:
         return  # said by the reader that opens it
-    if magic[8:12] == b"DUCK":  # NUL bytes in its header once made it "UTF-16 text"
+    from jervis.store.db import is_duckdb_header
+
+    if is_duckdb_header(magic):  # NUL bytes in its header once made it "UTF-16 text"
         raise JervisError("is a DuckDB database (a jervis store), not a data file; open it with "
                           "--db, or export its events with `jervis events --format csv --out FILE`",
                           path=str(path))  # fmt: skip

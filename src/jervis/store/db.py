@@ -61,6 +61,11 @@ DDL = [
 
 
 _MAGIC = b"DUCK"  # bytes 8..12 of every DuckDB database file
+
+
+def is_duckdb_header(head: bytes) -> bool:
+    """Whether a file's first 16 bytes are a DuckDB database's (its magic at bytes 8..12)."""
+    return head[8:12] == _MAGIC
 _TABLES = {"events", "ingests", "quarantine", "actors", "sources"}
 # Columns added after the first release: created on open, so older stores keep working.
 _MIGRATIONS = [
@@ -89,7 +94,7 @@ def check_store_path(path: Path) -> None:
         raise JervisError(f"cannot read database ({exc.strerror})", path=str(path)) from None
     if len(head) == 0:
         return  # an empty file (e.g. from mktemp): DuckDB makes it a database
-    if head[8:12] != _MAGIC:
+    if not is_duckdb_header(head):
         raise JervisError(
             "is not a DuckDB database (is it a data file? name it as the file to ingest, and "
             "give --db a new or existing .duckdb path)",
@@ -106,7 +111,7 @@ def check_export_path(out: Path, lake: str | Path | None = None) -> None:
             head = fh.read(16)
     except OSError:
         head = b""
-    if head[8:12] == _MAGIC:
+    if is_duckdb_header(head):
         raise JervisError("is a DuckDB database (a jervis store?); --out will not overwrite it, "
                           "give another file name", path=str(out))  # fmt: skip
     if lake is not None and Path(out).resolve().is_relative_to(Path(lake).resolve()):
