@@ -9,6 +9,7 @@ name), never a traceback and never an "inconclusive" verdict that hides the mist
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -46,7 +47,8 @@ DEFAULTS: dict[str, Any] = {
 
 def _whole(low: int) -> Callable[[str, Any], int]:
     def check(key: str, value: Any) -> int:
-        if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if not number or not math.isfinite(value) or value != int(value):  # int(inf), int(nan) raise
             raise JervisError(f"{key} must be a whole number, not {value!r}")
         if value < low:
             raise JervisError(f"{key} must be at least {low}, not {value!r}")
