@@ -38,3 +38,22 @@ def test_a_setting_that_is_not_finite_is_one_line(capsys, tmp_path, small_store,
 
     with pytest.raises(JervisError, match="seed must be a whole number"):
         check_settings({"seed": float(value)})
+
+
+# ---- jervis screen --out onto the store ------------------------------------------------------------
+def test_screen_out_refuses_to_overwrite_the_store(capsys, small_store):
+    """`jervis screen --db j.duckdb --out j.duckdb` replaced the store with the screen's JSON:
+    every event, the quarantine and the provenance lost, exit 0."""
+    code, _, err = cli(capsys, "screen", "--db", str(small_store), "--out", str(small_store))
+    assert "DuckDB database" in one_line_error(code, err)
+    assert len(jervis.events(db=small_store)) == 2
+
+
+def test_screen_out_refuses_to_write_into_the_lake(capsys, tmp_path):
+    lake = tmp_path / "lake"
+    rows = tmp_path / "rows.csv"
+    rows.write_text(ROWS)
+    assert cli(capsys, "ingest", str(rows), "--lake", str(lake))[0] == 0
+    inside = lake / "screen.json"
+    code, _, err = cli(capsys, "screen", "--lake", str(lake), "--out", str(inside))
+    assert "lake" in one_line_error(code, err) and not inside.exists()
