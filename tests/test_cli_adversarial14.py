@@ -57,3 +57,45 @@ def test_screen_out_refuses_to_write_into_the_lake(capsys, tmp_path):
     inside = lake / "screen.json"
     code, _, err = cli(capsys, "screen", "--lake", str(lake), "--out", str(inside))
     assert "lake" in one_line_error(code, err) and not inside.exists()
+
+
+# ---- dyad rules that DuckDB could not run ------------------------------------------------------------
+@pytest.mark.parametrize(
+    "side_a, named",
+    [
+        ('actors = ["Mil\\u0000itia"]', "sides.A.actors"),
+        ('cameo_prefix = ["\\u0000"]', "sides.A.cameo_prefix"),
+        ('actor_regex = ["a\\u0000"]', "sides.A.actor_regex"),
+        ('column = {actor_side = ["a\\u0000"]}', "sides.A.column"),
+        ('actors = ["Militia"]\n[filters]\nsource_dataset = ["x\\u0000"]', "filters.source_dataset"),
+    ],
+)
+def test_a_nul_in_a_dyad_rule_is_named(capsys, tmp_path, small_store, side_a, named):
+    """A NUL character in a dyad's rules was a DuckDB ParserException traceback in `jervis dyad
+    check` and `jervis analyze` (Ibis inlines the literal; DuckDB's parser stops at the NUL), and
+    the web app saved such a dyad whose pages then all failed with 500."""
+    dyad = _dyad(tmp_path, side_a)
+    for args in (["dyad", "check", dyad], ["analyze", "--dyad", dyad]):
+        code, _, err = cli(capsys, *args, "--db", str(small_store))
+        line = one_line_error(code, err)
+        assert "NUL" in line and named in line and "d.toml" in line, line
+
+
+@pytest.mark.parametrize(
+    "column, value",
+    [("date", "x"), ("date", "2020-02-30"), ("latitude", "north"), ("killed", "many"), ("geo_precision", "1.5x")],
+)
+def test_a_side_column_value_of_the_wrong_type_is_named(capsys, tmp_path, small_store, column, value):
+    """`column = {date = ["x"]}` was a DuckDB ConversionException traceback in `jervis dyad
+    check`, `analyze` and `screen --dyad` ('invalid date field format')."""
+    dyad = _dyad(tmp_path, f'column = {{{column} = ["{value}"]}}')
+    for args in (["dyad", "check", dyad], ["analyze", "--dyad", dyad], ["screen", "--dyad", dyad]):
+        code, _, err = cli(capsys, *args, "--db", str(small_store))
+        line = one_line_error(code, err)
+        assert f"sides.A.column.{column}" in line and repr(value) in line, line
+
+
+def test_side_column_values_of_the_columns_type_still_work(capsys, tmp_path, small_store):
+    dyad = _dyad(tmp_path, 'column = {date = ["2007-05-05"]}')
+    code, out, err = cli(capsys, "dyad", "check", dyad, "--db", str(small_store))
+    assert code == 0, err

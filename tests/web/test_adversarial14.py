@@ -1,0 +1,57 @@
+"""Adversarial round 14 on the web app and its JSON API, on a small store of its own (not the
+demo store). Each test failed before its fix."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import jervis
+
+ROWS = "date,event,actor,target,country\nnot-a-date,ASSAULT,a,b,IRQ\n2007-05-05,ASSAULT,Militia,Army,IRQ\n"
+
+
+@pytest.fixture
+def small_client(tmp_path: Path):
+    from fastapi.testclient import TestClient
+
+    from jervis.web import Settings, create_app
+
+    (tmp_path / "events.csv").write_text(ROWS)
+    db = tmp_path / "j.duckdb"
+    jervis.ingest(tmp_path / "events.csv", db=db)
+    with TestClient(create_app(Settings(db=db)), base_url="http://127.0.0.1",
+                    raise_server_exceptions=False) as client:  # fmt: skip
+        yield client
+
+
+def _dyad(side_a: dict, **extra) -> dict:
+    return {"name": "d", "sides": {"A": {"label": "a", **side_a}, "B": {"label": "b", "actors": ["Army"]}}, **extra}
+
+
+# ---- dyads the API saved and then could not show ----------------------------------------------------
+@pytest.mark.parametrize(
+    "body",
+    [
+        _dyad({"actors": ["Mil\x00itia"]}),
+        _dyad({"cameo_prefix": ["\x00"]}),
+        _dyad({"column": {"date": ["x"]}}),
+        _dyad({"column": {"killed": ["many"]}}),
+    ],
+)
+def test_a_dyad_duckdb_cannot_run_is_refused_when_saved(small_client, body):
+    """POST /api/dyads saved these (201), then its check, its page and its analyses were 500s."""
+    r = small_client.post("/api/dyads", json=body)
+    assert r.status_code == 422, r.text
+    assert r.headers["content-type"] == "application/problem+json"
+    assert [d["id"] for d in small_client.get("/api/dyads").json() if not d["builtin"]] == []
+
+
+@pytest.mark.parametrize("value", ["Infinity", "-Infinity", "NaN", "1e400"])
+def test_a_setting_that_is_not_finite_is_a_422(small_client, value):
+    """JSON bodies may spell Infinity and NaN (Python's parser reads them): was a 500."""
+    body = json.dumps(_dyad({"actors": ["Militia"]})).replace('"sides"', f'"analysis": {{"horizon_days": {value}}}, "sides"')
+    r = small_client.post("/api/dyads", content=body, headers={"content-type": "application/json"})
+    assert r.status_code == 422 and "horizon_days" in r.json()["detail"], r.text
