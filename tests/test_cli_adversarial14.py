@@ -99,3 +99,53 @@ def test_side_column_values_of_the_columns_type_still_work(capsys, tmp_path, sma
     dyad = _dyad(tmp_path, 'column = {date = ["2007-05-05"]}')
     code, out, err = cli(capsys, "dyad", "check", dyad, "--db", str(small_store))
     assert code == 0, err
+
+
+# ---- jervis extract on files that are not text --------------------------------------------------------
+@pytest.mark.parametrize(
+    "name, head, says",
+    [
+        ("report.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "a PDF document"),
+        ("story.docx", b"PK\x03\x04\x14\x00\x06\x00", "a zip archive"),
+        ("news.txt.gz", b"\x1f\x8b\x08\x00\x00\x00\x00\x00", "gzip-compressed"),
+        ("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "an image"),
+        ("blob.html", b"\x00\x01\x02\x03\xfe\xfd", "binary data"),
+    ],
+)
+def test_extract_on_a_binary_file_names_it(capsys, tmp_path, name, head, says):
+    """A PDF, a .docx, a gzip file or an image was decoded as text with replacement characters
+    and reported as 'language found Romanian (ro), not English: no events extracted', exit 0."""
+    import random
+
+    noise = bytes(random.Random(name).randrange(256) for _ in range(3000))
+    path = tmp_path / name
+    path.write_bytes(head + noise)
+    good = tmp_path / "good.txt"
+    good.write_text("Rockets killed 2 US soldiers at Camp Taji on March 11, 2020.")
+    code, out, err = cli(capsys, "extract", str(path), str(good), "--published", "2020-03-12")
+    assert code == 2 and "Traceback" not in err, err
+    assert f"error: {path}: is {says}" in err and "Romanian" not in err, err
+    assert out.count("\n") == 1  # the good file's event is still extracted
+    from jervis.text.inputs import read_documents
+
+    with pytest.raises(JervisError, match=says):  # the API without on_error raises
+        read_documents([path])
+
+
+@pytest.mark.parametrize("content", [b"", b"  \n\t\n"])
+def test_extract_on_an_empty_file_says_so(capsys, tmp_path, content):
+    """An empty file was exit 0 and not a word: the user could not tell it from an article
+    without events."""
+    path = tmp_path / "empty.txt"
+    path.write_bytes(content)
+    code, _, err = cli(capsys, "extract", str(path))
+    assert code == 2 and f"error: {path}: the file holds no text" in err, err
+
+
+def test_extract_reads_utf16_text_with_its_byte_order_mark(capsys, tmp_path):
+    """A UTF-16 article (Windows Notepad's 'Unicode') was decoded as UTF-8: every other
+    character a NUL, no events, exit 0 and not a word."""
+    path = tmp_path / "story.txt"
+    path.write_text("Rockets killed 2 US soldiers at Camp Taji on March 11, 2020.", encoding="utf-16")
+    code, out, err = cli(capsys, "extract", str(path), "--published", "2020-03-12")
+    assert code == 0 and out.count("\n") == 1 and "Camp Taji" in out, err
