@@ -55,3 +55,19 @@ def test_a_setting_that_is_not_finite_is_a_422(small_client, value):
     body = json.dumps(_dyad({"actors": ["Militia"]})).replace('"sides"', f'"analysis": {{"horizon_days": {value}}}, "sides"')
     r = small_client.post("/api/dyads", content=body, headers={"content-type": "application/json"})
     assert r.status_code == 422 and "horizon_days" in r.json()["detail"], r.text
+
+
+# ---- an extraction that could never be stored ---------------------------------------------------------
+def test_an_extraction_titled_with_a_nul_is_stored_and_reported(small_client):
+    """POST /api/extract took a title with a NUL; storing that extraction stored its good events,
+    then answered 400 ("file name 'web extract ...' contains a NUL character") when it looked up
+    the rows quarantined: the client was told it failed, the extraction was not marked stored."""
+    text = "Rockets killed 2 US soldiers at Camp Taji on March 11, 2020. Yesterday a car bomb killed 5 people in Baghdad."
+    x = small_client.post("/api/extract", json={"text": text, "title": "a\x00b"})
+    assert x.status_code == 200 and len(x.json()["events"]) == 2, x.text
+    r = small_client.post(f"/api/extract/{x.json()['id']}/store", json={"events": []})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert (body["read"], body["stored"], body["quarantined"]) == (2, 1, 1), body
+    assert len(body["quarantine"]) == 1 and "date" in body["quarantine"][0]["reason"]
+    assert small_client.get(f"/api/extract/{x.json()['id']}").json()["stored"]["stored"] == 1
