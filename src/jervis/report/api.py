@@ -76,6 +76,10 @@ def _check_shape(data: dict, path: Path | None) -> None:
     sides = data.get("sides")
     if not isinstance(sides, dict) or not all(isinstance(sides.get(s), dict) for s in ("A", "B")):
         fail("sides must hold A and B")
+    for side in ("A", "B"):  # the page prints each side's count of actions
+        actions = sides[side].get("actions")
+        if not isinstance(actions, int) or isinstance(actions, bool) or actions < 0:
+            fail(f"sides.{side}.actions is {actions!r}, not a count")
     for key in ("settings", "coverage", "counts"):
         if data.get(key) is not None and not isinstance(data[key], dict):
             fail(f"{key} is {type(data[key]).__name__}, not an object")
@@ -92,6 +96,26 @@ def _check_shape(data: dict, path: Path | None) -> None:
             fail(f"directions[{k}].methods must map each method to an object")
         if not isinstance(item.get("notes", []), list):
             fail(f"directions[{k}].notes is not a list")
+        for where, summary in [("effect", item.get("effect")),
+                               *((f"methods.{m}", s) for m, s in (item.get("methods") or {}).items())]:  # fmt: skip
+            problem = _numbers_problem(summary or {})
+            if problem:
+                fail(f"directions[{k}].{where}.{problem}")
+
+
+def _is_number(value: Any) -> bool:
+    return value is None or (isinstance(value, int | float) and not isinstance(value, bool))
+
+
+def _numbers_problem(summary: dict) -> str | None:
+    """What is wrong with the numbers the page formats (estimate, interval, p-value), if anything."""
+    for key in ("estimate", "p_value", "p_value_holm"):
+        if not _is_number(summary.get(key)):
+            return f"{key} is {summary[key]!r}, not a number"
+    ci = summary.get("ci95")
+    if ci is not None and not (isinstance(ci, list) and len(ci) == 2 and all(map(_is_number, ci))):
+        return f"ci95 is {ci!r}, not [low, high]"
+    return None
 
 
 def load_result(result: Any, what: str, keys: set[str], dyad: str) -> dict[str, Any] | None:
