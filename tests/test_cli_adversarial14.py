@@ -149,3 +149,18 @@ def test_extract_reads_utf16_text_with_its_byte_order_mark(capsys, tmp_path):
     path.write_text("Rockets killed 2 US soldiers at Camp Taji on March 11, 2020.", encoding="utf-16")
     code, out, err = cli(capsys, "extract", str(path), "--published", "2020-03-12")
     assert code == 0 and out.count("\n") == 1 and "Camp Taji" in out, err
+
+
+# ---- day-valued settings past any dataset ------------------------------------------------------------
+@pytest.mark.parametrize("key", ["max_lag_days", "lag_selection", "horizon_days", "level_days", "episode_gap_days"])
+def test_a_day_setting_past_a_hundred_years_is_one_line(capsys, tmp_path, small_store, key):
+    """`max_lag_days = 99999999999999999999` (or lag_selection) ran `for lag in range(1,
+    max_lag + 1)` in the regression: an analysis that never ended, on the command line and in the
+    web app's worker (whose queue it then held); others were 'numerical failure' verdicts."""
+    dyad = _dyad(tmp_path, 'actor_regex = ["Militia"]', f"[analysis]\n{key} = 99999999999999999999\n")
+    code, _, err = cli(capsys, "analyze", "--dyad", dyad, "--db", str(small_store))
+    line = one_line_error(code, err)
+    assert key in line and "36,500" in line, line
+    from jervis.analysis.settings import check_settings
+
+    assert check_settings({key: 36_500}) == {key: 36_500}
