@@ -164,3 +164,34 @@ def test_a_day_setting_past_a_hundred_years_is_one_line(capsys, tmp_path, small_
     from jervis.analysis.settings import check_settings
 
     assert check_settings({key: 36_500}) == {key: 36_500}
+
+
+# ---- the Python API with arguments of the wrong type -------------------------------------------------
+@pytest.mark.parametrize("bad", [5, 2.5, ["j.duckdb"], b"j.duckdb"])
+def test_a_db_that_is_no_path_is_named(tmp_path, small_store, bad):
+    """events(db=5) was AttributeError ('int' object has no attribute 'list_tables'),
+    analyze(dyad, db=5) a TypeError from pathlib, dyad_events(db=[]) another AttributeError."""
+    dyad = _dyad(tmp_path, 'actor_regex = ["Militia"]')
+    for call in (lambda: jervis.events(db=bad), lambda: jervis.dyad_events(dyad, db=bad),
+                 lambda: jervis.analyze(dyad, db=bad)):  # fmt: skip
+        with pytest.raises(JervisError, match="db must be"):
+            call()
+
+
+@pytest.mark.parametrize("bad", [None, 5, b"Rockets hit the base on Monday, killing two soldiers."])
+def test_extract_text_takes_text_only(bad):
+    """extract_text(None) and extract_text(5) returned [] (no events, no word), and bytes were
+    read as if text: a caller's bug looked like an article without events."""
+    with pytest.raises(JervisError, match="text must be a str"):
+        jervis.extract_text(bad)
+
+
+def test_extract_paths_of_the_wrong_type_are_named():
+    with pytest.raises(JervisError, match="paths"):  # was TypeError: 'int' object is not iterable
+        jervis.extract(5)
+
+
+def test_analyze_methods_of_the_wrong_type_are_named(tmp_path, small_store):
+    dyad = _dyad(tmp_path, 'actor_regex = ["Militia"]')
+    with pytest.raises(JervisError, match="methods"):  # was TypeError: 'int' object is not iterable
+        jervis.analyze(dyad, db=small_store, methods=5)

@@ -24,6 +24,8 @@ _SQL_TYPES = {
 
 def resolve_db(db: str | Path | None = None) -> Path:
     """--db, else $JERVIS_DB, else ./jervis.duckdb."""
+    if db is not None and not isinstance(db, str | os.PathLike):  # Path(5): a TypeError from pathlib
+        raise JervisError(f"db must be a store path (str or pathlib.Path), not {db!r}")
     return Path(db or os.environ.get("JERVIS_DB") or DEFAULT_DB)
 
 

@@ -392,8 +392,12 @@ def as_engine(db: Any = None, backend: Any = None) -> Engine:
         db = backend
     if isinstance(db, Engine):
         return db
-    if db is None or isinstance(db, (str, Path)):
+    if db is None or isinstance(db, str | os.PathLike):
         return Engine(db=db)
+    from ibis.backends import BaseBackend
+
+    if not isinstance(db, BaseBackend):  # was an AttributeError at the first query
+        raise JervisError(f"db must be a store path (str or pathlib.Path) or an Engine, not {db!r}")
     return Engine.over(db)
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import glob
 import hashlib
 import json
+import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -89,8 +90,10 @@ def blank_datelines(text: str) -> str:
 
 def expand(paths: Iterable[str | Path] | str | Path) -> list[Path]:
     """Files named, found in directories (sorted, recursive, no hidden files) or by globs."""
-    if isinstance(paths, str | Path):
+    if isinstance(paths, str | os.PathLike):
         paths = [paths]
+    elif not isinstance(paths, Iterable) or isinstance(paths, bytes | dict):
+        raise JervisError(f"paths must be a file path or a list of them (str or pathlib.Path), not {paths!r}")
     out: list[Path] = []
     for item in paths:
         path = Path(item)
