@@ -195,3 +195,13 @@ def test_analyze_methods_of_the_wrong_type_are_named(tmp_path, small_store):
     dyad = _dyad(tmp_path, 'actor_regex = ["Militia"]')
     with pytest.raises(JervisError, match="methods"):  # was TypeError: 'int' object is not iterable
         jervis.analyze(dyad, db=small_store, methods=5)
+
+
+def test_ingest_mapping_and_report_out_of_the_wrong_type_are_named(tmp_path, small_store):
+    """ingest(mapping=5) and report(out=5) were TypeErrors from pathlib."""
+    rows = tmp_path / "more.csv"
+    rows.write_text(ROWS)
+    with pytest.raises(JervisError, match="mapping must be"):
+        jervis.ingest([rows], db=small_store, mapping=5)
+    with pytest.raises(JervisError, match="out must be"):
+        jervis.report(_dyad(tmp_path, 'actor_regex = ["Militia"]'), db=small_store, out=5, verdict="v.json")

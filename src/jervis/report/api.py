@@ -200,6 +200,8 @@ _GENERATOR = b'<meta name="generator" content="jervis'  # in the head of every r
 
 def _out_folder(out: str | Path) -> Path:
     """The report's folder, if it can be made: not a file, below a folder (created at the end)."""
+    if not isinstance(out, str | os.PathLike):  # Path(5): a TypeError from pathlib
+        raise JervisError(f"out must be a folder path (str or pathlib.Path), not {out!r}")
     folder = Path(out)
     if folder.exists() and not folder.is_dir():
         raise JervisError("is a file; --out needs a folder (a new one is created)", path=str(folder))

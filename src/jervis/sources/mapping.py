@@ -13,6 +13,7 @@ numeric codes into ISO alpha-3. Nothing is validated here: the store checks ever
 from __future__ import annotations
 
 import codecs
+import os
 import re
 import tomllib
 from collections.abc import Iterator
@@ -145,6 +146,8 @@ def _check_canonical(path: Path, names: Any, section: str) -> None:
 
 def load_mapping(path: str | Path) -> Mapping:
     """Parse and check a mapping file; user mistakes raise JervisError naming the problem."""
+    if not isinstance(path, str | os.PathLike):  # Path(5): a TypeError from pathlib
+        raise JervisError(f"mapping must be a mapping file path (str or pathlib.Path), not {path!r}")
     path = Path(path)
     try:
         text = path.read_bytes().decode("utf-8")
