@@ -205,3 +205,32 @@ def test_ingest_mapping_and_report_out_of_the_wrong_type_are_named(tmp_path, sma
         jervis.ingest([rows], db=small_store, mapping=5)
     with pytest.raises(JervisError, match="out must be"):
         jervis.report(_dyad(tmp_path, 'actor_regex = ["Militia"]'), db=small_store, out=5, verdict="v.json")
+
+
+# ---- TOML files saved with a byte-order mark -------------------------------------------------------
+def test_toml_files_saved_with_a_byte_order_mark_are_read(capsys, tmp_path, small_store):
+    """Windows Notepad saves UTF-8 with a byte-order mark: a dyad, mapping, actor dictionary or
+    dedup config so saved was 'not valid TOML (Invalid statement (at line 1, column 1))'."""
+    from importlib import resources
+
+    from jervis.dedup.config import DedupConfig
+    from jervis.store.actors import ActorDictionary
+
+    bom = "\ufeff"
+    dyad = tmp_path / "bom.toml"
+    dyad.write_text(bom + 'name = "d"\n[sides.A]\nactor_regex = ["Militia"]\n[sides.B]\nactors = ["Army"]\n', encoding="utf-8")
+    code, out, err = cli(capsys, "dyad", "check", str(dyad), "--db", str(small_store))
+    assert code == 0, err
+    mapping = tmp_path / "map.toml"
+    mapping.write_text(bom + '[columns]\ndate = "day"\nevent = "what"\n', encoding="utf-8")
+    rows = tmp_path / "other.csv"
+    rows.write_text("day,what\n2020-01-01,ASSAULT\n")
+    code, out, err = cli(capsys, "ingest", str(rows), "--mapping", str(mapping), "--db", str(small_store))
+    assert code == 0 and "stored 1" in out, err
+    actors = tmp_path / "actors.toml"
+    actors.write_text(bom + '[[actor]]\nname = "Foo"\naliases = ["the boys"]\n', encoding="utf-8")
+    assert ActorDictionary.load(actors).lookup("the boys") is not None
+    shipped = (resources.files("jervis") / "data" / "dedup.toml").read_text("utf-8")
+    config = tmp_path / "dedup.toml"
+    config.write_text(bom + shipped, encoding="utf-8")
+    assert DedupConfig.load(config).threshold == DedupConfig.load().threshold

@@ -44,7 +44,7 @@ class DedupConfig:
             if path is None:
                 text = (resources.files("jervis") / "data" / "dedup.toml").read_text("utf-8")
             else:
-                text = Path(path).read_text("utf-8")
+                text = Path(path).read_text("utf-8-sig")  # Notepad writes a byte-order mark
             data = tomllib.loads(text)
         except FileNotFoundError:
             raise JervisError("no such dedup config file", path=where) from None

@@ -150,7 +150,7 @@ def load_mapping(path: str | Path) -> Mapping:
         raise JervisError(f"mapping must be a mapping file path (str or pathlib.Path), not {path!r}")
     path = Path(path)
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = path.read_bytes().decode("utf-8-sig")  # Notepad writes a byte-order mark
         doc = tomllib.loads(text)
     except IsADirectoryError:
         raise JervisError("is a folder, not a mapping file", path=str(path)) from None

@@ -302,7 +302,7 @@ def load_dyad(path: str | Path | Dyad) -> Dyad:
         raise JervisError(f"a dyad is a TOML file path or a Dyad, not {path!r}")
     try:
         with open(path, "rb") as fh:
-            data = tomllib.loads(fh.read().decode("utf-8"))
+            data = tomllib.loads(fh.read().decode("utf-8-sig"))  # Notepad writes a byte-order mark
     except FileNotFoundError:
         raise JervisError("no such dyad file", path=str(path)) from None
     except IsADirectoryError:
