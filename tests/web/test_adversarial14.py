@@ -71,3 +71,26 @@ def test_an_extraction_titled_with_a_nul_is_stored_and_reported(small_client):
     assert (body["read"], body["stored"], body["quarantined"]) == (2, 1, 1), body
     assert len(body["quarantine"]) == 1 and "date" in body["quarantine"][0]["reason"]
     assert small_client.get(f"/api/extract/{x.json()['id']}").json()["stored"]["stored"] == 1
+
+
+# ---- two saves of one name -----------------------------------------------------------------------
+def test_a_dyad_saved_while_another_of_its_name_is_saved_keeps_both(small_client, monkeypatch):
+    """The free id was chosen from a listing made before the write lock was taken, and the file
+    written with write_text: two saves of one name at once (the listing of the second made
+    before the first was written) wrote the same file, the first dyad lost without a word."""
+    from types import SimpleNamespace
+
+    import jervis.web.analyses as analyses
+
+    first = small_client.post("/api/dyads", json=_dyad({"actors": ["Militia"]}))
+    assert first.status_code == 201 and first.json()["id"] == "d"
+    request = SimpleNamespace(app=small_client.app)  # what the route's functions read of a request
+    stale = {k: v for k, v in analyses.dyad_files(request).items() if k != "d"}
+    monkeypatch.setattr(analyses, "dyad_files", lambda request: dict(stale))  # listed before the first write
+    other = _dyad({"actors": ["Militia"]})
+    other["sides"]["A"]["label"] = "a2"
+    second = analyses.save_dyad(request, other)
+    monkeypatch.undo()
+    assert second["id"] != "d"
+    assert 'label = "a"' in small_client.get("/api/dyads/d").json()["toml"]  # the first is intact
+    assert 'label = "a2"' in small_client.get(f"/api/dyads/{second['id']}").json()["toml"]
