@@ -234,3 +234,15 @@ def test_toml_files_saved_with_a_byte_order_mark_are_read(capsys, tmp_path, smal
     config = tmp_path / "dedup.toml"
     config.write_text(bom + shipped, encoding="utf-8")
     assert DedupConfig.load(config).threshold == DedupConfig.load().threshold
+
+
+@pytest.mark.parametrize(
+    "kwargs, named",
+    [({"top": "x"}, "top"), ({"top": 2.5}, "top"), ({"jobs": "x"}, "jobs"), ({"jobs": 0}, "jobs"),
+     ({"dyads": 5}, "dyads"), ({"country": 5}, "filter"), ({"events": 5}, "filter")],
+)  # fmt: skip
+def test_screen_arguments_of_the_wrong_type_are_named(small_store, kwargs, named):
+    """screen(top="x") and (jobs="x") were TypeErrors ('<' not supported), top=2.5 a DuckDB
+    InvalidInputException, dyads=5 and country=5 TypeErrors ('int' object is not iterable)."""
+    with pytest.raises(JervisError, match=named):
+        jervis.screen(db=small_store, **kwargs)
