@@ -246,3 +246,16 @@ def test_screen_arguments_of_the_wrong_type_are_named(small_store, kwargs, named
     InvalidInputException, dyads=5 and country=5 TypeErrors ('int' object is not iterable)."""
     with pytest.raises(JervisError, match=named):
         jervis.screen(db=small_store, **kwargs)
+
+
+def test_validate_and_deduplicate_arguments_are_checked():
+    """validate(runs="x") was a TypeError, validate(runs=0) a study of nothing (the command
+    refuses both), deduplicate(config=5) a TypeError from pathlib."""
+    for kwargs, named in (({"runs": "x"}, "runs"), ({"runs": 0}, "runs"), ({"runs": 1, "n_days": 1}, "n_days"),
+                          ({"runs": 1, "seed": -1}, "seed"), ({"runs": 10**6}, "runs")):  # fmt: skip
+        with pytest.raises(JervisError, match=named):
+            jervis.validate(**kwargs)
+    from jervis.dedup.config import DedupConfig
+
+    with pytest.raises(JervisError, match="config must be"):
+        DedupConfig.load(5)
