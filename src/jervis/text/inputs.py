@@ -152,7 +152,7 @@ def read_file(path: Path, on_error: Callable[[JervisError], None] | None = None)
         data = path.read_bytes()
     except OSError as exc:
         raise JervisError(f"cannot read file ({exc.strerror})", path=str(path)) from None
-    problem = _not_text(data)
+    problem = _not_text(data, records=path.suffix.lower() in _JSONL_EXT)
     if problem is not None:  # was decoded with replacement characters: "language found Romanian"
         exc = JervisError(problem, path=str(path))
         if on_error is None:
@@ -182,12 +182,13 @@ _MAGIC = ((b"%PDF", "a PDF document"), (b"PK\x03\x04", "a zip archive (a .docx, 
           (b"\xd0\xcf\x11\xe0", "an old Microsoft Office file"))  # fmt: skip
 
 
-def _not_text(data: bytes) -> str | None:
-    """Why these bytes are no article to read (None when they are text)."""
+def _not_text(data: bytes, records: bool = False) -> str | None:
+    """Why these bytes are no article to read (None when they are text). An empty file of
+    ``records`` (JSON lines) is none: its records are counted, and there are none."""
     from jervis.store.db import is_duckdb_header
 
     if not data.strip():
-        return "the file holds no text"
+        return None if records else "the file holds no text"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its byte-order mark: read as such
         return None
     what = next((kind for magic, kind in _MAGIC if data.startswith(magic)), None)
