@@ -64,3 +64,30 @@ def test_a_side_without_a_count_of_actions_is_named(actions):
     data["sides"]["B"]["actions"] = actions
     with pytest.raises(JervisError, match="sides.B.actions"):
         load_verdict(data)
+
+
+def _broken_extra(kind: str, change) -> dict:
+    from tests.report.test_charts import _hawkes_json, _policies_json
+
+    data = _hawkes_json() if kind == "hawkes" else _policies_json()
+    change(data)
+    return data
+
+
+@pytest.mark.parametrize(
+    "kind, change, named",
+    [
+        ("hawkes", lambda d: d.update(half_life_days="x"), "half_life_days"),
+        ("hawkes", lambda d: d.update(gof="x"), "gof"),
+        ("hawkes", lambda d: d["effects"][0].pop("from"), "'from' and 'to'"),
+        ("policies", lambda d: d["difference"][0].update(interval90="x"), "interval90"),
+    ],
+)
+def test_a_hawkes_or_policies_field_the_charts_read_is_checked(kind, change, named):
+    """Each was an AttributeError, KeyError or ValueError traceback drawing the page."""
+    from jervis.report.api import load_result
+
+    keys = {"effects"} if kind == "hawkes" else {"policies", "difference"}
+    with pytest.raises(JervisError, match=named):
+        load_result(_broken_extra(kind, change), kind, keys, "d")
+    assert load_result(_broken_extra(kind, lambda d: None), kind, keys, "d")["dyad"] == "d"

@@ -147,11 +147,33 @@ def load_result(result: Any, what: str, keys: set[str], dyad: str) -> dict[str, 
                               f"with `jervis {what} --dyad DYAD.toml --json`)", path=str(path or ""))  # fmt: skip
         if any(i.get("path") is not None and not isinstance(i["path"], dict) for i in items):
             raise JervisError(f"not a {what} JSON file (a path of {key} is not an object)", path=str(path or ""))
+    problem = _extras_problem(result)
+    if problem:  # the charts read these too (were AttributeError, KeyError, ValueError tracebacks)
+        raise JervisError(f"not a {what} JSON file ({problem}; make one with `jervis {what} --dyad "
+                          "DYAD.toml --json`)", path=str(path or ""))  # fmt: skip
     result = _plain(json.loads(json.dumps(result, default=str)))  # numpy, dates: JSON values
     if result.get("dyad") not in (None, dyad):
         raise JervisError(f"the {what} result is for {result.get('dyad')!r}, not for this dyad "
                           f"({dyad!r})", path=str(path or ""))  # fmt: skip
     return result
+
+
+def _extras_problem(result: dict) -> str | None:
+    """What is wrong with the other fields of a hawkes or policies result the charts read."""
+    for key in ("half_life_days", "policies", "difference", "effects"):
+        items = result.get(key)
+        if items is not None and (not isinstance(items, list) or not all(isinstance(i, dict) for i in items)):
+            return f"{key} must be a list of objects"
+    if result.get("gof") is not None and not isinstance(result["gof"], dict):
+        return "gof must be an object"
+    for key in ("effects", "half_life_days"):
+        if any(not isinstance(i.get(side), str) for i in result.get(key) or () for side in ("from", "to")):
+            return f"each of {key} needs 'from' and 'to' names"
+    for item in result.get("difference") or ():
+        interval = item.get("interval90")
+        if interval is not None and not (isinstance(interval, list) and len(interval) == 2):
+            return f"interval90 {interval!r} is not [low, high]"
+    return None
 
 
 def _plain(value: Any) -> Any:
