@@ -259,3 +259,26 @@ def test_validate_and_deduplicate_arguments_are_checked():
 
     with pytest.raises(JervisError, match="config must be"):
         DedupConfig.load(5)
+
+
+# ---- --db naming a lake's catalogue -------------------------------------------------------------------
+def test_a_lakes_catalogue_is_not_taken_for_a_store(capsys, tmp_path):
+    """`jervis ingest x.csv --db LAKE/_catalog.duckdb` said 'stored 2' and put the rows in the
+    catalogue's empty events table, which no read of the lake looks at: `jervis events --lake
+    LAKE` never showed them, and the catalogue's provenance no longer matched the lake."""
+    lake = tmp_path / "lake"
+    rows = tmp_path / "rows.csv"
+    rows.write_text(ROWS)
+    assert cli(capsys, "ingest", str(rows), "--lake", str(lake))[0] == 0
+    catalogue = lake / "_catalog.duckdb"
+    before = catalogue.read_bytes()
+    more = tmp_path / "more.csv"
+    more.write_text("date,event\n2021-01-01,ASSAULT\n")
+    for args in (["ingest", str(more), "--db", str(catalogue)], ["events", "--db", str(catalogue)],
+                 ["analyze", "--dyad", _dyad(tmp_path, 'actor_regex = ["Militia"]'), "--db", str(catalogue)]):  # fmt: skip
+        code, _, err = cli(capsys, *args)
+        assert "--lake" in one_line_error(code, err), args
+    assert catalogue.read_bytes() == before
+    with pytest.raises(JervisError, match="--lake"):
+        jervis.events(db=catalogue)
+    assert len(jervis.events(db=jervis.store.engine.make_engine(lake=lake))) == 2

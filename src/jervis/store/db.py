@@ -104,6 +104,16 @@ def check_store_path(path: Path) -> None:
         )
 
 
+def check_not_lake_catalog(path: str | Path) -> None:
+    """A --db naming an event lake's catalogue is refused: rows ingested there went into a table
+    no read of the lake looks at (its events are the Parquet files beside it)."""
+    from jervis.store.lake import CATALOG
+
+    if Path(path).name == CATALOG:
+        raise JervisError("is an event lake's catalogue, not a store; give the lake's folder "
+                          "with --lake instead of --db", path=str(path))  # fmt: skip
+
+
 def check_export_path(out: Path, lake: str | Path | None = None) -> None:
     """An export (--out) never overwrites a DuckDB database (the store it was read from, or
     another) nor lands inside the event lake being read (a foreign Parquet file there breaks

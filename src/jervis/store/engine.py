@@ -125,6 +125,10 @@ class Engine:
         # first mistake first (a missing dyad file before a missing store).
         self.lake = Path(self.lake) if self.lake is not None else None
         self.db = resolve_db(self.db) if self.lake is None else self.db
+        if self.lake is None:
+            from jervis.store.db import check_not_lake_catalog
+
+            check_not_lake_catalog(self.db)
 
     @classmethod
     def over(cls, backend: Any, *, fusion: bool = True) -> Engine:
