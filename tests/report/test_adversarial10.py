@@ -18,7 +18,7 @@ from jervis.report.api import load_verdict
 VERDICT = {
     "dyad": "d", "period": {"start": "2006-01-01", "end": "2006-12-31"}, "bin": "day",
     "actions": "initiated", "unit": "actions",
-    "sides": {"A": {"label": "a"}, "B": {"label": "b"}}, "counts": {"A": 1, "B": 1},
+    "sides": {"A": {"label": "a", "actions": 1}, "B": {"label": "b", "actions": 1}}, "counts": {"A": 1, "B": 1},
     "settings": {"methods": ["count_regression"]}, "coverage": {}, "notes": [],
     "directions": [{"from": "A", "to": "B", "verdict": "inconclusive", "summary": "", "reason": None,
                     "effect": None, "methods": {"count_regression": {"applicable": False}},

@@ -68,6 +68,12 @@ def analyze_dyad(
 MAX_SPAN_DAYS = 100 * 365 + 25  # a century of days: more is stray dates, not a dyad's history
 
 
+def _listed(methods: Any) -> Any:
+    """Methods as a list when given as a collection; anything else goes to the settings check,
+    which names it (list(5) was a TypeError)."""
+    return list(methods) if isinstance(methods, list | tuple | set | frozenset) else methods
+
+
 def load_series(
     dyad: Any = None,
     db: str | Path | None = None,
@@ -100,7 +106,7 @@ def load_series(
             "or an event frame (jervis.analyze(events=frame))"
         )
     check_settings(table, where=f"{path}: [analysis]" if path else "[analysis]")
-    merged = resolve(table, settings, {"bin": bin, "methods": list(methods) if methods else None})
+    merged = resolve(table, settings, {"bin": bin, "methods": _listed(methods) or None})
     dates = pd.to_datetime(events["date"], errors="coerce") if "date" in events and len(events) else None
     if dates is not None:
         _check_span(dates, start, end)
@@ -180,7 +186,7 @@ def _check_silence(events: pd.DataFrame, dates: pd.Series, start: Any, end: Any)
 
 def _from_store(dyad: Any, db: Any, hint: str) -> tuple[pd.DataFrame, list[dict]]:
     """The dyad's events and the spans its sources did not cover (between ingested files)."""
-    from jervis.store.db import resolve_db
+    from jervis.store.db import check_not_lake_catalog, resolve_db
     from jervis.store.engine import Engine
     from jervis.store.query import dyad_events, source_gaps
 
@@ -189,4 +195,5 @@ def _from_store(dyad: Any, db: Any, hint: str) -> tuple[pd.DataFrame, list[dict]
     path = resolve_db(db)
     if not path.exists():
         raise JervisError(f"no such store; {hint}", path=str(path))
+    check_not_lake_catalog(path)
     return dyad_events(dyad, path), source_gaps(dyad, path)

@@ -9,6 +9,7 @@ name), never a traceback and never an "inconclusive" verdict that hides the mist
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -44,12 +45,18 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-def _whole(low: int) -> Callable[[str, Any], int]:
+MAX_DAYS = 36_500  # a hundred years: more than any dataset covers; beyond it a lag loop never ends
+
+
+def _whole(low: int, high: int | None = None) -> Callable[[str, Any], int]:
     def check(key: str, value: Any) -> int:
-        if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if not number or not math.isfinite(value) or value != int(value):  # int(inf), int(nan) raise
             raise JervisError(f"{key} must be a whole number, not {value!r}")
         if value < low:
             raise JervisError(f"{key} must be at least {low}, not {value!r}")
+        if high is not None and value > high:
+            raise JervisError(f"{key} must be at most {high:,} days (a hundred years), not {value!r}")
         return int(value)
 
     return check
@@ -75,9 +82,9 @@ def _flag(key: str, value: Any) -> bool:
 def _lag_selection(key: str, value: Any) -> str | int:
     if value in ("aic", "bic"):
         return value
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_DAYS:
         return value
-    raise JervisError(f"{key} must be 'aic', 'bic' or a number of days, not {value!r}")
+    raise JervisError(f"{key} must be 'aic', 'bic' or a number of days from 1 to {MAX_DAYS:,}, not {value!r}")
 
 
 def _threshold(key: str, value: Any) -> str | int:
@@ -125,20 +132,20 @@ def _methods(key: str, value: Any) -> list[str] | None:
 CHECKS: dict[str, Callable[[str, Any], Any]] = {
     "actions": _choice(*ACTIONS),
     "bin": _choice(*BINS),
-    "horizon_days": _whole(1),
-    "max_lag_days": _whole(0),
+    "horizon_days": _whole(1, MAX_DAYS),
+    "max_lag_days": _whole(0, MAX_DAYS),
     "lag_selection": _lag_selection,
-    "trend_every_days": _whole(7),
-    "level_days": _whole(0),
+    "trend_every_days": _whole(7, MAX_DAYS),
+    "level_days": _whole(0, MAX_DAYS),
     "season": _flag,
     "dispersion": _choice("ml", "moments"),
     "var_occurrence": _flag,
     "min_incidents": _whole(1),
     "min_active_bins": _whole(1),
-    "episode_gap_days": _whole(1),
-    "episode_window_days": _whole(1),
+    "episode_gap_days": _whole(1, MAX_DAYS),
+    "episode_window_days": _whole(1, MAX_DAYS),
     "episode_threshold": _threshold,
-    "coverage_gap_days": _whole(0),
+    "coverage_gap_days": _whole(0, MAX_DAYS),
     "exclude": _spans,
     "robustness": _flag,
     "n_placebo": _whole(20),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -39,12 +40,14 @@ class DedupConfig:
     @classmethod
     def load(cls, path: str | Path | None = None) -> DedupConfig:
         """The shipped settings, or a user's file with the same tables."""
+        if path is not None and not isinstance(path, str | os.PathLike):  # Path(5): a TypeError
+            raise JervisError(f"config must be a dedup config file path (str or pathlib.Path), not {path!r}")
         where = str(path) if path else "jervis/data/dedup.toml"
         try:
             if path is None:
                 text = (resources.files("jervis") / "data" / "dedup.toml").read_text("utf-8")
             else:
-                text = Path(path).read_text("utf-8")
+                text = Path(path).read_text("utf-8-sig")  # Notepad writes a byte-order mark
             data = tomllib.loads(text)
         except FileNotFoundError:
             raise JervisError("no such dedup config file", path=where) from None

@@ -76,6 +76,10 @@ def _check_shape(data: dict, path: Path | None) -> None:
     sides = data.get("sides")
     if not isinstance(sides, dict) or not all(isinstance(sides.get(s), dict) for s in ("A", "B")):
         fail("sides must hold A and B")
+    for side in ("A", "B"):  # the page prints each side's count of actions
+        actions = sides[side].get("actions")
+        if not isinstance(actions, int) or isinstance(actions, bool) or actions < 0:
+            fail(f"sides.{side}.actions is {actions!r}, not a count")
     for key in ("settings", "coverage", "counts"):
         if data.get(key) is not None and not isinstance(data[key], dict):
             fail(f"{key} is {type(data[key]).__name__}, not an object")
@@ -92,6 +96,26 @@ def _check_shape(data: dict, path: Path | None) -> None:
             fail(f"directions[{k}].methods must map each method to an object")
         if not isinstance(item.get("notes", []), list):
             fail(f"directions[{k}].notes is not a list")
+        for where, summary in [("effect", item.get("effect")),
+                               *((f"methods.{m}", s) for m, s in (item.get("methods") or {}).items())]:  # fmt: skip
+            problem = _numbers_problem(summary or {})
+            if problem:
+                fail(f"directions[{k}].{where}.{problem}")
+
+
+def _is_number(value: Any) -> bool:
+    return value is None or (isinstance(value, int | float) and not isinstance(value, bool))
+
+
+def _numbers_problem(summary: dict) -> str | None:
+    """What is wrong with the numbers the page formats (estimate, interval, p-value), if anything."""
+    for key in ("estimate", "p_value", "p_value_holm"):
+        if not _is_number(summary.get(key)):
+            return f"{key} is {summary[key]!r}, not a number"
+    ci = summary.get("ci95")
+    if ci is not None and not (isinstance(ci, list) and len(ci) == 2 and all(map(_is_number, ci))):
+        return f"ci95 is {ci!r}, not [low, high]"
+    return None
 
 
 def load_result(result: Any, what: str, keys: set[str], dyad: str) -> dict[str, Any] | None:
@@ -123,11 +147,33 @@ def load_result(result: Any, what: str, keys: set[str], dyad: str) -> dict[str, 
                               f"with `jervis {what} --dyad DYAD.toml --json`)", path=str(path or ""))  # fmt: skip
         if any(i.get("path") is not None and not isinstance(i["path"], dict) for i in items):
             raise JervisError(f"not a {what} JSON file (a path of {key} is not an object)", path=str(path or ""))
+    problem = _extras_problem(result)
+    if problem:  # the charts read these too (were AttributeError, KeyError, ValueError tracebacks)
+        raise JervisError(f"not a {what} JSON file ({problem}; make one with `jervis {what} --dyad "
+                          "DYAD.toml --json`)", path=str(path or ""))  # fmt: skip
     result = _plain(json.loads(json.dumps(result, default=str)))  # numpy, dates: JSON values
     if result.get("dyad") not in (None, dyad):
         raise JervisError(f"the {what} result is for {result.get('dyad')!r}, not for this dyad "
                           f"({dyad!r})", path=str(path or ""))  # fmt: skip
     return result
+
+
+def _extras_problem(result: dict) -> str | None:
+    """What is wrong with the other fields of a hawkes or policies result the charts read."""
+    for key in ("half_life_days", "policies", "difference", "effects"):
+        items = result.get(key)
+        if items is not None and (not isinstance(items, list) or not all(isinstance(i, dict) for i in items)):
+            return f"{key} must be a list of objects"
+    if result.get("gof") is not None and not isinstance(result["gof"], dict):
+        return "gof must be an object"
+    for key in ("effects", "half_life_days"):
+        if any(not isinstance(i.get(side), str) for i in result.get(key) or () for side in ("from", "to")):
+            return f"each of {key} needs 'from' and 'to' names"
+    for item in result.get("difference") or ():
+        interval = item.get("interval90")
+        if interval is not None and not (isinstance(interval, list) and len(interval) == 2):
+            return f"interval90 {interval!r} is not [low, high]"
+    return None
 
 
 def _plain(value: Any) -> Any:
@@ -176,6 +222,8 @@ _GENERATOR = b'<meta name="generator" content="jervis'  # in the head of every r
 
 def _out_folder(out: str | Path) -> Path:
     """The report's folder, if it can be made: not a file, below a folder (created at the end)."""
+    if not isinstance(out, str | os.PathLike):  # Path(5): a TypeError from pathlib
+        raise JervisError(f"out must be a folder path (str or pathlib.Path), not {out!r}")
     folder = Path(out)
     if folder.exists() and not folder.is_dir():
         raise JervisError("is a file; --out needs a folder (a new one is created)", path=str(folder))

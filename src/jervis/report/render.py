@@ -87,13 +87,12 @@ def _direction_view(ctx: ReportContext, item: dict[str, Any]) -> dict[str, Any]:
     key = f"{item['from']}->{item['to']}"
     effect = item.get("effect") or {}
     effect_text = None
-    if effect.get("estimate") is not None and effect.get("ci95"):
-        lo, hi = effect["ci95"]
+    if effect.get("estimate") is not None:
+        lo, hi = effect.get("ci95") or (None, None)
         days = effect.get("horizon_days")
         over = f" over the next {days} days" if days else ""
-        effect_text = (
-            f"Rate ratio {effect['estimate']:.2f} (95% interval {lo:.2f} to {hi:.2f}){over}"
-        )
+        interval = "" if lo is None or hi is None else f" (95% interval {lo:.2f} to {hi:.2f})"
+        effect_text = f"Rate ratio {effect['estimate']:.2f}{interval}{over}"
     notes = [str(n.get("text", n)) if isinstance(n, dict) else str(n) for n in item.get("notes") or []]
     confounding = item.get("confounding") or {}
     suspected = None

@@ -13,6 +13,7 @@ numeric codes into ISO alpha-3. Nothing is validated here: the store checks ever
 from __future__ import annotations
 
 import codecs
+import os
 import re
 import tomllib
 from collections.abc import Iterator
@@ -145,9 +146,11 @@ def _check_canonical(path: Path, names: Any, section: str) -> None:
 
 def load_mapping(path: str | Path) -> Mapping:
     """Parse and check a mapping file; user mistakes raise JervisError naming the problem."""
+    if not isinstance(path, str | os.PathLike):  # Path(5): a TypeError from pathlib
+        raise JervisError(f"mapping must be a mapping file path (str or pathlib.Path), not {path!r}")
     path = Path(path)
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = path.read_bytes().decode("utf-8-sig")  # Notepad writes a byte-order mark
         doc = tomllib.loads(text)
     except IsADirectoryError:
         raise JervisError("is a folder, not a mapping file", path=str(path)) from None

@@ -195,7 +195,7 @@ class ActorDictionary:
 def _read_file(path: str, source: str) -> list[Actor]:
     try:
         with open(path, "rb") as fh:
-            data = tomllib.loads(fh.read().decode("utf-8"))
+            data = tomllib.loads(fh.read().decode("utf-8-sig"))  # Notepad writes a byte-order mark
     except FileNotFoundError:
         raise JervisError("actor dictionary not found", path=path) from None
     except OSError as exc:

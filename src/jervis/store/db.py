@@ -24,6 +24,8 @@ _SQL_TYPES = {
 
 def resolve_db(db: str | Path | None = None) -> Path:
     """--db, else $JERVIS_DB, else ./jervis.duckdb."""
+    if db is not None and not isinstance(db, str | os.PathLike):  # Path(5): a TypeError from pathlib
+        raise JervisError(f"db must be a store path (str or pathlib.Path), not {db!r}")
     return Path(db or os.environ.get("JERVIS_DB") or DEFAULT_DB)
 
 
@@ -100,6 +102,16 @@ def check_store_path(path: Path) -> None:
             "give --db a new or existing .duckdb path)",
             path=str(path),
         )
+
+
+def check_not_lake_catalog(path: str | Path) -> None:
+    """A --db naming an event lake's catalogue is refused: rows ingested there went into a table
+    no read of the lake looks at (its events are the Parquet files beside it)."""
+    from jervis.store.lake import CATALOG
+
+    if Path(path).name == CATALOG:
+        raise JervisError("is an event lake's catalogue, not a store; give the lake's folder "
+                          "with --lake instead of --db", path=str(path))  # fmt: skip
 
 
 def check_export_path(out: Path, lake: str | Path | None = None) -> None:

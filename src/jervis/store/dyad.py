@@ -123,6 +123,42 @@ def check_regex(pattern: str) -> str | None:
     return None
 
 
+_SQL_TYPES = {"date32[day]": ("DATE", "a YYYY-MM-DD date"), "int32": ("INTEGER", "a whole number"),
+              "int16": ("SMALLINT", "a whole number"), "double": ("DOUBLE", "a number")}  # fmt: skip
+
+
+def _check_typed(where: str, column: str, values: list[str], path: str) -> None:
+    """Values a side matches in a typed column must convert to its type, as DuckDB converts
+    them when the rule runs (a date column matched against "x" failed only then)."""
+    import duckdb
+
+    from jervis.store.schema import ARROW_SCHEMA
+
+    sql_type, kind = _SQL_TYPES.get(str(ARROW_SCHEMA.field(column).type), (None, ""))
+    if sql_type is None:
+        return
+    con = duckdb.connect()
+    for value in values:
+        try:
+            con.execute(f"SELECT CAST(? AS {sql_type})", [value]).fetchone()
+        except duckdb.Error:
+            raise JervisError(f"{where}: {value!r} is not {kind}, as the column {column!r} holds",
+                              path=path) from None  # fmt: skip
+
+
+def _no_nul(value: Any, where: str, path: str) -> None:
+    """Dyad rules run as SQL literals, which end at a NUL character: refuse one anywhere."""
+    if isinstance(value, str) and "\x00" in value:
+        raise JervisError(f"{where} {value!r} contains a NUL character", path=path)
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            _no_nul(key, where or "a key", path)
+            _no_nul(inner, f"{where}.{key}" if where else str(key), path)
+    elif isinstance(value, list | tuple):
+        for inner in value:
+            _no_nul(inner, where, path)
+
+
 def _side(name: str, data: _SideFile, path: str) -> Side:
     regex = _list(data.actor_regex)
     for pattern in regex:
@@ -141,6 +177,7 @@ def _side(name: str, data: _SideFile, path: str) -> Side:
                 path=path,
             )
         column[key] = _list(value)
+        _check_typed(f"sides.{name}.column.{key}", key, column[key], path)
     side = Side(
         label=data.label if data.label is not None else name,
         actors=_list(data.actors),
@@ -172,6 +209,7 @@ def parse_dyad(data: dict, path: str = "<dyad>") -> Dyad:
         raw = _DyadFile.model_validate(data)
     except ValidationError as exc:
         raise schema_error(exc, path=path, what="dyad file", model=_DyadFile) from None
+    _no_nul(data, "", path)
     unknown_sides = sorted(set(raw.sides) - set(SIDES))
     if unknown_sides or set(raw.sides) != set(SIDES):
         hint = "".join(nearest(s, SIDES) for s in unknown_sides[:1])
@@ -264,7 +302,7 @@ def load_dyad(path: str | Path | Dyad) -> Dyad:
         raise JervisError(f"a dyad is a TOML file path or a Dyad, not {path!r}")
     try:
         with open(path, "rb") as fh:
-            data = tomllib.loads(fh.read().decode("utf-8"))
+            data = tomllib.loads(fh.read().decode("utf-8-sig"))  # Notepad writes a byte-order mark
     except FileNotFoundError:
         raise JervisError("no such dyad file", path=str(path)) from None
     except IsADirectoryError:

@@ -125,6 +125,10 @@ class Engine:
         # first mistake first (a missing dyad file before a missing store).
         self.lake = Path(self.lake) if self.lake is not None else None
         self.db = resolve_db(self.db) if self.lake is None else self.db
+        if self.lake is None:
+            from jervis.store.db import check_not_lake_catalog
+
+            check_not_lake_catalog(self.db)
 
     @classmethod
     def over(cls, backend: Any, *, fusion: bool = True) -> Engine:
@@ -392,8 +396,12 @@ def as_engine(db: Any = None, backend: Any = None) -> Engine:
         db = backend
     if isinstance(db, Engine):
         return db
-    if db is None or isinstance(db, (str, Path)):
+    if db is None or isinstance(db, str | os.PathLike):
         return Engine(db=db)
+    from ibis.backends import BaseBackend
+
+    if not isinstance(db, BaseBackend):  # was an AttributeError at the first query
+        raise JervisError(f"db must be a store path (str or pathlib.Path) or an Engine, not {db!r}")
     return Engine.over(db)
 
 

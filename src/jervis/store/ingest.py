@@ -41,7 +41,7 @@ from jervis.sources.base import (
     zip_members,
 )
 from jervis.store.actors import ActorDictionary
-from jervis.store.db import connect, resolve_db
+from jervis.store.db import check_not_lake_catalog, connect, resolve_db
 from jervis.store.lake import catalog_path, merge_into_lake
 from jervis.store.schema import COLUMNS
 from jervis.store.validate import check_batch
@@ -228,6 +228,8 @@ def ingest_counts(
         except OSError as exc:
             raise JervisError(f"cannot create the lake ({exc.strerror or exc})", path=str(lake)) from None
         db = catalog_path(lake)
+    else:
+        check_not_lake_catalog(resolve_db(db))
     total = IngestCounts()
     files = expand_paths(paths, total.skipped)
     dictionary = ActorDictionary.load(*([actors] if isinstance(actors, str | Path) else actors))

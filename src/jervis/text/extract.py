@@ -252,8 +252,12 @@ def extract_texts(
     """Batch form of extract_text: (text, published, doc_id, url) per document."""
     if backend not in ("rules", "spacy"):
         raise JervisError(f"unknown backend {backend!r}: use 'rules' or 'spacy'")
+    docs = list(docs)
+    for doc in docs:  # None or a number gave no events and no word; bytes were read as text
+        if not isinstance(doc[0], str):
+            raise JervisError(f"text must be a str, not {type(doc[0]).__name__}")
     with _older_objects_frozen():
-        return _extract_texts(list(docs), backend)
+        return _extract_texts(docs, backend)
 
 
 @contextmanager

@@ -27,6 +27,7 @@ from __future__ import annotations
 import glob
 import hashlib
 import json
+import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -89,8 +90,10 @@ def blank_datelines(text: str) -> str:
 
 def expand(paths: Iterable[str | Path] | str | Path) -> list[Path]:
     """Files named, found in directories (sorted, recursive, no hidden files) or by globs."""
-    if isinstance(paths, str | Path):
+    if isinstance(paths, str | os.PathLike):
         paths = [paths]
+    elif not isinstance(paths, Iterable) or isinstance(paths, bytes | dict):
+        raise JervisError(f"paths must be a file path or a list of them (str or pathlib.Path), not {paths!r}")
     out: list[Path] = []
     for item in paths:
         path = Path(item)
@@ -146,9 +149,20 @@ def read_file(path: Path, on_error: Callable[[JervisError], None] | None = None)
     """Documents in one file, by extension or, failing that, by content (``on_error``: see
     :func:`read_documents`)."""
     try:
-        raw = path.read_text(encoding="utf-8", errors="replace")
+        data = path.read_bytes()
     except OSError as exc:
         raise JervisError(f"cannot read file ({exc.strerror})", path=str(path)) from None
+    problem = _not_text(data, records=path.suffix.lower() in _JSONL_EXT)
+    if problem is not None:  # was decoded with replacement characters: "language found Romanian"
+        exc = JervisError(problem, path=str(path))
+        if on_error is None:
+            raise exc
+        on_error(exc)
+        return []
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raw = data.decode("utf-16", errors="replace")
+    else:
+        raw = data.decode("utf-8", errors="replace")
     kind = _kind(path, raw)
     if kind == "jsonl":
         return _read_jsonl(path, raw, on_error)
@@ -160,6 +174,31 @@ def read_file(path: Path, on_error: Callable[[JervisError], None] | None = None)
         return [doc]
     text = drop_boilerplate(raw)
     return [Document(text, None, _named_id(path.stem, text))]
+
+
+_MAGIC = ((b"%PDF", "a PDF document"), (b"PK\x03\x04", "a zip archive (a .docx, .xlsx or .epub is one)"),
+          (b"\x1f\x8b", "gzip-compressed"), (b"BZh", "bzip2-compressed"), (b"\xfd7zXZ", "xz-compressed"),
+          (b"\x89PNG", "an image"), (b"\xff\xd8\xff", "an image"), (b"GIF8", "an image"),
+          (b"\xd0\xcf\x11\xe0", "an old Microsoft Office file"))  # fmt: skip
+
+
+def _not_text(data: bytes, records: bool = False) -> str | None:
+    """Why these bytes are no article to read (None when they are text). An empty file of
+    ``records`` (JSON lines) is none: its records are counted, and there are none."""
+    from jervis.store.db import is_duckdb_header
+
+    if not data.strip():
+        return None if records else "the file holds no text"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its byte-order mark: read as such
+        return None
+    what = next((kind for magic, kind in _MAGIC if data.startswith(magic)), None)
+    if what is None and is_duckdb_header(data[:16]):
+        what = "a DuckDB database"
+    if what is None and b"\x00" in data[:8192]:
+        what = "binary data (NUL bytes)"
+    if what is None:
+        return None
+    return f"is {what}, not text; give a text, HTML, feed or JSONL file"
 
 
 def _kind(path: Path, raw: str) -> str:

@@ -162,14 +162,20 @@ def save_dyad(request: Request, data: dict[str, Any]) -> dict[str, Any]:
     except JervisError as exc:
         raise Problem(422, "Invalid dyad", str(exc)) from None
     state = state_of(request)
-    taken = dyad_files(request)
     base = _slug(data["name"])
-    dyad_id, n = base, 1
-    while dyad_id in taken:
-        n += 1
-        dyad_id = f"{base}-{n}"
     with state.write_lock:
-        (state.dirs["dyads"] / f"{dyad_id}.toml").write_text(text, encoding="utf-8")
+        taken = dyad_files(request)
+        dyad_id, n = base, 1
+        while True:
+            if dyad_id not in taken:
+                try:  # never over a file another save has just written (it was not listed yet)
+                    with open(state.dirs["dyads"] / f"{dyad_id}.toml", "x", encoding="utf-8") as fh:
+                        fh.write(text)
+                    break
+                except FileExistsError:
+                    pass
+            n += 1
+            dyad_id = f"{base}-{n}"
     return {"id": dyad_id, "toml": text}
 
 

@@ -208,11 +208,12 @@ def store_extraction(request: Request, ext_id: str, decisions: list[Decision]) -
         ids.append(event_id)
     counts = {"read": 0, "stored": 0, "quarantined": 0, "duplicates": 0, "updated": 0}
     source_name = f"web extract {ext_id}" + (f": {record['title']}" if record.get("title") else "")
+    source_name = source_name.replace("\x00", "")[:300]  # the quarantine is looked up by this name
     quarantine: list[dict[str, Any]] = []
     with state.write_lock:
         try:
             if rows:
-                counts = ingest_rows(rows, source_name[:300], db=state.db)
+                counts = ingest_rows(rows, source_name, db=state.db)
                 if counts["quarantined"]:  # those are not in the store: not reported, no edits kept
                     state.invalidate()
                     ids = _in_store(request, ids)
@@ -223,7 +224,7 @@ def store_extraction(request: Request, ext_id: str, decisions: list[Decision]) -
     if counts["quarantined"]:
         from jervis.store.inspect import quarantined
 
-        quarantine = quarantined(source_file=source_name[:300], limit=100, backend=state.backend())
+        quarantine = quarantined(source_file=source_name, limit=100, backend=state.backend())
     result = {**counts, "event_ids": ids, "dropped": dropped, "edits": len(edits),
               "quarantine": quarantine}  # fmt: skip
     record["stored"] = {**result, "at": _now()}

@@ -55,6 +55,9 @@ def register(app: typer.Typer) -> None:
                 raise JervisError("is a folder; --out needs a file name", path=str(out))
             if not out.parent.exists():
                 raise JervisError("the folder does not exist", path=str(out.parent))
+            from jervis.store.db import check_export_path
+
+            check_export_path(out, lake)  # never over the store, nor into the lake being read
         report = run(
             engine_from(db, engine, spark_master, lake, no_fusion), top=top, dyads=dyad or (),
             country=country, start=start, end=end, jobs=jobs,

@@ -48,7 +48,7 @@ from jervis.analysis.base import NotApplicable
 from jervis.errors import JervisError
 from jervis.store.dyad import Filters, load_dyad
 from jervis.store.engine import Engine, as_engine
-from jervis.store.query import _country, _day, _side_match, apply_filters, events_table
+from jervis.store.query import _as_list, _country, _day, _side_match, apply_filters, events_table
 from jervis.store.schema import VIOLENT_EVENTS
 
 METHODS = ("count_regression", "granger")
@@ -282,12 +282,20 @@ def screen(
     from jervis.analysis.settings import resolve
     from jervis.store.dyad import Side
 
+    if not isinstance(top, int) or isinstance(top, bool):  # top < 2 on a str was a TypeError
+        raise JervisError(f"top must be a whole number, not {top!r}")
+    if jobs is not None and (not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1):
+        raise JervisError(f"jobs must be a whole number of at least 1, not {jobs!r}")
+    if isinstance(dyads, str | os.PathLike):
+        dyads = [dyads]
+    elif not isinstance(dyads, Iterable):
+        raise JervisError(f"dyads must be a list of dyad file paths, not {dyads!r}")
     engine = as_engine(db)
     filters = Filters(
-        country=[_country(c) for c in ([country] if isinstance(country, str) else country or [])],
+        country=[_country(c) for c in _as_list(country)],
         start=_within_range(_day(start, "--start"), "--start"),
         end=_within_range(_day(end, "--end"), "--end"),
-        events=[e.upper() for e in (events or sorted(VIOLENT_EVENTS))],
+        events=[e.upper() for e in (_as_list(events) or sorted(VIOLENT_EVENTS))],
     )
     if filters.start and filters.end and filters.start > filters.end:
         raise JervisError(f"--start {filters.start} is after --end {filters.end}")

@@ -307,6 +307,11 @@ def validate(
     ``estimand_days``: length of the one long run per scenario that gives the count
     regression's estimand where the truth has no IRR of its own (0: skip).
     """
+    for name, value, low, high in (("runs", runs, 1, 10_000), ("n_days", n_days, 2, 100_000),
+                                   ("seed", seed, 0, None)):  # the command's bounds  # fmt: skip
+        if not isinstance(value, int) or isinstance(value, bool) or value < low or (high and value > high):
+            bounds = f"from {low:,} to {high:,}" if high else f"of at least {low}"
+            raise JervisError(f"{name} must be a whole number {bounds}, not {value!r}")
     if scenarios is None:
         chosen = SCENARIOS
     elif isinstance(scenarios, dict):
