@@ -291,6 +291,7 @@ def test_ingest_rows_checks_its_rows(tmp_path):
 
 
 # ---- the analysis API on an events frame --------------------------------------------------------
+@pytest.mark.filterwarnings("error::UserWarning")  # and no pandas "could not infer format" warning
 @pytest.mark.parametrize("bad", ["x", "3000-01-01", "2020-02-30"])
 def test_an_events_frame_with_a_bad_date_is_one_line(bad):
     """A date pandas cannot read was a DateParseError / OutOfBoundsDatetime traceback out of

@@ -9,6 +9,7 @@ studies score.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -107,7 +108,11 @@ def load_series(
         )
     check_settings(table, where=f"{path}: [analysis]" if path else "[analysis]")
     merged = resolve(table, settings, {"bin": bin, "methods": _listed(methods) or None})
-    dates = pd.to_datetime(events["date"], errors="coerce") if "date" in events and len(events) else None
+    dates = None
+    if "date" in events and len(events):
+        with warnings.catch_warnings():  # unreadable dates are refused, one line, by build_series
+            warnings.simplefilter("ignore", UserWarning)
+            dates = pd.to_datetime(events["date"], errors="coerce")
     if dates is not None:
         _check_span(dates, start, end)
         _check_silence(events, dates, start, end)

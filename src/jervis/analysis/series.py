@@ -27,6 +27,7 @@ their ingested files, passed as ``excluded``) or the user says so (``[analysis] 
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -181,7 +182,9 @@ def _check(events: pd.DataFrame, bin: str, actions: str) -> pd.DataFrame:
         raise JervisError(f"the event frame lacks columns {missing}")
     frame = events.copy()
     try:
-        dates = pd.to_datetime(frame["date"])
+        with warnings.catch_warnings():  # pandas warns "could not infer format" before it fails
+            warnings.simplefilter("ignore", UserWarning)
+            dates = pd.to_datetime(frame["date"])
     except (ValueError, TypeError, OverflowError):  # DateParseError, OutOfBoundsDatetime
         dates = pd.to_datetime(frame["date"], errors="coerce", format="mixed")
         bad = dates.isna().to_numpy() & frame["date"].notna().to_numpy()
@@ -195,9 +198,21 @@ def _check(events: pd.DataFrame, bin: str, actions: str) -> pd.DataFrame:
     for column in ("time", "mode", "event", "target_side"):
         if column not in frame:
             frame[column] = None
-    frame["side"] = frame["side"].where(frame["side"].isin(SIDES), None)
-    frame["target_side"] = frame["target_side"].where(frame["target_side"].isin(SIDES), None)
+    for column in ("side", "target_side"):
+        frame[column] = _sides(frame[column], column)
     return frame
+
+
+def _sides(values: pd.Series, column: str) -> pd.Series:
+    """A or B; missing and blank mean no side. Anything else is refused, not read as no side:
+    a frame labelled otherwise ("a", a country's name) would silently lose every action."""
+    blank = values.isna() | values.astype(str).str.strip().eq("")
+    bad = ~blank & ~values.isin(SIDES)
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise JervisError(f"the event frame's row {row + 1}: {column} {str(values.iloc[row])[:40]!r} is not "
+                          "A, B or empty")  # fmt: skip
+    return values.where(~blank, None)
 
 
 def harm_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, float]]:

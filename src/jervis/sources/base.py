@@ -340,7 +340,7 @@ class Overlong:
     """A physical line longer than Limits.max_line_bytes: only its length and head are kept.
 
     ``unit`` is what the length and the limit counted: bytes when lines are split in the raw
-    stream, characters when a codec (UTF-16, UTF-32) decodes the stream before it is split.
+    stream, characters when a codec (UTF-8, UTF-16, UTF-32) decodes the stream before it is split.
     """
 
     length: int
@@ -682,15 +682,17 @@ def decoded_lines(
     raw: IO[bytes], *, encoding: str, errors: str, limits: Limits, first_line: int = 1
 ) -> Iterator[tuple[int, str | Overlong]]:
     """(line number, text) per physical line; UTF-8 keeps bad bytes as surrogates."""
-    probe = "\n".encode(encoding) if encoding != "utf-8-sig" else b"\n"
-    if probe == b"\n" and "a".encode(encoding) == b"a":  # ASCII-compatible: split bytes
+    # Single-byte ASCII-compatible codecs: split the bytes, decode each line. UTF-8 (always read
+    # as utf-8-sig) and UTF-16/32 go through the codec's reader: for UTF-8 that is also the
+    # faster route (UCDP Iraq, 3.3 MB: 0.094 s against 0.10 s split first, 2026-12-01).
+    if "\n".encode(encoding) == b"\n" and "a".encode(encoding) == b"a":
         number = first_line - 1
         for line in physical_lines(raw, limits.max_line_bytes):
             number += 1
             if isinstance(line, Overlong):
                 yield number, line
             else:
-                yield number, line.decode(encoding if number == first_line else _plain(encoding), errors)
+                yield number, line.decode(encoding, errors)
         return
     text = io.TextIOWrapper(raw, encoding=encoding, errors=errors, newline="\n")
     number = first_line - 1
@@ -709,10 +711,6 @@ def decoded_lines(
             yield number, Overlong(length, line[:200].encode("utf-8", "replace"), unit="characters")
             continue
         yield number, line
-
-
-def _plain(encoding: str) -> str:
-    return "utf-8" if encoding == "utf-8-sig" else encoding
 
 
 def _parse_line(text: str, delimiter: str, quoting: int) -> tuple[list[str] | None, str | None]:
