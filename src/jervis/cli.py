@@ -238,6 +238,8 @@ def quarantine(
     format = "json" if format == "jsonl" else format
     if format not in ("table", "json"):
         raise JervisError(f"unknown --format {format!r}; choose table or json (or jsonl)")
+    if file is not None and not file.strip():  # as --country '' or --start '': not "no rows"
+        raise JervisError("--file is empty; give a file's path or name, or leave --file out for every file")
     rows = quarantined(engine_from(db, lake=lake), limit=limit, named=file)
     if as_json:
         _print_json(rows)
