@@ -282,6 +282,8 @@ def actors(
 ) -> None:
     """The actor alias dictionary, with how many stored events name each actor."""
     if lookup is not None:
+        if not lookup.strip():  # it printed ": not in the actor dictionary"
+            raise JervisError("--lookup is empty; give an actor's name")
         from jervis.store.actors import ActorDictionary
 
         dictionary = ActorDictionary.load(*(extra or ()))
