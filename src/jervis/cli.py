@@ -171,7 +171,7 @@ def events_cmd(
     source: Annotated[Optional[list[str]], typer.Option(help="source_dataset (repeatable).")] = None,  # noqa: UP045
     limit: Annotated[Optional[int], typer.Option(min=0, help="At most this many rows.")] = None,  # noqa: UP045
     format: Annotated[Optional[str], typer.Option(  # noqa: UP045
-        help="table, csv, json (lines) or parquet. Default: table, or with --out the file's extension "
+        help="table, csv, json or jsonl (both JSON lines) or parquet. Default: table, or with --out the file's extension "
              "(.csv, .json or .jsonl, .parquet).")] = None,  # fmt: skip
     out: Annotated[Optional[Path], typer.Option(help="Write to this file instead of stdout.")] = None,  # noqa: UP045
     engine: EngineOption = "duckdb",
@@ -184,8 +184,9 @@ def events_cmd(
 
     if format is None:
         format = "table" if out is None else _format_from_extension(out)
+    format = "json" if format == "jsonl" else format  # JSON lines either way, as --out x.jsonl
     if format not in ("table", "csv", "json", "parquet"):
-        raise JervisError(f"unknown --format {format!r}; choose table, csv, json or parquet")
+        raise JervisError(f"unknown --format {format!r}; choose table, csv, json (or jsonl) or parquet")
     if format == "parquet" and out is None:
         raise JervisError("--format parquet needs --out FILE")
     if format == "table" and out is not None:  # the table is for the terminal: --out was ignored
@@ -226,7 +227,7 @@ def quarantine(
     db: DbOption = None,
     limit: Annotated[int, typer.Option(min=0, help="At most this many rows.")] = 50,
     full: Annotated[bool, typer.Option("--full", help="Show each rejected row whole.")] = False,
-    format: Annotated[str, typer.Option(help="table or json (lines, with the raw row).")] = "table",
+    format: Annotated[str, typer.Option(help="table, or json or jsonl (JSON lines, with the raw row).")] = "table",
     lake: LakeOption = None,
     file: Annotated[Optional[str], typer.Option("--file", help="Only this file's rows: its path as shown or as given at ingest, or its name.")] = None,  # noqa: UP045
     as_json: JsonOption = False,
@@ -234,8 +235,11 @@ def quarantine(
     """Rows that could not be stored: file, line, reason and an excerpt of the row."""
     from jervis.store.inspect import quarantined
 
+    format = "json" if format == "jsonl" else format
     if format not in ("table", "json"):
-        raise JervisError(f"unknown --format {format!r}; choose table or json")
+        raise JervisError(f"unknown --format {format!r}; choose table or json (or jsonl)")
+    if file is not None and not file.strip():  # as --country '' or --start '': not "no rows"
+        raise JervisError("--file is empty; give a file's path or name, or leave --file out for every file")
     rows = quarantined(engine_from(db, lake=lake), limit=limit, named=file)
     if as_json:
         _print_json(rows)
@@ -278,6 +282,8 @@ def actors(
 ) -> None:
     """The actor alias dictionary, with how many stored events name each actor."""
     if lookup is not None:
+        if not lookup.strip():  # it printed ": not in the actor dictionary"
+            raise JervisError("--lookup is empty; give an actor's name")
         from jervis.store.actors import ActorDictionary
 
         dictionary = ActorDictionary.load(*(extra or ()))

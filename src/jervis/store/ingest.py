@@ -149,16 +149,20 @@ def _archive(path: Path, *, explicit: bool, skipped: list[dict]) -> list[Input]:
             raise
         skipped.append({"file": str(path), "reason": exc.message})
         return []
-    if len(members) == 1:
+    nested = [m.filename for m in members if m.filename.lower().endswith(".zip")]
+    if len(members) == 1 and not nested:
         return [Input(path, explicit)]
     out = []
     for member in members:
         inner = path / member.filename
-        if inner.suffix.lower() == ".zip":
+        if member.filename in nested:
             skipped.append({"file": str(inner), "reason": "an archive inside an archive is not read"})
             continue
         out.append(Input(inner, False))
     if not out and explicit:
+        if nested:  # a one-member zip of a zip was "cannot tell the format" of the outer file
+            raise JervisError(f"the zip archive holds only {', '.join(nested[:10])}: an archive inside "
+                              "an archive is not read; unzip it and ingest what it holds", path=str(path))  # fmt: skip
         raise JervisError("the zip archive holds no file to read", path=str(path))
     return out
 

@@ -108,7 +108,7 @@ def api_quarantine(
 ):
     """Rows name their file as the user gave it (an upload, `<upload>/<member>`) or by its name
     alone: never by the server's path."""
-    return quarantine_page(request, limit, offset, named=source_file)
+    return quarantine_page(request, limit, offset, named=source_file or None)  # empty: no filter, as ?country=
 
 
 @router.get("/sources", include_in_schema=False)

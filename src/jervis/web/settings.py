@@ -70,7 +70,11 @@ class Settings:
         return {*LOOPBACK_NAMES, "[::1]", self.host, *self.allowed_hosts}
 
     def check(self) -> None:
-        """Refuse settings that would expose the store: beyond loopback, writes need a token."""
+        """Refuse settings that would expose the store (beyond loopback, writes need a token), or
+        serve a lake's catalogue as a store (its events table is empty: the lake is the Parquet)."""
+        from jervis.store.db import check_not_lake_catalog
+
+        check_not_lake_catalog(self.db)
         if self.token is not None and len(self.token) < MIN_TOKEN_LENGTH:
             raise JervisError(f"--token must be at least {MIN_TOKEN_LENGTH} characters")
         if not self.loopback and not self.token and not self.read_only:
