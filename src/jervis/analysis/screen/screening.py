@@ -32,7 +32,9 @@ spatial windows), it is not a verdict.
 
 from __future__ import annotations
 
+import functools
 import itertools
+import operator
 import os
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -104,11 +106,18 @@ def daily_counts(engine: Engine, sides: dict[str, Any], filters: Filters) -> pd.
     import ibis
 
     t = apply_filters(events_table(engine), filters)
-    frames = []
-    for label, side in sides.items():
-        mine = t.filter(_side_match(t, side, "actor"))
-        frames.append(mine.group_by("date").aggregate(n=mine.count()).mutate(side=ibis.literal(label)))
-    counts = ibis.union(*frames, distinct=False).to_pandas()
+    # The events any side acts in, read once and kept by the engine: one scan of a lake per side
+    # (a union of 50 over ten million rows) took DuckDB past 20 GB.
+    anyone = functools.reduce(operator.or_, [_side_match(t, side, "actor") for side in sides.values()])
+    acting = t.filter(anyone).cache()
+    try:
+        frames = []
+        for label, side in sides.items():
+            mine = acting.filter(_side_match(acting, side, "actor"))
+            frames.append(mine.group_by("date").aggregate(n=mine.count()).mutate(side=ibis.literal(label)))
+        counts = ibis.union(*frames, distinct=False).to_pandas()
+    finally:
+        acting.release()
     counts["date"] = pd.to_datetime(counts["date"])
     return counts
 
