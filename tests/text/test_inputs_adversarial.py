@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.test_cli_errors import cli
 
 from jervis.text.inputs import read_documents, read_file
 
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 REPORT = "Militants attacked a checkpoint in Kirkuk, killing three police officers."
 
 
@@ -93,3 +96,16 @@ def test_a_publication_date_at_the_calendar_edge_dates_nothing_wrong(published, 
     for cue in [None, *find_cues(" ".join(words))]:
         day, precision = resolve(cue, published)
         assert day is None or day - published <= timedelta(days=1)
+
+
+@pytest.mark.parametrize("newline", [b"\r\n", b"\r"])
+def test_windows_and_old_mac_line_ends_read_as_before(tmp_path, newline):
+    """Files are read as bytes (to name a PDF or a UTF-16 file): CRLF and CR still become LF, as
+    reading in text mode made them, so a Windows article gives the same document."""
+    seed = FIXTURES / "seed-article" / "rockets-slam-us-base.txt"
+    unix = seed.read_bytes().replace(b"\r\n", b"\n")
+    path = tmp_path / "windows.txt"
+    path.write_bytes(unix.replace(b"\n", newline))
+    (lf,) = read_file(seed)
+    (other,) = read_file(path)
+    assert other.text == lf.text and "\r" not in other.text

@@ -163,6 +163,7 @@ def read_file(path: Path, on_error: Callable[[JervisError], None] | None = None)
         raw = data.decode("utf-16", errors="replace")
     else:
         raw = data.decode("utf-8", errors="replace")
+    raw = raw.replace("\r\n", "\n").replace("\r", "\n")  # as reading in text mode did: CRLF files alike
     kind = _kind(path, raw)
     if kind == "jsonl":
         return _read_jsonl(path, raw, on_error)
