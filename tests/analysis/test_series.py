@@ -79,24 +79,6 @@ def test_bad_options_raise_user_errors():
         build_series(_events().iloc[:0])
 
 
-@pytest.mark.parametrize("column, value", [("side", "a"), ("side", "Israel"), ("target_side", "C")])
-def test_a_side_other_than_a_or_b_is_refused_not_read_as_no_side(column, value):
-    """Such a value counted as no side: a frame labelled 'a'/'b' or by country lost every action
-    and answered about an empty dyad."""
-    events = _events()
-    events[column] = events[column].astype(object)
-    events.loc[2, column] = value
-    with pytest.raises(JervisError, match=f"row 3: {column} '{value}' is not A, B or empty"):
-        build_series(events, bin="day")
-
-
-def test_blank_sides_are_no_side():
-    events = _events()
-    events["side"] = ["A", "B", "A", "  "]
-    events["target_side"] = ["B", "A", "B", ""]
-    assert build_series(events, bin="day").counts.sum().sum() == build_series(_events(), bin="day").counts.sum().sum()
-
-
 def test_an_unreadable_date_raises_without_a_pandas_warning():
     import warnings
 

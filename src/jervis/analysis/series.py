@@ -198,21 +198,9 @@ def _check(events: pd.DataFrame, bin: str, actions: str) -> pd.DataFrame:
     for column in ("time", "mode", "event", "target_side"):
         if column not in frame:
             frame[column] = None
-    for column in ("side", "target_side"):
-        frame[column] = _sides(frame[column], column)
+    frame["side"] = frame["side"].where(frame["side"].isin(SIDES), None)
+    frame["target_side"] = frame["target_side"].where(frame["target_side"].isin(SIDES), None)
     return frame
-
-
-def _sides(values: pd.Series, column: str) -> pd.Series:
-    """A or B; missing and blank mean no side. Anything else is refused, not read as no side:
-    a frame labelled otherwise ("a", a country's name) would silently lose every action."""
-    blank = values.isna() | values.astype(str).str.strip().eq("")
-    bad = ~blank & ~values.isin(SIDES)
-    if bad.any():
-        row = int(np.flatnonzero(bad.to_numpy())[0])
-        raise JervisError(f"the event frame's row {row + 1}: {column} {str(values.iloc[row])[:40]!r} is not "
-                          "A, B or empty")  # fmt: skip
-    return values.where(~blank, None)
 
 
 def harm_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, float]]:
