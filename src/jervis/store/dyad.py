@@ -123,8 +123,8 @@ def check_regex(pattern: str) -> str | None:
     return None
 
 
-_SQL_TYPES = {"date32[day]": ("DATE", "a YYYY-MM-DD date"), "int32": ("INTEGER", "a whole number"),
-              "int16": ("SMALLINT", "a whole number"), "double": ("DOUBLE", "a number")}  # fmt: skip
+_KINDS = {"DATE": "a YYYY-MM-DD date", "INTEGER": "a whole number", "SMALLINT": "a whole number",
+          "DOUBLE": "a number"}  # what a value of each typed store column must be  # fmt: skip
 
 
 def _check_typed(where: str, column: str, values: list[str], path: str) -> None:
@@ -132,10 +132,12 @@ def _check_typed(where: str, column: str, values: list[str], path: str) -> None:
     them when the rule runs (a date column matched against "x" failed only then)."""
     import duckdb
 
+    from jervis.store.db import _SQL_TYPES  # the store's column types, as its tables are made
     from jervis.store.schema import ARROW_SCHEMA
 
-    sql_type, kind = _SQL_TYPES.get(str(ARROW_SCHEMA.field(column).type), (None, ""))
-    if sql_type is None:
+    sql_type = _SQL_TYPES[str(ARROW_SCHEMA.field(column).type)]
+    kind = _KINDS.get(sql_type)
+    if kind is None:  # VARCHAR: any value is one
         return
     con = duckdb.connect()
     for value in values:
