@@ -191,7 +191,7 @@ def _check_silence(events: pd.DataFrame, dates: pd.Series, start: Any, end: Any)
 
 def _from_store(dyad: Any, db: Any, hint: str) -> tuple[pd.DataFrame, list[dict]]:
     """The dyad's events and the spans its sources did not cover (between ingested files)."""
-    from jervis.store.db import check_not_lake_catalog, resolve_db
+    from jervis.store.db import resolve_db
     from jervis.store.engine import Engine
     from jervis.store.query import dyad_events, source_gaps
 
@@ -200,5 +200,4 @@ def _from_store(dyad: Any, db: Any, hint: str) -> tuple[pd.DataFrame, list[dict]
     path = resolve_db(db)
     if not path.exists():
         raise JervisError(f"no such store; {hint}", path=str(path))
-    check_not_lake_catalog(path)
     return dyad_events(dyad, path), source_gaps(dyad, path)
